@@ -1,0 +1,9 @@
+import Foundation
+
+/// The policy documents compiled into this build of Safeguard.
+public enum BundledPolicies {
+    /// The folder holding one YAML file per policy document.
+    public static var directory: URL {
+        Bundle.module.resourceURL!.appendingPathComponent("documents", isDirectory: true)
+    }
+}

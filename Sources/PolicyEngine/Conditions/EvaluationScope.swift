@@ -1,0 +1,23 @@
+/// What a compiled condition reads while it runs: the case facts and the values bound to the
+/// variables of comprehensions (`exists`, `all`) and of `forEach` rules, one slot per variable.
+///
+/// One scope serves one evaluation at a time; it is reused across cases to keep evaluation free of
+/// allocation.
+public final class EvaluationScope {
+    public internal(set) var facts: CaseFacts
+    var benefits: [BenefitFiling]
+    var items: [InformationItem]
+    var scalars: [Int]
+    var strings: [String]
+
+    init(facts: CaseFacts, slots: Int) {
+        self.facts = facts
+        let filler = BenefitFiling(type: .t, role: .principal, status: .pending, verified: false)
+        benefits = Array(repeating: filler, count: slots)
+        items = Array(repeating: InformationItem(id: "", source: .independent, adverse: false), count: slots)
+        scalars = Array(repeating: 0, count: slots)
+        strings = Array(repeating: "", count: slots)
+    }
+}
+
+typealias Getter<Value> = @Sendable (EvaluationScope) -> Value

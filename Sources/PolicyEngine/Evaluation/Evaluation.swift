@@ -1,0 +1,75 @@
+extension RuleSet {
+    /// Decides one case: every document in force on `facts.asOf`, rule by rule in evaluation order.
+    ///
+    /// The combination rule: `refrain` if any rule in force directs it; otherwise
+    /// `proceed-after-steps` while a step that a rule requires is not in `stepsCompleted`;
+    /// otherwise `proceed`.
+    public func evaluate(_ facts: CaseFacts, in scope: EvaluationScope) -> Decision {
+        scope.facts = facts
+        var decision = Decision(
+            asOf: facts.asOf, policies: [], disposition: .proceed, requiredSteps: EnumSet(), duties: EnumSet(),
+            options: EnumSet(), discretionaryFactors: [], excludedInformation: [], reasons: [], ruleSetDigest: digest
+        )
+        var refrain = false
+        var steps = EnumSet<Step>()
+        for (documentIndex, document) in documents.enumerated() where document.isInForce(on: facts.asOf) {
+            decision.policies.append(documentIndex)
+            for ruleIndex in ruleRanges[documentIndex] {
+                let rule = rules[ruleIndex]
+                guard let items = rule.matcher.match(scope) else { continue }
+                decision.reasons.append(Decision.Firing(rule: ruleIndex, items: items))
+                let effects = rule.effects
+                refrain = refrain || effects.refrain
+                steps = steps.union(effects.steps)
+                decision.duties = decision.duties.union(effects.duties)
+                decision.options = decision.options.union(effects.options)
+                for factor in effects.factors where !decision.discretionaryFactors.contains(factor) {
+                    decision.discretionaryFactors.append(factor)
+                }
+                if effects.excludeItems {
+                    for item in items where !decision.excludedInformation.contains(item) {
+                        decision.excludedInformation.append(item)
+                    }
+                }
+            }
+        }
+        decision.requiredSteps = steps.subtracting(facts.stepsCompleted)
+        decision.disposition = refrain ? .refrain : decision.requiredSteps.isEmpty ? .proceed : .proceedAfterSteps
+        return decision
+    }
+
+    /// Decides one case with a scope of its own.
+    public func evaluate(_ facts: CaseFacts) -> Decision {
+        evaluate(facts, in: makeScope())
+    }
+
+    /// The ids of the documents in force on a date, in evaluation order.
+    public func policiesInForce(on date: CalendarDate) -> [PolicyDocument] {
+        documents.filter { $0.isInForce(on: date) }
+    }
+}
+
+extension RuleMatcher {
+    /// nil when the rule does not fire; otherwise the items it matched (empty for a whole-case rule).
+    @inline(__always)
+    func match(_ scope: EvaluationScope) -> [String]? {
+        switch self {
+        case .whole(let condition):
+            return condition(scope) ? [] : nil
+        case .eachInformationItem(let slot, let condition):
+            var matched: [String] = []
+            for item in scope.facts.information {
+                scope.items[slot] = item
+                if condition(scope) { matched.append(item.id) }
+            }
+            return matched.isEmpty ? nil : matched
+        case .eachBenefit(let slot, let condition):
+            var matched: [String] = []
+            for (index, filing) in scope.facts.subject.benefits.enumerated() {
+                scope.benefits[slot] = filing
+                if condition(scope) { matched.append("subject.benefits[\(index)]") }
+            }
+            return matched.isEmpty ? nil : matched
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Crypto
+import Foundation
+
+/// The policies of one folder of policy files, checked and compiled, ready to evaluate cases.
+///
+/// Immutable and `Sendable`: load once, evaluate from any number of threads (each with its own
+/// `EvaluationScope`).
+public struct RuleSet: Sendable {
+    /// The policy documents in evaluation order: by first day in force, then id.
+    public let documents: [PolicyDocument]
+    /// Every rule of every document, in evaluation order; decisions refer to rules by index here.
+    public let rules: [Rule]
+    /// Shared definitions, by name.
+    public let definitions: [String: Definition]
+    /// SHA-256 over the policy files, as `docs/policy-format.md` describes.
+    public let digest: String
+    /// The case facts that some condition reads.
+    public let fieldUsage: FieldUsage
+    /// For each document, the range of its rules in `rules`.
+    let ruleRanges: [Range<Int>]
+    let slotCount: Int
+
+    init(documents: [PolicyDocument], definitions: [String: Definition], digest: String, fieldUsage: FieldUsage, slotCount: Int) {
+        self.documents = documents
+        self.definitions = definitions
+        self.digest = digest
+        self.fieldUsage = fieldUsage
+        self.slotCount = slotCount
+        var rules: [Rule] = []
+        var ranges: [Range<Int>] = []
+        for document in documents {
+            ranges.append(rules.count..<rules.count + document.rules.count)
+            rules += document.rules
+        }
+        self.rules = rules
+        ruleRanges = ranges
+    }
+
+    public func document(id: String) -> PolicyDocument? { documents.first { $0.id == id } }
+
+    /// A scope for evaluating cases with this rule set on one thread.
+    public func makeScope() -> EvaluationScope {
+        EvaluationScope(facts: CaseFacts(asOf: CalendarDate(year: 2000, month: 1, day: 1)!, action: .arrest), slots: slotCount)
+    }
+
+    /// The policy files of a folder: every `*.yaml` file, in file-name order.
+    public static func policyFiles(in directory: URL) throws(PolicyLoadError) -> [(name: String, bytes: [UInt8])] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+                .filter { $0.hasSuffix(".yaml") }
+                .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        } catch {
+            throw PolicyLoadError([PolicyProblem(
+                location: SourceLocation(file: directory.path, line: 1, column: 1),
+                message: "cannot read the policy folder: \(error.localizedDescription)"
+            )])
+        }
+        var files: [(name: String, bytes: [UInt8])] = []
+        var problems: [PolicyProblem] = []
+        for name in names {
+            let url = directory.appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                problems.append(PolicyProblem(location: SourceLocation(file: url.path, line: 1, column: 1), message: "cannot read the file"))
+                continue
+            }
+            files.append((name, [UInt8](data)))
+        }
+        guard problems.isEmpty else { throw PolicyLoadError(problems) }
+        guard !files.isEmpty else {
+            throw PolicyLoadError([PolicyProblem(
+                location: SourceLocation(file: directory.path, line: 1, column: 1),
+                message: "the policy folder holds no .yaml files"
+            )])
+        }
+        return files
+    }
+
+    /// Loads every policy file of a folder.
+    public static func load(from directory: URL) throws(PolicyLoadError) -> RuleSet {
+        try load(files: policyFiles(in: directory))
+    }
+
+    /// Loads policy files given as names and contents (names are reported in errors).
+    public static func load(files: [(name: String, bytes: [UInt8])]) throws(PolicyLoadError) -> RuleSet {
+        var loader = PolicyLoader(files: files)
+        return try loader.load()
+    }
+
+    /// SHA-256 over each file in file-name order, as its name, a newline, its length in bytes in
+    /// decimal, a newline, and its bytes.
+    public static func digest(of files: [(name: String, bytes: [UInt8])]) -> String {
+        var hash = SHA256()
+        for file in files.sorted(by: { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }) {
+            hash.update(data: Array("\(file.name)\n\(file.bytes.count)\n".utf8))
+            hash.update(data: file.bytes)
+        }
+        return hash.finalize().map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}
