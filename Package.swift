@@ -45,7 +45,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PolicyEngineTests",
-            dependencies: ["PolicyEngine", "BundledPolicies"],
+            dependencies: [
+                "PolicyEngine", "BundledPolicies", "safeguard",
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,46 @@
+import BundledPolicies
+import Foundation
+import PolicyEngine
+import Testing
+
+/// Where the package and the shared folder beside it are.
+enum Fixtures {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `../shared` beside the repository: the contract and the seed texts.
+    static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+
+    /// Tests that read `../shared` run when it is there, and under CI (`CI=true`) also when it is
+    /// not, so that they fail rather than skip.
+    static var sharedIsExpected: Bool {
+        FileManager.default.fileExists(atPath: shared.path) || ProcessInfo.processInfo.environment["CI"] == "true"
+    }
+
+    static func sharedFile(_ relativePath: String) throws -> URL {
+        let url = shared.appendingPathComponent(relativePath)
+        try #require(FileManager.default.fileExists(atPath: url.path), "missing \(url.path): the shared folder must sit beside the repository")
+        return url
+    }
+
+    /// The policies this build carries, loaded once.
+    static let ruleSet: RuleSet = {
+        do {
+            return try RuleSet.load(from: BundledPolicies.directory)
+        } catch {
+            fatalError("the built-in policies do not load:\n\(error)")
+        }
+    }()
+
+    /// The source folder of the policy files (the built-in ones are a copy of it).
+    static let policySources = packageRoot.appendingPathComponent("Policies/documents")
+
+    static func date(_ text: String) -> CalendarDate { CalendarDate(text)! }
+
+    /// A fresh folder holding copies of the built-in policy files, for tests that change them.
+    static func policyCopy() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-policies-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: policySources, to: folder)
+        return folder
+    }
+}
