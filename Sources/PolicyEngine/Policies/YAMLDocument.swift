@@ -59,12 +59,21 @@ struct YAMLDocument {
         guard case .scalar(let scalar) = node, let mark = scalar.mark else { return location(of: node) }
         switch scalar.style {
         case .literal, .folded:
-            let before = scalar.string.unicodeScalars.prefix(offset)
-            let lineIndex = before.filter { $0 == "\n" }.count
-            let column = before.count - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0)
-            let line = mark.line + 1 + lineIndex
-            let indentation = line - 1 < lines.count ? lines[line - 1].prefix(while: { $0 == " " }).count : 0
-            return SourceLocation(file: fileName, line: line, column: indentation + column + 1)
+            // The block's text starts on the next line; each source line gives its content and one
+            // character for the line break (a newline, or the space that folding puts there).
+            var remaining = offset
+            var indentation: Int?
+            for lineIndex in mark.line..<lines.count {
+                let line = lines[lineIndex]
+                let leading = line.prefix(while: { $0 == " " }).count
+                if indentation == nil, leading < line.count { indentation = leading }
+                let content = line.unicodeScalars.count - min(leading, indentation ?? leading)
+                if remaining <= content {
+                    return SourceLocation(file: fileName, line: lineIndex + 1, column: (indentation ?? leading) + remaining + 1)
+                }
+                remaining -= content + 1
+            }
+            return location(of: node)
         case .singleQuoted, .doubleQuoted:
             return SourceLocation(file: fileName, line: mark.line, column: mark.column + 1 + offset)
         default:
