@@ -17,7 +17,7 @@ struct PoliciesCommand: ParsableCommand {
             try reportingBadInput {
                 let ruleSet = try policyOptions.load()
                 for document in ruleSet.documents {
-                    print("\(document.id.padding(toLength: 28, withPad: " ", startingAt: 0)) \(document.periodDescription.padding(toLength: 28, withPad: " ", startingAt: 0)) \(document.rules.count) rules  \(document.title)")
+                    print("\(document.id.padding(toLength: 28, withPad: " ", startingAt: 0)) \(document.periodDescription.padding(toLength: 32, withPad: " ", startingAt: 0)) \(document.rules.count) rules  \(document.title)")
                 }
                 print("rule set \(ruleSet.digest)")
             }

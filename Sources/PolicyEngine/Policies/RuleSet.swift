@@ -77,8 +77,19 @@ public struct RuleSet: Sendable {
     }
 
     /// Loads every policy file of a folder.
+    /// Problems name each file by its path.
     public static func load(from directory: URL) throws(PolicyLoadError) -> RuleSet {
-        try load(files: policyFiles(in: directory))
+        do {
+            return try load(files: policyFiles(in: directory))
+        } catch {
+            throw PolicyLoadError(error.problems.map { problem in
+                var located = problem
+                if !problem.location.file.hasPrefix("/") {
+                    located.location.file = directory.appendingPathComponent(problem.location.file).path
+                }
+                return located
+            })
+        }
     }
 
     /// Loads policy files given as names and contents (names are reported in errors).

@@ -1,0 +1,170 @@
+import Foundation
+import PolicyEngine
+import Testing
+
+/// The `safeguard` executable as a user runs it: outputs, and exit code 2 with a located message
+/// for every kind of bad input.
+@Suite struct CommandLineTests {
+    let folder: URL
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let url = folder.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    static let knownU = #"{"asOf": "2023-05-01", "action": "arrest", "subject": {"benefits": [{"type": "U", "role": "principal", "status": "pending", "verified": true}]}}"#
+
+    @Test func evaluateExplainsRuleByRule() throws {
+        let result = try CommandLineRunner.run(["evaluate", try write("case.json", Self.knownU)])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("Disposition: REFRAIN"))
+        #expect(result.standardOutput.contains("ice-directive-11005.3/refrain-known-beneficiary → refrain"))
+        #expect(result.standardOutput.contains("absent exceptional circumstances ICE will refrain"))
+        #expect(result.standardOutput.contains("Rule set \(Fixtures.ruleSet.digest)"))
+    }
+
+    @Test func evaluateReadsStandardInputAndOverridesTheDate() throws {
+        let result = try CommandLineRunner.run(["evaluate", "-", "--as-of", "2025-01-30", "--format", "json"], input: Self.knownU)
+        #expect(result.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        #expect(json["asOf"] as? String == "2025-01-30")
+        #expect(json["disposition"] as? String == "proceed-after-steps")
+        #expect(json["requiredSteps"] as? [String] == ["opla-consultation"])
+    }
+
+    @Test(arguments: [
+        ("{\"asOf\": \"2023-05-01\",", "malformed JSON at 1:23"),
+        (#"{"asOf": "2023-05-01", "action": "arrest", "colour": "red"}"#, "colour: unknown field"),
+        (#"{"asOf": "2023-05-01", "action": "deport"}"#, "action: 'deport' is not a valid action"),
+        (#"{"asOf": "2023-02-30", "action": "arrest"}"#, "asOf: '2023-02-30' is not a valid date YYYY-MM-DD"),
+        (#"{"asOf": "2023-05-01", "action": "arrest", "subject": {"benefits": [{"type": "U", "role": "boss", "status": "pending", "verified": true}]}}"#,
+         "subject.benefits[0].role: 'boss' is not a valid benefit role"),
+    ])
+    func badCasesExitWithTwoAndSayWhere(_ text: String, _ message: String) throws {
+        let path = try write("bad.json", text)
+        let result = try CommandLineRunner.run(["evaluate", path])
+        #expect(result.status == 2)
+        #expect(result.standardOutput.isEmpty)
+        #expect(result.standardError.contains(message), "\(result.standardError)")
+    }
+
+    @Test func anUnreadableFileExitsWithTwo() throws {
+        let result = try CommandLineRunner.run(["evaluate", "/nonexistent/case.json"])
+        #expect(result.status == 2)
+        #expect(result.standardError == "/nonexistent/case.json: cannot read the file\n")
+    }
+
+    @Test func aBadDateOptionExitsWithTwo() throws {
+        let result = try CommandLineRunner.run(["evaluate", try write("case.json", Self.knownU), "--as-of", "2025-13-01"])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("--as-of: '2025-13-01' is not a valid date"))
+    }
+
+    @Test func aPolicyFileWithATypeErrorExitsWithTwoAndItsPosition() throws {
+        let policies = try Fixtures.policyCopy()
+        defer { try? FileManager.default.removeItem(at: policies) }
+        let file = policies.appendingPathComponent("ice-interim-guidance-2025.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "when: lawEnforcementInterest || subject.pendingCriminalCase",
+                                      with: "when: lawEnforcementInterest || subject.pendingCriminalCase == 'yes'")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let line = text.components(separatedBy: "\n").firstIndex { $0.contains("when: lawEnforcementInterest") }! + 1
+        let result = try CommandLineRunner.run(["evaluate", try write("case.json", Self.knownU), "--policies", policies.path])
+        #expect(result.status == 2)
+        #expect(result.standardError == "\(file.path):\(line):68: cannot compare a bool with a string using '=='\n")
+        let check = try CommandLineRunner.run(["policies", "check", policies.path])
+        #expect(check.status == 2)
+        #expect(check.standardError == result.standardError)
+    }
+
+    @Test func diffNamesTheRulesBehindTheChange() throws {
+        let result = try CommandLineRunner.run(["diff", try write("case.json", Self.knownU), "--from", "2024-06-01", "--to", "2025-06-01"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("disposition: refrain → proceed-after-steps"))
+        #expect(result.standardOutput.contains("steps added: opla-consultation"))
+        #expect(result.standardOutput.contains("rule no longer fires: ice-directive-11005.3/refrain-known-beneficiary"))
+        #expect(result.standardOutput.contains("rule now fires: ice-interim-guidance-2025/consult-opla"))
+    }
+
+    @Test func batchSkipsBadLinesWithTheirNumbersAndExitsWithTwo() throws {
+        let lines = [
+            #"{"caseId": "a", "asOf": "2023-05-01", "action": "arrest"}"#,
+            #"{"caseId": "b", "asOf": "2023-05-01", "action": "jail"}"#,
+            "",
+            Self.knownU.replacingOccurrences(of: "{\"asOf\"", with: "{\"caseId\": \"c\", \"asOf\""),
+            "not json",
+        ]
+        let path = try write("cases.jsonl", lines.joined(separator: "\n") + "\n")
+        let out = folder.appendingPathComponent("decisions.jsonl").path
+        let result = try CommandLineRunner.run(["batch", path, "--out", out])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("\(path):2: action: 'jail' is not a valid action"))
+        #expect(result.standardError.contains("\(path):5: malformed JSON at 1:1"))
+        #expect(result.standardError.contains("cases decided: 2"))
+        #expect(result.standardError.contains("bad lines skipped: 2"))
+        let decisions = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(decisions.count == 2)
+        #expect(decisions[0].hasPrefix(#"{"caseId":"a","asOf":"2023-05-01","policies":["usc-8-1367","ice-policy-10076.1","ice-directive-11005.3"],"disposition":"proceed""#))
+        #expect(decisions[1].contains(#""caseId":"c""#) && decisions[1].contains(#""reasons":["usc-8-1367/confidentiality","#))
+    }
+
+    @Test func batchComparesTwoDates() throws {
+        let path = try write("cases.jsonl", Self.knownU + "\n")
+        let result = try CommandLineRunner.run(["batch", path, "--as-of", "2025-06-01", "--compare-to", "2024-06-01"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains(#""comparedTo":{"asOf":"2024-06-01","disposition":"refrain","outcomeChanged":true}"#))
+        #expect(result.standardError.contains("refrain → proceed-after-steps"))
+        #expect(result.standardError.contains("ice-interim-guidance-2025/consult-opla"))
+    }
+
+    @Test func generateIsDeterministicAndValid() throws {
+        let first = try CommandLineRunner.run(["generate", "--count", "300", "--seed", "42"])
+        let second = try CommandLineRunner.run(["generate", "--count", "300", "--seed", "42"])
+        let other = try CommandLineRunner.run(["generate", "--count", "300", "--seed", "43"])
+        #expect(first.status == 0)
+        #expect(first.standardOutput == second.standardOutput)
+        #expect(first.standardOutput != other.standardOutput)
+        let lines = first.standardOutput.split(separator: "\n")
+        #expect(lines.count == 300)
+        let cases = try lines.map { try CaseDecoder.decode(json: Array($0.utf8)) }
+        #expect(Set(cases.map(\.action)).count == Action.allCases.count)
+        #expect(Set(cases.flatMap(\.subject.benefits).map(\.status)).count == BenefitStatus.allCases.count)
+        let periods = Set(cases.map { Fixtures.ruleSet.policiesInForce(on: $0.asOf).map(\.id) })
+        #expect(periods.count == Fixtures.ruleSet.stretches.count)
+    }
+
+    @Test func policiesListShowAndTimeline() throws {
+        let list = try CommandLineRunner.run(["policies", "list"])
+        #expect(list.status == 0)
+        #expect(list.standardOutput.contains("ice-directive-11005.3        2021-08-10 through 2025-01-29"))
+        let show = try CommandLineRunner.run(["policies", "show", "ice-directive-11005.3"])
+        #expect(show.standardOutput.contains("exceptionalCircumstancesApprover: string = Field Office Director or Special Agent in Charge  [not in the texts we hold"))
+        #expect(show.standardOutput.contains("Supersedes: ice-directive-11005.2"))
+        let unknown = try CommandLineRunner.run(["policies", "show", "nothing"])
+        #expect(unknown.status == 2)
+        let timeline = try CommandLineRunner.run(["policies", "timeline"])
+        #expect(timeline.standardOutput.contains("2021-08-10 – 2025-01-29: usc-8-1367, ice-policy-10076.1, ice-directive-11005.3"))
+        #expect(timeline.standardOutput.contains("2025-01-30 – …: usc-8-1367, ice-interim-guidance-2025"))
+    }
+
+    @Test(.enabled(if: Fixtures.sharedIsExpected)) func verifySampleReportsItsCount() throws {
+        let seeds = try Fixtures.sharedFile("seeds")
+        let result = try CommandLineRunner.run(["policies", "verify", "--sample-every", "5000", "--seeds", seeds.path])
+        #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
+        #expect(result.standardOutput.contains("0 invariant violations"))
+        #expect(result.standardOutput.contains("0 not verbatim"))
+    }
+
+    @Test func demoShowsEveryPeriod() throws {
+        let result = try CommandLineRunner.run(["demo"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("2021-08-10 – 2025-01-29  REFRAIN"))
+        #expect(result.standardOutput.contains("2025-01-30 – …  PROCEED-AFTER-STEPS  steps: opla-consultation"))
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import PolicyEngine
+import Testing
+
+@Suite struct PolicyLoaderTests {
+    let ruleSet = Fixtures.ruleSet
+
+    @Test func periodsFollowFromWhatSupersedesOrRescinds() throws {
+        func period(_ id: String) throws -> String { try #require(ruleSet.document(id: id)).periodDescription }
+        #expect(try period("ice-policy-10076.1") == "2011-06-17 through 2025-01-29")
+        #expect(try period("ice-directive-11005.2") == "2019-08-02 through 2021-08-09")
+        #expect(try period("ice-directive-11005.3") == "2021-08-10 through 2025-01-29")
+        #expect(try period("ice-interim-guidance-2025") == "from 2025-01-30")
+        #expect(try period("usc-8-1367") == "always")
+        #expect(ruleSet.document(id: "ice-directive-11005.2")?.endedBy == "ice-directive-11005.3")
+    }
+
+    @Test func termsAreNotPolicies() {
+        #expect(!ruleSet.documents.contains { $0.fileName == "terms.yaml" })
+        #expect(ruleSet.definitions["knownLive"] != nil)
+    }
+
+    @Test func everyRuleIdNamesItsPolicy() {
+        for rule in ruleSet.rules { #expect(rule.id.hasPrefix(rule.policyID + "/")) }
+        #expect(Set(ruleSet.rules.map(\.id)).count == ruleSet.rules.count)
+    }
+
+    /// A future policy is a new file: no edit of an old one, no code change.
+    @Test func aNewFileEndsTheOldOnes() throws {
+        let folder = try Fixtures.policyCopy()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try """
+        kind: policy
+        id: future-guidance-2027
+        title: A later guidance
+        issued: 2027-03-01
+        inForceFrom: 2027-03-01
+        rescinds: [ice-interim-guidance-2025]
+        rules:
+          - id: future-guidance-2027/refrain-known
+            when: hasKnownLiveFiling
+            effects: {disposition: refrain}
+            citation: {document: Future guidance, passage: "1", quote: refrain}
+            source: primary
+        """.write(to: folder.appendingPathComponent("future-guidance-2027.yaml"), atomically: true, encoding: .utf8)
+        let extended = try RuleSet.load(from: folder)
+        #expect(extended.document(id: "ice-interim-guidance-2025")?.periodDescription == "2025-01-30 through 2027-02-28")
+        let knownU = CaseFacts(asOf: Fixtures.date("2027-03-01"), action: .arrest,
+                               subject: Subject(benefits: [BenefitFiling(type: .u, role: .principal, status: .pending, verified: true)]))
+        let decision = extended.evaluate(knownU)
+        #expect(decision.policyIDs(in: extended) == ["usc-8-1367", "future-guidance-2027"])
+        #expect(decision.disposition == .refrain)
+        var dayBefore = knownU
+        dayBefore.asOf = Fixtures.date("2027-02-28")
+        #expect(extended.evaluate(dayBefore).requiredSteps == EnumSet([.oplaConsultation]))
+        #expect(extended.digest != ruleSet.digest)
+    }
+
+    @Test func theDigestCoversEveryByteAndOnlyThePolicyFiles() throws {
+        let files = try RuleSet.policyFiles(in: Fixtures.policySources)
+        #expect(RuleSet.digest(of: files) == ruleSet.digest)
+        #expect(RuleSet.digest(of: files) == RuleSet.digest(of: files.reversed()))
+        var changed = files
+        changed[0].bytes[changed[0].bytes.count / 2] ^= 0x01
+        #expect(RuleSet.digest(of: changed) != ruleSet.digest)
+        var renamed = files
+        renamed[0].name += "x"
+        #expect(RuleSet.digest(of: renamed) != ruleSet.digest)
+        #expect(ruleSet.digest.count == 64 && ruleSet.digest.allSatisfy(\.isHexDigit))
+    }
+
+    func problems(_ files: [(String, String)]) -> [String] {
+        do {
+            _ = try RuleSet.load(files: files.map { ($0.0, Array($0.1.utf8)) })
+            return []
+        } catch {
+            return error.problems.map(\.description)
+        }
+    }
+
+    @Test func structuralMistakesAreLocated() {
+        let found = problems([("p.yaml", """
+        kind: policy
+        id: p
+        title: P
+        inForceFrom: 2020-02-30
+        supersedes: [nowhere]
+        rules:
+          - id: other/rule
+            when: "true"
+            effects: {disposition: proceed, steps: [opla], colour: red}
+            citation: {document: D, passage: P}
+            source: tertiary
+        """)])
+        #expect(found.contains("p.yaml:4:14: inForceFrom '2020-02-30' is not a valid date YYYY-MM-DD"))
+        #expect(found.contains("p.yaml:5:14: no policy file has id 'nowhere'"))
+        #expect(found.contains("p.yaml:7:9: a rule id is 'POLICY-ID/rule-name': expected 'p/…'"))
+        #expect(found.contains { $0.hasPrefix("p.yaml:9:52: unknown key 'colour' in effects") })
+        #expect(found.contains("p.yaml:9:28: a rule's disposition can only be 'refrain'; 'proceed-after-steps' follows from the steps owed"))
+        #expect(found.contains { $0.hasPrefix("p.yaml:9:45: 'opla' is not a valid step") })
+        #expect(found.contains("p.yaml:10:15: a citation needs 'quote'"))
+        #expect(found.contains("p.yaml:11:13: source must be 'primary' or 'secondary'"))
+    }
+
+    @Test func yamlSyntaxErrorsAreLocated() {
+        #expect(problems([("p.yaml", "id: [unclosed\n")]).first?.hasPrefix("p.yaml:2:1: YAML syntax") == true)
+    }
+
+    @Test func theFileIsNamedAfterItsId() {
+        let found = problems([("wrong.yaml", "kind: policy\nid: p\ntitle: P\nrules: []\n")])
+        #expect(found == ["wrong.yaml:2:5: a policy file is named after its id: expected 'p.yaml'"])
+    }
+
+    @Test func anUnreadableFolderIsAProblem() {
+        #expect(throws: PolicyLoadError.self) { try RuleSet.load(from: URL(fileURLWithPath: "/nonexistent/policies")) }
+    }
+}
