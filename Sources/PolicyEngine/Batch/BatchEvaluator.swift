@@ -11,6 +11,7 @@ public struct BatchEvaluator: Sendable {
     public let compareTo: CalendarDate?
     public let linesPerChunk: Int
     public let workers: Int
+    private let writer: CompactDecisionWriter
 
     public init(ruleSet: RuleSet, asOf: CalendarDate? = nil, compareTo: CalendarDate? = nil,
                 linesPerChunk: Int = 8192, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
@@ -19,6 +20,7 @@ public struct BatchEvaluator: Sendable {
         self.compareTo = compareTo
         self.linesPerChunk = linesPerChunk
         self.workers = max(1, workers)
+        writer = CompactDecisionWriter(ruleSet: ruleSet)
     }
 
     /// A line that could not be decided.
@@ -53,7 +55,10 @@ public struct BatchEvaluator: Sendable {
             let parts = min(workers, max(1, lines.count / 256))
             let results = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: parts)
             results.initialize(repeating: ChunkResult())
-            defer { results.deallocate() }
+            defer {
+                results.deinitialize()
+                results.deallocate()
+            }
             let shared = UnsafeSendable(value: results)
             let chunk = lines
             DispatchQueue.concurrentPerform(iterations: parts) { part in
@@ -89,7 +94,7 @@ public struct BatchEvaluator: Sendable {
             let decision = ruleSet.evaluate(facts, in: scope)
             result.summary.cases += 1
             result.summary.dispositions[decision.disposition, default: 0] += 1
-            var json = decision.compactJSON(in: ruleSet, caseId: facts.caseId)
+            var comparison: CompactDecisionWriter.Comparison?
             if let compareTo {
                 var earlier = facts
                 earlier.asOf = compareTo
@@ -101,17 +106,9 @@ public struct BatchEvaluator: Sendable {
                     result.summary.changedOutcomes += 1
                     for rule in diff.rulesNoLongerFiring + diff.rulesNewlyFiring { result.summary.changeCauses[rule, default: 0] += 1 }
                 }
-                if case .object(var members) = json {
-                    members.append(JSONMember(key: "comparedTo", value: .object([
-                        JSONMember(key: "asOf", value: .string(compareTo.description)),
-                        JSONMember(key: "disposition", value: .string(before.disposition.spelling)),
-                        JSONMember(key: "outcomeChanged", value: .bool(diff.outcomeChanged)),
-                    ])))
-                    json = .object(members)
-                }
+                comparison = .init(asOf: compareTo, disposition: before.disposition, outcomeChanged: diff.outcomeChanged)
             }
-            json.write(to: &result.output, pretty: false, indent: 0)
-            result.output.append(UInt8(ascii: "\n"))
+            writer.write(decision, caseId: facts.caseId, comparison: comparison, to: &result.output)
         }
         return result
     }

@@ -17,6 +17,12 @@ public struct BatchSummary: Sendable, Equatable {
     public struct Transition: Hashable, Sendable, Comparable {
         public var from: Disposition
         public var to: Disposition
+
+        public init(from: Disposition, to: Disposition) {
+            self.from = from
+            self.to = to
+        }
+
         public static func < (lhs: Transition, rhs: Transition) -> Bool { (lhs.from, lhs.to) < (rhs.from, rhs.to) }
     }
 

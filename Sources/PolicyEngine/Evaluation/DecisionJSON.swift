@@ -20,15 +20,10 @@ extension Decision {
                 reason.append(JSONMember(key: "items", value: .array(firing.items.map(JSONValue.string))))
             }
             return .object(reason)
-        }), digest: true)
+        }))
     }
 
-    /// One line of `batch` output: the decision with reasons as rule ids, without quotes or digest.
-    public func compactJSON(in ruleSet: RuleSet, caseId: String? = nil) -> JSONValue {
-        members(in: ruleSet, caseId: caseId, reasons: .array(ruleIDs(in: ruleSet).map(JSONValue.string)), digest: false)
-    }
-
-    private func members(in ruleSet: RuleSet, caseId: String?, reasons: JSONValue, digest: Bool) -> JSONValue {
+    private func members(in ruleSet: RuleSet, caseId: String?, reasons: JSONValue) -> JSONValue {
         var members: [JSONMember] = []
         if let caseId { members.append(JSONMember(key: "caseId", value: .string(caseId))) }
         members += [
@@ -47,7 +42,7 @@ extension Decision {
             JSONMember(key: "excludedInformation", value: .array(excludedInformation.map(JSONValue.string))),
             JSONMember(key: "reasons", value: reasons),
         ]
-        if digest { members.append(JSONMember(key: "ruleSetDigest", value: .string(ruleSetDigest))) }
+        members.append(JSONMember(key: "ruleSetDigest", value: .string(ruleSetDigest)))
         return .object(members)
     }
 

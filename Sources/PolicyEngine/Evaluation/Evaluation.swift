@@ -6,34 +6,34 @@ extension RuleSet {
     /// otherwise `proceed`.
     public func evaluate(_ facts: CaseFacts, in scope: EvaluationScope) -> Decision {
         scope.facts = facts
+        let period = schedule.period(on: facts.asOf)
         var decision = Decision(
-            asOf: facts.asOf, policies: [], disposition: .proceed, requiredSteps: EnumSet(), duties: EnumSet(),
-            options: EnumSet(), discretionaryFactors: [], excludedInformation: [], reasons: [], ruleSetDigest: digest
+            asOf: facts.asOf, policies: period.documents, disposition: .proceed, requiredSteps: EnumSet(),
+            duties: EnumSet(), options: EnumSet(), discretionaryFactors: [], excludedInformation: [], reasons: [],
+            ruleSetDigest: digest
         )
         var refrain = false
-        var steps = EnumSet<Step>()
-        for (documentIndex, document) in documents.enumerated() where document.isInForce(on: facts.asOf) {
-            decision.policies.append(documentIndex)
-            for ruleIndex in ruleRanges[documentIndex] {
-                let rule = rules[ruleIndex]
-                guard let items = rule.matcher.match(scope) else { continue }
-                decision.reasons.append(Decision.Firing(rule: ruleIndex, items: items))
-                let effects = rule.effects
-                refrain = refrain || effects.refrain
-                steps = steps.union(effects.steps)
-                decision.duties = decision.duties.union(effects.duties)
-                decision.options = decision.options.union(effects.options)
-                for factor in effects.factors where !decision.discretionaryFactors.contains(factor) {
-                    decision.discretionaryFactors.append(factor)
-                }
-                if effects.excludeItems {
-                    for item in items where !decision.excludedInformation.contains(item) {
-                        decision.excludedInformation.append(item)
-                    }
+        var steps: UInt64 = 0, duties: UInt64 = 0, options: UInt64 = 0
+        for ruleIndex in period.rules {
+            let program = programs[ruleIndex]
+            guard let items = program.matcher.match(scope) else { continue }
+            decision.reasons.append(Decision.Firing(rule: ruleIndex, items: items))
+            refrain = refrain || program.refrain
+            steps |= program.steps
+            duties |= program.duties
+            options |= program.options
+            for factor in program.factors where !decision.discretionaryFactors.contains(factor) {
+                decision.discretionaryFactors.append(factor)
+            }
+            if program.excludeItems {
+                for item in items where !decision.excludedInformation.contains(item) {
+                    decision.excludedInformation.append(item)
                 }
             }
         }
-        decision.requiredSteps = steps.subtracting(facts.stepsCompleted)
+        decision.duties = EnumSet(bits: duties)
+        decision.options = EnumSet(bits: options)
+        decision.requiredSteps = EnumSet(bits: steps).subtracting(facts.stepsCompleted)
         decision.disposition = refrain ? .refrain : decision.requiredSteps.isEmpty ? .proceed : .proceedAfterSteps
         return decision
     }

@@ -6,6 +6,17 @@ public enum CaseDecoder {
     public static let maximumInformationItems = 1000
     public static let maximumIdentifierLength = 200
 
+    static let caseKeys = [
+        "caseId", "asOf", "action", "subject", "lawEnforcementInterest", "exceptionalCircumstances", "aggravatingFactors",
+        "expediteInAgencyInterest", "information", "convicted237a2", "stepsCompleted",
+    ]
+    static let subjectKeys = [
+        "benefits", "victimIndicia", "immediateVictimOrWitness", "pendingCriminalCase", "crimeReported", "wishesToReport",
+        "detained", "outsideUnitedStates",
+    ]
+    static let filingKeys = ["type", "role", "status", "verified"]
+    static let informationKeys = ["id", "source", "adverse"]
+
     public static func decode(json bytes: some Collection<UInt8>) throws(CaseInputError) -> CaseFacts {
         let value: JSONValue
         do {
@@ -24,15 +35,15 @@ public enum CaseDecoder {
     }
 
     private static func decodeCase(_ value: JSONValue, errors: inout [FieldError]) -> CaseFacts? {
-        guard var root = ObjectReader(value, path: "", errors: &errors) else { return nil }
+        guard let root = ObjectReader(value, path: "", known: caseKeys, errors: &errors) else { return nil }
         let caseId = root.string("caseId", maxLength: maximumIdentifierLength, errors: &errors)
         let asOf = root.date("asOf", required: true, errors: &errors)
         let action: Action? = root.enumeration("action", required: true, errors: &errors)
         var subject = Subject()
-        if let subjectValue = root.member("subject"),
-           var reader = ObjectReader(subjectValue, path: "subject", errors: &errors) {
+        if let subjectValue = root.member("subject", errors: &errors),
+           let reader = ObjectReader(subjectValue, path: "subject", known: subjectKeys, errors: &errors) {
             subject.benefits = reader.list("benefits", maxCount: maximumBenefits, errors: &errors) { value, path, errors -> BenefitFiling? in
-                guard var filing = ObjectReader(value, path: path, errors: &errors) else { return nil }
+                guard let filing = ObjectReader(value, path: path, known: filingKeys, errors: &errors) else { return nil }
                 let type: BenefitType? = filing.enumeration("type", required: true, errors: &errors)
                 let role: BenefitRole? = filing.enumeration("role", required: true, errors: &errors)
                 let status: BenefitStatus? = filing.enumeration("status", required: true, errors: &errors)
@@ -55,7 +66,7 @@ public enum CaseDecoder {
         let aggravatingFactors = root.bool("aggravatingFactors", errors: &errors) ?? false
         let expediteInAgencyInterest = root.bool("expediteInAgencyInterest", errors: &errors) ?? false
         let information = root.list("information", maxCount: maximumInformationItems, errors: &errors) { value, path, errors -> InformationItem? in
-            guard var item = ObjectReader(value, path: path, errors: &errors) else { return nil }
+            guard let item = ObjectReader(value, path: path, known: informationKeys, errors: &errors) else { return nil }
             let id = item.string("id", required: true, minLength: 1, maxLength: maximumIdentifierLength, errors: &errors)
             let source: InformationSource? = item.enumeration("source", required: true, errors: &errors)
             let adverse = item.bool("adverse", required: true, errors: &errors)
@@ -81,17 +92,19 @@ public enum CaseDecoder {
 private struct ObjectReader {
     let path: String
     private let members: [JSONMember]
-    private var read: Set<String> = []
+    /// The member names this object may have; any other is reported as unknown.
+    private let known: [String]
 
-    init?(_ value: JSONValue, path: String, errors: inout [FieldError]) {
+    init?(_ value: JSONValue, path: String, known: [String], errors: inout [FieldError]) {
         guard case .object(let members) = value else {
             errors.append(FieldError(path: path, message: "expected an object, found \(value.kindName)"))
             return nil
         }
         self.path = path
         self.members = members
-        var seen: Set<String> = []
-        for member in members where !seen.insert(member.key).inserted {
+        self.known = known
+        // Objects are small: comparing pairs is cheaper than hashing.
+        for (index, member) in members.enumerated() where members[..<index].contains(where: { $0.key == member.key }) {
             errors.append(FieldError(path: childPath(member.key), message: "duplicate member"))
         }
     }
@@ -99,8 +112,7 @@ private struct ObjectReader {
     func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// The member's value, or nil when absent. An explicit null is an error, reported here.
-    mutating func member(_ key: String, required: Bool = false, errors: inout [FieldError]) -> JSONValue? {
-        read.insert(key)
+    func member(_ key: String, required: Bool = false, errors: inout [FieldError]) -> JSONValue? {
         guard let value = members.first(where: { $0.key == key })?.value else {
             if required { errors.append(FieldError(path: childPath(key), message: "required field is missing")) }
             return nil
@@ -112,12 +124,11 @@ private struct ObjectReader {
         return value
     }
 
-    mutating func member(_ key: String) -> JSONValue? {
-        var ignored: [FieldError] = []
-        return member(key, errors: &ignored)
+    func member(_ key: String, errors: inout [FieldError]) -> JSONValue? {
+        member(key, required: false, errors: &errors)
     }
 
-    mutating func bool(_ key: String, required: Bool = false, errors: inout [FieldError]) -> Bool? {
+    func bool(_ key: String, required: Bool = false, errors: inout [FieldError]) -> Bool? {
         guard let value = member(key, required: required, errors: &errors) else { return nil }
         guard case .bool(let flag) = value else {
             errors.append(FieldError(path: childPath(key), message: "expected true or false, found \(value.kindName)"))
@@ -126,7 +137,7 @@ private struct ObjectReader {
         return flag
     }
 
-    mutating func string(
+    func string(
         _ key: String, required: Bool = false, minLength: Int = 0, maxLength: Int, errors: inout [FieldError]
     ) -> String? {
         guard let value = member(key, required: required, errors: &errors) else { return nil }
@@ -149,7 +160,7 @@ private struct ObjectReader {
         return text
     }
 
-    mutating func date(_ key: String, required: Bool, errors: inout [FieldError]) -> CalendarDate? {
+    func date(_ key: String, required: Bool, errors: inout [FieldError]) -> CalendarDate? {
         guard let value = member(key, required: required, errors: &errors) else { return nil }
         guard case .string(let text) = value else {
             errors.append(FieldError(path: childPath(key), message: "expected a date YYYY-MM-DD, found \(value.kindName)"))
@@ -162,7 +173,7 @@ private struct ObjectReader {
         return date
     }
 
-    mutating func enumeration<E: ContractEnum>(_ key: String, required: Bool, errors: inout [FieldError]) -> E? {
+    func enumeration<E: ContractEnum>(_ key: String, required: Bool, errors: inout [FieldError]) -> E? {
         guard let value = member(key, required: required, errors: &errors) else { return nil }
         return Self.enumeration(value, path: childPath(key), errors: &errors)
     }
@@ -180,7 +191,7 @@ private struct ObjectReader {
     }
 
     /// A list whose items are unique values of a vocabulary.
-    mutating func enumerationSet<E: ContractEnum>(_ key: String, errors: inout [FieldError]) -> EnumSet<E> {
+    func enumerationSet<E: ContractEnum>(_ key: String, errors: inout [FieldError]) -> EnumSet<E> {
         var result = EnumSet<E>()
         _ = list(key, maxCount: E.allCases.count * 2, errors: &errors) { value, path, errors -> E? in
             guard let element: E = Self.enumeration(value, path: path, errors: &errors) else { return nil }
@@ -192,7 +203,7 @@ private struct ObjectReader {
         return result
     }
 
-    mutating func list<Element>(
+    func list<Element>(
         _ key: String, maxCount: Int, errors: inout [FieldError],
         element decode: (JSONValue, String, inout [FieldError]) -> Element?
     ) -> [Element]? {
@@ -220,7 +231,7 @@ private struct ObjectReader {
     }
 
     func rejectUnknownMembers(errors: inout [FieldError]) {
-        for member in members where !read.contains(member.key) {
+        for member in members where !known.contains(member.key) {
             errors.append(FieldError(path: childPath(member.key), message: "unknown field"))
         }
     }

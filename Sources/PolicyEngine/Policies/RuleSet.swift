@@ -16,8 +16,10 @@ public struct RuleSet: Sendable {
     public let digest: String
     /// The case facts that some condition reads.
     public let fieldUsage: FieldUsage
-    /// For each document, the range of its rules in `rules`.
-    let ruleRanges: [Range<Int>]
+    /// What evaluation needs of each rule, parallel to `rules`, without the rule's texts.
+    let programs: [RuleProgram]
+    /// The stretches of unchanged documents in force, with the rules each one applies.
+    let schedule: EvaluationSchedule
     let slotCount: Int
 
     init(documents: [PolicyDocument], definitions: [String: Definition], digest: String, fieldUsage: FieldUsage, slotCount: Int) {
@@ -26,14 +28,10 @@ public struct RuleSet: Sendable {
         self.digest = digest
         self.fieldUsage = fieldUsage
         self.slotCount = slotCount
-        var rules: [Rule] = []
-        var ranges: [Range<Int>] = []
-        for document in documents {
-            ranges.append(rules.count..<rules.count + document.rules.count)
-            rules += document.rules
-        }
+        let rules = documents.flatMap(\.rules)
         self.rules = rules
-        ruleRanges = ranges
+        programs = rules.map(RuleProgram.init)
+        schedule = EvaluationSchedule(documents: documents)
     }
 
     public func document(id: String) -> PolicyDocument? { documents.first { $0.id == id } }
