@@ -1,5 +1,9 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
+
+// A path dependency is known by its folder's name, whatever the clone is called.
+let safeguardPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
 // Benchmarks live in a package of their own so that building and testing Safeguard does not
 // build the benchmark harness. Run: `swift package --disable-sandbox benchmark` in this folder.
@@ -14,7 +18,7 @@ let package = Package(
         .executableTarget(
             name: "PolicyEngineBenchmarks",
             dependencies: [
-                .product(name: "PolicyEngine", package: "Safeguard"),
+                .product(name: "PolicyEngine", package: safeguardPackage),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/PolicyEngineBenchmarks",

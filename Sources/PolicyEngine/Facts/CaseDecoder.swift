@@ -18,6 +18,8 @@ public enum CaseDecoder {
     static let informationKeys = ["id", "source", "adverse"]
 
     public static func decode(json bytes: some Collection<UInt8>) throws(CaseInputError) -> CaseFacts {
+        // Well-formed cases take the fast path; anything it does not accept gets the strict one.
+        if let facts = bytes.withContiguousStorageIfAvailable(FastCaseReader.read) ?? nil { return facts }
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)

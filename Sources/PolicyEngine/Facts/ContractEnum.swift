@@ -51,9 +51,13 @@ public struct EnumSet<Element: ContractEnum>: Hashable, Sendable, Sequence {
     public func union(_ other: EnumSet) -> EnumSet { EnumSet(bits: bits | other.bits) }
     public func subtracting(_ other: EnumSet) -> EnumSet { EnumSet(bits: bits & ~other.bits) }
 
-    public func makeIterator() -> AnyIterator<Element> {
-        var remaining = bits
-        return AnyIterator {
+    public func makeIterator() -> Iterator { Iterator(remaining: bits) }
+
+    /// Yields the elements in ordinal order.
+    public struct Iterator: IteratorProtocol {
+        var remaining: UInt64
+
+        public mutating func next() -> Element? {
             guard remaining != 0 else { return nil }
             let ordinal = remaining.trailingZeroBitCount
             remaining &= remaining - 1
