@@ -41,10 +41,10 @@ struct BatchCommand: ParsableCommand {
             }
             let output: FileHandle
             if let out {
-                guard FileManager.default.createFile(atPath: out, contents: nil), let handle = FileHandle(forWritingAtPath: out) else {
-                    throw BadInput("\(out): cannot write the file")
-                }
-                output = handle
+                // Opened in place, not replaced, so that a device or a named pipe works too.
+                let descriptor = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                guard descriptor >= 0 else { throw BadInput("\(out): cannot write the file") }
+                output = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             } else {
                 output = .standardOutput
             }
@@ -60,10 +60,6 @@ struct BatchCommand: ParsableCommand {
                     if showProgress { FileHandle.standardError.write(Data("\r\(lines) lines read".utf8)) }
                 }
             )
-            if out != nil {
-                try output.synchronize()
-                try output.close()
-            }
             if showProgress { printError("") }
             printError(summary.table(compared: compareTo != nil))
         }
