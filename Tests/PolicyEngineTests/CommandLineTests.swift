@@ -67,13 +67,14 @@ import Testing
     }
 
     @Test func aPolicyFileWithATypeErrorExitsWithTwoAndItsPosition() throws {
-        let policies = try Fixtures.policyCopy()
+        let policies = try Fixtures.policyCopy(
+            editing: "ice-interim-guidance-2025.yaml",
+            replacing: "when: lawEnforcementInterest || subject.pendingCriminalCase",
+            with: "when: lawEnforcementInterest || subject.pendingCriminalCase == 'yes'"
+        )
         defer { try? FileManager.default.removeItem(at: policies) }
         let file = policies.appendingPathComponent("ice-interim-guidance-2025.yaml")
         let text = try String(contentsOf: file, encoding: .utf8)
-        try text.replacingOccurrences(of: "when: lawEnforcementInterest || subject.pendingCriminalCase",
-                                      with: "when: lawEnforcementInterest || subject.pendingCriminalCase == 'yes'")
-            .write(to: file, atomically: true, encoding: .utf8)
         let line = text.components(separatedBy: "\n").firstIndex { $0.contains("when: lawEnforcementInterest") }! + 1
         let result = try CommandLineRunner.run(["evaluate", try write("case.json", Self.knownU), "--policies", policies.path])
         #expect(result.status == 2)

@@ -15,12 +15,10 @@ struct HeldQuoteTests {
 
     @Test func aChangedQuoteIsCaught() throws {
         let seeds = try Fixtures.sharedFile("seeds")
-        let folder = try Fixtures.policyCopy()
+        let folder = try Fixtures.policyCopy(
+            editing: "ice-interim-guidance-2025.yaml", replacing: "coordinate and deconflict internally", with: "coordinate internally"
+        )
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("ice-interim-guidance-2025.yaml")
-        let text = try String(contentsOf: file, encoding: .utf8)
-        try text.replacingOccurrences(of: "coordinate and deconflict internally", with: "coordinate internally")
-            .write(to: file, atomically: true, encoding: .utf8)
         let result = PolicyVerifier(ruleSet: try RuleSet.load(from: folder)).checkQuotes(seedsDirectory: seeds)
         #expect(result.problems.count == 1)
         #expect(result.problems.first?.contains("ice-interim-guidance-2025/deconflict") == true)

@@ -19,12 +19,12 @@ import Testing
 
     /// With the 11005.3 refrain removed, the verifier must find the broken invariant.
     @Test func aBrokenRuleSetIsCaught() throws {
-        let folder = try Fixtures.policyCopy()
+        let folder = try Fixtures.policyCopy(
+            editing: "ice-directive-11005.3.yaml",
+            replacing: "when: hasKnownLiveFiling && !exceptionalCircumstances",
+            with: "when: hasKnownLiveFiling && exceptionalCircumstances && false"
+        )
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("ice-directive-11005.3.yaml")
-        let text = try String(contentsOf: file, encoding: .utf8)
-        try text.replacingOccurrences(of: "when: hasKnownLiveFiling && !exceptionalCircumstances", with: "when: hasKnownLiveFiling && exceptionalCircumstances && false")
-            .write(to: file, atomically: true, encoding: .utf8)
         let report = PolicyVerifier(ruleSet: try RuleSet.load(from: folder)).run(sampleEvery: 97)
         #expect(report.violations.contains { $0.invariant.contains("11005.3") })
     }

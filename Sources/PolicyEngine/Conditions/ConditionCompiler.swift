@@ -273,22 +273,10 @@ struct ConditionCompiler {
     /// (`exists`) or when all hold (`all`).
     static func iterate(_ access: ListAccess, slot: Int, predicate: @escaping Getter<Bool>, all: Bool) -> Getter<Bool> {
         switch access {
-        case .benefits(let list):
-            return { scope in
-                for filing in list(scope) {
-                    scope.benefits[slot] = filing
-                    if predicate(scope) != all { return !all }
-                }
-                return all
-            }
-        case .information(let list):
-            return { scope in
-                for item in list(scope) {
-                    scope.items[slot] = item
-                    if predicate(scope) != all { return !all }
-                }
-                return all
-            }
+        case .benefits(let list): return iterate(list, bind: { $0.benefits[slot] = $1 }, predicate: predicate, all: all)
+        case .information(let list): return iterate(list, bind: { $0.items[slot] = $1 }, predicate: predicate, all: all)
+        case .scalars(let list): return iterate(list, bind: { $0.scalars[slot] = $1 }, predicate: predicate, all: all)
+        case .strings(let list): return iterate(list, bind: { $0.strings[slot] = $1 }, predicate: predicate, all: all)
         case .enumSet(let mask):
             return { scope in
                 var remaining = mask(scope)
@@ -299,22 +287,19 @@ struct ConditionCompiler {
                 }
                 return all
             }
-        case .scalars(let list):
-            return { scope in
-                for value in list(scope) {
-                    scope.scalars[slot] = value
-                    if predicate(scope) != all { return !all }
-                }
-                return all
+        }
+    }
+
+    private static func iterate<Element>(
+        _ list: @escaping Getter<[Element]>, bind: @escaping @Sendable (EvaluationScope, Element) -> Void,
+        predicate: @escaping Getter<Bool>, all: Bool
+    ) -> Getter<Bool> {
+        { scope in
+            for element in list(scope) {
+                bind(scope, element)
+                if predicate(scope) != all { return !all }
             }
-        case .strings(let list):
-            return { scope in
-                for value in list(scope) {
-                    scope.strings[slot] = value
-                    if predicate(scope) != all { return !all }
-                }
-                return all
-            }
+            return all
         }
     }
 

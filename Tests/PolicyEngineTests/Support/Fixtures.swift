@@ -43,4 +43,14 @@ enum Fixtures {
         try FileManager.default.copyItem(at: policySources, to: folder)
         return folder
     }
+
+    /// A copy of the built-in policy files with one passage of one file replaced.
+    static func policyCopy(editing fileName: String, replacing original: String, with replacement: String) throws -> URL {
+        let folder = try policyCopy()
+        let file = folder.appendingPathComponent(fileName)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try #require(text.contains(original), "\(fileName) does not contain \(original)")
+        try text.replacingOccurrences(of: original, with: replacement).write(to: file, atomically: true, encoding: .utf8)
+        return folder
+    }
 }
