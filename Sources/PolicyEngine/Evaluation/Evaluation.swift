@@ -12,6 +12,7 @@ extension RuleSet {
             duties: EnumSet(), options: EnumSet(), discretionaryFactors: [], excludedInformation: [], reasons: [],
             ruleSetDigest: digest
         )
+        decision.reasons.reserveCapacity(period.rules.count)
         var refrain = false
         var steps: UInt64 = 0, duties: UInt64 = 0, options: UInt64 = 0
         for ruleIndex in period.rules {
