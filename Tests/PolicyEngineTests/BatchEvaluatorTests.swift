@@ -64,3 +64,26 @@ import Testing
         #expect(summary.changedOutcomes == 3)
     }
 }
+
+@Suite struct LineReaderTests {
+    func lines(_ text: String, chunkSize: Int, limit: Int) throws -> [LineReader.Line] {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("lines-\(UUID().uuidString)")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        var reader = LineReader(handle: try FileHandle(forReadingFrom: file), chunkSize: chunkSize, maximumLineLength: limit)
+        var result: [LineReader.Line] = []
+        while let line = try reader.nextLine() { result.append(line) }
+        return result
+    }
+
+    func text(_ value: String) -> LineReader.Line { .text(ArraySlice(value.utf8)) }
+
+    @Test func splitsOnNewlinesAcrossChunks() throws {
+        #expect(try lines("ab\r\ncd\n\nlast", chunkSize: 3, limit: 100) == [text("ab"), text("cd"), text(""), text("last")])
+    }
+
+    @Test func aLineOverTheLimitIsSkippedWhole() throws {
+        let long = String(repeating: "x", count: 50)
+        #expect(try lines("a\n\(long)\nb\n\(long)", chunkSize: 4, limit: 10) == [text("a"), .tooLong, text("b"), .tooLong])
+    }
+}

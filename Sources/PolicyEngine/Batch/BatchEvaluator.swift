@@ -46,9 +46,12 @@ public struct BatchEvaluator: Sendable {
         var summary = BatchSummary()
         var lineNumber = 0
         while true {
-            var lines: [[UInt8]] = []
+            // A line too long to read is nil here and reported as bad.
+            var lines: [[UInt8]?] = []
             lines.reserveCapacity(linesPerChunk)
-            while lines.count < linesPerChunk, let line = try reader.nextLine() { lines.append(Array(line)) }
+            while lines.count < linesPerChunk, let line = try reader.nextLine() {
+                if case .text(let text) = line { lines.append(Array(text)) } else { lines.append(nil) }
+            }
             if lines.isEmpty { break }
             let firstLine = lineNumber + 1
             lineNumber += lines.count
@@ -61,9 +64,10 @@ public struct BatchEvaluator: Sendable {
             }
             let shared = UnsafeSendable(value: results)
             let chunk = lines
+            let maximumLineLength = reader.maximumLineLength
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let range = (chunk.count * part / parts)..<(chunk.count * (part + 1) / parts)
-                shared.value[part] = decide(chunk[range], firstLine: firstLine + range.lowerBound)
+                shared.value[part] = decide(chunk[range], firstLine: firstLine + range.lowerBound, maximumLineLength: maximumLineLength)
             }
             for result in results {
                 try write(result.output)
@@ -75,11 +79,17 @@ public struct BatchEvaluator: Sendable {
         return summary
     }
 
-    private func decide(_ lines: ArraySlice<[UInt8]>, firstLine: Int) -> ChunkResult {
+    private func decide(_ lines: ArraySlice<[UInt8]?>, firstLine: Int, maximumLineLength: Int) -> ChunkResult {
         var result = ChunkResult()
         let scope = ruleSet.makeScope()
         result.output.reserveCapacity(lines.count * 300)
         for (offset, line) in lines.enumerated() {
+            guard let line else {
+                let error = CaseInputError([FieldError(path: "", message: "the line is longer than \(maximumLineLength) bytes")])
+                result.badLines.append(BadLine(lineNumber: firstLine + offset, error: error))
+                result.summary.badLines += 1
+                continue
+            }
             // A blank line is no case; skip it silently, as JSONL readers do.
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             var facts: CaseFacts
