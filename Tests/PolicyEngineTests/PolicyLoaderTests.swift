@@ -102,6 +102,21 @@ import Testing
         #expect(found.contains("p.yaml:11:13: source must be 'primary' or 'secondary'"))
     }
 
+    @Test func aDefinitionIsCheckedWhereItIsWritten() {
+        let found = problems([("terms.yaml", """
+        kind: terms
+        title: T
+        definitions:
+          detainedFiling:
+            parameters: {filing: benefit}
+            expression: filing.detained
+        """)])
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("terms.yaml:6:24: unknown field 'detained' of benefit") == true, "\(found)")
+        let duplicated = problems([("terms.yaml", "kind: terms\ntitle: T\ndefinitions:\n  a: {expression: 'true'}\n  a: {expression: 'false'}\n")])
+        #expect(duplicated.first?.contains("duplicate key(s) a") == true, "\(duplicated)")
+    }
+
     @Test func yamlSyntaxErrorsAreLocated() {
         #expect(problems([("p.yaml", "id: [unclosed\n")]).first?.hasPrefix("p.yaml:2:1: YAML syntax") == true)
     }

@@ -110,7 +110,6 @@ public struct BatchEvaluator: Sendable {
                 earlier.asOf = compareTo
                 let before = ruleSet.evaluate(earlier, in: scope)
                 let diff = DecisionDiff(before: before, after: decision, in: ruleSet)
-                result.summary.comparedDispositions[before.disposition, default: 0] += 1
                 result.summary.transitions[BatchSummary.Transition(from: before.disposition, to: decision.disposition), default: 0] += 1
                 if diff.outcomeChanged {
                     result.summary.changedOutcomes += 1

@@ -6,8 +6,6 @@ public struct BatchSummary: Sendable, Equatable {
     public var cases = 0
     public var badLines = 0
     public var dispositions: [Disposition: Int] = [:]
-    /// With a comparison: dispositions on the comparison date.
-    public var comparedDispositions: [Disposition: Int] = [:]
     /// With a comparison: cases by (disposition on the comparison date, disposition decided).
     public var transitions: [Transition: Int] = [:]
     /// With a comparison: for cases whose outcome changed, how often each rule fired on only one side.
@@ -33,7 +31,6 @@ public struct BatchSummary: Sendable, Equatable {
         badLines += other.badLines
         changedOutcomes += other.changedOutcomes
         dispositions.merge(other.dispositions, uniquingKeysWith: +)
-        comparedDispositions.merge(other.comparedDispositions, uniquingKeysWith: +)
         transitions.merge(other.transitions, uniquingKeysWith: +)
         changeCauses.merge(other.changeCauses, uniquingKeysWith: +)
     }

@@ -76,12 +76,4 @@ public indirect enum ValueType: Hashable, Sendable, CustomStringConvertible {
         if case .list = self { return true }
         return false
     }
-
-    /// Whether `==` and `!=` apply, and `<`… for ordered types.
-    var isScalar: Bool {
-        switch self {
-        case .int, .date, .enumeration: true
-        default: false
-        }
-    }
 }

@@ -126,10 +126,6 @@ private struct ObjectReader {
         return value
     }
 
-    func member(_ key: String, errors: inout [FieldError]) -> JSONValue? {
-        member(key, required: false, errors: &errors)
-    }
-
     func bool(_ key: String, required: Bool = false, errors: inout [FieldError]) -> Bool? {
         guard let value = member(key, required: required, errors: &errors) else { return nil }
         guard case .bool(let flag) = value else {

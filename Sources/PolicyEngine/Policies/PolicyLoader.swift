@@ -50,7 +50,7 @@ struct PolicyLoader {
         }
         var documents = parsed.compactMap(\.policy)
         deriveEnds(&documents, parsed: parsed)
-        checkUniqueness(documents, parsed: parsed)
+        checkUniqueness(documents)
         guard problems.isEmpty else { throw PolicyLoadError(problems.sorted { ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column) }) }
         documents.sort { ($0.inForceFrom?.ordinal ?? 0, $0.id) < ($1.inForceFrom?.ordinal ?? 0, $1.id) }
         return RuleSet(
@@ -91,11 +91,9 @@ struct PolicyLoader {
             file.document.report("a policy file is named after its id: expected '\(id).yaml'", at: values["id"]!)
         }
         let title = required("title").flatMap { file.document.string($0, what: "title") } ?? ""
-        var ends: [String] = []
         func references(_ key: String) -> [String] {
             guard let node = values[key], let items = file.document.strings(node, what: key) else { return [] }
             for (name, node) in items { file.endingNodes[name] = node }
-            ends += items.map(\.0)
             return items.map(\.0)
         }
         let rules = required("rules").flatMap { file.document.sequence($0, what: "rules") } ?? []
@@ -199,10 +197,11 @@ struct PolicyLoader {
     /// standing in, so a mistake is reported where the definition is written.
     private func readDefinitions(_ parsed: inout [ParsedFile]) -> [String: Definition] {
         var definitions: [String: Definition] = [:]
+        var written: [(file: Int, name: String, expression: Node)] = []
         for index in parsed.indices {
+            var document = parsed[index].document
+            defer { parsed[index].document = document }
             for (name, keyNode, node) in parsed[index].definitionNodes {
-                var document = parsed[index].document
-                defer { parsed[index].document = document }
                 if let existing = definitions[name] {
                     document.report("definition '\(name)' is already defined at \(existing.location)", at: keyNode)
                     continue
@@ -215,15 +214,13 @@ struct PolicyLoader {
                     continue
                 }
                 var parameters: [(name: String, type: ValueType)] = []
-                if let parameterNode = values["parameters"] {
-                    for (parameterName, _, typeNode) in document.mapping(parameterNode, what: "definition parameters") ?? [] {
-                        guard let typeText = document.string(typeNode, what: "a parameter type") else { continue }
-                        guard let type = Self.definitionParameterType(typeText) else {
-                            document.report("unknown type '\(typeText)'; use benefit, information, bool, int, string, date or a vocabulary", at: typeNode)
-                            continue
-                        }
-                        parameters.append((parameterName, type))
+                for (parameterName, _, typeNode) in values["parameters"].flatMap({ document.mapping($0, what: "definition parameters") }) ?? [] {
+                    guard let typeText = document.string(typeNode, what: "a parameter type") else { continue }
+                    guard let type = Self.definitionParameterType(typeText) else {
+                        document.report("unknown type '\(typeText)'; use benefit, information, bool, int, string, date or a vocabulary", at: typeNode)
+                        continue
                     }
+                    parameters.append((parameterName, type))
                 }
                 let body: Expression
                 do {
@@ -238,23 +235,22 @@ struct PolicyLoader {
                     location: document.location(of: expressionNode), body: body,
                     fileParameters: parsed[index].parameters
                 )
-                parsed[index].definitionNodes[parsed[index].definitionNodes.firstIndex { $0.name == name }!].value = expressionNode
+                written.append((index, name, expressionNode))
             }
         }
-        // Check every body on its own, with placeholders for its parameters.
-        for index in parsed.indices {
-            for (name, _, expressionNode) in parsed[index].definitionNodes {
-                guard let definition = definitions[name], definition.location == parsed[index].document.location(of: expressionNode) else { continue }
-                var compiler = ConditionCompiler(definitions: definitions, parameters: definition.fileParameters, slots: SlotCounter(), usage: FieldUsage())
-                compiler.expanding = [name]
-                for (slot, parameter) in definition.parameters.enumerated() {
-                    compiler.variables[parameter.name] = Self.placeholder(parameter.type, slot: slot)
-                }
-                do {
-                    _ = try compiler.compile(definition.body)
-                } catch {
-                    parsed[index].document.report(PolicyProblem(location: parsed[index].document.location(ofOffset: error.offset, in: expressionNode), message: error.message))
-                }
+        // Check every body on its own, with placeholders for its parameters, once all names are known.
+        for (index, name, expressionNode) in written {
+            let definition = definitions[name]!
+            var compiler = ConditionCompiler(definitions: definitions, parameters: definition.fileParameters, slots: SlotCounter(), usage: FieldUsage())
+            compiler.expanding = [name]
+            for (slot, parameter) in definition.parameters.enumerated() {
+                compiler.variables[parameter.name] = Self.placeholder(parameter.type, slot: slot)
+            }
+            do {
+                _ = try compiler.compile(definition.body)
+            } catch {
+                let document = parsed[index].document
+                parsed[index].document.report(PolicyProblem(location: document.location(ofOffset: error.offset, in: expressionNode), message: error.message))
             }
         }
         return definitions
@@ -457,7 +453,7 @@ struct PolicyLoader {
         }
     }
 
-    private mutating func checkUniqueness(_ documents: [PolicyDocument], parsed: [ParsedFile]) {
+    private mutating func checkUniqueness(_ documents: [PolicyDocument]) {
         var seenPolicies: [String: String] = [:]
         var seenRules: [String: SourceLocation] = [:]
         for document in documents {
