@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.110.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.50.0"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.12.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.8.0"),
     ],
     targets: [
         .target(
@@ -34,12 +38,46 @@ let package = Package(
             resources: [.copy("documents")],
             swiftSettings: swiftSettings
         ),
+        // The case workflow, roles and the gate; persistence through FluentKit only.
+        .target(
+            name: "SafeguardCore",
+            dependencies: [
+                "PolicyEngine",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP: Vapor routes and middleware over SafeguardCore.
+        .target(
+            name: "SafeguardServer",
+            dependencies: [
+                "SafeguardCore",
+                "PolicyEngine",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "safeguard",
             dependencies: [
                 "PolicyEngine",
+                "SafeguardCore",
+                "SafeguardServer",
                 "BundledPolicies",
+                .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SafeguardServerTests",
+            dependencies: [
+                "SafeguardServer", "SafeguardCore", "PolicyEngine", "BundledPolicies",
+                .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,14 +1,14 @@
 import ArgumentParser
 
 @main
-struct Safeguard: ParsableCommand {
+struct Safeguard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "safeguard",
         abstract: "Decides what immigration enforcement policy requires when the person is a crime victim.",
         discussion: "Exit codes: 0 decided, 2 bad input (a case, a policy file, an unreadable file), 1 internal error.",
         subcommands: [
             DemoCommand.self, EvaluateCommand.self, DiffCommand.self, BatchCommand.self, GenerateCommand.self,
-            PoliciesCommand.self,
+            PoliciesCommand.self, ServeCommand.self, MigrateCommand.self, UsersCommand.self,
         ]
     )
 }

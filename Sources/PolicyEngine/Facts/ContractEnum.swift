@@ -50,6 +50,7 @@ public struct EnumSet<Element: ContractEnum>: Hashable, Sendable, Sequence {
 
     public func union(_ other: EnumSet) -> EnumSet { EnumSet(bits: bits | other.bits) }
     public func subtracting(_ other: EnumSet) -> EnumSet { EnumSet(bits: bits & ~other.bits) }
+    public func intersection(_ other: EnumSet) -> EnumSet { EnumSet(bits: bits & other.bits) }
 
     public func makeIterator() -> Iterator { Iterator(remaining: bits) }
 

@@ -1,0 +1,16 @@
+import FluentKit
+
+/// Every migration, in order. Append only: a migration that has run anywhere is never changed;
+/// a change of schema is a new migration at the end. The same list serves SQLite and PostgreSQL.
+public enum SafeguardMigrations {
+    public static let all: [any Migration] = [
+        CreateUsers(),
+        CreateAPITokens(),
+        CreatePeople(),
+        CreateBenefitFilings(),
+        CreateEncounters(),
+        CreateEvidence(),
+        CreateStepRecords(),
+        CreateDecisions(),
+    ]
+}

@@ -1,0 +1,20 @@
+import FluentKit
+import Foundation
+
+/// A bearer token for the API. Only its SHA-256 is stored; the token itself is shown once.
+public final class APIToken: Model, @unchecked Sendable {
+    public static let schema = "api_tokens"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "user_id") public var user: User
+    @Field(key: "token_hash") public var tokenHash: String
+    @OptionalField(key: "revoked_at") public var revokedAt: Date?
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+
+    public init(userID: UUID, tokenHash: String) {
+        $user.id = userID
+        self.tokenHash = tokenHash
+    }
+}

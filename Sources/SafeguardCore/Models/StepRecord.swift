@@ -1,0 +1,39 @@
+import FluentKit
+import Foundation
+
+/// A step the policies require before an action, as done and recorded by someone entitled to it:
+/// an OPLA consultation (attorney, advice), an exceptional-circumstances approval (approver,
+/// justification), a law-enforcement deconfliction (agency, contact, outcome) or a benefit
+/// verification (system checked, result, the filing).
+public final class StepRecord: Model, @unchecked Sendable {
+    public static let schema = "step_records"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "encounter_id") public var encounter: Encounter
+    @Field(key: "step") public var step: String
+    @Field(key: "recorded_by") public var recordedBy: UUID
+    @Field(key: "recorded_role") public var recordedRole: String
+    /// What the step found, in the words of the person who did it: the advice, the justification,
+    /// the outcome of the deconfliction, or the result of the verification.
+    @Field(key: "summary") public var summary: String
+    /// The attorney consulted, the approver, the agency contact, or the records system checked.
+    @Field(key: "counterpart") public var counterpart: String
+    /// For a benefit verification: the filing checked and whether the records confirmed it.
+    @OptionalParent(key: "filing_id") public var filing: BenefitFilingRecord?
+    @OptionalField(key: "confirmed") public var confirmed: Bool?
+    @Timestamp(key: "recorded_at", on: .create) public var recordedAt: Date?
+
+    public init() {}
+
+    public init(encounterID: UUID, step: String, recordedBy: UUID, recordedRole: String, summary: String, counterpart: String,
+                filingID: UUID? = nil, confirmed: Bool? = nil) {
+        $encounter.id = encounterID
+        self.step = step
+        self.recordedBy = recordedBy
+        self.recordedRole = recordedRole
+        self.summary = summary
+        self.counterpart = counterpart
+        $filing.id = filingID
+        self.confirmed = confirmed
+    }
+}

@@ -1,0 +1,190 @@
+import FluentKit
+import Foundation
+import PolicyEngine
+
+/// The case workflow: an encounter's facts derived from its records, decisions computed and
+/// stored, steps recorded by the people entitled to them, and the gate before an enforcement action.
+public struct CaseWorkflow: Sendable {
+    public let ruleSet: RuleSet
+
+    public init(ruleSet: RuleSet) {
+        self.ruleSet = ruleSet
+    }
+
+    // MARK: Reading
+
+    /// An encounter the actor may see: one of the actor's office unless the role spans offices.
+    public func encounter(_ id: UUID, for actor: Actor, on database: any Database) async throws -> Encounter {
+        guard let encounter = try await Encounter.find(id, on: database),
+              actor.role.spansOffices || encounter.office == actor.office else {
+            throw WorkflowError.notFound("encounter \(id)")
+        }
+        return encounter
+    }
+
+    /// The case the engine decides, from the encounter, the person's filings, the evidence and the
+    /// steps recorded: nothing is typed twice.
+    public func facts(for encounter: Encounter, on database: any Database) async throws -> CaseFacts {
+        let encounterID = try encounter.requireID()
+        let filings = try await BenefitFilingRecord.query(on: database).filter(\.$person.$id == encounter.$person.id).all()
+        let evidence = try await EvidenceRecord.query(on: database).filter(\.$encounter.$id == encounterID).sort(\.$label).all()
+        let steps = try await StepRecord.query(on: database).filter(\.$encounter.$id == encounterID).all()
+        guard let asOf = CalendarDate(encounter.asOf), let action = Action(spelling: encounter.action) else {
+            throw WorkflowError.conflict("encounter \(encounterID) holds an invalid date or action")
+        }
+        let subject = Subject(
+            benefits: filings.compactMap(\.engineFiling),
+            victimIndicia: EnumSet(encounter.victimIndicia.compactMap { VictimIndicium(spelling: $0) }),
+            immediateVictimOrWitness: encounter.immediateVictimOrWitness,
+            pendingCriminalCase: encounter.pendingCriminalCase,
+            crimeReported: encounter.crimeReported,
+            wishesToReport: encounter.wishesToReport,
+            detained: encounter.detained,
+            outsideUnitedStates: encounter.outsideUnitedStates
+        )
+        return CaseFacts(
+            caseId: encounterID.uuidString, asOf: asOf, action: action, subject: subject,
+            lawEnforcementInterest: encounter.lawEnforcementInterest,
+            exceptionalCircumstances: encounter.exceptionalCircumstances,
+            aggravatingFactors: encounter.aggravatingFactors,
+            expediteInAgencyInterest: encounter.expediteInAgencyInterest,
+            information: evidence.compactMap { item in
+                InformationSource(spelling: item.source).map { InformationItem(id: item.label, source: $0, adverse: item.adverse) }
+            },
+            convicted237a2: encounter.convicted237a2,
+            stepsCompleted: EnumSet(steps.compactMap { Step(spelling: $0.step) })
+        )
+    }
+
+    // MARK: Decisions
+
+    /// Decides the encounter now and stores the decision, superseding the one before.
+    public func decide(_ encounterID: UUID, by actor: Actor, on database: any Database) async throws -> DecisionRecord {
+        try await database.transaction { database in
+            let encounter = try await encounter(encounterID, for: actor, on: database)
+            return try await storeDecision(for: encounter, by: actor, on: database).record
+        }
+    }
+
+    /// The encounter's current decision, if one was computed.
+    public func currentDecision(of encounterID: UUID, on database: any Database) async throws -> DecisionRecord? {
+        try await DecisionRecord.query(on: database)
+            .filter(\.$encounter.$id == encounterID).filter(\.$supersededBy == nil).first()
+    }
+
+    private func storeDecision(for encounter: Encounter, by actor: Actor, on database: any Database) async throws -> (record: DecisionRecord, decision: Decision) {
+        let facts = try await facts(for: encounter, on: database)
+        let decision = ruleSet.evaluate(facts)
+        let record = DecisionRecord(
+            encounterID: try encounter.requireID(), asOf: facts.asOf.description, disposition: decision.disposition.spelling,
+            ruleSetDigest: decision.ruleSetDigest, facts: facts.json.serialized(),
+            decision: decision.json(in: ruleSet, caseId: facts.caseId).serialized(), computedBy: actor.userID
+        )
+        let previous = try await currentDecision(of: encounter.requireID(), on: database)
+        try await record.create(on: database)
+        if let previous {
+            previous.supersededBy = try record.requireID()
+            try await previous.update(on: database)
+        }
+        return (record, decision)
+    }
+
+    // MARK: Steps
+
+    /// What a step record says.
+    public struct StepInput: Sendable {
+        public var step: Step
+        public var summary: String
+        public var counterpart: String
+        /// For a benefit verification: the filing checked and whether the records confirmed it.
+        public var filingID: UUID?
+        public var confirmed: Bool?
+
+        public init(step: Step, summary: String, counterpart: String, filingID: UUID? = nil, confirmed: Bool? = nil) {
+            self.step = step
+            self.summary = summary
+            self.counterpart = counterpart
+            self.filingID = filingID
+            self.confirmed = confirmed
+        }
+    }
+
+    /// Records a step done for an encounter, by a role entitled to it. A confirmed benefit
+    /// verification makes the filing known: it records the system, the person and the time.
+    public func recordStep(_ input: StepInput, on encounterID: UUID, by actor: Actor, on database: any Database) async throws -> StepRecord {
+        let entitled = Entitlements.roles(for: input.step)
+        guard entitled.contains(actor.role) else {
+            throw WorkflowError.forbidden(
+                "a \(actor.role.rawValue) may not record \(input.step.spelling); it is recorded by: \(entitled.map(\.rawValue).sorted().joined(separator: ", "))"
+            )
+        }
+        var problems: [FieldError] = []
+        if input.summary.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append(FieldError(path: "summary", message: "must not be empty")) }
+        if input.counterpart.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append(FieldError(path: "counterpart", message: "must not be empty")) }
+        if input.step == .benefitVerification {
+            if input.filingID == nil { problems.append(FieldError(path: "filingId", message: "a benefit verification names the filing checked")) }
+            if input.confirmed == nil { problems.append(FieldError(path: "confirmed", message: "a benefit verification says whether the records confirmed the filing")) }
+        } else if input.filingID != nil || input.confirmed != nil {
+            problems.append(FieldError(path: input.filingID != nil ? "filingId" : "confirmed", message: "only a benefit verification names a filing"))
+        }
+        guard problems.isEmpty else { throw WorkflowError.invalid(problems) }
+        return try await database.transaction { database in
+            let encounter = try await encounter(encounterID, for: actor, on: database)
+            guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
+            if let filingID = input.filingID {
+                guard let filing = try await BenefitFilingRecord.find(filingID, on: database), filing.$person.id == encounter.$person.id else {
+                    throw WorkflowError.invalid([FieldError(path: "filingId", message: "no filing \(filingID) of this encounter's person")])
+                }
+                if input.confirmed == true {
+                    filing.verificationSource = input.counterpart
+                    filing.verifiedBy = actor.userID
+                    filing.verifiedAt = Date()
+                    filing.version += 1
+                    try await filing.update(on: database)
+                }
+            }
+            let record = StepRecord(
+                encounterID: encounterID, step: input.step.spelling, recordedBy: actor.userID, recordedRole: actor.role.rawValue,
+                summary: input.summary, counterpart: input.counterpart, filingID: input.filingID, confirmed: input.confirmed
+            )
+            try await record.create(on: database)
+            encounter.version += 1
+            try await encounter.update(on: database)
+            return record
+        }
+    }
+
+    // MARK: The gate
+
+    /// Records the enforcement action, only when the decision recomputed now, with the steps
+    /// completed, is `proceed`. The decision it rests on is stored.
+    /// - Parameter expectedVersion: the encounter version the caller read (`If-Match`), if given.
+    public func recordEnforcementAction(_ encounterID: UUID, expectedVersion: Int?, by actor: Actor, on database: any Database) async throws -> Encounter {
+        guard Entitlements.enforcementRoles.contains(actor.role) else {
+            throw WorkflowError.forbidden("a \(actor.role.rawValue) may not record an enforcement action")
+        }
+        return try await database.transaction { database in
+            let encounter = try await encounter(encounterID, for: actor, on: database)
+            if let expectedVersion, expectedVersion != encounter.version { throw WorkflowError.staleVersion(current: encounter.version) }
+            guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
+            let facts = try await facts(for: encounter, on: database)
+            let decision = ruleSet.evaluate(facts)
+            guard decision.disposition == .proceed else { throw WorkflowError.gateRefused(refusal(decision)) }
+            _ = try await storeDecision(for: encounter, by: actor, on: database)
+            encounter.status = Encounter.actionRecorded
+            encounter.actionRecordedBy = actor.userID
+            encounter.actionRecordedAt = Date()
+            encounter.version += 1
+            try await encounter.update(on: database)
+            return encounter
+        }
+    }
+
+    func refusal(_ decision: Decision) -> GateRefusal {
+        let owed = decision.requiredSteps
+        let rules = decision.reasons.map { ruleSet.rules[$0.rule] }.filter { rule in
+            rule.effects.refrain || !rule.effects.steps.intersection(owed).isEmpty
+        }
+        return GateRefusal(disposition: decision.disposition, requiredSteps: owed.spellings, rules: rules.map(\.id))
+    }
+}

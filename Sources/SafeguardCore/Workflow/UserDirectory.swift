@@ -1,0 +1,91 @@
+import Crypto
+import FluentKit
+import Foundation
+import PolicyEngine
+
+/// Turns passwords into stored hashes and checks them; the server layer provides bcrypt.
+public protocol PasswordHashing: Sendable {
+    func hash(_ password: String) throws -> String
+    func verify(_ password: String, against hash: String) throws -> Bool
+}
+
+/// Users and their API tokens. There are no default users and no built-in credentials.
+public struct UserDirectory: Sendable {
+    public let hasher: any PasswordHashing
+    public static let minimumPasswordLength = 12
+
+    public init(hasher: any PasswordHashing) {
+        self.hasher = hasher
+    }
+
+    public func add(username: String, displayName: String, role: Role, office: String, password: String, on database: any Database) async throws -> User {
+        var problems: [FieldError] = []
+        if username.range(of: "^[a-z][a-z0-9._-]{1,63}$", options: .regularExpression) == nil {
+            problems.append(FieldError(path: "username", message: "2 to 64 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter"))
+        }
+        if office.trimmingCharacters(in: .whitespaces).isEmpty { problems.append(FieldError(path: "office", message: "must not be empty")) }
+        if password.count < Self.minimumPasswordLength {
+            problems.append(FieldError(path: "password", message: "at least \(Self.minimumPasswordLength) characters"))
+        }
+        guard problems.isEmpty else { throw WorkflowError.invalid(problems) }
+        if try await User.query(on: database).filter(\.$username == username).first() != nil {
+            throw WorkflowError.conflict("user '\(username)' already exists")
+        }
+        let user = User(username: username, displayName: displayName.isEmpty ? username : displayName, role: role, office: office,
+                        passwordHash: try hasher.hash(password))
+        try await user.create(on: database)
+        return user
+    }
+
+    public func user(named username: String, on database: any Database) async throws -> User {
+        guard let user = try await User.query(on: database).filter(\.$username == username).first() else {
+            throw WorkflowError.notFound("user '\(username)'")
+        }
+        return user
+    }
+
+    /// Disables the user and revokes every token of theirs.
+    public func disable(username: String, on database: any Database) async throws {
+        let user = try await user(named: username, on: database)
+        try await database.transaction { database in
+            user.disabled = true
+            try await user.update(on: database)
+            try await APIToken.query(on: database).filter(\.$user.$id == user.requireID()).filter(\.$revokedAt == nil)
+                .set(\.$revokedAt, to: Date()).update()
+        }
+    }
+
+    /// Issues a new bearer token for the user; the token is returned once and only its hash kept.
+    public func issueToken(for username: String, on database: any Database) async throws -> String {
+        let user = try await user(named: username, on: database)
+        guard !user.disabled else { throw WorkflowError.conflict("user '\(username)' is disabled") }
+        let token = "sg_" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        try await APIToken(userID: user.requireID(), tokenHash: Self.digest(token)).create(on: database)
+        return token
+    }
+
+    /// The actor a bearer token stands for, or nil for an unknown, revoked or disabled one.
+    public func actor(forToken token: String, on database: any Database) async throws -> Actor? {
+        guard let stored = try await APIToken.query(on: database).filter(\.$tokenHash == Self.digest(token))
+            .filter(\.$revokedAt == nil).with(\.$user).first() else { return nil }
+        return stored.user.actor
+    }
+
+    /// The actor for a username and password, or nil when they do not match an enabled user.
+    public func actor(username: String, password: String, on database: any Database) async throws -> Actor? {
+        guard let user = try await User.query(on: database).filter(\.$username == username).first() else {
+            // Spend the same time as a real check, so that timing does not tell which usernames exist.
+            _ = try? hasher.verify(password, against: Self.decoyHash)
+            return nil
+        }
+        guard try hasher.verify(password, against: user.passwordHash) else { return nil }
+        return user.actor
+    }
+
+    private static let decoyHash = "$2b$12$C6UzMDM.H6dfI/f/IKcEeO5Y8.Fb4HfV0tY4h2m3m7xXr1Hq5yF9e"
+
+    static func digest(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

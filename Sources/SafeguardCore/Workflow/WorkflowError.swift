@@ -1,0 +1,25 @@
+import PolicyEngine
+
+/// Why the workflow refused a request. The server maps each case to its HTTP status.
+public enum WorkflowError: Error, Sendable, Equatable {
+    /// Nothing with that id that this actor may see.
+    case notFound(String)
+    /// The actor's role may not do this.
+    case forbidden(String)
+    /// The input is not acceptable; each error names its field.
+    case invalid([FieldError])
+    /// The record changed since the caller read it (optimistic concurrency).
+    case staleVersion(current: Int)
+    /// The record's state does not allow this (an action already recorded, a duplicate).
+    case conflict(String)
+    /// The policies in force do not allow the action yet.
+    case gateRefused(GateRefusal)
+}
+
+/// What stands between an encounter and its enforcement action.
+public struct GateRefusal: Sendable, Equatable {
+    public var disposition: Disposition
+    public var requiredSteps: [String]
+    /// The rules that account for the refusal: the refrain rules and the rules requiring owed steps.
+    public var rules: [String]
+}

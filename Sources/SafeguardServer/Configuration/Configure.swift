@@ -1,0 +1,54 @@
+import Fluent
+import FluentSQLiteDriver
+import PolicyEngine
+import SafeguardCore
+import Vapor
+
+/// Services the routes use, kept on the application.
+struct SafeguardServices: Sendable {
+    let ruleSet: RuleSet
+    let workflow: CaseWorkflow
+    let users: UserDirectory
+}
+
+extension Application {
+    private struct ServicesKey: StorageKey { typealias Value = SafeguardServices }
+
+    var safeguard: SafeguardServices {
+        get { storage[ServicesKey.self]! }
+        set { storage[ServicesKey.self] = newValue }
+    }
+}
+
+/// Sets the application up: the SQLite database (WAL, `synchronous=FULL`), migrations,
+/// middleware and routes.
+public func configure(_ app: Application, settings: ServerSettings, ruleSet: RuleSet, hasher: any PasswordHashing = BcryptHasher()) async throws {
+    app.http.server.configuration.hostname = settings.host
+    app.http.server.configuration.port = settings.port
+    app.routes.defaultMaxBodySize = ByteCount(integerLiteral: settings.maximumBodySize)
+    app.databases.use(.sqlite(.file(settings.databasePath)), as: .sqlite)
+    app.migrations.add(SafeguardMigrations.all)
+    app.safeguard = SafeguardServices(ruleSet: ruleSet, workflow: CaseWorkflow(ruleSet: ruleSet), users: UserDirectory(hasher: hasher))
+    app.middleware = Middlewares()
+    app.middleware.use(ProblemMiddleware())
+    try await prepareDatabase(app)
+    try routes(app)
+}
+
+/// WAL is a property of the database file; `synchronous` is FULL by default in the SQLite that
+/// Safeguard links, and set again here so that the intent is explicit.
+func prepareDatabase(_ app: Application) async throws {
+    let sql = app.db as! any SQLDatabase
+    try await sql.raw("PRAGMA journal_mode=WAL").run()
+    try await sql.raw("PRAGMA synchronous=FULL").run()
+    try await app.autoMigrate()
+}
+
+func routes(_ app: Application) throws {
+    try app.register(collection: HealthController())
+    let api = app.grouped("api", "v1")
+    try api.register(collection: DecisionController())
+    let authenticated = api.grouped(BearerAuthenticator())
+    try authenticated.register(collection: PersonController())
+    try authenticated.register(collection: EncounterController())
+}

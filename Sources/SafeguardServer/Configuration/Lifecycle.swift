@@ -1,0 +1,40 @@
+import Fluent
+import PolicyEngine
+import SafeguardCore
+import Vapor
+
+/// Running Safeguard's service, and opening its database for commands.
+public enum SafeguardService {
+    /// Serves HTTP until the process is asked to stop (SIGINT, SIGTERM).
+    public static func serve(settings: ServerSettings, ruleSet: RuleSet) async throws {
+        // Vapor's own command line is not used: Safeguard's parser has read the arguments.
+        let app = try await Application.make(Environment(name: "production", arguments: ["safeguard", "serve"]))
+        do {
+            try await configure(app, settings: settings, ruleSet: ruleSet)
+            app.logger.notice("Safeguard serving on http://\(settings.host):\(settings.port) with database \(settings.databasePath)")
+            try await app.execute()
+        } catch {
+            try await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    /// Opens (and migrates) the database, runs `body` with it and the user directory, and closes it.
+    public static func withDatabase<Result: Sendable>(
+        settings: ServerSettings, ruleSet: RuleSet,
+        _ body: @Sendable (any Database, UserDirectory) async throws -> Result
+    ) async throws -> Result {
+        let app = try await Application.make(Environment(name: "production", arguments: ["safeguard"]))
+        app.logger.logLevel = .warning
+        do {
+            try await configure(app, settings: settings, ruleSet: ruleSet)
+            let result = try await body(app.db, app.safeguard.users)
+            try await app.asyncShutdown()
+            return result
+        } catch {
+            try await app.asyncShutdown()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Where and how `safeguard serve` runs, from flags or the environment. Invalid settings are all
+/// reported together before anything starts.
+public struct ServerSettings: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    /// The SQLite file.
+    public var databasePath: String
+    /// The largest request body accepted.
+    public var maximumBodySize: Int
+
+    public static let defaultDatabasePath = "safeguard.sqlite"
+
+    /// Reads settings: a flag wins over the environment (`SAFEGUARD_HOST`, `SAFEGUARD_PORT`,
+    /// `SAFEGUARD_DATABASE`), which wins over the default.
+    /// - Throws: `SettingsError` listing every missing or invalid setting.
+    public static func resolve(host: String?, port: String?, database: String?,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) throws(SettingsError) -> ServerSettings {
+        var problems: [String] = []
+        let hostValue = host ?? environment["SAFEGUARD_HOST"] ?? "127.0.0.1"
+        if hostValue.isEmpty || hostValue.contains(where: \.isWhitespace) { problems.append("host: '\(hostValue)' is not a host name or address") }
+        let portText = port ?? environment["SAFEGUARD_PORT"] ?? "8080"
+        let portValue = Int(portText) ?? -1
+        if !(1...65_535).contains(portValue) { problems.append("port: '\(portText)' is not a port number (1–65535)") }
+        let databaseValue = database ?? environment["SAFEGUARD_DATABASE"] ?? defaultDatabasePath
+        let folder = URL(fileURLWithPath: databaseValue).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        if databaseValue.isEmpty || !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            problems.append("database: the folder of '\(databaseValue)' does not exist")
+        }
+        guard problems.isEmpty else { throw SettingsError(problems: problems) }
+        return ServerSettings(host: hostValue, port: portValue, databasePath: databaseValue, maximumBodySize: 1 << 20)
+    }
+}
+
+public struct SettingsError: Error, Sendable, CustomStringConvertible {
+    public var problems: [String]
+    public var description: String { problems.joined(separator: "\n") }
+}

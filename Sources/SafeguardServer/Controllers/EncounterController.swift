@@ -1,0 +1,255 @@
+import Fluent
+import PolicyEngine
+import SafeguardCore
+import Vapor
+
+/// Encounters, their decisions, steps and the enforcement action behind the gate.
+struct EncounterController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let encounters = routes.grouped("encounters")
+        encounters.post(use: open)
+        encounters.get(use: list)
+        encounters.get(":encounterID", use: show)
+        encounters.post(":encounterID", "decisions", use: decide)
+        encounters.post(":encounterID", "steps", use: recordStep)
+        encounters.get(":encounterID", "steps", use: steps)
+        encounters.post(":encounterID", "enforcement-action", use: recordEnforcementAction)
+    }
+
+    struct EncounterBody: Content {
+        var id: UUID
+        var personId: UUID
+        var office: String
+        var action: String
+        var asOf: String
+        var status: String
+        var version: Int
+        /// The case the engine decides, derived from the records.
+        var facts: JSONValueBody
+        var decision: DecisionBody?
+    }
+
+    struct DecisionBody: Content {
+        var id: UUID
+        var disposition: String
+        var ruleSetDigest: String
+        var computedAt: Date?
+        var decision: JSONValueBody
+
+        init(_ record: DecisionRecord) throws {
+            id = try record.requireID()
+            disposition = record.disposition
+            ruleSetDigest = record.ruleSetDigest
+            computedAt = record.computedAt
+            decision = try JSONValueBody(text: record.decision)
+        }
+    }
+
+    static let flagFields = [
+        "immediateVictimOrWitness", "pendingCriminalCase", "crimeReported", "wishesToReport", "detained", "outsideUnitedStates",
+        "lawEnforcementInterest", "exceptionalCircumstances", "aggravatingFactors", "expediteInAgencyInterest", "convicted237a2",
+    ]
+
+    /// Opens an encounter in the actor's office and decides it at once.
+    func open(request: Request) async throws -> Response {
+        let actor = try request.actor
+        guard Entitlements.enforcementRoles.contains(actor.role) else {
+            throw WorkflowError.forbidden("a \(actor.role.rawValue) may not open encounters")
+        }
+        let body = try request.strictJSONBody()
+        var errors: [FieldError] = []
+        guard let reader = JSONObjectReader(body, path: "", known: ["personId", "action", "asOf", "victimIndicia", "information"] + Self.flagFields, errors: &errors) else {
+            throw ProblemError.invalid(errors)
+        }
+        let personText = reader.string("personId", required: true, maxLength: 36, errors: &errors)
+        let personID = personText.flatMap(UUID.init(uuidString:))
+        if personText != nil, personID == nil { errors.append(FieldError(path: "personId", message: "not a record id")) }
+        let action: Action? = reader.enumeration("action", required: true, errors: &errors)
+        let asOf = reader.date("asOf", required: true, errors: &errors)
+        let indicia: EnumSet<VictimIndicium> = reader.enumerationSet("victimIndicia", errors: &errors)
+        let flags = Self.flagFields.map { reader.bool($0, errors: &errors) ?? false }
+        let information = reader.list("information", maxCount: CaseDecoder.maximumInformationItems, errors: &errors) { value, path, errors -> InformationItem? in
+            guard let item = JSONObjectReader(value, path: path, known: ["id", "source", "adverse"], errors: &errors) else { return nil }
+            let id = item.string("id", required: true, minLength: 1, maxLength: CaseDecoder.maximumIdentifierLength, errors: &errors)
+            let source: InformationSource? = item.enumeration("source", required: true, errors: &errors)
+            let adverse = item.bool("adverse", required: true, errors: &errors)
+            item.rejectUnknownMembers(errors: &errors)
+            guard let id, let source, let adverse else { return nil }
+            return InformationItem(id: id, source: source, adverse: adverse)
+        } ?? []
+        if Set(information.map(\.id)).count != information.count { errors.append(FieldError(path: "information", message: "ids must be unique")) }
+        reader.rejectUnknownMembers(errors: &errors)
+        guard errors.isEmpty, let personID, let action, let asOf else { throw ProblemError.invalid(errors) }
+        guard try await Person.find(personID, on: request.db) != nil else {
+            throw ProblemError.invalid([FieldError(path: "personId", message: "no person \(personID)")])
+        }
+        let workflow = request.application.safeguard.workflow
+        let encounter = Encounter(personID: personID, office: actor.office, action: action, asOf: asOf, openedBy: actor.userID)
+        encounter.victimIndicia = indicia.spellings
+        let setters: [ReferenceWritableKeyPath<Encounter, Bool>] = [
+            \.immediateVictimOrWitness, \.pendingCriminalCase, \.crimeReported, \.wishesToReport, \.detained, \.outsideUnitedStates,
+            \.lawEnforcementInterest, \.exceptionalCircumstances, \.aggravatingFactors, \.expediteInAgencyInterest, \.convicted237a2,
+        ]
+        for (keyPath, value) in zip(setters, flags) { encounter[keyPath: keyPath] = value }
+        try await request.db.transaction { database in
+            try await encounter.create(on: database)
+            for item in information {
+                try await EvidenceRecord(encounterID: encounter.requireID(), label: item.id, source: item.source.spelling, adverse: item.adverse)
+                    .create(on: database)
+            }
+        }
+        _ = try await workflow.decide(encounter.requireID(), by: actor, on: request.db)
+        let response = try await Response.json(encounterBody(for: encounter, request: request), status: .created, version: encounter.version)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/encounters/\(try encounter.requireID())")
+        return response
+    }
+
+    func encounterBody(for encounter: Encounter, request: Request) async throws -> EncounterBody {
+        let workflow = request.application.safeguard.workflow
+        let id = try encounter.requireID()
+        return EncounterBody(
+            id: id, personId: encounter.$person.id, office: encounter.office, action: encounter.action, asOf: encounter.asOf,
+            status: encounter.status, version: encounter.version,
+            facts: JSONValueBody(value: try await workflow.facts(for: encounter, on: request.db).json),
+            decision: try await workflow.currentDecision(of: id, on: request.db).map(DecisionBody.init)
+        )
+    }
+
+    func list(request: Request) async throws -> PageBody<EncounterBody> {
+        let actor = try request.actor
+        let paging = try Paging(request)
+        var query = Encounter.query(on: request.db)
+        if !actor.role.spansOffices { query = query.filter(\.$office == actor.office) }
+        if let status = request.query[String.self, at: "status"] {
+            guard [Encounter.open, Encounter.actionRecorded].contains(status) else {
+                throw ProblemError.invalid([FieldError(path: "status", message: "'\(status)' is not 'open' or 'action-recorded'")])
+            }
+            query = query.filter(\.$status == status)
+        }
+        let total = try await query.count()
+        let encounters = try await query.sort(\.$createdAt, .descending).sort(\.$id).range(paging.offset..<paging.offset + paging.per).all()
+        var items: [EncounterBody] = []
+        for encounter in encounters { items.append(try await encounterBody(for: encounter, request: request)) }
+        return PageBody(items: items, page: paging.page, per: paging.per, total: total)
+    }
+
+    func show(request: Request) async throws -> Response {
+        let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: request.actor, on: request.db)
+        return try await Response.json(encounterBody(for: encounter, request: request), version: encounter.version)
+    }
+
+    func decide(request: Request) async throws -> Response {
+        let record = try await request.application.safeguard.workflow.decide(request.uuidParameter("encounterID"), by: request.actor, on: request.db)
+        return try Response.json(DecisionBody(record), status: .created)
+    }
+
+    struct StepBody: Content {
+        var id: UUID
+        var step: String
+        var summary: String
+        var counterpart: String
+        var filingId: UUID?
+        var confirmed: Bool?
+        var recordedBy: UUID
+        var recordedRole: String
+        var recordedAt: Date?
+
+        init(_ record: StepRecord) throws {
+            id = try record.requireID()
+            step = record.step
+            summary = record.summary
+            counterpart = record.counterpart
+            filingId = record.$filing.id
+            confirmed = record.confirmed
+            recordedBy = record.recordedBy
+            recordedRole = record.recordedRole
+            recordedAt = record.recordedAt
+        }
+    }
+
+    func recordStep(request: Request) async throws -> Response {
+        let body = try request.strictJSONBody()
+        var errors: [FieldError] = []
+        guard let reader = JSONObjectReader(body, path: "", known: ["step", "summary", "counterpart", "filingId", "confirmed"], errors: &errors) else {
+            throw ProblemError.invalid(errors)
+        }
+        let step: Step? = reader.enumeration("step", required: true, errors: &errors)
+        let summary = reader.string("summary", required: true, maxLength: 4000, errors: &errors)
+        let counterpart = reader.string("counterpart", required: true, maxLength: 200, errors: &errors)
+        let filingText = reader.string("filingId", maxLength: 36, errors: &errors)
+        let filingID = filingText.flatMap(UUID.init(uuidString:))
+        if filingText != nil, filingID == nil { errors.append(FieldError(path: "filingId", message: "not a record id")) }
+        let confirmed = reader.bool("confirmed", errors: &errors)
+        reader.rejectUnknownMembers(errors: &errors)
+        guard errors.isEmpty, let step, let summary, let counterpart else { throw ProblemError.invalid(errors) }
+        let input = CaseWorkflow.StepInput(step: step, summary: summary, counterpart: counterpart, filingID: filingID, confirmed: confirmed)
+        let record = try await request.application.safeguard.workflow.recordStep(input, on: request.uuidParameter("encounterID"), by: request.actor, on: request.db)
+        return try Response.json(StepBody(record), status: .created)
+    }
+
+    func steps(request: Request) async throws -> [StepBody] {
+        let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: request.actor, on: request.db)
+        return try await StepRecord.query(on: request.db).filter(\.$encounter.$id == encounter.requireID()).sort(\.$recordedAt).all().map(StepBody.init)
+    }
+
+    /// The gate: 200 with the encounter when the policies allow the action now; 409 otherwise.
+    func recordEnforcementAction(request: Request) async throws -> Response {
+        let encounter = try await request.application.safeguard.workflow.recordEnforcementAction(
+            request.uuidParameter("encounterID"), expectedVersion: request.ifMatchVersion(), by: request.actor, on: request.db
+        )
+        return try await Response.json(encounterBody(for: encounter, request: request), version: encounter.version)
+    }
+}
+
+/// A `JSONValue` inside a Codable response, written as the JSON it is.
+struct JSONValueBody: Content {
+    var value: JSONValue
+
+    init(value: JSONValue) {
+        self.value = value
+    }
+
+    init(text: String) throws {
+        value = try JSONParser.parse(text)
+    }
+
+    init(from decoder: any Decoder) throws {
+        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "JSONValueBody is only written"))
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try value.encode(to: encoder)
+    }
+}
+
+extension JSONValue {
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .null:
+            var container = encoder.singleValueContainer()
+            try container.encodeNil()
+        case .bool(let flag):
+            var container = encoder.singleValueContainer()
+            try container.encode(flag)
+        case .number(let text):
+            var container = encoder.singleValueContainer()
+            try container.encode(Double(text) ?? 0)
+        case .string(let text):
+            var container = encoder.singleValueContainer()
+            try container.encode(text)
+        case .array(let elements):
+            var container = encoder.unkeyedContainer()
+            for element in elements { try element.encode(to: container.superEncoder()) }
+        case .object(let members):
+            var container = encoder.container(keyedBy: MemberKey.self)
+            for member in members { try member.value.encode(to: container.superEncoder(forKey: MemberKey(stringValue: member.key))) }
+        }
+    }
+
+    private struct MemberKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}

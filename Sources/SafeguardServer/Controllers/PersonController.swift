@@ -1,0 +1,176 @@
+import Fluent
+import PolicyEngine
+import SafeguardCore
+import Vapor
+
+/// People and their benefit filings.
+struct PersonController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let people = routes.grouped("people")
+        people.post(use: create)
+        people.get(use: list)
+        people.get(":personID", use: show)
+        people.patch(":personID", use: update)
+        people.post(":personID", "filings", use: addFiling)
+        people.get(":personID", "filings", use: filings)
+    }
+
+    struct PersonBody: Content {
+        var id: UUID
+        var aNumber: String
+        var givenName: String
+        var familyName: String
+        var dateOfBirth: String
+        var country: String
+        var version: Int
+
+        init(_ person: Person) throws {
+            id = try person.requireID()
+            aNumber = person.aNumber
+            givenName = person.givenName
+            familyName = person.familyName
+            dateOfBirth = person.dateOfBirth
+            country = person.country
+            version = person.version
+        }
+    }
+
+    static let personFields = ["aNumber", "givenName", "familyName", "dateOfBirth", "country"]
+
+    /// Reads the person fields of a body; all are required when creating, any when updating.
+    static func readPerson(_ body: JSONValue, creating: Bool, into person: Person) throws {
+        var errors: [FieldError] = []
+        guard let reader = JSONObjectReader(body, path: "", known: personFields, errors: &errors) else { throw ProblemError.invalid(errors) }
+        if let aNumber = reader.string("aNumber", required: creating, maxLength: 10, errors: &errors) {
+            if aNumber.range(of: "^A[0-9]{8,9}$", options: .regularExpression) == nil {
+                errors.append(FieldError(path: "aNumber", message: "'\(aNumber)' is not an A-number: 'A' and 8 or 9 digits"))
+            } else {
+                person.aNumber = aNumber
+            }
+        }
+        if let value = reader.string("givenName", required: creating, minLength: 1, maxLength: 200, errors: &errors) { person.givenName = value }
+        if let value = reader.string("familyName", required: creating, minLength: 1, maxLength: 200, errors: &errors) { person.familyName = value }
+        if let value = reader.date("dateOfBirth", required: creating, errors: &errors) { person.dateOfBirth = value.description }
+        if let value = reader.string("country", required: creating, minLength: 1, maxLength: 100, errors: &errors) { person.country = value }
+        reader.rejectUnknownMembers(errors: &errors)
+        guard errors.isEmpty else { throw ProblemError.invalid(errors) }
+    }
+
+    func requireCaseRecordRole(_ request: Request) throws {
+        let actor = try request.actor
+        guard Entitlements.caseRecordRoles.contains(actor.role) else {
+            throw WorkflowError.forbidden("a \(actor.role.rawValue) may not change people or filings")
+        }
+    }
+
+    func create(request: Request) async throws -> Response {
+        try requireCaseRecordRole(request)
+        let person = Person()
+        person.version = 1
+        try Self.readPerson(try request.strictJSONBody(), creating: true, into: person)
+        if try await Person.query(on: request.db).filter(\.$aNumber == person.aNumber).first() != nil {
+            throw WorkflowError.conflict("a person with A-number \(person.aNumber) already exists")
+        }
+        try await person.create(on: request.db)
+        let response = try Response.json(PersonBody(person), status: .created, version: person.version)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/people/\(try person.requireID())")
+        return response
+    }
+
+    func list(request: Request) async throws -> PageBody<PersonBody> {
+        _ = try request.actor
+        let paging = try Paging(request)
+        var query = Person.query(on: request.db)
+        if let aNumber = request.query[String.self, at: "aNumber"] { query = query.filter(\.$aNumber == aNumber) }
+        let total = try await query.count()
+        let people = try await query.sort(\.$familyName).sort(\.$id).range(paging.offset..<paging.offset + paging.per).all()
+        return PageBody(items: try people.map(PersonBody.init), page: paging.page, per: paging.per, total: total)
+    }
+
+    func find(_ request: Request) async throws -> Person {
+        let id = try request.uuidParameter("personID")
+        guard let person = try await Person.find(id, on: request.db) else { throw WorkflowError.notFound("person \(id)") }
+        return person
+    }
+
+    func show(request: Request) async throws -> Response {
+        _ = try request.actor
+        let person = try await find(request)
+        return try Response.json(PersonBody(person), version: person.version)
+    }
+
+    /// Changes a person, only when `If-Match` names the version the caller read.
+    func update(request: Request) async throws -> Response {
+        try requireCaseRecordRole(request)
+        guard let expected = try request.ifMatchVersion() else {
+            throw Abort(.preconditionRequired, reason: "send If-Match with the ETag you read")
+        }
+        let body = try request.strictJSONBody()
+        return try await request.db.transaction { database in
+            let id = try request.uuidParameter("personID")
+            guard let person = try await Person.find(id, on: database) else { throw WorkflowError.notFound("person \(id)") }
+            guard person.version == expected else { throw WorkflowError.staleVersion(current: person.version) }
+            try Self.readPerson(body, creating: false, into: person)
+            person.version += 1
+            try await person.update(on: database)
+            return try Response.json(PersonBody(person), version: person.version)
+        }
+    }
+
+    struct FilingBody: Content {
+        var id: UUID
+        var personId: UUID
+        var type: String
+        var role: String
+        var status: String
+        var receiptNumber: String?
+        var filedOn: String?
+        var verified: Bool
+        var verificationSource: String?
+        var verifiedAt: Date?
+        var version: Int
+
+        init(_ filing: BenefitFilingRecord) throws {
+            id = try filing.requireID()
+            personId = filing.$person.id
+            type = filing.type
+            role = filing.role
+            status = filing.status
+            receiptNumber = filing.receiptNumber
+            filedOn = filing.filedOn
+            verified = filing.isVerified
+            verificationSource = filing.verificationSource
+            verifiedAt = filing.verifiedAt
+            version = filing.version
+        }
+    }
+
+    /// A claimed filing: it stays unverified until a benefit verification confirms it.
+    func addFiling(request: Request) async throws -> Response {
+        try requireCaseRecordRole(request)
+        let body = try request.strictJSONBody()
+        var errors: [FieldError] = []
+        guard let reader = JSONObjectReader(body, path: "", known: ["type", "role", "status", "receiptNumber", "filedOn"], errors: &errors) else {
+            throw ProblemError.invalid(errors)
+        }
+        let type: BenefitType? = reader.enumeration("type", required: true, errors: &errors)
+        let role: BenefitRole? = reader.enumeration("role", required: true, errors: &errors)
+        let status: BenefitStatus? = reader.enumeration("status", required: true, errors: &errors)
+        let receipt = reader.string("receiptNumber", minLength: 1, maxLength: 20, errors: &errors)
+        let filedOn = reader.date("filedOn", errors: &errors)
+        reader.rejectUnknownMembers(errors: &errors)
+        guard errors.isEmpty, let type, let role, let status else { throw ProblemError.invalid(errors) }
+        let person = try await find(request)
+        let filing = BenefitFilingRecord(personID: try person.requireID(), type: type, role: role, status: status,
+                                         receiptNumber: receipt, filedOn: filedOn?.description)
+        try await filing.create(on: request.db)
+        return try Response.json(FilingBody(filing), status: .created, version: filing.version)
+    }
+
+    func filings(request: Request) async throws -> [FilingBody] {
+        _ = try request.actor
+        let person = try await find(request)
+        return try await BenefitFilingRecord.query(on: request.db).filter(\.$person.$id == person.requireID())
+            .sort(\.$createdAt).all().map(FilingBody.init)
+    }
+}

@@ -1,0 +1,65 @@
+import PolicyEngine
+import SafeguardCore
+import Vapor
+
+/// Turns every error into a problem document with the right status; an unexpected error is
+/// logged and answered with a 500 that reveals nothing of it.
+struct ProblemMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            return try Self.response(for: Self.problem(for: error, request: request))
+        }
+    }
+
+    static func problem(for error: any Error, request: Request) -> ProblemDetails {
+        switch error {
+        case let error as ProblemError:
+            return error.problem
+        case let error as WorkflowError:
+            return problem(for: error)
+        case let error as any AbortError:
+            let slug = error.status == .payloadTooLarge ? "body-too-large" : error.status == .notFound ? "not-found" : "request-refused"
+            return ProblemDetails(status: error.status, slug: slug, detail: error.reason)
+        default:
+            request.logger.error("internal error: \(String(reflecting: type(of: error)))")
+            return ProblemDetails(status: .internalServerError, slug: "internal-error", detail: "an internal error occurred; nothing was changed")
+        }
+    }
+
+    static func problem(for error: WorkflowError) -> ProblemDetails {
+        switch error {
+        case .notFound(let what):
+            return ProblemDetails(status: .notFound, slug: "not-found", detail: "no \(what)")
+        case .forbidden(let reason):
+            return ProblemDetails(status: .forbidden, slug: "not-entitled", detail: reason)
+        case .invalid(let errors):
+            return ProblemError.invalid(errors).problem
+        case .staleVersion(let current):
+            var problem = ProblemDetails(status: .preconditionFailed, slug: "stale-version",
+                                         detail: "the record changed since it was read; read it again (version \(current)) and retry")
+            problem.currentVersion = current
+            return problem
+        case .conflict(let reason):
+            return ProblemDetails(status: .conflict, slug: "conflict", detail: reason)
+        case .gateRefused(let refusal):
+            let owed = refusal.requiredSteps.isEmpty ? "" : "; steps still owed: \(refusal.requiredSteps.joined(separator: ", "))"
+            var problem = ProblemDetails(
+                status: .conflict, slug: "enforcement-gate",
+                detail: "the policies in force do not allow the action yet: disposition \(refusal.disposition.spelling)\(owed)"
+            )
+            problem.disposition = refusal.disposition.spelling
+            problem.requiredSteps = refusal.requiredSteps
+            problem.rules = refusal.rules
+            return problem
+        }
+    }
+
+    static func response(for problem: ProblemDetails) throws -> Response {
+        let response = Response(status: HTTPResponseStatus(statusCode: problem.status))
+        try response.content.encode(problem, as: .json)
+        response.headers.contentType = ProblemDetails.mediaType
+        return response
+    }
+}

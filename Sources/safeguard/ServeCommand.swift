@@ -1,0 +1,51 @@
+import ArgumentParser
+import PolicyEngine
+import SafeguardServer
+
+/// `--host`, `--port`, `--database`, or `SAFEGUARD_HOST`, `SAFEGUARD_PORT`, `SAFEGUARD_DATABASE`.
+struct ServiceOptions: ParsableArguments {
+    @Option(help: "Address to listen on (default 127.0.0.1, or SAFEGUARD_HOST).")
+    var host: String?
+    @Option(help: "Port to listen on (default 8080, or SAFEGUARD_PORT).")
+    var port: String?
+    @Option(help: "The SQLite database file (default safeguard.sqlite, or SAFEGUARD_DATABASE).")
+    var database: String?
+
+    func settings() throws -> ServerSettings {
+        do {
+            return try ServerSettings.resolve(host: host, port: port, database: database)
+        } catch {
+            throw BadInput(error.problems)
+        }
+    }
+}
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the HTTP API.")
+    @OptionGroup var service: ServiceOptions
+    @OptionGroup var policyOptions: PolicyOptions
+
+    func run() async throws {
+        do {
+            try await SafeguardService.serve(settings: try service.settings(), ruleSet: try policyOptions.load())
+        } catch let error as BadInput {
+            throw error.exit()
+        }
+    }
+}
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Create or bring the database up to date.")
+    @OptionGroup var service: ServiceOptions
+    @OptionGroup var policyOptions: PolicyOptions
+
+    func run() async throws {
+        do {
+            let settings = try service.settings()
+            try await SafeguardService.withDatabase(settings: settings, ruleSet: try policyOptions.load()) { _, _ in }
+            print("\(settings.databasePath): migrations applied")
+        } catch let error as BadInput {
+            throw error.exit()
+        }
+    }
+}

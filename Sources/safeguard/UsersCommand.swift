@@ -1,0 +1,96 @@
+import ArgumentParser
+import FluentKit
+import Foundation
+import PolicyEngine
+import SafeguardCore
+import SafeguardServer
+
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users", abstract: "Add and disable users, and issue API tokens.",
+        subcommands: [Add.self, Disable.self, Token.self]
+    )
+
+    /// Runs a user operation against the database, reporting refusals as bad input.
+    static func withUsers<Result: Sendable>(_ service: ServiceOptions, _ policies: PolicyOptions,
+                                      _ body: @Sendable (any Database, UserDirectory) async throws -> Result) async throws -> Result {
+        do {
+            return try await SafeguardService.withDatabase(settings: try service.settings(), ruleSet: try policies.load(), body)
+        } catch let error as BadInput {
+            throw error.exit()
+        } catch let error as WorkflowError {
+            throw BadInput(error.messages).exit()
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a user. The password is read from standard input, or generated and printed once.")
+        @Option(help: "The user's name for signing in.") var username: String
+        @Option(help: "officer, supervisor, opla-attorney, hotline-specialist, analyst, auditor or admin.") var role: String
+        @Option(help: "The user's office, e.g. NYC.") var office: String
+        @Option(help: "The name shown in pages.") var displayName: String = ""
+        @Flag(help: "Read the password from standard input instead of generating one.") var passwordStdin = false
+        @OptionGroup var service: ServiceOptions
+        @OptionGroup var policyOptions: PolicyOptions
+
+        func run() async throws {
+            guard let role = Role(rawValue: role) else {
+                throw BadInput("--role: '\(role)' is not one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))").exit()
+            }
+            let generated = passwordStdin ? nil : GeneratedPassword.make()
+            let password = generated ?? (readLine(strippingNewline: true) ?? "")
+            let (username, displayName, office) = (username, displayName, office)
+            _ = try await UsersCommand.withUsers(service, policyOptions) { database, users in
+                try await users.add(username: username, displayName: displayName, role: role, office: office, password: password, on: database)
+            }
+            print("added \(username) (\(role.rawValue), \(office))")
+            if let generated { print("password: \(generated)") }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a user and revoke their tokens.")
+        @Argument var username: String
+        @OptionGroup var service: ServiceOptions
+        @OptionGroup var policyOptions: PolicyOptions
+
+        func run() async throws {
+            let username = username
+            try await UsersCommand.withUsers(service, policyOptions) { database, users in try await users.disable(username: username, on: database) }
+            print("disabled \(username)")
+        }
+    }
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Issue an API bearer token for a user; it is shown once.")
+        @Argument var username: String
+        @OptionGroup var service: ServiceOptions
+        @OptionGroup var policyOptions: PolicyOptions
+
+        func run() async throws {
+            let username = username
+            print(try await UsersCommand.withUsers(service, policyOptions) { database, users in try await users.issueToken(for: username, on: database) })
+        }
+    }
+}
+
+/// A random password for a new user: 20 characters from an unambiguous alphabet.
+enum GeneratedPassword {
+    static func make() -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<20).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+}
+
+extension WorkflowError {
+    var messages: [String] {
+        switch self {
+        case .invalid(let errors): errors.map(\.description)
+        case .notFound(let what): ["no \(what)"]
+        case .forbidden(let reason), .conflict(let reason): [reason]
+        case .staleVersion(let current): ["the record changed (now version \(current))"]
+        case .gateRefused(let refusal): ["refused at the gate: \(refusal.disposition.spelling)"]
+        }
+    }
+}

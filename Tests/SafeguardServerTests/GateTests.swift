@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+import Vapor
+
+/// The gate: an enforcement action is recorded only when the policies in force, with the steps
+/// completed, allow it; steps are recorded only by the roles entitled to them.
+@Suite struct GateTests {
+    @Test func underTheVictimCenteredDirectiveAKnownApplicantIsRefused() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let filing = try await service.addFiling(person)
+            let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01").json["id"] as? String)
+            #expect(try await service.verify(encounter, filing: filing).status == .created)
+            let refused = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
+            #expect(refused.status == .conflict)
+            #expect(refused.headers.contentType?.description == "application/problem+json")
+            #expect(refused.json["disposition"] as? String == "refrain")
+            #expect(refused.json["rules"] as? [String] == ["ice-directive-11005.3/refrain-known-beneficiary"])
+            #expect(try await service.count("encounters WHERE status = 'action-recorded'") == 0)
+        }
+    }
+
+    @Test func under2025GuidanceOnlyAnOPLAAttorneyCompletesTheConsultation() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let filing = try await service.addFiling(person)
+            let encounter = try #require(try await service.openEncounter(person, asOf: "2025-06-01").json["id"] as? String)
+            #expect(try await service.verify(encounter, filing: filing).status == .created)
+            let owed = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
+            #expect(owed.status == .conflict)
+            #expect(owed.json["disposition"] as? String == "proceed-after-steps")
+            #expect(owed.json["requiredSteps"] as? [String] == ["opla-consultation"])
+            #expect(owed.json["rules"] as? [String] == ["ice-interim-guidance-2025/consult-opla"])
+            let consultation = #"{"step": "opla-consultation", "summary": "No legal bar to arrest.", "counterpart": "J. Rivera, OPLA NYC"}"#
+            for role in ["officer", "supervisor", "hotline-specialist", "analyst", "auditor", "admin"] {
+                let forbidden = try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "\(role)@NYC", json: consultation)
+                #expect(forbidden.status == .forbidden, "\(role)")
+            }
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "opla-attorney@NYC", json: consultation).status == .created)
+            let version = try #require(try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC").headers.first(name: .eTag))
+            let recorded = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC", headers: [("If-Match", version)])
+            #expect(recorded.status == .ok, "\(recorded.text)")
+            #expect(recorded.json[path: "decision.disposition"] as? String == "proceed")
+            let again = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
+            #expect(again.status == .conflict)
+            #expect(try await service.count("encounters WHERE status = 'action-recorded'") == 1)
+        }
+    }
+
+    @Test func under11005Point2AKnownUPetitionerMayBeArrested() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let filing = try await service.addFiling(person)
+            let encounter = try #require(try await service.openEncounter(person, asOf: "2020-03-01").json["id"] as? String)
+            #expect(try await service.verify(encounter, filing: filing).status == .created)
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "supervisor@NYC").status == .ok)
+        }
+    }
+
+    @Test func underTheMortonMemoNoRemovalProceedingsAgainstAVictim() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let encounter = try await service.openEncounter(person, action: "initiate-removal-proceedings", asOf: "2015-06-01",
+                                                            extra: #", "immediateVictimOrWitness": true"#)
+            #expect(encounter.json[path: "decision.disposition"] as? String == "refrain")
+            let id = try #require(encounter.json["id"] as? String)
+            let refused = try await service.send(.POST, "/api/v1/encounters/\(id)/enforcement-action", as: "officer@NYC")
+            #expect(refused.json["rules"] as? [String] == ["ice-policy-10076.1/refrain-victim-witness-nta"])
+        }
+    }
+
+    @Test func aClaimThatVerificationDoesNotConfirmLeavesNothingOwed() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let filing = try await service.addFiling(person, type: "T")
+            let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01").json["id"] as? String)
+            let owed = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
+            #expect(owed.json["requiredSteps"] as? [String] == ["benefit-verification"])
+            #expect(try await service.verify(encounter, filing: filing, as: "opla-attorney@NYC").status == .forbidden)
+            #expect(try await service.verify(encounter, filing: filing, confirmed: false).status == .created)
+            let filingAfter = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@NYC")
+            #expect(filingAfter.text.contains(#""verified":false"#))
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC").status == .ok)
+        }
+    }
+
+    @Test func exceptionalCircumstancesAreApprovedBySupervisorsOnly() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let filing = try await service.addFiling(person, type: "VAWA", status: "approved")
+            let encounter = try #require(try await service.openEncounter(person, action: "detention", asOf: "2024-02-01",
+                                                                         extra: #", "exceptionalCircumstances": true"#).json["id"] as? String)
+            #expect(try await service.verify(encounter, filing: filing).status == .created)
+            let approval = #"{"step": "exceptional-circumstances-approval", "summary": "Public safety threat documented.", "counterpart": "FOD New York"}"#
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: approval).status == .forbidden)
+            let owed = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
+            #expect(owed.json["requiredSteps"] as? [String] == ["exceptional-circumstances-approval"])
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "supervisor@NYC", json: approval).status == .created)
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC").status == .ok)
+        }
+    }
+
+    @Test func deconflictionIsRecordedByOfficersAndSupervisors() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let encounter = try #require(try await service.openEncounter(person, asOf: "2026-01-15", extra: #", "lawEnforcementInterest": true"#).json["id"] as? String)
+            let step = #"{"step": "law-enforcement-deconfliction", "summary": "No conflict with the open case.", "counterpart": "HSI, SA Lee"}"#
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "analyst@NYC", json: step).status == .forbidden)
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: step).status == .created)
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC").status == .ok)
+        }
+    }
+
+    @Test func onlyOfficersAndSupervisorsRecordActions() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let encounter = try #require(try await service.openEncounter(person, asOf: "2026-01-15").json["id"] as? String)
+            for role in ["opla-attorney", "hotline-specialist", "analyst", "auditor", "admin"] {
+                #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "\(role)@NYC").status == .forbidden, "\(role)")
+            }
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@LAX").status == .notFound)
+            let stale = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC", headers: [("If-Match", "\"99\"")])
+            #expect(stale.status == .preconditionFailed)
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import BundledPolicies
+import Foundation
+import FluentSQLiteDriver
+import NIOHTTP1
+import PolicyEngine
+import SafeguardCore
+@testable import SafeguardServer
+import Testing
+import Vapor
+import VaporTesting
+
+/// A running Safeguard on loopback over a fresh SQLite file, with one user per role and office.
+struct TestService {
+    let app: Application
+    let tester: any TestingApplicationTester
+    let databasePath: String
+    /// Bearer tokens by "role@office", e.g. "officer@NYC".
+    let tokens: [String: String]
+
+    static let ruleSet: RuleSet = try! RuleSet.load(from: BundledPolicies.directory)
+
+    /// Runs `body` against a fresh service, and always shuts it down.
+    static func with(_ body: (TestService) async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-service-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let settings = ServerSettings(host: "127.0.0.1", port: Int.random(in: 20_000...60_000),
+                                      databasePath: folder.appendingPathComponent("safeguard.sqlite").path, maximumBodySize: 64 * 1024)
+        try await withApp(configure: { app in
+            try await configure(app, settings: settings, ruleSet: ruleSet, hasher: BcryptHasher(cost: 4))
+        }) { app in
+            var tokens: [String: String] = [:]
+            for office in ["NYC", "LAX"] {
+                for role in Role.allCases {
+                    let name = "\(role.rawValue)-\(office.lowercased())"
+                    _ = try await app.safeguard.users.add(username: name, displayName: name, role: role, office: office,
+                                                          password: "correct horse battery", on: app.db)
+                    tokens["\(role.rawValue)@\(office)"] = try await app.safeguard.users.issueToken(for: name, on: app.db)
+                }
+            }
+            let service = TestService(app: app, tester: try app.testing(method: .running(hostname: settings.host, port: settings.port)),
+                                      databasePath: settings.databasePath, tokens: tokens)
+            try await body(service)
+        }
+    }
+
+    struct Reply {
+        var status: HTTPStatus
+        var headers: HTTPHeaders
+        var json: [String: Any]
+        var text: String
+    }
+
+    /// Sends a request over HTTP as `as` ("role@office"), with a JSON body given as text.
+    @discardableResult
+    func send(_ method: HTTPMethod, _ path: String, as user: String? = nil, json: String? = nil,
+              headers extra: [(String, String)] = [], contentType: String = "application/json") async throws -> Reply {
+        var headers = HTTPHeaders()
+        if let user { headers.bearerAuthorization = BearerAuthorization(token: tokens[user]!) }
+        for (name, value) in extra { headers.add(name: name, value: value) }
+        var body = ByteBuffer()
+        if let json {
+            headers.replaceOrAdd(name: .contentType, value: contentType)
+            body.writeString(json)
+        }
+        let response = try await tester.performTest(request: TestingHTTPRequest(method: method, url: URI(path: path), headers: headers, body: body))
+        let text = response.body.string
+        let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+        return Reply(status: response.status, headers: response.headers, json: object, text: text)
+    }
+
+    // MARK: Building records through the API
+
+    func createPerson(as user: String = "officer@NYC", aNumber: String = "A\(Int.random(in: 100_000_000...999_999_999))") async throws -> String {
+        let reply = try await send(.POST, "/api/v1/people", as: user, json: """
+        {"aNumber": "\(aNumber)", "givenName": "Ana", "familyName": "Doe", "dateOfBirth": "1990-04-02", "country": "GT"}
+        """)
+        #expect(reply.status == .created, "\(reply.text)")
+        return try #require(reply.json["id"] as? String)
+    }
+
+    func addFiling(_ personID: String, type: String = "U", status: String = "pending") async throws -> String {
+        let reply = try await send(.POST, "/api/v1/people/\(personID)/filings", as: "officer@NYC",
+                                   json: #"{"type": "\#(type)", "role": "principal", "status": "\#(status)", "receiptNumber": "EAC2290012345"}"#)
+        #expect(reply.status == .created, "\(reply.text)")
+        return try #require(reply.json["id"] as? String)
+    }
+
+    func openEncounter(_ personID: String, action: String = "arrest", asOf: String, extra: String = "", as user: String = "officer@NYC") async throws -> Reply {
+        let reply = try await send(.POST, "/api/v1/encounters", as: user,
+                                   json: #"{"personId": "\#(personID)", "action": "\#(action)", "asOf": "\#(asOf)"\#(extra)}"#)
+        #expect(reply.status == .created, "\(reply.text)")
+        return reply
+    }
+
+    func verify(_ encounterID: String, filing: String, confirmed: Bool = true, as user: String = "officer@NYC") async throws -> Reply {
+        try await send(.POST, "/api/v1/encounters/\(encounterID)/steps", as: user, json: """
+        {"step": "benefit-verification", "summary": "checked", "counterpart": "CLAIMS3", "filingId": "\(filing)", "confirmed": \(confirmed)}
+        """)
+    }
+
+    func count(_ table: String) async throws -> Int {
+        try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()!.decode(column: "n", as: Int.self)
+    }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    subscript(path path: String) -> Any? {
+        var current: Any? = self
+        for key in path.split(separator: ".") { current = (current as? [String: Any])?[String(key)] }
+        return current
+    }
+}
