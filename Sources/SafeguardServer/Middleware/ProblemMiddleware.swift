@@ -9,7 +9,12 @@ struct ProblemMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            return try Self.response(for: Self.problem(for: error, request: request))
+            let response = try Self.response(for: Self.problem(for: error, request: request))
+            // Headers an error carries (WWW-Authenticate on a 401) go out with the problem.
+            if let abort = error as? any AbortError {
+                for (name, value) in abort.headers where name.lowercased() != "content-type" { response.headers.add(name: name, value: value) }
+            }
+            return response
         }
     }
 

@@ -1,0 +1,158 @@
+import FluentSQLiteDriver
+import Foundation
+import Testing
+@testable import SafeguardServer
+import Vapor
+
+/// The API's routes, their errors, and that bad input changes nothing stored.
+@Suite struct APITests {
+    @Test func healthAnswers() async throws {
+        try await TestService.with { service in
+            let reply = try await service.send(.GET, "/health")
+            #expect(reply.status == .ok)
+            #expect(reply.json["status"] as? String == "ok")
+            #expect(reply.json["ruleSetDigest"] as? String == TestService.ruleSet.digest)
+        }
+    }
+
+    @Test func theDatabaseIsWALWithFullSync() async throws {
+        try await TestService.with { service in
+            let sql = service.app.db as! any SQLDatabase
+            let journal = try await sql.raw("PRAGMA journal_mode").first()
+            let synchronous = try await sql.raw("PRAGMA synchronous").first()
+            #expect(try journal?.decode(column: "journal_mode", as: String.self) == "wal")
+            #expect(try synchronous?.decode(column: "synchronous", as: Int.self) == 2)
+        }
+    }
+
+    @Test func decisionsSpeakTheContract() async throws {
+        try await TestService.with { service in
+            let reply = try await service.send(.POST, "/api/v1/decisions", json: """
+            {"asOf": "2025-06-01", "action": "arrest", "subject": {"benefits": [{"type": "U", "role": "principal", "status": "pending", "verified": true}]}}
+            """)
+            #expect(reply.status == .ok)
+            #expect(reply.json["disposition"] as? String == "proceed-after-steps")
+            #expect(reply.json["requiredSteps"] as? [String] == ["opla-consultation"])
+            #expect(reply.json["ruleSetDigest"] as? String == TestService.ruleSet.digest)
+        }
+    }
+
+    @Test func badCasesGetProblemJSON() async throws {
+        try await TestService.with { service in
+            let invalid = try await service.send(.POST, "/api/v1/decisions", json: #"{"asOf": "2023-02-30", "action": "jail", "extra": null}"#)
+            #expect(invalid.status == .unprocessableEntity)
+            #expect(invalid.headers.contentType?.description == "application/problem+json")
+            #expect(invalid.json["status"] as? Int == 422)
+            #expect(invalid.json["title"] as? String == "Unprocessable Entity")
+            let paths = (invalid.json["errors"] as? [[String: String]])?.compactMap { $0["path"] }
+            #expect(paths == ["asOf", "action", "extra"])
+            #expect(try await service.send(.POST, "/api/v1/decisions", json: #"{"asOf": "#).status == .badRequest)
+            #expect(try await service.send(.POST, "/api/v1/decisions", json: "{}", contentType: "text/plain").status == .unsupportedMediaType)
+            let huge = #"{"caseId": ""# + String(repeating: "x", count: 100_000) + #"", "asOf": "2020-01-01", "action": "arrest"}"#
+            #expect(try await service.send(.POST, "/api/v1/decisions", json: huge).status == .payloadTooLarge)
+            #expect(try await service.send(.GET, "/health").status == .ok)
+        }
+    }
+
+    @Test func recordsNeedABearerToken() async throws {
+        try await TestService.with { service in
+            let anonymous = try await service.send(.GET, "/api/v1/people")
+            #expect(anonymous.status == .unauthorized)
+            #expect(anonymous.headers.first(name: .wwwAuthenticate) == "Bearer")
+            let forged = try await service.send(.GET, "/api/v1/people", headers: [("Authorization", "Bearer sg_forged")])
+            #expect(forged.status == .unauthorized)
+        }
+    }
+
+    @Test func aDisabledUsersTokenStopsWorking() async throws {
+        try await TestService.with { service in
+            #expect(try await service.send(.GET, "/api/v1/people", as: "analyst@NYC").status == .ok)
+            try await service.app.safeguard.users.disable(username: "analyst-nyc", on: service.app.db)
+            #expect(try await service.send(.GET, "/api/v1/people", as: "analyst@NYC").status == .unauthorized)
+        }
+    }
+
+    @Test func peopleArePagedAndFiltered() async throws {
+        try await TestService.with { service in
+            for index in 0..<5 { _ = try await service.createPerson(aNumber: "A20000000\(index)") }
+            let page = try await service.send(.GET, "/api/v1/people?page=2&per=2", as: "analyst@LAX")
+            #expect(page.status == .ok)
+            #expect(page.json["total"] as? Int == 5)
+            #expect((page.json["items"] as? [Any])?.count == 2)
+            let one = try await service.send(.GET, "/api/v1/people?aNumber=A200000003", as: "analyst@LAX")
+            #expect((one.json["items"] as? [[String: Any]])?.first?["aNumber"] as? String == "A200000003")
+            #expect(try await service.send(.GET, "/api/v1/people?per=1000", as: "analyst@LAX").status == .unprocessableEntity)
+            #expect(try await service.send(.GET, "/api/v1/people/not-an-id", as: "analyst@LAX").status == .notFound)
+            #expect(try await service.send(.GET, "/api/v1/people/\(UUID())", as: "analyst@LAX").status == .notFound)
+        }
+    }
+
+    @Test func aStaleWriteIsRejected() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let read = try await service.send(.GET, "/api/v1/people/\(person)", as: "officer@NYC")
+            let etag = try #require(read.headers.first(name: .eTag))
+            #expect(etag == "\"1\"")
+            let first = try await service.send(.PATCH, "/api/v1/people/\(person)", as: "officer@NYC", json: #"{"country": "SV"}"#, headers: [("If-Match", etag)])
+            #expect(first.status == .ok)
+            #expect(first.headers.first(name: .eTag) == "\"2\"")
+            let second = try await service.send(.PATCH, "/api/v1/people/\(person)", as: "supervisor@NYC", json: #"{"country": "HN"}"#, headers: [("If-Match", etag)])
+            #expect(second.status == .preconditionFailed)
+            #expect(second.json["currentVersion"] as? Int == 2)
+            #expect(try await service.send(.PATCH, "/api/v1/people/\(person)", as: "officer@NYC", json: #"{"country": "HN"}"#).status == .preconditionRequired)
+            #expect(try await service.send(.GET, "/api/v1/people/\(person)", as: "officer@NYC").json["country"] as? String == "SV")
+        }
+    }
+
+    @Test func badRecordsChangeNothing() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let before = (try await service.count("people"), try await service.count("encounters"), try await service.count("benefit_filings"))
+            let badPerson = try await service.send(.POST, "/api/v1/people", as: "officer@NYC",
+                                                   json: #"{"aNumber": "123", "givenName": 5, "familyName": "", "dateOfBirth": "1990-02-30", "country": "GT", "ssn": "x"}"#)
+            #expect(badPerson.status == .unprocessableEntity)
+            let paths = Set((badPerson.json["errors"] as? [[String: String]])?.compactMap { $0["path"] } ?? [])
+            #expect(paths == ["aNumber", "givenName", "familyName", "dateOfBirth", "ssn"])
+            #expect(try await service.send(.POST, "/api/v1/people/\(person)/filings", as: "officer@NYC",
+                                           json: #"{"type": "Q", "role": "principal", "status": "pending"}"#).status == .unprocessableEntity)
+            #expect(try await service.send(.POST, "/api/v1/encounters", as: "officer@NYC",
+                                           json: #"{"personId": "\#(UUID())", "action": "arrest", "asOf": "2024-01-01"}"#).status == .unprocessableEntity)
+            #expect(try await service.send(.POST, "/api/v1/encounters", as: "officer@NYC",
+                                           json: #"{"personId": "\#(person)", "action": "arrest", "asOf": "2024-01-01", "detained": "yes"}"#).status == .unprocessableEntity)
+            #expect(try await service.send(.POST, "/api/v1/encounters", as: "officer@NYC", json: "[").status == .badRequest)
+            #expect(try await service.send(.POST, "/api/v1/people", as: "analyst@NYC",
+                                           json: #"{"aNumber": "A123456789", "givenName": "B", "familyName": "C", "dateOfBirth": "1990-01-01", "country": "MX"}"#).status == .forbidden)
+            let after = (try await service.count("people"), try await service.count("encounters"), try await service.count("benefit_filings"))
+            #expect(before == after)
+        }
+    }
+
+    @Test func aDecisionIsStoredWithItsDigestAndSuperseded() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let opened = try await service.openEncounter(person, asOf: "2024-03-01", extra: #", "information": [{"id": "e1", "source": "abuser", "adverse": true}]"#)
+            let id = try #require(opened.json["id"] as? String)
+            #expect(opened.json[path: "decision.ruleSetDigest"] as? String == TestService.ruleSet.digest)
+            #expect(opened.json[path: "decision.decision.excludedInformation"] as? [String] == ["e1"])
+            #expect((opened.json[path: "facts.information"] as? [Any])?.count == 1)
+            let again = try await service.send(.POST, "/api/v1/encounters/\(id)/decisions", as: "officer@NYC")
+            #expect(again.status == .created)
+            #expect(try await service.count("decisions") == 2)
+            #expect(try await service.count("decisions WHERE superseded_by IS NULL") == 1)
+            let current = try await service.send(.GET, "/api/v1/encounters/\(id)", as: "officer@NYC")
+            #expect(current.json[path: "decision.id"] as? String == again.json["id"] as? String)
+        }
+    }
+
+    @Test func encountersStayInTheirOffice() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let id = try #require(try await service.openEncounter(person, asOf: "2024-03-01").json["id"] as? String)
+            #expect(try await service.send(.GET, "/api/v1/encounters/\(id)", as: "officer@LAX").status == .notFound)
+            #expect(try await service.send(.GET, "/api/v1/encounters/\(id)", as: "auditor@LAX").status == .ok)
+            #expect(try await service.send(.GET, "/api/v1/encounters", as: "officer@LAX").json["total"] as? Int == 0)
+            #expect(try await service.send(.GET, "/api/v1/encounters?status=open", as: "officer@NYC").json["total"] as? Int == 1)
+            #expect(try await service.send(.GET, "/api/v1/encounters/\(id)/steps", as: "officer@NYC").status == .ok)
+        }
+    }
+}
