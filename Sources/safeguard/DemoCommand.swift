@@ -1,12 +1,19 @@
 import ArgumentParser
 import PolicyEngine
+import SafeguardCore
+import SafeguardServer
 
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Decide sample cases under each policy period and show what changed."
+        abstract: "Show sample cases under each policy period, then serve a demonstration database.",
+        discussion: "The database (safeguard-demo.sqlite unless --database says otherwise) is made anew each time."
     )
 
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = "8080"
+    @Option(help: "The demonstration database file, replaced on each run.") var database = "safeguard-demo.sqlite"
+    @Flag(help: "Create the database and stop, without serving.") var noServe = false
     @OptionGroup var policyOptions: PolicyOptions
 
     /// Cases that show the policies' differences; their dates are replaced by one in each period.
@@ -28,9 +35,36 @@ struct DemoCommand: ParsableCommand {
         ]
     }()
 
-    func run() throws {
-        try reportingBadInput {
-            let ruleSet = try policyOptions.load()
+    func run() async throws {
+        let ruleSet: RuleSet
+        let settings: ServerSettings
+        do {
+            ruleSet = try policyOptions.load()
+            settings = try ServerSettings.resolve(host: host, port: port, database: database)
+        } catch let error as BadInput {
+            throw error.exit()
+        } catch let error as SettingsError {
+            throw BadInput(error.problems).exit()
+        }
+        showPolicyPeriods(ruleSet)
+        let (host, serve) = (settings.host, !noServe)
+        try await SafeguardService.demo(settings: settings, ruleSet: ruleSet, serve: serve) { summary, token in
+            print("Demonstration database \(settings.databasePath): \(summary.people) people, \(summary.encounters) encounters, "
+                  + "\(summary.steps) steps, \(summary.actionsRecorded) enforcement actions recorded.")
+            print("\nDemo users (passwords are new each run):")
+            for user in summary.users {
+                print("  \(user.username.padding(toLength: 24, withPad: " ", startingAt: 0)) \(user.role.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)) \(user.office)  password: \(user.password)")
+            }
+            print("\nAPI token of officer-nyc: \(token)")
+            guard serve else { return }
+            print("\nSafeguard is at http://\(host):\(settings.port)/  (try: curl -H 'Authorization: Bearer \(token)' http://\(host):\(settings.port)/api/v1/encounters)")
+            print("Stop it with Ctrl-C.")
+        }
+    }
+
+    /// The sample cases decided in each period, with what changed from one to the next.
+    func showPolicyPeriods(_ ruleSet: RuleSet) {
+        do {
             let stretches = ruleSet.stretches.filter { !$0.documents.isEmpty }
             print("Safeguard demo: \(Self.samples.count) cases decided in each of \(stretches.count) policy periods.\n")
             for (title, sample) in Self.samples {
@@ -54,7 +88,7 @@ struct DemoCommand: ParsableCommand {
                 }
                 print("")
             }
-            print("Explain any case rule by rule: safeguard evaluate CASE.json (see the README).")
+            print("Explain any case rule by rule: safeguard evaluate CASE.json (see the README).\n")
         }
     }
 }

@@ -37,7 +37,7 @@ struct UsersCommand: AsyncParsableCommand {
             guard let role = Role(rawValue: role) else {
                 throw BadInput("--role: '\(role)' is not one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))").exit()
             }
-            let generated = passwordStdin ? nil : GeneratedPassword.make()
+            let generated = passwordStdin ? nil : GeneratedSecret.password()
             let password = generated ?? (readLine(strippingNewline: true) ?? "")
             let (username, displayName, office) = (username, displayName, office)
             _ = try await UsersCommand.withUsers(service, policyOptions) { database, users in
@@ -71,15 +71,6 @@ struct UsersCommand: AsyncParsableCommand {
             let username = username
             print(try await UsersCommand.withUsers(service, policyOptions) { database, users in try await users.issueToken(for: username, on: database) })
         }
-    }
-}
-
-/// A random password for a new user: 20 characters from an unambiguous alphabet.
-enum GeneratedPassword {
-    static func make() -> String {
-        let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<20).map { _ in alphabet.randomElement(using: &generator)! })
     }
 }
 

@@ -140,6 +140,32 @@ import Testing
         #expect(periods.count == Fixtures.ruleSet.stretches.count)
     }
 
+    @Test func usersAreAddedAndGivenTokensWithoutDefaultCredentials() throws {
+        let database = folder.appendingPathComponent("users.sqlite").path
+        let added = try CommandLineRunner.run(["users", "add", "--username", "rosa", "--role", "opla-attorney", "--office", "NYC", "--database", database])
+        #expect(added.status == 0, "\(added.standardError)")
+        #expect(added.standardOutput.contains("password: "))
+        let typed = try CommandLineRunner.run(["users", "add", "--username", "tom", "--role", "officer", "--office", "NYC",
+                                               "--password-stdin", "--database", database], input: "short\n")
+        #expect(typed.status == 2)
+        #expect(typed.standardError.contains("password: at least 12 characters"))
+        #expect(try CommandLineRunner.run(["users", "add", "--username", "rosa", "--role", "officer", "--office", "NYC", "--database", database]).status == 2)
+        #expect(try CommandLineRunner.run(["users", "add", "--username", "x1", "--role", "chief", "--office", "NYC", "--database", database]).status == 2)
+        let token = try CommandLineRunner.run(["users", "token", "rosa", "--database", database])
+        #expect(token.status == 0 && token.standardOutput.hasPrefix("sg_"))
+        #expect(try CommandLineRunner.run(["users", "disable", "rosa", "--database", database]).status == 0)
+        #expect(try CommandLineRunner.run(["users", "token", "rosa", "--database", database]).status == 2)
+        #expect(try CommandLineRunner.run(["users", "token", "nobody", "--database", database]).status == 2)
+    }
+
+    @Test func serveListsEveryBadSettingAndExitsWithTwo() throws {
+        let result = try CommandLineRunner.run(["serve", "--port", "0", "--host", "", "--database", "/nonexistent/x.sqlite"])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("host: '' is not a host name or address"))
+        #expect(result.standardError.contains("port: '0' is not a port number"))
+        #expect(result.standardError.contains("database: the folder of '/nonexistent/x.sqlite' does not exist"))
+    }
+
     @Test func policiesListShowAndTimeline() throws {
         let list = try CommandLineRunner.run(["policies", "list"])
         #expect(list.status == 0)
@@ -162,9 +188,13 @@ import Testing
         #expect(result.standardOutput.contains("0 not verbatim"))
     }
 
-    @Test func demoShowsEveryPeriod() throws {
-        let result = try CommandLineRunner.run(["demo"])
-        #expect(result.status == 0)
+    @Test func demoShowsEveryPeriodAndCreatesItsDatabase() throws {
+        let database = folder.appendingPathComponent("demo.sqlite").path
+        let result = try CommandLineRunner.run(["demo", "--no-serve", "--database", database])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(FileManager.default.fileExists(atPath: database))
+        #expect(result.standardOutput.contains("40 people, 40 encounters"))
+        #expect(result.standardOutput.contains("officer-nyc              officer              NYC  password: "))
         #expect(result.standardOutput.contains("2021-08-10 – 2025-01-29  REFRAIN"))
         #expect(result.standardOutput.contains("2025-01-30 – …  PROCEED-AFTER-STEPS  steps: opla-consultation"))
     }

@@ -20,7 +20,7 @@ struct TestService {
     static let ruleSet: RuleSet = try! RuleSet.load(from: BundledPolicies.directory)
 
     /// Runs `body` against a fresh service, and always shuts it down.
-    static func with(_ body: (TestService) async throws -> Void) async throws {
+    static func with(seedUsers: Bool = true, _ body: (TestService) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-service-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -30,7 +30,7 @@ struct TestService {
             try await configure(app, settings: settings, ruleSet: ruleSet, hasher: BcryptHasher(cost: 4))
         }) { app in
             var tokens: [String: String] = [:]
-            for office in ["NYC", "LAX"] {
+            for office in ["NYC", "LAX"] where seedUsers {
                 for role in Role.allCases {
                     let name = "\(role.rawValue)-\(office.lowercased())"
                     _ = try await app.safeguard.users.add(username: name, displayName: name, role: role, office: office,
