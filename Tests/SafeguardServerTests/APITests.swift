@@ -156,3 +156,22 @@ import Vapor
         }
     }
 }
+
+@Suite struct SignInTests {
+    @Test func aPasswordBuysATokenAndRepeatedFailuresAreThrottled() async throws {
+        try await TestService.with { service in
+            let good = try await service.send(.POST, "/api/v1/tokens", json: #"{"username": "officer-nyc", "password": "correct horse battery"}"#)
+            #expect(good.status == .created)
+            let token = try #require(good.json["token"] as? String)
+            #expect(try await service.send(.GET, "/api/v1/people", headers: [("Authorization", "Bearer \(token)")]).status == .ok)
+            for _ in 0..<5 {
+                #expect(try await service.send(.POST, "/api/v1/tokens", json: #"{"username": "supervisor-nyc", "password": "wrong"}"#).status == .unauthorized)
+            }
+            let throttled = try await service.send(.POST, "/api/v1/tokens", json: #"{"username": "supervisor-nyc", "password": "correct horse battery"}"#)
+            #expect(throttled.status == .tooManyRequests)
+            #expect(Int(throttled.headers.first(name: .retryAfter) ?? "") ?? 0 > 0)
+            #expect(try await service.send(.POST, "/api/v1/tokens", json: #"{"username": "nobody", "password": "x"}"#).status == .unauthorized)
+            #expect(try await service.send(.POST, "/api/v1/tokens", json: #"{"username": "officer-nyc"}"#).status == .unprocessableEntity)
+        }
+    }
+}

@@ -12,5 +12,6 @@ public enum SafeguardMigrations {
         CreateEvidence(),
         CreateStepRecords(),
         CreateDecisions(),
+        CreateFollowUps(),
     ]
 }

@@ -9,6 +9,7 @@ struct SafeguardServices: Sendable {
     let ruleSet: RuleSet
     let workflow: CaseWorkflow
     let users: UserDirectory
+    let loginThrottle: LoginThrottle
 }
 
 extension Application {
@@ -28,7 +29,8 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: settings.maximumBodySize)
     app.databases.use(.sqlite(.file(settings.databasePath)), as: .sqlite)
     app.migrations.add(SafeguardMigrations.all)
-    app.safeguard = SafeguardServices(ruleSet: ruleSet, workflow: CaseWorkflow(ruleSet: ruleSet), users: UserDirectory(hasher: hasher))
+    app.safeguard = SafeguardServices(ruleSet: ruleSet, workflow: CaseWorkflow(ruleSet: ruleSet), users: UserDirectory(hasher: hasher),
+                                       loginThrottle: LoginThrottle())
     app.middleware = Middlewares()
     app.middleware.use(ProblemMiddleware())
     try await prepareDatabase(app)
@@ -46,9 +48,12 @@ func prepareDatabase(_ app: Application) async throws {
 
 func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
+    try app.register(collection: OpenAPIController())
     let api = app.grouped("api", "v1")
     try api.register(collection: DecisionController())
+    try api.register(collection: TokenController())
     let authenticated = api.grouped(BearerAuthenticator())
     try authenticated.register(collection: PersonController())
     try authenticated.register(collection: EncounterController())
+    try authenticated.register(collection: FollowUpController())
 }

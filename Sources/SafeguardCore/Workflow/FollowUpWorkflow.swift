@@ -1,0 +1,50 @@
+import FluentKit
+import Foundation
+import PolicyEngine
+
+extension CaseWorkflow {
+    /// Files a follow-up, only when the encounter's decision now calls for it (the duty or the
+    /// option is in the decision), with a recipient and a justification.
+    public func fileFollowUp(_ kind: FollowUpKind, recipient: String, justification: String, on encounterID: UUID,
+                             by actor: Actor, on database: any Database) async throws -> FollowUp {
+        guard Entitlements.enforcementRoles.contains(actor.role) else {
+            throw WorkflowError.forbidden("a \(actor.role.rawValue) may not file follow-ups")
+        }
+        var problems: [FieldError] = []
+        if recipient.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append(FieldError(path: "recipient", message: "must not be empty")) }
+        if justification.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            problems.append(FieldError(path: "justification", message: "must say why, in the terms of the policy in force"))
+        }
+        guard problems.isEmpty else { throw WorkflowError.invalid(problems) }
+        return try await database.transaction { database in
+            let encounter = try await encounter(encounterID, for: actor, on: database)
+            let decision = ruleSet.evaluate(try await facts(for: encounter, on: database))
+            let called = decision.duties.spellings + decision.options.spellings
+            guard called.contains(kind.decisionTerm) else {
+                throw WorkflowError.conflict("the policies in force do not call for \(kind.decisionTerm) in encounter \(encounterID)")
+            }
+            let followUp = FollowUp(encounterID: encounterID, kind: kind, recipient: recipient, justification: justification, createdBy: actor.userID)
+            try await followUp.create(on: database)
+            return followUp
+        }
+    }
+
+    /// Moves a follow-up on, only from the version the caller read and along the allowed path.
+    public func moveFollowUp(_ id: UUID, to status: FollowUpStatus, expectedVersion: Int, by actor: Actor, on database: any Database) async throws -> FollowUp {
+        guard Entitlements.enforcementRoles.contains(actor.role) else {
+            throw WorkflowError.forbidden("a \(actor.role.rawValue) may not change follow-ups")
+        }
+        return try await database.transaction { database in
+            guard let followUp = try await FollowUp.find(id, on: database) else { throw WorkflowError.notFound("follow-up \(id)") }
+            _ = try await encounter(followUp.$encounter.id, for: actor, on: database)
+            guard followUp.version == expectedVersion else { throw WorkflowError.staleVersion(current: followUp.version) }
+            guard let current = FollowUpStatus(rawValue: followUp.status), current.canMove(to: status) else {
+                throw WorkflowError.conflict("a follow-up that is \(followUp.status) cannot become \(status.rawValue)")
+            }
+            followUp.status = status.rawValue
+            followUp.version += 1
+            try await followUp.update(on: database)
+            return followUp
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Fluent
+import PolicyEngine
+import SafeguardCore
+import Vapor
+
+/// Follow-ups of an encounter: referrals and requests the decision calls for.
+struct FollowUpController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post("encounters", ":encounterID", "follow-ups", use: file)
+        routes.get("encounters", ":encounterID", "follow-ups", use: list)
+        routes.patch("follow-ups", ":followUpID", use: move)
+    }
+
+    struct FollowUpBody: Content {
+        var id: UUID
+        var encounterId: UUID
+        var kind: String
+        var recipient: String
+        var justification: String
+        var status: String
+        var version: Int
+
+        init(_ followUp: FollowUp) throws {
+            id = try followUp.requireID()
+            encounterId = followUp.$encounter.id
+            kind = followUp.kind
+            recipient = followUp.recipient
+            justification = followUp.justification
+            status = followUp.status
+            version = followUp.version
+        }
+    }
+
+    func file(request: Request) async throws -> Response {
+        let body = try request.strictJSONBody()
+        var errors: [FieldError] = []
+        guard let reader = JSONObjectReader(body, path: "", known: ["kind", "recipient", "justification"], errors: &errors) else {
+            throw ProblemError.invalid(errors)
+        }
+        let kindText = reader.string("kind", required: true, maxLength: 64, errors: &errors)
+        let kind = kindText.flatMap(FollowUpKind.init(rawValue:))
+        if let kindText, kind == nil {
+            errors.append(FieldError(path: "kind", message: "'\(kindText)' is not one of \(FollowUpKind.allCases.map(\.rawValue).joined(separator: ", "))"))
+        }
+        let recipient = reader.string("recipient", required: true, maxLength: 200, errors: &errors)
+        let justification = reader.string("justification", required: true, maxLength: 4000, errors: &errors)
+        reader.rejectUnknownMembers(errors: &errors)
+        guard errors.isEmpty, let kind, let recipient, let justification else { throw ProblemError.invalid(errors) }
+        let followUp = try await request.application.safeguard.workflow.fileFollowUp(
+            kind, recipient: recipient, justification: justification, on: request.uuidParameter("encounterID"), by: request.actor, on: request.db
+        )
+        return try Response.json(FollowUpBody(followUp), status: .created, version: followUp.version)
+    }
+
+    func list(request: Request) async throws -> [FollowUpBody] {
+        let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: request.actor, on: request.db)
+        return try await FollowUp.query(on: request.db).filter(\.$encounter.$id == encounter.requireID()).sort(\.$createdAt).all().map(FollowUpBody.init)
+    }
+
+    /// `{"status": …}` with `If-Match`.
+    func move(request: Request) async throws -> Response {
+        guard let expected = try request.ifMatchVersion() else { throw Abort(.preconditionRequired, reason: "send If-Match with the ETag you read") }
+        let body = try request.strictJSONBody()
+        var errors: [FieldError] = []
+        guard let reader = JSONObjectReader(body, path: "", known: ["status"], errors: &errors) else { throw ProblemError.invalid(errors) }
+        let statusText = reader.string("status", required: true, maxLength: 20, errors: &errors)
+        let status = statusText.flatMap(FollowUpStatus.init(rawValue:))
+        if let statusText, status == nil {
+            errors.append(FieldError(path: "status", message: "'\(statusText)' is not one of \(FollowUpStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
+        }
+        reader.rejectUnknownMembers(errors: &errors)
+        guard errors.isEmpty, let status else { throw ProblemError.invalid(errors) }
+        let followUp = try await request.application.safeguard.workflow.moveFollowUp(
+            request.uuidParameter("followUpID"), to: status, expectedVersion: expected, by: request.actor, on: request.db
+        )
+        return try Response.json(FollowUpBody(followUp), version: followUp.version)
+    }
+}
