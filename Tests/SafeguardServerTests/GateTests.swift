@@ -124,3 +124,31 @@ import Vapor
         }
     }
 }
+
+@Suite struct EncounterUpdateTests {
+    /// An officer learns of exceptional circumstances after opening: the facts change with
+    /// If-Match, the encounter is decided again, and the gate asks for the approval.
+    @Test func changedFactsAreDecidedAgain() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let filing = try await service.addFiling(person)
+            let opened = try await service.openEncounter(person, asOf: "2023-05-01")
+            let id = try #require(opened.json["id"] as? String)
+            #expect(try await service.verify(id, filing: filing).status == .created)
+            let etag = try #require(try await service.send(.GET, "/api/v1/encounters/\(id)", as: "officer@NYC").headers.first(name: .eTag))
+            let changed = try await service.send(.PATCH, "/api/v1/encounters/\(id)", as: "officer@NYC",
+                                                 json: #"{"exceptionalCircumstances": true, "victimIndicia": ["self-report"]}"#, headers: [("If-Match", etag)])
+            #expect(changed.status == .ok, "\(changed.text)")
+            #expect(changed.json[path: "decision.disposition"] as? String == "proceed-after-steps")
+            #expect(changed.json[path: "facts.exceptionalCircumstances"] as? Bool == true)
+            let stale = try await service.send(.PATCH, "/api/v1/encounters/\(id)", as: "officer@NYC", json: #"{"detained": true}"#, headers: [("If-Match", etag)])
+            #expect(stale.status == .preconditionFailed)
+            let bad = try await service.send(.PATCH, "/api/v1/encounters/\(id)", as: "officer@NYC", json: #"{"detained": 1, "office": "LAX"}"#,
+                                             headers: [("If-Match", changed.headers.first(name: .eTag) ?? "")])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(try await service.send(.PATCH, "/api/v1/encounters/\(id)", as: "analyst@NYC", json: "{}", headers: [("If-Match", etag)]).status == .forbidden)
+            let refused = try await service.send(.POST, "/api/v1/encounters/\(id)/enforcement-action", as: "officer@NYC")
+            #expect(refused.json["requiredSteps"] as? [String] == ["exceptional-circumstances-approval"])
+        }
+    }
+}

@@ -10,6 +10,7 @@ struct EncounterController: RouteCollection {
         encounters.post(use: open)
         encounters.get(use: list)
         encounters.get(":encounterID", use: show)
+        encounters.patch(":encounterID", use: update)
         encounters.post(":encounterID", "decisions", use: decide)
         encounters.post(":encounterID", "steps", use: recordStep)
         encounters.get(":encounterID", "steps", use: steps)
@@ -44,6 +45,12 @@ struct EncounterController: RouteCollection {
             decision = try JSONValueBody(text: record.decision)
         }
     }
+
+    /// The encounter's facts that officers state, in the order of `flagFields`.
+    static let flagKeyPaths: [any ReferenceWritableKeyPath<Encounter, Bool> & Sendable] = [
+        \.immediateVictimOrWitness, \.pendingCriminalCase, \.crimeReported, \.wishesToReport, \.detained, \.outsideUnitedStates,
+        \.lawEnforcementInterest, \.exceptionalCircumstances, \.aggravatingFactors, \.expediteInAgencyInterest, \.convicted237a2,
+    ]
 
     static let flagFields = [
         "immediateVictimOrWitness", "pendingCriminalCase", "crimeReported", "wishesToReport", "detained", "outsideUnitedStates",
@@ -86,11 +93,7 @@ struct EncounterController: RouteCollection {
         let workflow = request.application.safeguard.workflow
         let encounter = Encounter(personID: personID, office: actor.office, action: action, asOf: asOf, openedBy: actor.userID)
         encounter.victimIndicia = indicia.spellings
-        let setters: [ReferenceWritableKeyPath<Encounter, Bool>] = [
-            \.immediateVictimOrWitness, \.pendingCriminalCase, \.crimeReported, \.wishesToReport, \.detained, \.outsideUnitedStates,
-            \.lawEnforcementInterest, \.exceptionalCircumstances, \.aggravatingFactors, \.expediteInAgencyInterest, \.convicted237a2,
-        ]
-        for (keyPath, value) in zip(setters, flags) { encounter[keyPath: keyPath] = value }
+        for (keyPath, value) in zip(Self.flagKeyPaths, flags) { encounter[keyPath: keyPath] = value }
         try await request.db.transaction { database in
             try await encounter.create(on: database)
             for item in information {
@@ -135,6 +138,39 @@ struct EncounterController: RouteCollection {
 
     func show(request: Request) async throws -> Response {
         let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: request.actor, on: request.db)
+        return try await Response.json(encounterBody(for: encounter, request: request), version: encounter.version)
+    }
+
+    /// Changes the facts an officer states (the flags and victim indicia), with `If-Match`, and
+    /// decides the encounter again.
+    func update(request: Request) async throws -> Response {
+        let actor = try request.actor
+        guard Entitlements.enforcementRoles.contains(actor.role) else {
+            throw WorkflowError.forbidden("a \(actor.role.rawValue) may not change encounters")
+        }
+        guard let expected = try request.ifMatchVersion() else { throw Abort(.preconditionRequired, reason: "send If-Match with the ETag you read") }
+        let body = try request.strictJSONBody()
+        var errors: [FieldError] = []
+        guard let reader = JSONObjectReader(body, path: "", known: ["victimIndicia"] + Self.flagFields, errors: &errors) else {
+            throw ProblemError.invalid(errors)
+        }
+        let flags = Self.flagFields.map { reader.bool($0, errors: &errors) }
+        let indicia: EnumSet<VictimIndicium>? = reader.member("victimIndicia", errors: &errors) == nil ? nil : reader.enumerationSet("victimIndicia", errors: &errors)
+        reader.rejectUnknownMembers(errors: &errors)
+        guard errors.isEmpty else { throw ProblemError.invalid(errors) }
+        let workflow = request.application.safeguard.workflow
+        let id = try request.uuidParameter("encounterID")
+        let encounter = try await request.db.transaction { database in
+            let encounter = try await workflow.encounter(id, for: actor, on: database)
+            guard encounter.version == expected else { throw WorkflowError.staleVersion(current: encounter.version) }
+            guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(id) is already recorded") }
+            for (keyPath, value) in zip(Self.flagKeyPaths, flags) { if let value { encounter[keyPath: keyPath] = value } }
+            if let indicia { encounter.victimIndicia = indicia.spellings }
+            encounter.version += 1
+            try await encounter.update(on: database)
+            return encounter
+        }
+        _ = try await workflow.decide(id, by: actor, on: request.db)
         return try await Response.json(encounterBody(for: encounter, request: request), version: encounter.version)
     }
 
