@@ -175,3 +175,34 @@ import Vapor
         }
     }
 }
+
+@Suite struct SessionTests {
+    @Test func aPageSessionUsesAStrictCookieAndEndsAtSignOut() async throws {
+        try await TestService.with { service in
+            let signedIn = try await service.send(.POST, "/session", json: #"{"username": "auditor-nyc", "password": "correct horse battery"}"#)
+            #expect(signedIn.status == .created)
+            let cookie = try #require(signedIn.headers.first(name: .setCookie))
+            for attribute in ["safeguard-session=", "Max-Age=28800", "Path=/", "Secure", "HttpOnly", "SameSite=Strict"] {
+                #expect(cookie.contains(attribute), "\(cookie) lacks \(attribute)")
+            }
+            let pair = String(cookie.split(separator: ";")[0])
+            let current = try await service.send(.GET, "/session", headers: [("Cookie", pair)])
+            #expect(current.status == .ok)
+            #expect(current.json["role"] as? String == "auditor")
+            #expect(try await service.send(.DELETE, "/session", headers: [("Cookie", pair)]).status == .noContent)
+            #expect(try await service.send(.GET, "/session", headers: [("Cookie", pair)]).status == .unauthorized)
+            #expect(try await service.send(.GET, "/session").status == .unauthorized)
+        }
+    }
+
+    @Test func formsSignInAndWrongPasswordsDoNot() async throws {
+        try await TestService.with { service in
+            let form = try await service.send(.POST, "/session", json: "username=officer-lax&password=correct+horse+battery",
+                                              contentType: "application/x-www-form-urlencoded")
+            #expect(form.status == .created, "\(form.text)")
+            let wrong = try await service.send(.POST, "/session", json: "username=officer-lax&password=nope", contentType: "application/x-www-form-urlencoded")
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.headers.first(name: .setCookie) == nil)
+        }
+    }
+}

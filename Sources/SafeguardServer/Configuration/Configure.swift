@@ -29,10 +29,19 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: settings.maximumBodySize)
     app.databases.use(.sqlite(.file(settings.databasePath)), as: .sqlite)
     app.migrations.add(SafeguardMigrations.all)
+    // Page sessions live in the database, so that every server process shares them.
+    app.migrations.add(SessionRecord.migration)
+    app.sessions.use(.fluent)
+    app.sessions.configuration = SessionsConfiguration(cookieName: SessionController.cookieName) { id in
+        // Vapor sets none of these by default.
+        HTTPCookies.Value(string: id.string, maxAge: SessionController.maximumAge, path: "/",
+                          isSecure: true, isHTTPOnly: true, sameSite: .strict)
+    }
     app.safeguard = SafeguardServices(ruleSet: ruleSet, workflow: CaseWorkflow(ruleSet: ruleSet), users: UserDirectory(hasher: hasher),
                                        loginThrottle: LoginThrottle())
     app.middleware = Middlewares()
     app.middleware.use(ProblemMiddleware())
+    app.middleware.use(app.sessions.middleware)
     try await prepareDatabase(app)
     try routes(app)
 }
@@ -52,6 +61,7 @@ func routes(_ app: Application) throws {
     let api = app.grouped("api", "v1")
     try api.register(collection: DecisionController())
     try api.register(collection: TokenController())
+    try app.register(collection: SessionController())
     let authenticated = api.grouped(BearerAuthenticator())
     try authenticated.register(collection: PersonController())
     try authenticated.register(collection: EncounterController())
