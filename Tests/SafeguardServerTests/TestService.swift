@@ -5,6 +5,7 @@ import NIOHTTP1
 import PolicyEngine
 import SafeguardCore
 @testable import SafeguardServer
+import Synchronization
 import Testing
 import Vapor
 import VaporTesting
@@ -19,12 +20,22 @@ struct TestService {
 
     static let ruleSet: RuleSet = try! RuleSet.load(from: BundledPolicies.directory)
 
+    /// Each service of a test run gets a port of its own, so concurrent tests never collide.
+    private static let ports = Mutex(Int.random(in: 20_000...50_000))
+
+    static func nextPort() -> Int {
+        ports.withLock { port in
+            port += 1
+            return port
+        }
+    }
+
     /// Runs `body` against a fresh service, and always shuts it down.
     static func with(seedUsers: Bool = true, _ body: (TestService) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-service-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let settings = ServerSettings(host: "127.0.0.1", port: Int.random(in: 20_000...60_000),
+        let settings = ServerSettings(host: "127.0.0.1", port: nextPort(),
                                       databasePath: folder.appendingPathComponent("safeguard.sqlite").path, maximumBodySize: 64 * 1024)
         try await withApp(configure: { app in
             try await configure(app, settings: settings, ruleSet: ruleSet, hasher: BcryptHasher(cost: 4))

@@ -36,6 +36,17 @@ public enum CaseDecoder {
         throw CaseInputError(errors)
     }
 
+    /// One `information[]` item `{id, source, adverse}`, also for other inputs that carry evidence.
+    public static func informationItem(_ value: JSONValue, path: String, errors: inout [FieldError]) -> InformationItem? {
+        guard let item = JSONObjectReader(value, path: path, known: informationKeys, errors: &errors) else { return nil }
+        let id = item.string("id", required: true, minLength: 1, maxLength: maximumIdentifierLength, errors: &errors)
+        let source: InformationSource? = item.enumeration("source", required: true, errors: &errors)
+        let adverse = item.bool("adverse", required: true, errors: &errors)
+        item.rejectUnknownMembers(errors: &errors)
+        guard let id, let source, let adverse else { return nil }
+        return InformationItem(id: id, source: source, adverse: adverse)
+    }
+
     private static func decodeCase(_ value: JSONValue, errors: inout [FieldError]) -> CaseFacts? {
         guard let root = JSONObjectReader(value, path: "", known: caseKeys, errors: &errors) else { return nil }
         let caseId = root.string("caseId", maxLength: maximumIdentifierLength, errors: &errors)
@@ -67,15 +78,7 @@ public enum CaseDecoder {
         let exceptionalCircumstances = root.bool("exceptionalCircumstances", errors: &errors) ?? false
         let aggravatingFactors = root.bool("aggravatingFactors", errors: &errors) ?? false
         let expediteInAgencyInterest = root.bool("expediteInAgencyInterest", errors: &errors) ?? false
-        let information = root.list("information", maxCount: maximumInformationItems, errors: &errors) { value, path, errors -> InformationItem? in
-            guard let item = JSONObjectReader(value, path: path, known: informationKeys, errors: &errors) else { return nil }
-            let id = item.string("id", required: true, minLength: 1, maxLength: maximumIdentifierLength, errors: &errors)
-            let source: InformationSource? = item.enumeration("source", required: true, errors: &errors)
-            let adverse = item.bool("adverse", required: true, errors: &errors)
-            item.rejectUnknownMembers(errors: &errors)
-            guard let id, let source, let adverse else { return nil }
-            return InformationItem(id: id, source: source, adverse: adverse)
-        } ?? []
+        let information = root.list("information", maxCount: maximumInformationItems, errors: &errors, element: informationItem) ?? []
         let convicted237a2 = root.bool("convicted237a2", errors: &errors) ?? false
         let stepsCompleted: EnumSet<Step> = root.enumerationSet("stepsCompleted", errors: &errors)
         root.rejectUnknownMembers(errors: &errors)

@@ -75,15 +75,8 @@ struct EncounterController: RouteCollection {
         let asOf = reader.date("asOf", required: true, errors: &errors)
         let indicia: EnumSet<VictimIndicium> = reader.enumerationSet("victimIndicia", errors: &errors)
         let flags = Self.flagFields.map { reader.bool($0, errors: &errors) ?? false }
-        let information = reader.list("information", maxCount: CaseDecoder.maximumInformationItems, errors: &errors) { value, path, errors -> InformationItem? in
-            guard let item = JSONObjectReader(value, path: path, known: ["id", "source", "adverse"], errors: &errors) else { return nil }
-            let id = item.string("id", required: true, minLength: 1, maxLength: CaseDecoder.maximumIdentifierLength, errors: &errors)
-            let source: InformationSource? = item.enumeration("source", required: true, errors: &errors)
-            let adverse = item.bool("adverse", required: true, errors: &errors)
-            item.rejectUnknownMembers(errors: &errors)
-            guard let id, let source, let adverse else { return nil }
-            return InformationItem(id: id, source: source, adverse: adverse)
-        } ?? []
+        let information = reader.list("information", maxCount: CaseDecoder.maximumInformationItems, errors: &errors,
+                                      element: CaseDecoder.informationItem) ?? []
         if Set(information.map(\.id)).count != information.count { errors.append(FieldError(path: "information", message: "ids must be unique")) }
         reader.rejectUnknownMembers(errors: &errors)
         guard errors.isEmpty, let personID, let action, let asOf else { throw ProblemError.invalid(errors) }
