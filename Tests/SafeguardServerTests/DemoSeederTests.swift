@@ -8,7 +8,7 @@ import Testing
     /// The demonstration data spans every policy period, filing type and status, and step.
     @Test func theDemoCoversEveryPeriodTypeStatusAndStep() async throws {
         try await TestService.with(seedUsers: false) { service in
-            let seeder = DemoSeeder(workflow: service.app.safeguard.workflow, users: UserDirectory(hasher: BcryptHasher(cost: 4)))
+            let seeder = DemoSeeder(workflow: service.app.safeguard.workflow, users: service.app.safeguard.users)
             let summary = try await seeder.seed(password: { GeneratedSecret.password() }, on: service.app.db)
             #expect(summary.people == 40 && summary.encounters == 40)
             #expect(summary.users.count == 8 && Set(summary.users.map(\.password)).count == 8)

@@ -152,3 +152,34 @@ import Vapor
         }
     }
 }
+
+@Suite struct EntitlementTests {
+    /// Every step, as every role: recorded by exactly the roles entitled to it.
+    @Test func eachStepIsRecordedByExactlyItsRoles() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let filing = try await service.addFiling(person)
+            let encounter = try #require(try await service.openEncounter(person, asOf: "2025-06-01").json["id"] as? String)
+            let bodies = [
+                "opla-consultation": #"{"step": "opla-consultation", "summary": "s", "counterpart": "c"}"#,
+                "exceptional-circumstances-approval": #"{"step": "exceptional-circumstances-approval", "summary": "s", "counterpart": "c"}"#,
+                "law-enforcement-deconfliction": #"{"step": "law-enforcement-deconfliction", "summary": "s", "counterpart": "c"}"#,
+                "benefit-verification": #"{"step": "benefit-verification", "summary": "s", "counterpart": "c", "filingId": "\#(filing)", "confirmed": false}"#,
+            ]
+            let entitled: [String: Set<String>] = [
+                "opla-consultation": ["opla-attorney"],
+                "exceptional-circumstances-approval": ["supervisor"],
+                "law-enforcement-deconfliction": ["officer", "supervisor"],
+                "benefit-verification": ["officer", "supervisor"],
+            ]
+            for (step, body) in bodies {
+                for role in ["officer", "supervisor", "opla-attorney", "hotline-specialist", "analyst", "auditor", "admin"] {
+                    let reply = try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "\(role)@NYC", json: body)
+                    #expect(reply.status == (entitled[step]!.contains(role) ? .created : .forbidden), "\(role) recording \(step): \(reply.text)")
+                }
+            }
+            let missingFiling = #"{"step": "benefit-verification", "summary": "s", "counterpart": "c"}"#
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: missingFiling).status == .unprocessableEntity)
+        }
+    }
+}

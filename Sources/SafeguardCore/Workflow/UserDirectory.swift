@@ -14,8 +14,13 @@ public struct UserDirectory: Sendable {
     public let hasher: any PasswordHashing
     public static let minimumPasswordLength = 12
 
-    public init(hasher: any PasswordHashing) {
+    /// A hash of a random password, checked for unknown usernames so that the time a sign-in takes
+    /// does not tell which usernames exist.
+    private let decoyHash: String
+
+    public init(hasher: any PasswordHashing) throws {
         self.hasher = hasher
+        decoyHash = try hasher.hash(GeneratedSecret.password())
     }
 
     public func add(username: String, displayName: String, role: Role, office: String, password: String, on database: any Database) async throws -> User {
@@ -75,15 +80,12 @@ public struct UserDirectory: Sendable {
     /// The actor for a username and password, or nil when they do not match an enabled user.
     public func actor(username: String, password: String, on database: any Database) async throws -> Actor? {
         guard let user = try await User.query(on: database).filter(\.$username == username).first() else {
-            // Spend the same time as a real check, so that timing does not tell which usernames exist.
-            _ = try? hasher.verify(password, against: Self.decoyHash)
+            _ = try hasher.verify(password, against: decoyHash)
             return nil
         }
         guard try hasher.verify(password, against: user.passwordHash) else { return nil }
         return user.actor
     }
-
-    private static let decoyHash = "$2b$12$C6UzMDM.H6dfI/f/IKcEeO5Y8.Fb4HfV0tY4h2m3m7xXr1Hq5yF9e"
 
     static func digest(_ token: String) -> String {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
