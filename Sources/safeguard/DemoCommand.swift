@@ -40,7 +40,8 @@ struct DemoCommand: AsyncParsableCommand {
         let settings: ServerSettings
         do {
             ruleSet = try policyOptions.load()
-            settings = try ServerSettings.resolve(host: host, port: port, database: database)
+            // The demo always runs on the embedded SQLite default, whatever DATABASE_URL says.
+            settings = try ServerSettings.resolve(host: host, port: port, database: database, environment: [:])
         } catch let error as BadInput {
             throw error.exit()
         } catch let error as SettingsError {

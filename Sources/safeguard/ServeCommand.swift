@@ -43,7 +43,7 @@ struct MigrateCommand: AsyncParsableCommand {
         do {
             let settings = try service.settings()
             try await SafeguardService.withDatabase(settings: settings, ruleSet: try policyOptions.load()) { _, _ in }
-            print("\(settings.databasePath): migrations applied")
+            print("\(settings.databaseDescription): migrations applied")
         } catch let error as BadInput {
             throw error.exit()
         }

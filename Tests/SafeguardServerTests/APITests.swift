@@ -15,7 +15,7 @@ import Vapor
         }
     }
 
-    @Test func theDatabaseIsWALWithFullSync() async throws {
+    @Test(.disabled(if: TestService.onPostgres, "SQLite only")) func theDatabaseIsWALWithFullSync() async throws {
         try await TestService.with { service in
             let sql = service.app.db as! any SQLDatabase
             let journal = try await sql.raw("PRAGMA journal_mode").first()

@@ -1,5 +1,6 @@
 import BundledPolicies
 import Foundation
+import FluentPostgresDriver
 import FluentSQLiteDriver
 import NIOHTTP1
 import PolicyEngine
@@ -30,13 +31,39 @@ struct TestService {
         }
     }
 
+    /// `SAFEGUARD_TEST_POSTGRES_URL` (a PostgreSQL server and a role that may create databases)
+    /// runs the service tests on PostgreSQL, each in a database of its own; without it they run on SQLite.
+    static let postgresURL = ProcessInfo.processInfo.environment["SAFEGUARD_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    static var onPostgres: Bool { postgresURL != nil }
+
     /// Runs `body` against a fresh service, and always shuts it down.
     static func with(seedUsers: Bool = true, _ body: (TestService) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-service-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let settings = ServerSettings(host: "127.0.0.1", port: nextPort(),
-                                      databasePath: folder.appendingPathComponent("safeguard.sqlite").path, maximumBodySize: 64 * 1024)
+        var databaseURL: String?
+        if let postgresURL {
+            let name = "safeguard_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+            try await PostgresAdministration.run(postgresURL, "CREATE DATABASE \(name)")
+            databaseURL = try #require(URL(string: postgresURL)).deletingLastPathComponent().appendingPathComponent(name).absoluteString
+        }
+        let settings = ServerSettings(host: "127.0.0.1", port: nextPort(), databasePath: folder.appendingPathComponent("safeguard.sqlite").path,
+                                      databaseURL: databaseURL, maximumBodySize: 64 * 1024)
+        do {
+            try await run(settings: settings, seedUsers: seedUsers, body)
+        } catch {
+            try? await dropDatabase(databaseURL)
+            throw error
+        }
+        try await dropDatabase(databaseURL)
+    }
+
+    private static func dropDatabase(_ databaseURL: String?) async throws {
+        guard let postgresURL, let databaseURL, let name = URL(string: databaseURL)?.lastPathComponent else { return }
+        try await PostgresAdministration.run(postgresURL, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
+    private static func run(settings: ServerSettings, seedUsers: Bool, _ body: (TestService) async throws -> Void) async throws {
         try await withApp(configure: { app in
             try await configure(app, settings: settings, ruleSet: ruleSet, hasher: BcryptHasher(cost: 4))
         }) { app in
@@ -112,6 +139,22 @@ struct TestService {
 
     func count(_ table: String) async throws -> Int {
         try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()!.decode(column: "n", as: Int.self)
+    }
+}
+
+/// Statements against the PostgreSQL server itself (creating and dropping test databases).
+enum PostgresAdministration {
+    static func run(_ url: String, _ statement: String) async throws {
+        let app = try await Application.make(.testing)
+        app.logger.logLevel = .error
+        do {
+            app.databases.use(try .postgres(url: url), as: .psql)
+            try await (app.db as! any SQLDatabase).raw(SQLQueryString(statement)).run()
+        } catch {
+            try await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
     }
 }
 

@@ -1,4 +1,5 @@
 import Fluent
+import FluentPostgresDriver
 import FluentSQLiteDriver
 import PolicyEngine
 import SafeguardCore
@@ -27,7 +28,11 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     app.http.server.configuration.hostname = settings.host
     app.http.server.configuration.port = settings.port
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: settings.maximumBodySize)
-    app.databases.use(.sqlite(.file(settings.databasePath)), as: .sqlite)
+    if let url = settings.databaseURL {
+        app.databases.use(try .postgres(url: url), as: .psql)
+    } else {
+        app.databases.use(.sqlite(.file(settings.databasePath)), as: .sqlite)
+    }
     app.migrations.add(SafeguardMigrations.all)
     // Page sessions live in the database, so that every server process shares them.
     app.migrations.add(SessionRecord.migration)
@@ -42,16 +47,18 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     app.middleware = Middlewares()
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(app.sessions.middleware)
-    try await prepareDatabase(app)
+    try await prepareDatabase(app, sqlite: settings.databaseURL == nil)
     try routes(app)
 }
 
-/// WAL is a property of the database file; `synchronous` is FULL by default in the SQLite that
-/// Safeguard links, and set again here so that the intent is explicit.
-func prepareDatabase(_ app: Application) async throws {
-    let sql = app.db as! any SQLDatabase
-    try await sql.raw("PRAGMA journal_mode=WAL").run()
-    try await sql.raw("PRAGMA synchronous=FULL").run()
+/// For SQLite: WAL is a property of the database file; `synchronous` is FULL by default in the
+/// SQLite that Safeguard links, and set again here so that the intent is explicit.
+func prepareDatabase(_ app: Application, sqlite: Bool) async throws {
+    if sqlite {
+        let sql = app.db as! any SQLDatabase
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+        try await sql.raw("PRAGMA synchronous=FULL").run()
+    }
     try await app.autoMigrate()
 }
 

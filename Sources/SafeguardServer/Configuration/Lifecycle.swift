@@ -11,7 +11,7 @@ public enum SafeguardService {
         let app = try await Application.make(Environment(name: "production", arguments: ["safeguard", "serve"]))
         do {
             try await configure(app, settings: settings, ruleSet: ruleSet)
-            app.logger.notice("Safeguard serving on http://\(settings.host):\(settings.port) with database \(settings.databasePath)")
+            app.logger.notice("Safeguard serving on http://\(settings.host):\(settings.port) with database \(settings.databaseDescription)")
             try await app.execute()
         } catch {
             try await app.asyncShutdown()

@@ -5,15 +5,31 @@ import Foundation
 public struct ServerSettings: Sendable, Equatable {
     public var host: String
     public var port: Int
-    /// The SQLite file.
+    /// The SQLite file, used unless `databaseURL` names a PostgreSQL database.
     public var databasePath: String
+    /// `postgres://user:password@host:port/database`, from `DATABASE_URL`.
+    public var databaseURL: String?
     /// The largest request body accepted.
     public var maximumBodySize: Int
 
     public static let defaultDatabasePath = "safeguard.sqlite"
 
+    /// The database in words for logs and messages, without any password.
+    public var databaseDescription: String {
+        guard let databaseURL, let url = URL(string: databaseURL) else { return databasePath }
+        return "PostgreSQL at \(url.host ?? "?"):\(url.port ?? 5432)\(url.path)"
+    }
+
+    public init(host: String, port: Int, databasePath: String, databaseURL: String? = nil, maximumBodySize: Int) {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.databaseURL = databaseURL
+        self.maximumBodySize = maximumBodySize
+    }
+
     /// Reads settings: a flag wins over the environment (`SAFEGUARD_HOST`, `SAFEGUARD_PORT`,
-    /// `SAFEGUARD_DATABASE`), which wins over the default.
+    /// `SAFEGUARD_DATABASE`), which wins over the default. `DATABASE_URL` selects PostgreSQL.
     /// - Throws: `SettingsError` listing every missing or invalid setting.
     public static func resolve(host: String?, port: String?, database: String?,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws(SettingsError) -> ServerSettings {
@@ -24,13 +40,20 @@ public struct ServerSettings: Sendable, Equatable {
         let portValue = Int(portText) ?? -1
         if !(1...65_535).contains(portValue) { problems.append("port: '\(portText)' is not a port number (1–65535)") }
         let databaseValue = database ?? environment["SAFEGUARD_DATABASE"] ?? defaultDatabasePath
-        let folder = URL(fileURLWithPath: databaseValue).deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        if databaseValue.isEmpty || !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {
-            problems.append("database: the folder of '\(databaseValue)' does not exist")
+        let databaseURL = environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let databaseURL {
+            if let url = URL(string: databaseURL), ["postgres", "postgresql"].contains(url.scheme ?? ""), url.host != nil {} else {
+                problems.append("DATABASE_URL: expected postgres://user:password@host:port/database")
+            }
+        } else {
+            let folder = URL(fileURLWithPath: databaseValue).deletingLastPathComponent().path
+            var isDirectory: ObjCBool = false
+            if databaseValue.isEmpty || !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                problems.append("database: the folder of '\(databaseValue)' does not exist")
+            }
         }
         guard problems.isEmpty else { throw SettingsError(problems: problems) }
-        return ServerSettings(host: hostValue, port: portValue, databasePath: databaseValue, maximumBodySize: 1 << 20)
+        return ServerSettings(host: hostValue, port: portValue, databasePath: databaseValue, databaseURL: databaseURL, maximumBodySize: 1 << 20)
     }
 }
 
