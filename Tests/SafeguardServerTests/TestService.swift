@@ -6,7 +6,6 @@ import NIOHTTP1
 import PolicyEngine
 import SafeguardCore
 @testable import SafeguardServer
-import Synchronization
 import Testing
 import Vapor
 import VaporTesting
@@ -14,22 +13,13 @@ import VaporTesting
 /// A running Safeguard on loopback over a fresh SQLite file, with one user per role and office.
 struct TestService {
     let app: Application
-    let tester: any TestingApplicationTester
+    /// The port the running server listens on (loopback).
+    let port: Int
     let databasePath: String
     /// Bearer tokens by "role@office", e.g. "officer@NYC".
     let tokens: [String: String]
 
     static let ruleSet: RuleSet = try! RuleSet.load(from: BundledPolicies.directory)
-
-    /// Each service of a test run gets a port of its own, so concurrent tests never collide.
-    private static let ports = Mutex(Int.random(in: 20_000...50_000))
-
-    static func nextPort() -> Int {
-        ports.withLock { port in
-            port += 1
-            return port
-        }
-    }
 
     /// `SAFEGUARD_TEST_POSTGRES_URL` (a PostgreSQL server and a role that may create databases)
     /// runs the service tests on PostgreSQL, each in a database of its own; without it they run on SQLite.
@@ -47,7 +37,7 @@ struct TestService {
             try await PostgresAdministration.run(postgresURL, "CREATE DATABASE \(name)")
             databaseURL = try #require(URL(string: postgresURL)).deletingLastPathComponent().appendingPathComponent(name).absoluteString
         }
-        let settings = ServerSettings(host: "127.0.0.1", port: nextPort(), databasePath: folder.appendingPathComponent("safeguard.sqlite").path,
+        let settings = ServerSettings(host: "127.0.0.1", port: 0, databasePath: folder.appendingPathComponent("safeguard.sqlite").path,
                                       databaseURL: databaseURL, maximumBodySize: 64 * 1024)
         do {
             try await run(settings: settings, seedUsers: seedUsers, body)
@@ -76,9 +66,16 @@ struct TestService {
                     tokens["\(role.rawValue)@\(office)"] = try await app.safeguard.users.issueToken(for: name, on: app.db)
                 }
             }
-            let service = TestService(app: app, tester: try app.testing(method: .running(hostname: settings.host, port: settings.port)),
-                                      databasePath: settings.databasePath, tokens: tokens)
-            try await body(service)
+            // One real server on an ephemeral loopback port for the whole test, as clients meet it.
+            try await app.server.start(address: .hostname(settings.host, port: 0))
+            do {
+                let port = try #require(app.http.server.shared.localAddress?.port)
+                try await body(TestService(app: app, port: port, databasePath: settings.databasePath, tokens: tokens))
+            } catch {
+                await app.server.shutdown()
+                throw error
+            }
+            await app.server.shutdown()
         }
     }
 
@@ -101,8 +98,10 @@ struct TestService {
             headers.replaceOrAdd(name: .contentType, value: contentType)
             body.writeString(json)
         }
-        let response = try await tester.performTest(request: TestingHTTPRequest(method: method, url: URI(path: path), headers: headers, body: body))
-        let text = response.body.string
+        let response = try await app.client.send(method, headers: headers, to: URI(string: "http://127.0.0.1:\(port)\(path)")) { request in
+            if json != nil { request.body = body }
+        }
+        let text = response.body.map { String(buffer: $0) } ?? ""
         let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
         return Reply(status: response.status, headers: response.headers, json: object, text: text)
     }

@@ -131,11 +131,15 @@ public struct CaseWorkflow: Sendable {
         return try await database.transaction { database in
             let encounter = try await encounter(encounterID, for: actor, on: database)
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
+            // Writes to one encounter take turns: a concurrent one makes this one stale.
+            try await VersionClaim.advance(Encounter.schema, id: encounterID, from: encounter.version, on: database)
+            encounter.version += 1
             if let filingID = input.filingID {
                 guard let filing = try await BenefitFilingRecord.find(filingID, on: database), filing.$person.id == encounter.$person.id else {
                     throw WorkflowError.invalid([FieldError(path: "filingId", message: "no filing \(filingID) of this encounter's person")])
                 }
                 if input.confirmed == true {
+                    try await VersionClaim.advance(BenefitFilingRecord.schema, id: filingID, from: filing.version, on: database)
                     filing.verificationSource = input.counterpart
                     filing.verifiedBy = actor.userID
                     filing.verifiedAt = Date()
@@ -148,8 +152,6 @@ public struct CaseWorkflow: Sendable {
                 summary: input.summary, counterpart: input.counterpart, filingID: input.filingID, confirmed: input.confirmed
             )
             try await record.create(on: database)
-            encounter.version += 1
-            try await encounter.update(on: database)
             return record
         }
     }
@@ -165,8 +167,9 @@ public struct CaseWorkflow: Sendable {
         }
         return try await database.transaction { database in
             let encounter = try await encounter(encounterID, for: actor, on: database)
-            if let expectedVersion, expectedVersion != encounter.version { throw WorkflowError.staleVersion(current: encounter.version) }
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
+            // Of two requests racing to record the action, one claims the version and the other is stale.
+            try await VersionClaim.advance(Encounter.schema, id: encounterID, from: expectedVersion ?? encounter.version, on: database)
             let facts = try await facts(for: encounter, on: database)
             let decision = ruleSet.evaluate(facts)
             guard decision.disposition == .proceed else { throw WorkflowError.gateRefused(refusal(decision)) }
@@ -174,7 +177,7 @@ public struct CaseWorkflow: Sendable {
             encounter.status = Encounter.actionRecorded
             encounter.actionRecordedBy = actor.userID
             encounter.actionRecordedAt = Date()
-            encounter.version += 1
+            encounter.version = (expectedVersion ?? encounter.version) + 1
             try await encounter.update(on: database)
             return encounter
         }

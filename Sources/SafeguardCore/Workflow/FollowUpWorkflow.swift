@@ -37,12 +37,12 @@ extension CaseWorkflow {
         return try await database.transaction { database in
             guard let followUp = try await FollowUp.find(id, on: database) else { throw WorkflowError.notFound("follow-up \(id)") }
             _ = try await encounter(followUp.$encounter.id, for: actor, on: database)
-            guard followUp.version == expectedVersion else { throw WorkflowError.staleVersion(current: followUp.version) }
+            try await VersionClaim.advance(FollowUp.schema, id: id, from: expectedVersion, on: database)
             guard let current = FollowUpStatus(rawValue: followUp.status), current.canMove(to: status) else {
                 throw WorkflowError.conflict("a follow-up that is \(followUp.status) cannot become \(status.rawValue)")
             }
             followUp.status = status.rawValue
-            followUp.version += 1
+            followUp.version = expectedVersion + 1
             try await followUp.update(on: database)
             return followUp
         }

@@ -46,6 +46,7 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
                                        loginThrottle: LoginThrottle())
     app.middleware = Middlewares()
     app.middleware.use(ProblemMiddleware())
+    if settings.databaseURL == nil { app.middleware.use(SQLiteWriteSerializer()) }
     app.middleware.use(app.sessions.middleware)
     try await prepareDatabase(app, sqlite: settings.databaseURL == nil)
     try routes(app)

@@ -155,11 +155,11 @@ struct EncounterController: RouteCollection {
         let id = try request.uuidParameter("encounterID")
         let encounter = try await request.db.transaction { database in
             let encounter = try await workflow.encounter(id, for: actor, on: database)
-            guard encounter.version == expected else { throw WorkflowError.staleVersion(current: encounter.version) }
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(id) is already recorded") }
+            try await VersionClaim.advance(Encounter.schema, id: id, from: expected, on: database)
             for (keyPath, value) in zip(Self.flagKeyPaths, flags) { if let value { encounter[keyPath: keyPath] = value } }
             if let indicia { encounter.victimIndicia = indicia.spellings }
-            encounter.version += 1
+            encounter.version = expected + 1
             try await encounter.update(on: database)
             return encounter
         }

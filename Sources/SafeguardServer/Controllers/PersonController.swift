@@ -109,9 +109,9 @@ struct PersonController: RouteCollection {
         return try await request.db.transaction { database in
             let id = try request.uuidParameter("personID")
             guard let person = try await Person.find(id, on: database) else { throw WorkflowError.notFound("person \(id)") }
-            guard person.version == expected else { throw WorkflowError.staleVersion(current: person.version) }
             try Self.readPerson(body, creating: false, into: person)
-            person.version += 1
+            try await VersionClaim.advance(Person.schema, id: id, from: expected, on: database)
+            person.version = expected + 1
             try await person.update(on: database)
             return try Response.json(PersonBody(person), version: person.version)
         }

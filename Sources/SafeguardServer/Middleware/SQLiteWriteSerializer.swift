@@ -1,0 +1,45 @@
+import Vapor
+
+/// On SQLite, requests that write take turns within the process. SQLite allows one writer at a
+/// time and answers a second one with "database is locked" at once rather than waiting, so
+/// concurrent writes through several connections would fail; in turn they are all decided
+/// cleanly (one wins a race, the others see a stale version or a conflict). PostgreSQL needs
+/// none of this: row locks order its writers.
+struct SQLiteWriteSerializer: AsyncMiddleware {
+    let turns = Turns()
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.method != .GET, request.method != .HEAD else { return try await next.respond(to: request) }
+        await turns.acquire()
+        do {
+            let response = try await next.respond(to: request)
+            await turns.release()
+            return response
+        } catch {
+            await turns.release()
+            throw error
+        }
+    }
+
+    /// A first-come, first-served lock for async code.
+    actor Turns {
+        private var busy = false
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+
+        func acquire() async {
+            guard busy else {
+                busy = true
+                return
+            }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+
+        func release() {
+            if waiting.isEmpty {
+                busy = false
+            } else {
+                waiting.removeFirst().resume()
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import Vapor
+
+/// Many clients at once on one record: exactly one wins, the others are told why, and nothing is
+/// recorded twice. Runs on SQLite and, in the second pass, on PostgreSQL.
+@Suite struct RaceTests {
+    @Test func twentyClientsRaceToRecordOneAction() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let encounter = try #require(try await service.openEncounter(person, asOf: "2026-01-15").json["id"] as? String)
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: index % 2 == 0 ? "officer@NYC" : "supervisor@NYC").status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1)
+            #expect(statuses.allSatisfy { [.ok, .conflict, .preconditionFailed].contains($0) }, "\(statuses)")
+            #expect(try await service.count("encounters WHERE status = 'action-recorded'") == 1)
+            #expect(try await service.count("decisions WHERE superseded_by IS NULL") == 1)
+        }
+    }
+
+    @Test func twentyClientsRaceToChangeOnePerson() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        try await service.send(.PATCH, "/api/v1/people/\(person)", as: "officer@NYC",
+                                               json: #"{"givenName": "Name\#(index)"}"#, headers: [("If-Match", "\"1\"")]).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == .preconditionFailed }.count == 19, "\(statuses)")
+            let read = try await service.send(.GET, "/api/v1/people/\(person)", as: "officer@NYC")
+            #expect(read.headers.first(name: .eTag) == "\"2\"")
+        }
+    }
+}
