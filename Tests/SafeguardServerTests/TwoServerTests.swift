@@ -1,0 +1,129 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// Two `safeguard serve` processes over one PostgreSQL database, as Safeguard scales out: no lost
+/// update, no duplicate record, and a session made on one is valid on the other.
+@Suite(.enabled(if: TestService.onPostgres, "needs SAFEGUARD_TEST_POSTGRES_URL"))
+struct TwoServerTests {
+    /// The `safeguard` executable built beside this test bundle.
+    static let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("safeguard")
+
+    @discardableResult
+    static func runCommand(_ arguments: [String], databaseURL: String, input: String? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ["DATABASE_URL": databaseURL, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? ""]
+        let output = Pipe(), standardInput = Pipe()
+        process.standardOutput = output
+        process.standardInput = standardInput
+        try process.run()
+        if let input { standardInput.fileHandleForWriting.write(Data(input.utf8)) }
+        try standardInput.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "safeguard \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    struct Reply {
+        var status: HTTPResponseStatus
+        var headers: HTTPHeaders
+        var text: String
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:] }
+    }
+
+    static func send(_ method: HTTPMethod, port: Int, _ path: String, headers extra: [(String, String)] = [], json: String? = nil) async throws -> Reply {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        for (name, value) in extra { request.headers.add(name: name, value: value) }
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return Reply(status: response.status, headers: response.headers, text: String(buffer: body))
+    }
+
+    @Test func twoServersShareOneDatabaseSafely() async throws {
+        let admin = try #require(TestService.postgresURL)
+        let name = "safeguard_two_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+        try await PostgresAdministration.run(admin, "CREATE DATABASE \(name)")
+        let databaseURL = URL(string: admin)!.deletingLastPathComponent().appendingPathComponent(name).absoluteString
+        var servers: [Process] = []
+        do {
+            try Self.runCommand(["migrate"], databaseURL: databaseURL)
+            try Self.runCommand(["users", "add", "--username", "officer-a", "--role", "officer", "--office", "NYC", "--password-stdin"],
+                                databaseURL: databaseURL, input: "a long enough password\n")
+            let token = try Self.runCommand(["users", "token", "officer-a"], databaseURL: databaseURL).trimmingCharacters(in: .whitespacesAndNewlines)
+            let ports = [Int.random(in: 41_000...50_000), Int.random(in: 50_001...59_000)]
+            for port in ports {
+                let server = Process()
+                server.executableURL = Self.executable
+                server.arguments = ["serve", "--port", String(port)]
+                server.environment = ["DATABASE_URL": databaseURL]
+                server.standardOutput = FileHandle.nullDevice
+                server.standardError = FileHandle.nullDevice
+                try server.run()
+                servers.append(server)
+            }
+            for port in ports {
+                var up = false
+                for _ in 0..<100 where !up {
+                    up = (try? await Self.send(.GET, port: port, "/health"))?.status == .ok
+                    if !up { try await Task.sleep(for: .milliseconds(100)) }
+                }
+                try #require(up, "server on \(port) did not come up")
+            }
+            let auth = [("Authorization", "Bearer \(token)")]
+
+            // A session made on one server is valid on the other.
+            let signedIn = try await Self.send(.POST, port: ports[0], "/session", json: #"{"username": "officer-a", "password": "a long enough password"}"#)
+            #expect(signedIn.status == .created)
+            let cookie = String(try #require(signedIn.headers.first(name: "Set-Cookie")).split(separator: ";")[0])
+            #expect(try await Self.send(.GET, port: ports[1], "/session", headers: [("Cookie", cookie)]).status == .ok)
+
+            // No lost update: 20 writers with the same If-Match, spread over both servers; one wins.
+            let person = try await Self.send(.POST, port: ports[0], "/api/v1/people", headers: auth,
+                                             json: #"{"aNumber": "A123456789", "givenName": "Ana", "familyName": "Doe", "dateOfBirth": "1990-04-02", "country": "GT"}"#)
+            let personID = try #require(person.json["id"] as? String)
+            let updates = try await withThrowingTaskGroup(of: HTTPResponseStatus.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        try await Self.send(.PATCH, port: ports[index % 2], "/api/v1/people/\(personID)", headers: auth + [("If-Match", "\"1\"")],
+                                            json: #"{"givenName": "Name\#(index)"}"#).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(updates.filter { $0 == .ok }.count == 1, "\(updates)")
+            #expect(updates.filter { $0 == .preconditionFailed }.count == 19, "\(updates)")
+
+            // No duplicate record: 20 requests to record one action, over both servers; one is recorded.
+            let opened = try await Self.send(.POST, port: ports[1], "/api/v1/encounters", headers: auth,
+                                             json: #"{"personId": "\#(personID)", "action": "arrest", "asOf": "2026-01-15"}"#)
+            let encounterID = try #require(opened.json["id"] as? String)
+            let actions = try await withThrowingTaskGroup(of: HTTPResponseStatus.self) { group in
+                for index in 0..<20 {
+                    group.addTask { try await Self.send(.POST, port: ports[index % 2], "/api/v1/encounters/\(encounterID)/enforcement-action", headers: auth).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(actions.filter { $0 == .ok }.count == 1, "\(actions)")
+            #expect(actions.allSatisfy { [.ok, .conflict, .preconditionFailed].contains($0) }, "\(actions)")
+            let list = try await Self.send(.GET, port: ports[0], "/api/v1/encounters?status=action-recorded", headers: auth)
+            #expect(list.json["total"] as? Int == 1)
+        } catch {
+            servers.forEach { $0.terminate() }
+            try? await PostgresAdministration.run(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            throw error
+        }
+        servers.forEach { $0.terminate() }
+        servers.forEach { $0.waitUntilExit() }
+        try await PostgresAdministration.run(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+}
