@@ -13,5 +13,6 @@ public enum SafeguardMigrations {
         CreateStepRecords(),
         CreateDecisions(),
         CreateFollowUps(),
+        CreateReevaluationRuns(),
     ]
 }

@@ -29,6 +29,12 @@ public struct CaseWorkflow: Sendable {
         let filings = try await BenefitFilingRecord.query(on: database).filter(\.$person.$id == encounter.$person.id).all()
         let evidence = try await EvidenceRecord.query(on: database).filter(\.$encounter.$id == encounterID).sort(\.$label).all()
         let steps = try await StepRecord.query(on: database).filter(\.$encounter.$id == encounterID).all()
+        return try Self.facts(for: encounter, filings: filings, evidence: evidence, steps: steps)
+    }
+
+    /// The case from records already loaded (the person's filings, the encounter's evidence and steps).
+    static func facts(for encounter: Encounter, filings: [BenefitFilingRecord], evidence: [EvidenceRecord], steps: [StepRecord]) throws -> CaseFacts {
+        let encounterID = try encounter.requireID()
         guard let asOf = CalendarDate(encounter.asOf), let action = Action(spelling: encounter.action) else {
             throw WorkflowError.conflict("encounter \(encounterID) holds an invalid date or action")
         }
@@ -48,7 +54,7 @@ public struct CaseWorkflow: Sendable {
             exceptionalCircumstances: encounter.exceptionalCircumstances,
             aggravatingFactors: encounter.aggravatingFactors,
             expediteInAgencyInterest: encounter.expediteInAgencyInterest,
-            information: evidence.compactMap { item in
+            information: evidence.sorted { $0.label < $1.label }.compactMap { item in
                 InformationSource(spelling: item.source).map { InformationItem(id: item.label, source: $0, adverse: item.adverse) }
             },
             convicted237a2: encounter.convicted237a2,
@@ -75,11 +81,7 @@ public struct CaseWorkflow: Sendable {
     private func storeDecision(for encounter: Encounter, by actor: Actor, on database: any Database) async throws -> (record: DecisionRecord, decision: Decision) {
         let facts = try await facts(for: encounter, on: database)
         let decision = ruleSet.evaluate(facts)
-        let record = DecisionRecord(
-            encounterID: try encounter.requireID(), asOf: facts.asOf.description, disposition: decision.disposition.spelling,
-            ruleSetDigest: decision.ruleSetDigest, facts: facts.json.serialized(),
-            decision: decision.json(in: ruleSet, caseId: facts.caseId).serialized(), computedBy: actor.userID
-        )
+        let record = try record(of: decision, facts: facts, encounter: encounter, computedBy: actor.userID)
         let previous = try await currentDecision(of: encounter.requireID(), on: database)
         try await record.create(on: database)
         if let previous {
@@ -87,6 +89,15 @@ public struct CaseWorkflow: Sendable {
             try await previous.update(on: database)
         }
         return (record, decision)
+    }
+
+    /// The stored form of a decision.
+    func record(of decision: Decision, facts: CaseFacts, encounter: Encounter, computedBy: UUID) throws -> DecisionRecord {
+        DecisionRecord(
+            encounterID: try encounter.requireID(), asOf: facts.asOf.description, disposition: decision.disposition.spelling,
+            ruleSetDigest: decision.ruleSetDigest, facts: facts.json.serialized(),
+            decision: decision.json(in: ruleSet, caseId: facts.caseId).serialized(), computedBy: computedBy
+        )
     }
 
     // MARK: Steps

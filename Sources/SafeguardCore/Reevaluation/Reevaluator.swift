@@ -1,0 +1,127 @@
+import FluentKit
+import Foundation
+import PolicyEngine
+
+/// Re-applies the policies to every open encounter, in batches ordered by id: each batch loads
+/// its records with one query per table, decides every encounter, stores the decisions that
+/// changed (superseding the old ones) and moves the run's cursor, all in one transaction. An
+/// interrupted run resumes after the last batch it committed.
+public struct Reevaluator: Sendable {
+    public let workflow: CaseWorkflow
+    public let batchSize: Int
+
+    public init(workflow: CaseWorkflow, batchSize: Int = 1000) {
+        self.workflow = workflow
+        self.batchSize = max(1, batchSize)
+    }
+
+    /// Starts a run, or resumes the newest unfinished one when `resume` is set.
+    /// - Parameters:
+    ///   - asOf: decide every encounter on this date instead of its own.
+    ///   - maximumBatches: stop after this many batches, leaving the run unfinished (for tests of resuming).
+    ///   - progress: called after each batch with the encounters done so far in this run.
+    public func run(asOf: CalendarDate?, resume: Bool, by actor: Actor, maximumBatches: Int? = nil,
+                    progress: @Sendable (Int) -> Void = { _ in }, on database: any Database) async throws -> ReevaluationRun {
+        let run: ReevaluationRun
+        if resume {
+            guard let unfinished = try await ReevaluationRun.query(on: database).filter(\.$finishedAt == nil)
+                .sort(\.$startedAt, .descending).first() else {
+                throw WorkflowError.notFound("unfinished re-evaluation to resume")
+            }
+            guard unfinished.ruleSetDigest == workflow.ruleSet.digest else {
+                throw WorkflowError.conflict("the unfinished run used other policy files (rule set \(unfinished.ruleSetDigest))")
+            }
+            run = unfinished
+        } else {
+            run = ReevaluationRun(asOf: asOf?.description, ruleSetDigest: workflow.ruleSet.digest, startedBy: actor.username)
+            try await run.create(on: database)
+        }
+        let runAsOf = run.asOf.flatMap { CalendarDate($0) }
+        var batches = 0
+        while maximumBatches.map({ batches < $0 }) ?? true {
+            let done = try await database.transaction { database in
+                try await reevaluateBatch(run, asOf: runAsOf, by: actor, on: database)
+            }
+            batches += 1
+            progress(run.processed)
+            if done { break }
+        }
+        return run
+    }
+
+    /// One batch; true when there was nothing left to do (and the run is finished).
+    private func reevaluateBatch(_ run: ReevaluationRun, asOf: CalendarDate?, by actor: Actor, on database: any Database) async throws -> Bool {
+        var query = Encounter.query(on: database).filter(\.$status == Encounter.open)
+        if let cursor = run.cursor { query = query.filter(\.$id > cursor) }
+        let encounters = try await query.sort(\.$id).limit(batchSize).all()
+        guard let last = encounters.last else {
+            run.finishedAt = Date()
+            try await run.update(on: database)
+            return true
+        }
+        let ids = try encounters.map { try $0.requireID() }
+        let people = Array(Set(encounters.map { $0.$person.id }))
+        let filings = Dictionary(grouping: try await BenefitFilingRecord.query(on: database).filter(\.$person.$id ~~ people).all()) { $0.$person.id }
+        let evidence = Dictionary(grouping: try await EvidenceRecord.query(on: database).filter(\.$encounter.$id ~~ ids).all()) { $0.$encounter.id }
+        let steps = Dictionary(grouping: try await StepRecord.query(on: database).filter(\.$encounter.$id ~~ ids).all()) { $0.$encounter.id }
+        let current = Dictionary(uniqueKeysWithValues: try await DecisionRecord.query(on: database)
+            .filter(\.$encounter.$id ~~ ids).filter(\.$supersededBy == nil).all().map { ($0.$encounter.id, $0) })
+        var diff = try PopulationDiff(json: run.diff)
+        let ruleSet = workflow.ruleSet
+        let scope = ruleSet.makeScope()
+        for encounter in encounters {
+            let id = try encounter.requireID()
+            var facts = try CaseWorkflow.facts(for: encounter, filings: filings[encounter.$person.id] ?? [], evidence: evidence[id] ?? [], steps: steps[id] ?? [])
+            if let asOf { facts.asOf = asOf }
+            let decision = ruleSet.evaluate(facts, in: scope)
+            let newJSON = decision.json(in: ruleSet, caseId: facts.caseId)
+            let old = try current[id].map { try JSONParser.parse($0.decision) }
+            let oldOutcome = old.map(Self.outcome), newOutcome = Self.outcome(newJSON)
+            let changed = oldOutcome != newOutcome
+            if changed {
+                diff.add(from: old.map(Self.disposition) ?? "none", to: decision.disposition.spelling,
+                         oldRules: old.map(Self.ruleIDs) ?? [], newRules: decision.ruleIDs(in: ruleSet))
+                run.changed += 1
+            } else {
+                diff.add(from: decision.disposition.spelling, to: decision.disposition.spelling, oldRules: [], newRules: [])
+            }
+            if changed || current[id]?.ruleSetDigest != ruleSet.digest {
+                let record = try workflow.record(of: decision, facts: facts, encounter: encounter, computedBy: actor.userID)
+                try await record.create(on: database)
+                if let previous = current[id] {
+                    previous.supersededBy = try record.requireID()
+                    try await previous.update(on: database)
+                }
+            }
+        }
+        run.processed += encounters.count
+        run.cursor = try last.requireID()
+        run.diff = diff.json
+        try await run.update(on: database)
+        return false
+    }
+
+    /// The parts of a decision's JSON that make its outcome, as one comparable text.
+    static func outcome(_ decision: JSONValue) -> String {
+        guard case .object(let members) = decision else { return "" }
+        let keys = ["disposition", "requiredSteps", "duties", "options", "discretionaryFactors", "excludedInformation"]
+        return keys.map { key -> String in
+            guard let value = members.first(where: { $0.key == key })?.value else { return "" }
+            if case .array(let items) = value { return items.map { $0.serialized() }.sorted().joined(separator: ",") }
+            return value.serialized()
+        }.joined(separator: "|")
+    }
+
+    static func disposition(_ decision: JSONValue) -> String {
+        guard case .object(let members) = decision, case .string(let text)? = members.first(where: { $0.key == "disposition" })?.value else { return "none" }
+        return text
+    }
+
+    static func ruleIDs(_ decision: JSONValue) -> [String] {
+        guard case .object(let members) = decision, case .array(let reasons)? = members.first(where: { $0.key == "reasons" })?.value else { return [] }
+        return reasons.compactMap { reason in
+            guard case .object(let fields) = reason, case .string(let rule)? = fields.first(where: { $0.key == "rule" })?.value else { return nil }
+            return rule
+        }
+    }
+}

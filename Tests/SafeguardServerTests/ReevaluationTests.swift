@@ -1,0 +1,56 @@
+import FluentKit
+import Foundation
+import PolicyEngine
+import SafeguardCore
+@testable import SafeguardServer
+import Testing
+
+/// Re-deciding every open encounter across the 2025-01-30 boundary, in batches, interrupted and
+/// resumed, on SQLite and on PostgreSQL.
+@Suite struct ReevaluationTests {
+    @Test func the2025BoundaryTurnsRefrainsIntoOPLAConsultations() async throws {
+        try await TestService.with { service in
+            let database = service.app.db
+            let workflow = service.app.safeguard.workflow
+            let admin = try #require(try await service.app.safeguard.users.user(named: "admin-nyc", on: database).actor)
+            var knownLive = 0
+            for index in 0..<30 {
+                let person = Person(aNumber: String(format: "A3%08d", index), givenName: "P", familyName: "Q", dateOfBirth: "1990-01-01", country: "GT")
+                try await person.create(on: database)
+                if index % 3 != 2 {
+                    let filing = BenefitFilingRecord(personID: try person.requireID(), type: .u, role: .principal, status: .pending, receiptNumber: nil, filedOn: nil)
+                    filing.verifiedAt = Date()
+                    filing.verificationSource = "CLAIMS3"
+                    try await filing.create(on: database)
+                    knownLive += 1
+                }
+                let encounter = Encounter(personID: try person.requireID(), office: "NYC", action: .arrest, asOf: CalendarDate("2024-06-01")!, openedBy: admin.userID)
+                try await encounter.create(on: database)
+                _ = try await workflow.decide(encounter.requireID(), by: admin, on: database)
+            }
+            let reevaluator = Reevaluator(workflow: workflow, batchSize: 7)
+            let interrupted = try await reevaluator.run(asOf: CalendarDate("2025-06-01"), resume: false, by: admin, maximumBatches: 2, on: database)
+            #expect(interrupted.processed == 14)
+            #expect(interrupted.finishedAt == nil)
+            let finished = try await reevaluator.run(asOf: nil, resume: true, by: admin, on: database)
+            #expect(finished.id == interrupted.id)
+            #expect(finished.processed == 30)
+            #expect(finished.finishedAt != nil)
+            let diff = try PopulationDiff(json: finished.diff)
+            #expect(diff.transitions["refrain → proceed-after-steps"] == knownLive)
+            #expect(diff.rules["+ice-interim-guidance-2025/consult-opla"] == knownLive)
+            #expect(diff.rules["-ice-directive-11005.3/refrain-known-beneficiary"] == knownLive)
+            // The others lose only the duty to seek victim indicia: their outcome changed too.
+            #expect(diff.transitions["proceed → proceed"] == 30 - knownLive)
+            #expect(finished.changed == 30)
+            #expect(try await service.count("decisions WHERE superseded_by IS NULL") == 30)
+            #expect(try await service.count("decisions") == 60)
+
+            // Nothing changes on a second run: no new decisions.
+            let again = try await reevaluator.run(asOf: CalendarDate("2025-06-01"), resume: false, by: admin, on: database)
+            #expect(again.changed == 0 && again.processed == 30)
+            #expect(try await service.count("decisions") == 60)
+            await #expect(throws: WorkflowError.self) { try await reevaluator.run(asOf: nil, resume: true, by: admin, on: database) }
+        }
+    }
+}
