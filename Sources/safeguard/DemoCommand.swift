@@ -14,6 +14,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = "8080"
     @Option(help: "The demonstration database file, replaced on each run.") var database = "safeguard-demo.sqlite"
     @Flag(help: "Create the database and stop, without serving.") var noServe = false
+    @Option(help: "How many people (each with an encounter) to make; more make a load for measurements.") var people = 40
     @OptionGroup var policyOptions: PolicyOptions
 
     /// Cases that show the policies' differences; their dates are replaced by one in each period.
@@ -49,7 +50,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         showPolicyPeriods(ruleSet)
         let (host, serve) = (settings.host, !noServe)
-        try await SafeguardService.demo(settings: settings, ruleSet: ruleSet, serve: serve) { summary, token in
+        try await SafeguardService.demo(settings: settings, ruleSet: ruleSet, people: people, serve: serve) { summary, token in
             print("Demonstration database \(settings.databasePath): \(summary.people) people, \(summary.encounters) encounters, "
                   + "\(summary.steps) steps, \(summary.actionsRecorded) enforcement actions recorded.")
             print("\nDemo users (passwords are new each run):")

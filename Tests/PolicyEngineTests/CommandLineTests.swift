@@ -158,6 +158,20 @@ import Testing
         #expect(try CommandLineRunner.run(["users", "token", "nobody", "--database", database]).status == 2)
     }
 
+    @Test func reevaluateReportsThePopulationDiff() throws {
+        let database = folder.appendingPathComponent("demo.sqlite").path
+        #expect(try CommandLineRunner.run(["demo", "--no-serve", "--database", database]).status == 0)
+        let result = try CommandLineRunner.run(["reevaluate", "--as-of", "2025-06-01", "--user", "admin-nyc", "--batch-size", "7", "--database", database])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("open encounters as of 2025-06-01"))
+        #expect(result.standardOutput.contains("refrain → proceed-after-steps"))
+        #expect(result.standardOutput.contains("+ice-interim-guidance-2025/consult-opla"))
+        let notAllowed = try CommandLineRunner.run(["reevaluate", "--user", "officer-nyc", "--database", database])
+        #expect(notAllowed.status == 2)
+        #expect(notAllowed.standardError.contains("--user must name an enabled admin or supervisor"))
+        #expect(try CommandLineRunner.run(["reevaluate", "--resume", "--user", "admin-nyc", "--database", database]).status == 2)
+    }
+
     @Test func serveListsEveryBadSettingAndExitsWithTwo() throws {
         let result = try CommandLineRunner.run(["serve", "--port", "0", "--host", "", "--database", "/nonexistent/x.sqlite"])
         #expect(result.status == 2)

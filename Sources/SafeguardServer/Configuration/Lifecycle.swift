@@ -22,12 +22,12 @@ public enum SafeguardService {
 
     /// Creates a fresh demonstration database, seeds it, tells `report` what was made, and serves it
     /// unless `serve` is false.
-    public static func demo(settings: ServerSettings, ruleSet: RuleSet, serve: Bool,
+    public static func demo(settings: ServerSettings, ruleSet: RuleSet, people: Int = 40, serve: Bool,
                             report: @Sendable (DemoSeeder.Summary, String) -> Void) async throws {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: settings.databasePath + suffix) }
         let (summary, token) = try await withDatabase(settings: settings, ruleSet: ruleSet) { database, users in
             let seeder = DemoSeeder(workflow: CaseWorkflow(ruleSet: ruleSet), users: users)
-            let summary = try await seeder.seed(password: { GeneratedSecret.password() }, on: database)
+            let summary = try await seeder.seed(people: people, password: { GeneratedSecret.password() }, on: database)
             return (summary, try await users.issueToken(for: "officer-nyc", on: database))
         }
         report(summary, token)
