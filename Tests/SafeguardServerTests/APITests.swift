@@ -100,6 +100,9 @@ import Vapor
             #expect(second.status == .preconditionFailed)
             #expect(second.json["currentVersion"] as? Int == 2)
             #expect(try await service.send(.PATCH, "/api/v1/people/\(person)", as: "officer@NYC", json: #"{"country": "HN"}"#).status == .preconditionRequired)
+            _ = try await service.createPerson(aNumber: "A555555555")
+            let taken = try await service.send(.PATCH, "/api/v1/people/\(person)", as: "officer@NYC", json: #"{"aNumber": "A555555555"}"#, headers: [("If-Match", "\"2\"")])
+            #expect(taken.status == .conflict, "\(taken.text)")
             #expect(try await service.send(.GET, "/api/v1/people/\(person)", as: "officer@NYC").json["country"] as? String == "SV")
         }
     }

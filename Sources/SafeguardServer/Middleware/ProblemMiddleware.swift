@@ -1,3 +1,4 @@
+import Fluent
 import PolicyEngine
 import SafeguardCore
 import Vapor
@@ -24,6 +25,9 @@ struct ProblemMiddleware: AsyncMiddleware {
             return error.problem
         case let error as WorkflowError:
             return problem(for: error)
+        case let error as any DatabaseError where error.isConstraintFailure:
+            // A unique index caught what a check before the write could not (two writers at once).
+            return ProblemDetails(status: .conflict, slug: "conflict", detail: "the change conflicts with an existing record; nothing was changed")
         case let error as any AbortError:
             let slug = error.status == .payloadTooLarge ? "body-too-large" : error.status == .notFound ? "not-found" : "request-refused"
             return ProblemDetails(status: error.status, slug: slug, detail: error.reason)
