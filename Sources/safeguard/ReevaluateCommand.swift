@@ -23,7 +23,7 @@ struct ReevaluateCommand: AsyncParsableCommand {
         let (batchSize, resume, username) = (batchSize, resume, user)
         let showProgress = isatty(STDERR_FILENO) == 1
         let started = Date()
-        let run = try await UsersCommand.withUsers(service, policyOptions) { database, users in
+        let run = try await service.withDatabase(policyOptions) { database, users in
             guard let actor = try await users.user(named: username, on: database).actor, [.admin, .supervisor].contains(actor.role) else {
                 throw WorkflowError.forbidden("--user must name an enabled admin or supervisor")
             }

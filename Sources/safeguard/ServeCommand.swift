@@ -1,5 +1,7 @@
 import ArgumentParser
+import FluentKit
 import PolicyEngine
+import SafeguardCore
 import SafeguardServer
 
 /// `--host`, `--port`, `--database`, or `SAFEGUARD_HOST`, `SAFEGUARD_PORT`, `SAFEGUARD_DATABASE`.
@@ -10,6 +12,19 @@ struct ServiceOptions: ParsableArguments {
     var port: String?
     @Option(help: "The SQLite database file (default safeguard.sqlite, or SAFEGUARD_DATABASE).")
     var database: String?
+
+    /// Runs `body` with the database (migrated) and the user directory, reporting bad settings and
+    /// refusals as bad input.
+    func withDatabase<Result: Sendable>(_ policies: PolicyOptions,
+                                        _ body: @Sendable (any Database, UserDirectory) async throws -> Result) async throws -> Result {
+        do {
+            return try await SafeguardService.withDatabase(settings: try settings(), ruleSet: try policies.load(), body)
+        } catch let error as BadInput {
+            throw error.exit()
+        } catch let error as WorkflowError {
+            throw BadInput(error.messages).exit()
+        }
+    }
 
     func settings() throws -> ServerSettings {
         do {

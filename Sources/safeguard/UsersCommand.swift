@@ -11,18 +11,6 @@ struct UsersCommand: AsyncParsableCommand {
         subcommands: [Add.self, Disable.self, Token.self]
     )
 
-    /// Runs a user operation against the database, reporting refusals as bad input.
-    static func withUsers<Result: Sendable>(_ service: ServiceOptions, _ policies: PolicyOptions,
-                                      _ body: @Sendable (any Database, UserDirectory) async throws -> Result) async throws -> Result {
-        do {
-            return try await SafeguardService.withDatabase(settings: try service.settings(), ruleSet: try policies.load(), body)
-        } catch let error as BadInput {
-            throw error.exit()
-        } catch let error as WorkflowError {
-            throw BadInput(error.messages).exit()
-        }
-    }
-
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user. The password is read from standard input, or generated and printed once.")
         @Option(help: "The user's name for signing in.") var username: String
@@ -40,7 +28,7 @@ struct UsersCommand: AsyncParsableCommand {
             let generated = passwordStdin ? nil : GeneratedSecret.password()
             let password = generated ?? (readLine(strippingNewline: true) ?? "")
             let (username, displayName, office) = (username, displayName, office)
-            _ = try await UsersCommand.withUsers(service, policyOptions) { database, users in
+            _ = try await service.withDatabase(policyOptions) { database, users in
                 try await users.add(username: username, displayName: displayName, role: role, office: office, password: password, on: database)
             }
             print("added \(username) (\(role.rawValue), \(office))")
@@ -56,7 +44,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let username = username
-            try await UsersCommand.withUsers(service, policyOptions) { database, users in try await users.disable(username: username, on: database) }
+            try await service.withDatabase(policyOptions) { database, users in try await users.disable(username: username, on: database) }
             print("disabled \(username)")
         }
     }
@@ -69,7 +57,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let username = username
-            print(try await UsersCommand.withUsers(service, policyOptions) { database, users in try await users.issueToken(for: username, on: database) })
+            print(try await service.withDatabase(policyOptions) { database, users in try await users.issueToken(for: username, on: database) })
         }
     }
 }

@@ -69,6 +69,8 @@ public struct Reevaluator: Sendable {
         var diff = try PopulationDiff(json: run.diff)
         let ruleSet = workflow.ruleSet
         let scope = ruleSet.makeScope()
+        var newRecords: [DecisionRecord] = []
+        var superseded: [DecisionRecord] = []
         for encounter in encounters {
             let id = try encounter.requireID()
             var facts = try CaseWorkflow.facts(for: encounter, filings: filings[encounter.$person.id] ?? [], evidence: evidence[id] ?? [], steps: steps[id] ?? [])
@@ -87,13 +89,17 @@ public struct Reevaluator: Sendable {
             }
             if changed || current[id]?.ruleSetDigest != ruleSet.digest {
                 let record = try workflow.record(of: decision, facts: facts, encounter: encounter, computedBy: actor.userID)
-                try await record.create(on: database)
+                record.id = UUID()
+                newRecords.append(record)
                 if let previous = current[id] {
-                    previous.supersededBy = try record.requireID()
-                    try await previous.update(on: database)
+                    previous.supersededBy = record.id
+                    superseded.append(previous)
                 }
             }
         }
+        // The batch's new decisions in one multi-row INSERT.
+        if !newRecords.isEmpty { try await newRecords.create(on: database) }
+        for previous in superseded { try await previous.update(on: database) }
         run.processed += encounters.count
         run.cursor = try last.requireID()
         run.diff = diff.json
