@@ -14,13 +14,8 @@ public struct UserDirectory: Sendable {
     public let hasher: any PasswordHashing
     public static let minimumPasswordLength = 12
 
-    /// A hash of a random password, checked for unknown usernames so that the time a sign-in takes
-    /// does not tell which usernames exist.
-    private let decoyHash: String
-
-    public init(hasher: any PasswordHashing) throws {
+    public init(hasher: any PasswordHashing) {
         self.hasher = hasher
-        decoyHash = try hasher.hash(GeneratedSecret.password())
     }
 
     public func add(username: String, displayName: String, role: Role, office: String, password: String, on database: any Database) async throws -> User {
@@ -80,7 +75,8 @@ public struct UserDirectory: Sendable {
     /// The actor for a username and password, or nil when they do not match an enabled user.
     public func actor(username: String, password: String, on database: any Database) async throws -> Actor? {
         guard let user = try await User.query(on: database).filter(\.$username == username).first() else {
-            _ = try hasher.verify(password, against: decoyHash)
+            // Hashing costs what checking does, so the time a sign-in takes does not tell which usernames exist.
+            _ = try hasher.hash(password)
             return nil
         }
         guard try hasher.verify(password, against: user.passwordHash) else { return nil }

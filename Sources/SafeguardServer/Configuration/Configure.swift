@@ -42,7 +42,7 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
         HTTPCookies.Value(string: id.string, maxAge: SessionController.maximumAge, path: "/",
                           isSecure: true, isHTTPOnly: true, sameSite: .strict)
     }
-    app.safeguard = SafeguardServices(ruleSet: ruleSet, workflow: CaseWorkflow(ruleSet: ruleSet), users: try UserDirectory(hasher: hasher),
+    app.safeguard = SafeguardServices(ruleSet: ruleSet, workflow: CaseWorkflow(ruleSet: ruleSet), users: UserDirectory(hasher: hasher),
                                        loginThrottle: LoginThrottle())
     app.middleware = Middlewares()
     app.middleware.use(ProblemMiddleware())
