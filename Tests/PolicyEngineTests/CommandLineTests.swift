@@ -172,6 +172,20 @@ import Testing
         #expect(try CommandLineRunner.run(["reevaluate", "--resume", "--user", "admin-nyc", "--database", database]).status == 2)
     }
 
+    @Test func backupThenRestoreThroughTheCommandLine() throws {
+        let database = folder.appendingPathComponent("demo.sqlite").path
+        #expect(try CommandLineRunner.run(["demo", "--no-serve", "--database", database]).status == 0)
+        let file = folder.appendingPathComponent("demo.backup").path
+        let backup = try CommandLineRunner.run(["backup", "--to", file, "--database", database])
+        #expect(backup.status == 0, "\(backup.standardError)")
+        #expect(try CommandLineRunner.run(["backup", "--to", file, "--database", database]).status == 2)
+        let restored = folder.appendingPathComponent("restored.sqlite").path
+        let restore = try CommandLineRunner.run(["restore", "--from", file, "--database", restored])
+        #expect(restore.status == 0, "\(restore.standardError)")
+        #expect(restore.standardOutput.contains("encounters           40 rows"))
+        #expect(try CommandLineRunner.run(["restore", "--from", file, "--database", restored]).status == 2)
+    }
+
     @Test func serveListsEveryBadSettingAndExitsWithTwo() throws {
         let result = try CommandLineRunner.run(["serve", "--port", "0", "--host", "", "--database", "/nonexistent/x.sqlite"])
         #expect(result.status == 2)

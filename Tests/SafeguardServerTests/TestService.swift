@@ -16,6 +16,7 @@ struct TestService {
     /// The port the running server listens on (loopback).
     let port: Int
     let databasePath: String
+    let settings: ServerSettings
     /// Bearer tokens by "role@office", e.g. "officer@NYC".
     let tokens: [String: String]
 
@@ -70,7 +71,7 @@ struct TestService {
             try await app.server.start(address: .hostname(settings.host, port: 0))
             do {
                 let port = try #require(app.http.server.shared.localAddress?.port)
-                try await body(TestService(app: app, port: port, databasePath: settings.databasePath, tokens: tokens))
+                try await body(TestService(app: app, port: port, databasePath: settings.databasePath, settings: settings, tokens: tokens))
             } catch {
                 await app.server.shutdown()
                 throw error
