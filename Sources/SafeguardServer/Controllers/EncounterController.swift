@@ -141,7 +141,7 @@ struct EncounterController: RouteCollection {
         guard Entitlements.enforcementRoles.contains(actor.role) else {
             throw WorkflowError.forbidden("a \(actor.role.rawValue) may not change encounters")
         }
-        guard let expected = try request.ifMatchVersion() else { throw Abort(.preconditionRequired, reason: "send If-Match with the ETag you read") }
+        let expected = try request.requiredIfMatchVersion()
         let body = try request.strictJSONBody()
         var errors: [FieldError] = []
         guard let reader = JSONObjectReader(body, path: "", known: ["victimIndicia"] + Self.flagFields, errors: &errors) else {

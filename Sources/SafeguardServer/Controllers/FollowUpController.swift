@@ -59,7 +59,7 @@ struct FollowUpController: RouteCollection {
 
     /// `{"status": …}` with `If-Match`.
     func move(request: Request) async throws -> Response {
-        guard let expected = try request.ifMatchVersion() else { throw Abort(.preconditionRequired, reason: "send If-Match with the ETag you read") }
+        let expected = try request.requiredIfMatchVersion()
         let body = try request.strictJSONBody()
         var errors: [FieldError] = []
         guard let reader = JSONObjectReader(body, path: "", known: ["status"], errors: &errors) else { throw ProblemError.invalid(errors) }

@@ -102,9 +102,7 @@ struct PersonController: RouteCollection {
     /// Changes a person, only when `If-Match` names the version the caller read.
     func update(request: Request) async throws -> Response {
         try requireCaseRecordRole(request)
-        guard let expected = try request.ifMatchVersion() else {
-            throw Abort(.preconditionRequired, reason: "send If-Match with the ETag you read")
-        }
+        let expected = try request.requiredIfMatchVersion()
         let body = try request.strictJSONBody()
         return try await request.db.transaction { database in
             let id = try request.uuidParameter("personID")

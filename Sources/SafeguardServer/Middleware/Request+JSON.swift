@@ -24,6 +24,12 @@ extension Request {
         return version
     }
 
+    /// The `If-Match` version of an update, which must send one: 428 when it does not.
+    func requiredIfMatchVersion() throws -> Int {
+        guard let version = try ifMatchVersion() else { throw Abort(.preconditionRequired, reason: "send If-Match with the ETag you read") }
+        return version
+    }
+
     /// A UUID path parameter; anything else is not a record of ours.
     func uuidParameter(_ name: String) throws -> UUID {
         guard let text = parameters.get(name), let id = UUID(uuidString: text) else {
