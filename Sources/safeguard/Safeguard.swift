@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import SafeguardServer
 
 @main
 struct Safeguard: AsyncParsableCommand {
@@ -11,4 +13,24 @@ struct Safeguard: AsyncParsableCommand {
             PoliciesCommand.self, ServeCommand.self, MigrateCommand.self, UsersCommand.self, ReevaluateCommand.self, BackupCommand.self, RestoreCommand.self,
         ]
     )
+
+    /// Every log line of every command goes through Safeguard's handler, which keeps case data out.
+    static func main() async {
+        do {
+            try SafeguardLogHandler.bootstrap()
+        } catch {
+            printError("\(error)")
+            Foundation.exit(2)
+        }
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -66,6 +66,12 @@ import Testing
         #expect(result.standardError.contains("--as-of: '2025-13-01' is not a valid date"))
     }
 
+    @Test func anUnknownLogLevelExitsWithTwo() throws {
+        let result = try CommandLineRunner.run(["evaluate", try write("case.json", Self.knownU)], environment: ["LOG_LEVEL": "loud"])
+        #expect(result.status == 2)
+        #expect(result.standardError == "LOG_LEVEL: 'loud' is not a log level (trace, debug, info, notice, warning, error, critical)\n")
+    }
+
     @Test func aPolicyFileWithATypeErrorExitsWithTwoAndItsPosition() throws {
         let policies = try Fixtures.policyCopy(
             editing: "ice-interim-guidance-2025.yaml",

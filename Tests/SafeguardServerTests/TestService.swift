@@ -29,6 +29,7 @@ struct TestService {
 
     /// Runs `body` against a fresh service, and always shuts it down.
     static func with(seedUsers: Bool = true, _ body: (TestService) async throws -> Void) async throws {
+        _ = LogCapture.shared
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-service-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

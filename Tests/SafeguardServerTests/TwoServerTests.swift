@@ -55,19 +55,23 @@ struct TwoServerTests {
         try await PostgresAdministration.run(admin, "CREATE DATABASE \(name)")
         let databaseURL = URL(string: admin)!.deletingLastPathComponent().appendingPathComponent(name).absoluteString
         var servers: [Process] = []
+        let logs = (0..<2).map { FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-serve-\(name)-\($0).log") }
+        defer { logs.forEach { try? FileManager.default.removeItem(at: $0) } }
         do {
             try Self.runCommand(["migrate"], databaseURL: databaseURL)
             try Self.runCommand(["users", "add", "--username", "officer-a", "--role", "officer", "--office", "NYC", "--password-stdin"],
                                 databaseURL: databaseURL, input: "a long enough password\n")
             let token = try Self.runCommand(["users", "token", "officer-a"], databaseURL: databaseURL).trimmingCharacters(in: .whitespacesAndNewlines)
             let ports = [Int.random(in: 41_000...50_000), Int.random(in: 50_001...59_000)]
-            for port in ports {
+            for (port, log) in zip(ports, logs) {
                 let server = Process()
                 server.executableURL = Self.executable
                 server.arguments = ["serve", "--port", String(port)]
-                server.environment = ["DATABASE_URL": databaseURL]
+                // Everything the servers log, at the most detailed level, joins the suite's lines.
+                server.environment = ["DATABASE_URL": databaseURL, "LOG_LEVEL": "trace"]
                 server.standardOutput = FileHandle.nullDevice
-                server.standardError = FileHandle.nullDevice
+                FileManager.default.createFile(atPath: log.path, contents: nil)
+                server.standardError = try FileHandle(forWritingTo: log)
                 try server.run()
                 servers.append(server)
             }
@@ -125,5 +129,10 @@ struct TwoServerTests {
         servers.forEach { $0.terminate() }
         servers.forEach { $0.waitUntilExit() }
         try await PostgresAdministration.run(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        for log in logs {
+            let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map(String.init)
+            #expect(lines.contains { $0.contains(#""route":"/api/v1/people/:personID""#) }, "\(log.lastPathComponent)")
+            lines.forEach(LogCapture.shared.append)
+        }
     }
 }

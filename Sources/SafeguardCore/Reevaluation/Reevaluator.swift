@@ -76,6 +76,7 @@ public struct Reevaluator: Sendable {
             var facts = try CaseWorkflow.facts(for: encounter, filings: filings[encounter.$person.id] ?? [], evidence: evidence[id] ?? [], steps: steps[id] ?? [])
             if let asOf { facts.asOf = asOf }
             let decision = ruleSet.evaluate(facts, in: scope)
+            workflow.metrics.decided(decision.disposition)
             let newJSON = decision.json(in: ruleSet, caseId: facts.caseId)
             let old = try current[id].map { try JSONParser.parse($0.decision) }
             let oldOutcome = old.map(Self.outcome), newOutcome = Self.outcome(newJSON)

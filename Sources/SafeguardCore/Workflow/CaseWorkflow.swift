@@ -6,9 +6,11 @@ import PolicyEngine
 /// stored, steps recorded by the people entitled to them, and the gate before an enforcement action.
 public struct CaseWorkflow: Sendable {
     public let ruleSet: RuleSet
+    public let metrics: WorkflowMetrics
 
-    public init(ruleSet: RuleSet) {
+    public init(ruleSet: RuleSet, metrics: WorkflowMetrics = WorkflowMetrics()) {
         self.ruleSet = ruleSet
+        self.metrics = metrics
     }
 
     // MARK: Reading
@@ -81,6 +83,7 @@ public struct CaseWorkflow: Sendable {
     private func storeDecision(for encounter: Encounter, by actor: Actor, on database: any Database) async throws -> (record: DecisionRecord, decision: Decision) {
         let facts = try await facts(for: encounter, on: database)
         let decision = ruleSet.evaluate(facts)
+        metrics.decided(decision.disposition)
         let record = try record(of: decision, facts: facts, encounter: encounter, computedBy: actor.userID)
         let previous = try await currentDecision(of: encounter.requireID(), on: database)
         try await record.create(on: database)
@@ -183,7 +186,10 @@ public struct CaseWorkflow: Sendable {
             try await VersionClaim.advance(Encounter.schema, id: encounterID, from: expectedVersion ?? encounter.version, on: database)
             let facts = try await facts(for: encounter, on: database)
             let decision = ruleSet.evaluate(facts)
-            guard decision.disposition == .proceed else { throw WorkflowError.gateRefused(refusal(decision)) }
+            guard decision.disposition == .proceed else {
+                metrics.refused(decision.disposition)
+                throw WorkflowError.gateRefused(refusal(decision))
+            }
             _ = try await storeDecision(for: encounter, by: actor, on: database)
             encounter.status = Encounter.actionRecorded
             encounter.actionRecordedBy = actor.userID

@@ -11,6 +11,7 @@ struct SafeguardServices: Sendable {
     let workflow: CaseWorkflow
     let users: UserDirectory
     let loginThrottle: LoginThrottle
+    let metrics: ServiceMetrics
 }
 
 extension Application {
@@ -28,6 +29,8 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     app.http.server.configuration.hostname = settings.host
     app.http.server.configuration.port = settings.port
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: settings.maximumBodySize)
+    // The drivers log statements with their bound values (case data) at debug level; the log
+    // handler withholds those values (see SafeguardLogHandler).
     if let url = settings.databaseURL {
         app.databases.use(try .postgres(url: url), as: .psql)
     } else {
@@ -42,9 +45,11 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
         HTTPCookies.Value(string: id.string, maxAge: SessionController.maximumAge, path: "/",
                           isSecure: true, isHTTPOnly: true, sameSite: .strict)
     }
-    app.safeguard = SafeguardServices(ruleSet: ruleSet, workflow: CaseWorkflow(ruleSet: ruleSet), users: UserDirectory(hasher: hasher),
-                                       loginThrottle: LoginThrottle())
+    let metrics = ServiceMetrics()
+    app.safeguard = SafeguardServices(ruleSet: ruleSet, workflow: CaseWorkflow(ruleSet: ruleSet, metrics: WorkflowMetrics(factory: metrics.factory)),
+                                       users: UserDirectory(hasher: hasher), loginThrottle: LoginThrottle(), metrics: metrics)
     app.middleware = Middlewares()
+    app.middleware.use(RequestObservationMiddleware(factory: metrics.factory))
     app.middleware.use(ProblemMiddleware())
     if settings.databaseURL == nil { app.middleware.use(SQLiteWriteSerializer()) }
     app.middleware.use(app.sessions.middleware)
@@ -66,6 +71,7 @@ func prepareDatabase(_ app: Application, sqlite: Bool) async throws {
 func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     try app.register(collection: OpenAPIController())
+    try app.register(collection: MetricsController())
     let api = app.grouped("api", "v1")
     try api.register(collection: DecisionController())
     try api.register(collection: TokenController())

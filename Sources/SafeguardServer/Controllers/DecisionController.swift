@@ -16,8 +16,10 @@ struct DecisionController: RouteCollection {
         } catch {
             throw ProblemError.invalid(error.errors)
         }
-        let ruleSet = request.application.safeguard.ruleSet
+        let services = request.application.safeguard
+        let ruleSet = services.ruleSet
         let decision = ruleSet.evaluate(facts)
+        services.workflow.metrics.decided(decision.disposition)
         let response = Response(status: .ok, body: .init(string: decision.json(in: ruleSet, caseId: facts.caseId).serialized()))
         response.headers.contentType = .json
         return response
