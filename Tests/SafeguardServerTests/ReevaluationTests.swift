@@ -1,7 +1,7 @@
 import FluentKit
 import Foundation
 import PolicyEngine
-import SafeguardCore
+@testable import SafeguardCore
 @testable import SafeguardServer
 import Testing
 
@@ -51,6 +51,44 @@ import Testing
             #expect(again.changed == 0 && again.processed == 30)
             #expect(try await service.count("decisions") == 60)
             await #expect(throws: WorkflowError.self) { try await reevaluator.run(asOf: nil, resume: true, by: admin, on: database) }
+        }
+    }
+
+    /// A synthetic population reproduces its generated cases exactly: every stored decision equals
+    /// the engine's decision of the generated case, and a re-evaluation on another date changes
+    /// exactly the encounters whose outcome the engine says changes.
+    @Test func aSyntheticPopulationIsDecidedAsItsGeneratedCases() async throws {
+        try await TestService.with { service in
+            let database = service.app.db
+            let ruleSet = TestService.ruleSet
+            let admin = try #require(try await service.app.safeguard.users.user(named: "admin-nyc", on: database).actor)
+            let count = 300
+            try await PopulationLoader(ruleSet: ruleSet, batchSize: 64).load(encounters: count, seed: 7, by: admin, on: database)
+            #expect(try await service.count("encounters WHERE status = 'open'") == count)
+
+            let reevaluator = Reevaluator(workflow: service.app.safeguard.workflow, batchSize: 50)
+            let first = try await reevaluator.run(asOf: nil, resume: false, by: admin, on: database)
+            #expect(first.processed == count && first.changed == count)
+
+            var generator = CaseGenerator(seed: 7, ruleSet: ruleSet)
+            let asOf = CalendarDate("2025-06-01")!
+            var changedOnTheDate = 0
+            for number in 0..<count {
+                let person = try #require(try await Person.query(on: database).filter(\.$aNumber == String(format: "A%09d", 400_000_000 + number)).first())
+                let encounter = try #require(try await Encounter.query(on: database).filter(\.$person.$id == person.requireID()).first())
+                var expected = generator.next(caseId: try encounter.requireID().uuidString)
+                let stored = try #require(try await service.app.safeguard.workflow.currentDecision(of: encounter.requireID(), on: database))
+                #expect(stored.decision == ruleSet.evaluate(expected).json(in: ruleSet, caseId: expected.caseId).serialized(), "case \(number)")
+                let own = Reevaluator.outcome(ruleSet.evaluate(expected).json(in: ruleSet, caseId: expected.caseId))
+                expected.asOf = asOf
+                if Reevaluator.outcome(ruleSet.evaluate(expected).json(in: ruleSet, caseId: expected.caseId)) != own { changedOnTheDate += 1 }
+            }
+            let second = try await reevaluator.run(asOf: asOf, resume: false, by: admin, on: database)
+            #expect(second.processed == count)
+            #expect(second.changed == changedOnTheDate)
+            #expect(changedOnTheDate > 0 && changedOnTheDate < count)
+            #expect(try await service.count("decisions") == count + changedOnTheDate)
+            #expect(try await service.count("decisions WHERE superseded_by IS NULL") == count)
         }
     }
 }

@@ -4,7 +4,8 @@ import PolicyEngine
 
 /// Re-applies the policies to every open encounter, in batches ordered by id: each batch loads
 /// its records with one query per table, decides every encounter, stores the decisions that
-/// changed (superseding the old ones) and moves the run's cursor, all in one transaction. An
+/// changed with one INSERT, supersedes the old ones with one UPDATE, and moves the run's cursor,
+/// all in one transaction. An
 /// interrupted run resumes after the last batch it committed.
 public struct Reevaluator: Sendable {
     public let workflow: CaseWorkflow
@@ -51,36 +52,28 @@ public struct Reevaluator: Sendable {
 
     /// One batch; true when there was nothing left to do (and the run is finished).
     private func reevaluateBatch(_ run: ReevaluationRun, asOf: CalendarDate?, by actor: Actor, on database: any Database) async throws -> Bool {
-        var query = Encounter.query(on: database).filter(\.$status == Encounter.open)
-        if let cursor = run.cursor { query = query.filter(\.$id > cursor) }
-        let encounters = try await query.sort(\.$id).limit(batchSize).all()
-        guard let last = encounters.last else {
+        let batch = try await ReevaluationBatch.load(after: run.cursor, limit: batchSize, on: database)
+        guard let last = batch.encounters.last else {
             run.finishedAt = Date()
             try await run.update(on: database)
             return true
         }
-        let ids = try encounters.map { try $0.requireID() }
-        let people = Array(Set(encounters.map { $0.$person.id }))
-        let filings = Dictionary(grouping: try await BenefitFilingRecord.query(on: database).filter(\.$person.$id ~~ people).all()) { $0.$person.id }
-        let evidence = Dictionary(grouping: try await EvidenceRecord.query(on: database).filter(\.$encounter.$id ~~ ids).all()) { $0.$encounter.id }
-        let steps = Dictionary(grouping: try await StepRecord.query(on: database).filter(\.$encounter.$id ~~ ids).all()) { $0.$encounter.id }
-        let current = Dictionary(uniqueKeysWithValues: try await DecisionRecord.query(on: database)
-            .filter(\.$encounter.$id ~~ ids).filter(\.$supersededBy == nil).all().map { ($0.$encounter.id, $0) })
         var diff = try PopulationDiff(json: run.diff)
         let ruleSet = workflow.ruleSet
         let scope = ruleSet.makeScope()
         var newRecords: [DecisionRecord] = []
-        var superseded: [DecisionRecord] = []
-        for encounter in encounters {
+        var superseded: [(old: UUID, new: UUID)] = []
+        for encounter in batch.encounters {
             let id = try encounter.requireID()
-            var facts = try CaseWorkflow.facts(for: encounter, filings: filings[encounter.$person.id] ?? [], evidence: evidence[id] ?? [], steps: steps[id] ?? [])
+            var facts = try CaseWorkflow.facts(for: encounter, filings: batch.filings[encounter.$person.id] ?? [],
+                                               evidence: batch.evidence[id] ?? [], steps: batch.steps[id] ?? [])
             if let asOf { facts.asOf = asOf }
             let decision = ruleSet.evaluate(facts, in: scope)
             workflow.metrics.decided(decision.disposition)
             let newJSON = decision.json(in: ruleSet, caseId: facts.caseId)
-            let old = try current[id].map { try JSONParser.parse($0.decision) }
-            let oldOutcome = old.map(Self.outcome), newOutcome = Self.outcome(newJSON)
-            let changed = oldOutcome != newOutcome
+            let current = batch.current[id]
+            let old = try current.map { try JSONParser.parse($0.decision) }
+            let changed = old.map(Self.outcome) != Self.outcome(newJSON)
             if changed {
                 diff.add(from: old.map(Self.disposition) ?? "none", to: decision.disposition.spelling,
                          oldRules: old.map(Self.ruleIDs) ?? [], newRules: decision.ruleIDs(in: ruleSet))
@@ -88,20 +81,17 @@ public struct Reevaluator: Sendable {
             } else {
                 diff.add(from: decision.disposition.spelling, to: decision.disposition.spelling, oldRules: [], newRules: [])
             }
-            if changed || current[id]?.ruleSetDigest != ruleSet.digest {
-                let record = try workflow.record(of: decision, facts: facts, encounter: encounter, computedBy: actor.userID)
+            if changed || current?.ruleSetDigest != ruleSet.digest {
+                let record = workflow.record(of: decision, json: newJSON, facts: facts, encounterID: id, computedBy: actor.userID)
                 record.id = UUID()
                 newRecords.append(record)
-                if let previous = current[id] {
-                    previous.supersededBy = record.id
-                    superseded.append(previous)
-                }
+                if let current { superseded.append((old: current.id, new: record.id!)) }
             }
         }
-        // The batch's new decisions in one multi-row INSERT.
+        // The batch's new decisions in one multi-row INSERT, the superseded ones in one UPDATE.
         if !newRecords.isEmpty { try await newRecords.create(on: database) }
-        for previous in superseded { try await previous.update(on: database) }
-        run.processed += encounters.count
+        try await ReevaluationBatch.supersede(superseded, on: database)
+        run.processed += batch.encounters.count
         run.cursor = try last.requireID()
         run.diff = diff.json
         try await run.update(on: database)

@@ -84,7 +84,7 @@ public struct CaseWorkflow: Sendable {
         let facts = try await facts(for: encounter, on: database)
         let decision = ruleSet.evaluate(facts)
         metrics.decided(decision.disposition)
-        let record = try record(of: decision, facts: facts, encounter: encounter, computedBy: actor.userID)
+        let record = record(of: decision, facts: facts, encounterID: try encounter.requireID(), computedBy: actor.userID)
         let previous = try await currentDecision(of: encounter.requireID(), on: database)
         try await record.create(on: database)
         if let previous {
@@ -94,12 +94,12 @@ public struct CaseWorkflow: Sendable {
         return (record, decision)
     }
 
-    /// The stored form of a decision.
-    func record(of decision: Decision, facts: CaseFacts, encounter: Encounter, computedBy: UUID) throws -> DecisionRecord {
+    /// The stored form of a decision; `json` is the decision's JSON when the caller has made it already.
+    func record(of decision: Decision, json: JSONValue? = nil, facts: CaseFacts, encounterID: UUID, computedBy: UUID) -> DecisionRecord {
         DecisionRecord(
-            encounterID: try encounter.requireID(), asOf: facts.asOf.description, disposition: decision.disposition.spelling,
+            encounterID: encounterID, asOf: facts.asOf.description, disposition: decision.disposition.spelling,
             ruleSetDigest: decision.ruleSetDigest, facts: facts.json.serialized(),
-            decision: decision.json(in: ruleSet, caseId: facts.caseId).serialized(), computedBy: computedBy
+            decision: (json ?? decision.json(in: ruleSet, caseId: facts.caseId)).serialized(), computedBy: computedBy
         )
     }
 
