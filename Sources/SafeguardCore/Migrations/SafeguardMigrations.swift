@@ -14,5 +14,6 @@ public enum SafeguardMigrations {
         CreateDecisions(),
         CreateFollowUps(),
         CreateReevaluationRuns(),
+        CreateLookupIndexes(),
     ]
 }

@@ -35,11 +35,4 @@ public final class BenefitFilingRecord: Model, @unchecked Sendable {
     }
 
     public var isVerified: Bool { verifiedAt != nil }
-
-    /// The filing as the engine sees it, or nil when a stored value is outside the vocabulary.
-    public var engineFiling: BenefitFiling? {
-        guard let type = BenefitType(spelling: type), let role = BenefitRole(spelling: role),
-              let status = BenefitStatus(spelling: status) else { return nil }
-        return BenefitFiling(type: type, role: role, status: status, verified: isVerified)
-    }
 }

@@ -5,7 +5,7 @@ import PolicyEngine
 /// A synthetic population for capacity tests and benchmarks: people, each with one open
 /// encounter whose records (filings, evidence, steps) make one case of the engine's
 /// `CaseGenerator`, so the population covers the whole fact space. Deterministic for a seed.
-/// Written in batches, each one transaction of multi-row inserts; no decision is computed.
+/// Written in batches, each one transaction of multi-row inserts (`BulkInsert`); no decision is computed.
 public struct PopulationLoader: Sendable {
     public let ruleSet: RuleSet
     public let batchSize: Int
@@ -40,54 +40,45 @@ public struct PopulationLoader: Sendable {
     }
 
     private func write(_ cases: [CaseFacts], numberedFrom first: Int, by actor: Actor, on database: any Database) async throws {
-        var people: [Person] = [], filings: [BenefitFilingRecord] = [], encounters: [Encounter] = []
-        var evidence: [EvidenceRecord] = [], steps: [StepRecord] = []
+        let now = Date()
+        var people = BulkInsert(into: Person.schema, columns: [
+            "id", "a_number", "given_name", "family_name", "date_of_birth", "country", "version", "created_at", "updated_at",
+        ])
+        var filings = BulkInsert(into: BenefitFilingRecord.schema, columns: [
+            "id", "person_id", "type", "role", "status", "receipt_number", "verification_source", "verified_by", "verified_at", "version", "created_at",
+        ])
+        var encounters = BulkInsert(into: Encounter.schema, columns: ["id", "person_id", "office", "action", "as_of", "victim_indicia"]
+            + CaseRecords.flagColumns + ["status", "opened_by", "version", "created_at", "updated_at"])
+        var evidence = BulkInsert(into: EvidenceRecord.schema, columns: ["id", "encounter_id", "label", "source", "adverse", "created_at"])
+        var steps = BulkInsert(into: StepRecord.schema, columns: [
+            "id", "encounter_id", "step", "recorded_by", "recorded_role", "summary", "counterpart", "recorded_at",
+        ])
         for (offset, facts) in cases.enumerated() {
             let number = first + offset
-            let person = Person(id: UUID(), aNumber: String(format: "A%09d", Self.firstANumber + number), givenName: "Synthetic",
-                                familyName: "Person \(number)", dateOfBirth: "1990-01-01", country: "GT")
-            people.append(person)
+            let personID = UUID(), encounterID = UUID()
+            people.append([personID, String(format: "A%09d", Self.firstANumber + number), "Synthetic", "Person \(number)", "1990-01-01", "GT", 1, now, now])
             for (index, benefit) in facts.subject.benefits.enumerated() {
-                let filing = BenefitFilingRecord(personID: person.id!, type: benefit.type, role: benefit.role, status: benefit.status,
-                                                 receiptNumber: String(format: "SYN%010d", number * 4 + index), filedOn: nil)
-                filing.id = UUID()
-                if benefit.verified {
-                    filing.verificationSource = "synthetic population"
-                    filing.verifiedBy = actor.userID
-                    filing.verifiedAt = Date()
-                }
-                filings.append(filing)
+                let verified = benefit.verified
+                filings.append([UUID(), personID, benefit.type.spelling, benefit.role.spelling, benefit.status.spelling,
+                                String(format: "SYN%010d", number * 4 + index), verified ? "synthetic population" : nil,
+                                verified ? actor.userID : nil, verified ? now : nil, 1, now])
             }
-            let encounter = Encounter(personID: person.id!, office: Self.offices[number % Self.offices.count], action: facts.action,
-                                      asOf: facts.asOf, openedBy: actor.userID)
-            encounter.id = UUID()
             let subject = facts.subject
-            encounter.victimIndicia = subject.victimIndicia.spellings
-            encounter.immediateVictimOrWitness = subject.immediateVictimOrWitness
-            encounter.pendingCriminalCase = subject.pendingCriminalCase
-            encounter.crimeReported = subject.crimeReported
-            encounter.wishesToReport = subject.wishesToReport
-            encounter.detained = subject.detained
-            encounter.outsideUnitedStates = subject.outsideUnitedStates
-            encounter.lawEnforcementInterest = facts.lawEnforcementInterest
-            encounter.exceptionalCircumstances = facts.exceptionalCircumstances
-            encounter.aggravatingFactors = facts.aggravatingFactors
-            encounter.expediteInAgencyInterest = facts.expediteInAgencyInterest
-            encounter.convicted237a2 = facts.convicted237a2
-            encounters.append(encounter)
+            let flags = [
+                subject.immediateVictimOrWitness, subject.pendingCriminalCase, subject.crimeReported, subject.wishesToReport, subject.detained,
+                subject.outsideUnitedStates, facts.lawEnforcementInterest, facts.exceptionalCircumstances, facts.aggravatingFactors,
+                facts.expediteInAgencyInterest, facts.convicted237a2,
+            ]
+            encounters.append([encounterID, personID, Self.offices[number % Self.offices.count], facts.action.spelling, facts.asOf.description,
+                               subject.victimIndicia.spellings] + flags + [Encounter.open, actor.userID, 1, now, now])
             for item in facts.information {
-                evidence.append(EvidenceRecord(encounterID: encounter.id!, label: item.id, source: item.source.spelling, adverse: item.adverse))
+                evidence.append([UUID(), encounterID, item.id, item.source.spelling, item.adverse, now])
             }
             for step in facts.stepsCompleted {
-                steps.append(StepRecord(encounterID: encounter.id!, step: step.spelling, recordedBy: actor.userID, recordedRole: actor.role.rawValue,
-                                        summary: "Synthetic record.", counterpart: "Synthetic population"))
+                steps.append([UUID(), encounterID, step.spelling, actor.userID, actor.role.rawValue, "Synthetic record.", "Synthetic population", now])
             }
         }
         // Parents before children, for the foreign keys.
-        try await people.create(on: database)
-        if !filings.isEmpty { try await filings.create(on: database) }
-        try await encounters.create(on: database)
-        if !evidence.isEmpty { try await evidence.create(on: database) }
-        if !steps.isEmpty { try await steps.create(on: database) }
+        for insert in [people, filings, encounters, evidence, steps] { try await insert.run(on: database) }
     }
 }

@@ -3,9 +3,9 @@ import Foundation
 import PolicyEngine
 
 /// Re-applies the policies to every open encounter, in batches ordered by id: each batch loads
-/// its records with one query per table, decides every encounter, stores the decisions that
-/// changed with one INSERT, supersedes the old ones with one UPDATE, and moves the run's cursor,
-/// all in one transaction. An
+/// its cases with one query per table (`CaseRecords`), decides every encounter, stores the
+/// decisions that changed with one INSERT, supersedes the old ones with one UPDATE (`DecisionRows`),
+/// and moves the run's cursor, all in one transaction. An
 /// interrupted run resumes after the last batch it committed.
 public struct Reevaluator: Sendable {
     public let workflow: CaseWorkflow
@@ -52,27 +52,24 @@ public struct Reevaluator: Sendable {
 
     /// One batch; true when there was nothing left to do (and the run is finished).
     private func reevaluateBatch(_ run: ReevaluationRun, asOf: CalendarDate?, by actor: Actor, on database: any Database) async throws -> Bool {
-        let batch = try await ReevaluationBatch.load(after: run.cursor, limit: batchSize, on: database)
-        guard let last = batch.encounters.last else {
+        let cases = try await CaseRecords.openCases(after: run.cursor, limit: batchSize, on: database)
+        guard let last = cases.last else {
             run.finishedAt = Date()
             try await run.update(on: database)
             return true
         }
+        let current = try await DecisionRows.current(of: cases.map(\.id), on: database)
         var diff = try PopulationDiff(json: run.diff)
         let ruleSet = workflow.ruleSet
         let scope = ruleSet.makeScope()
-        var newRecords: [DecisionRecord] = []
-        var superseded: [(old: UUID, new: UUID)] = []
-        for encounter in batch.encounters {
-            let id = try encounter.requireID()
-            var facts = try CaseWorkflow.facts(for: encounter, filings: batch.filings[encounter.$person.id] ?? [],
-                                               evidence: batch.evidence[id] ?? [], steps: batch.steps[id] ?? [])
+        var written = DecisionRows()
+        for (id, var facts) in cases {
             if let asOf { facts.asOf = asOf }
             let decision = ruleSet.evaluate(facts, in: scope)
             workflow.metrics.decided(decision.disposition)
             let newJSON = decision.json(in: ruleSet, caseId: facts.caseId)
-            let current = batch.current[id]
-            let old = try current.map { try JSONParser.parse($0.decision) }
+            let previous = current[id]
+            let old = try previous.map { try JSONParser.parse($0.decision) }
             let changed = old.map(Self.outcome) != Self.outcome(newJSON)
             if changed {
                 diff.add(from: old.map(Self.disposition) ?? "none", to: decision.disposition.spelling,
@@ -81,18 +78,13 @@ public struct Reevaluator: Sendable {
             } else {
                 diff.add(from: decision.disposition.spelling, to: decision.disposition.spelling, oldRules: [], newRules: [])
             }
-            if changed || current?.ruleSetDigest != ruleSet.digest {
-                let record = workflow.record(of: decision, json: newJSON, facts: facts, encounterID: id, computedBy: actor.userID)
-                record.id = UUID()
-                newRecords.append(record)
-                if let current { superseded.append((old: current.id, new: record.id!)) }
+            if changed || previous?.ruleSetDigest != ruleSet.digest {
+                written.add(decision, json: newJSON, facts: facts, encounterID: id, computedBy: actor.userID, superseding: previous?.id)
             }
         }
-        // The batch's new decisions in one multi-row INSERT, the superseded ones in one UPDATE.
-        if !newRecords.isEmpty { try await newRecords.create(on: database) }
-        try await ReevaluationBatch.supersede(superseded, on: database)
-        run.processed += batch.encounters.count
-        run.cursor = try last.requireID()
+        try await written.write(on: database)
+        run.processed += cases.count
+        run.cursor = last.id
         run.diff = diff.json
         try await run.update(on: database)
         return false

@@ -24,44 +24,11 @@ public struct CaseWorkflow: Sendable {
         return encounter
     }
 
-    /// The case the engine decides, from the encounter, the person's filings, the evidence and the
-    /// steps recorded: nothing is typed twice.
+    /// The case the engine decides, from the records (see `CaseRecords`).
     public func facts(for encounter: Encounter, on database: any Database) async throws -> CaseFacts {
-        let encounterID = try encounter.requireID()
-        let filings = try await BenefitFilingRecord.query(on: database).filter(\.$person.$id == encounter.$person.id).all()
-        let evidence = try await EvidenceRecord.query(on: database).filter(\.$encounter.$id == encounterID).sort(\.$label).all()
-        let steps = try await StepRecord.query(on: database).filter(\.$encounter.$id == encounterID).all()
-        return try Self.facts(for: encounter, filings: filings, evidence: evidence, steps: steps)
-    }
-
-    /// The case from records already loaded (the person's filings, the encounter's evidence and steps).
-    static func facts(for encounter: Encounter, filings: [BenefitFilingRecord], evidence: [EvidenceRecord], steps: [StepRecord]) throws -> CaseFacts {
-        let encounterID = try encounter.requireID()
-        guard let asOf = CalendarDate(encounter.asOf), let action = Action(spelling: encounter.action) else {
-            throw WorkflowError.conflict("encounter \(encounterID) holds an invalid date or action")
-        }
-        let subject = Subject(
-            benefits: filings.compactMap(\.engineFiling),
-            victimIndicia: EnumSet(encounter.victimIndicia.compactMap { VictimIndicium(spelling: $0) }),
-            immediateVictimOrWitness: encounter.immediateVictimOrWitness,
-            pendingCriminalCase: encounter.pendingCriminalCase,
-            crimeReported: encounter.crimeReported,
-            wishesToReport: encounter.wishesToReport,
-            detained: encounter.detained,
-            outsideUnitedStates: encounter.outsideUnitedStates
-        )
-        return CaseFacts(
-            caseId: encounterID.uuidString, asOf: asOf, action: action, subject: subject,
-            lawEnforcementInterest: encounter.lawEnforcementInterest,
-            exceptionalCircumstances: encounter.exceptionalCircumstances,
-            aggravatingFactors: encounter.aggravatingFactors,
-            expediteInAgencyInterest: encounter.expediteInAgencyInterest,
-            information: evidence.sorted { $0.label < $1.label }.compactMap { item in
-                InformationSource(spelling: item.source).map { InformationItem(id: item.label, source: $0, adverse: item.adverse) }
-            },
-            convicted237a2: encounter.convicted237a2,
-            stepsCompleted: EnumSet(steps.compactMap { Step(spelling: $0.step) })
-        )
+        let id = try encounter.requireID()
+        guard let facts = try await CaseRecords.facts(of: [id], on: database)[id] else { throw WorkflowError.notFound("encounter \(id)") }
+        return facts
     }
 
     // MARK: Decisions
@@ -94,12 +61,12 @@ public struct CaseWorkflow: Sendable {
         return (record, decision)
     }
 
-    /// The stored form of a decision; `json` is the decision's JSON when the caller has made it already.
-    func record(of decision: Decision, json: JSONValue? = nil, facts: CaseFacts, encounterID: UUID, computedBy: UUID) -> DecisionRecord {
+    /// The stored form of a decision.
+    func record(of decision: Decision, facts: CaseFacts, encounterID: UUID, computedBy: UUID) -> DecisionRecord {
         DecisionRecord(
             encounterID: encounterID, asOf: facts.asOf.description, disposition: decision.disposition.spelling,
             ruleSetDigest: decision.ruleSetDigest, facts: facts.json.serialized(),
-            decision: (json ?? decision.json(in: ruleSet, caseId: facts.caseId)).serialized(), computedBy: computedBy
+            decision: decision.json(in: ruleSet, caseId: facts.caseId).serialized(), computedBy: computedBy
         )
     }
 

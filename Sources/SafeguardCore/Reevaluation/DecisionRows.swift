@@ -1,0 +1,62 @@
+import FluentKit
+import SQLKit
+import Foundation
+import PolicyEngine
+
+/// Decisions read and written a batch at a time, for re-evaluation: the current decisions of many
+/// encounters in one `SELECT`, the new ones in one multi-row `INSERT`, and the old ones marked
+/// superseded in one `UPDATE`.
+struct DecisionRows {
+    /// An encounter's current decision: what a new one is compared with, and what it supersedes.
+    struct Current {
+        var id: UUID
+        var decision: String
+        var ruleSetDigest: String
+    }
+
+    static func current(of encounterIDs: [UUID], on database: any Database) async throws -> [UUID: Current] {
+        let sql = try CaseRecords.sqlDatabase(database)
+        var current: [UUID: Current] = [:]
+        for row in try await sql.select().columns("id", "encounter_id", "decision", "rule_set_digest").from(DecisionRecord.schema)
+            .where("encounter_id", .in, encounterIDs).where("superseded_by", .is, SQLLiteral.null).all() {
+            current[try row.decode(column: "encounter_id", as: UUID.self)] = Current(
+                id: try row.decode(column: "id", as: UUID.self), decision: try row.decode(column: "decision", as: String.self),
+                ruleSetDigest: try row.decode(column: "rule_set_digest", as: String.self)
+            )
+        }
+        return current
+    }
+
+    private var inserts = BulkInsert(into: DecisionRecord.schema, columns: [
+        "id", "encounter_id", "as_of", "disposition", "rule_set_digest", "facts", "decision", "computed_by", "computed_at",
+    ])
+    private var superseded: [(old: UUID, new: UUID)] = []
+    private let now = Date()
+
+    var isEmpty: Bool { inserts.isEmpty }
+
+    /// Adds a new decision of the encounter, superseding `previous` if there is one.
+    mutating func add(_ decision: Decision, json: JSONValue, facts: CaseFacts, encounterID: UUID, computedBy: UUID, superseding previous: UUID?) {
+        let id = UUID()
+        inserts.append([id, encounterID, facts.asOf.description, decision.disposition.spelling, decision.ruleSetDigest,
+                        facts.json.serialized(), json.serialized(), computedBy, now])
+        if let previous { superseded.append((previous, id)) }
+    }
+
+    func write(on database: any Database) async throws {
+        try await inserts.run(on: database)
+        guard !superseded.isEmpty else { return }
+        // `UPDATE … FROM (VALUES (old, new), …)` reads the same in SQLite and PostgreSQL, whose
+        // VALUES columns are both named column1, column2.
+        let sql = try CaseRecords.sqlDatabase(database)
+        let rowsPerStatement = BulkInsert.maximumBinds / 2
+        for start in stride(from: 0, to: superseded.count, by: rowsPerStatement) {
+            let pairs = superseded[start..<min(start + rowsPerStatement, superseded.count)]
+            let values = SQLList(pairs.map { SQLGroupExpression([SQLBind($0.old), SQLBind($0.new)]) })
+            try await sql.raw("""
+                UPDATE \(ident: DecisionRecord.schema) SET superseded_by = v.column2 FROM (VALUES \(values)) AS v \
+                WHERE \(ident: DecisionRecord.schema).id = v.column1
+                """).run()
+        }
+    }
+}

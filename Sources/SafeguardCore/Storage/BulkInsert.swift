@@ -1,0 +1,37 @@
+import FluentKit
+import SQLKit
+
+/// A multi-row `INSERT` through SQLKit, for loads of thousands of rows: Fluent's model encoding
+/// reflects over every property of every row, which costs more than the database's work. Split
+/// into statements of at most `maximumBinds` bound values (SQLite allows 32,766, PostgreSQL 65,535).
+struct BulkInsert {
+    static let maximumBinds = 30_000
+
+    let table: String
+    let columns: [String]
+    private(set) var rows: [[any SQLExpression]] = []
+
+    init(into table: String, columns: [String]) {
+        self.table = table
+        self.columns = columns
+    }
+
+    var isEmpty: Bool { rows.isEmpty }
+
+    /// Adds a row: one value per column, in the order of `columns`; nil is SQL `NULL`.
+    mutating func append(_ values: [(any Encodable & Sendable)?]) {
+        precondition(values.count == columns.count, "a row of \(table) needs \(columns.count) values")
+        rows.append(values.map { value -> any SQLExpression in value.map { SQLBind($0) } ?? SQLLiteral.null })
+    }
+
+    func run(on database: any Database) async throws {
+        guard !rows.isEmpty else { return }
+        guard let sql = database as? any SQLDatabase else { preconditionFailure("Safeguard's databases speak SQL") }
+        let rowsPerStatement = max(1, Self.maximumBinds / columns.count)
+        for start in stride(from: 0, to: rows.count, by: rowsPerStatement) {
+            let insert = rows[start..<min(start + rowsPerStatement, rows.count)]
+                .reduce(sql.insert(into: table).columns(columns)) { $0.values($1) }
+            try await insert.run()
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import FluentKit
+import SQLKit
+import Foundation
+import PolicyEngine
+
+/// The cases the engine decides, read from the records: the encounter, the person's filings (a
+/// filing is *verified* once a benefit verification confirmed it), the evidence and the steps
+/// recorded. Nothing is typed twice. One statement per table for any number of encounters, and
+/// rows are decoded column by column into the engine's values: at a million encounters, Fluent's
+/// reflective model decoding would cost more than deciding.
+enum CaseRecords {
+    static let flagColumns = [
+        "immediate_victim_or_witness", "pending_criminal_case", "crime_reported", "wishes_to_report", "detained", "outside_united_states",
+        "law_enforcement_interest", "exceptional_circumstances", "aggravating_factors", "expedite_in_agency_interest", "convicted_237a2",
+    ]
+    static let encounterColumns = ["id", "person_id", "action", "as_of", "victim_indicia"] + flagColumns
+
+    /// The case of each encounter named, by encounter id.
+    static func facts(of encounterIDs: [UUID], on database: any Database) async throws -> [UUID: CaseFacts] {
+        let sql = try sqlDatabase(database)
+        let rows = try await sql.select().columns(encounterColumns).from(Encounter.schema).where("id", .in, encounterIDs).all()
+        return Dictionary(uniqueKeysWithValues: try await cases(of: rows, on: sql).map { ($0.id, $0.facts) })
+    }
+
+    /// The next `limit` open encounters after `cursor` (all of them from the start when nil), in id order, with their cases.
+    static func openCases(after cursor: UUID?, limit: Int, on database: any Database) async throws -> [(id: UUID, facts: CaseFacts)] {
+        let sql = try sqlDatabase(database)
+        var query = sql.select().columns(encounterColumns).from(Encounter.schema).where("status", .equal, Encounter.open)
+        if let cursor { query = query.where("id", .greaterThan, cursor) }
+        return try await cases(of: query.orderBy("id").limit(limit).all(), on: sql)
+    }
+
+    static func sqlDatabase(_ database: any Database) throws -> any SQLDatabase {
+        guard let sql = database as? any SQLDatabase else { preconditionFailure("Safeguard's databases speak SQL") }
+        return sql
+    }
+
+    private static func cases(of encounterRows: [any SQLRow], on sql: any SQLDatabase) async throws -> [(id: UUID, facts: CaseFacts)] {
+        guard !encounterRows.isEmpty else { return [] }
+        var encounters: [(id: UUID, person: UUID, facts: CaseFacts)] = []
+        encounters.reserveCapacity(encounterRows.count)
+        for row in encounterRows {
+            let id = try row.decode(column: "id", as: UUID.self)
+            let asOfText = try row.decode(column: "as_of", as: String.self), actionText = try row.decode(column: "action", as: String.self)
+            guard let asOf = CalendarDate(asOfText), let action = Action(spelling: actionText) else {
+                throw WorkflowError.conflict("encounter \(id) holds an invalid date or action")
+            }
+            let flags = try flagColumns.map { try row.decode(column: $0, as: Bool.self) }
+            let subject = Subject(
+                victimIndicia: EnumSet(try row.decode(column: "victim_indicia", as: [String].self).compactMap { VictimIndicium(spelling: $0) }),
+                immediateVictimOrWitness: flags[0], pendingCriminalCase: flags[1], crimeReported: flags[2], wishesToReport: flags[3],
+                detained: flags[4], outsideUnitedStates: flags[5]
+            )
+            var facts = CaseFacts(caseId: id.uuidString, asOf: asOf, action: action, subject: subject)
+            (facts.lawEnforcementInterest, facts.exceptionalCircumstances, facts.aggravatingFactors) = (flags[6], flags[7], flags[8])
+            (facts.expediteInAgencyInterest, facts.convicted237a2) = (flags[9], flags[10])
+            encounters.append((id, try row.decode(column: "person_id", as: UUID.self), facts))
+        }
+        let ids = encounters.map(\.id)
+        let people = Array(Set(encounters.map(\.person)))
+
+        var benefits: [UUID: [BenefitFiling]] = [:]
+        for row in try await sql.select().columns("person_id", "type", "role", "status", "verified_at").from(BenefitFilingRecord.schema)
+            .where("person_id", .in, people).all() {
+            // A stored value outside the vocabulary is no filing the engine knows.
+            guard let type = BenefitType(spelling: try row.decode(column: "type", as: String.self)),
+                  let role = BenefitRole(spelling: try row.decode(column: "role", as: String.self)),
+                  let status = BenefitStatus(spelling: try row.decode(column: "status", as: String.self)) else { continue }
+            let verified = try row.decode(column: "verified_at", as: Date?.self) != nil
+            benefits[try row.decode(column: "person_id", as: UUID.self), default: []]
+                .append(BenefitFiling(type: type, role: role, status: status, verified: verified))
+        }
+        var information: [UUID: [InformationItem]] = [:]
+        for row in try await sql.select().columns("encounter_id", "label", "source", "adverse").from(EvidenceRecord.schema)
+            .where("encounter_id", .in, ids).all() {
+            guard let source = InformationSource(spelling: try row.decode(column: "source", as: String.self)) else { continue }
+            information[try row.decode(column: "encounter_id", as: UUID.self), default: []].append(InformationItem(
+                id: try row.decode(column: "label", as: String.self), source: source, adverse: try row.decode(column: "adverse", as: Bool.self)
+            ))
+        }
+        var steps: [UUID: EnumSet<Step>] = [:]
+        for row in try await sql.select().columns("encounter_id", "step").from(StepRecord.schema).where("encounter_id", .in, ids).all() {
+            guard let step = Step(spelling: try row.decode(column: "step", as: String.self)) else { continue }
+            steps[try row.decode(column: "encounter_id", as: UUID.self), default: EnumSet()].insert(step)
+        }
+        return encounters.map { encounter in
+            var facts = encounter.facts
+            facts.subject.benefits = benefits[encounter.person] ?? []
+            // In label order, compared as Swift compares (a database's collation may differ).
+            facts.information = (information[encounter.id] ?? []).sorted { $0.id < $1.id }
+            facts.stepsCompleted = steps[encounter.id] ?? EnumSet()
+            return (encounter.id, facts)
+        }
+    }
+}
