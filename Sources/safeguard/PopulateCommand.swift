@@ -22,11 +22,11 @@ struct PopulateCommand: AsyncParsableCommand {
         let (count, seed, username) = (encounters, seed, user)
         let showProgress = isatty(STDERR_FILENO) == 1
         let started = Date()
-        try await service.withDatabase(policyOptions) { database, users in
-            guard let actor = try await users.user(named: username, on: database).actor, [.admin, .supervisor].contains(actor.role) else {
+        try await service.withDatabase(policyOptions) { database, services in
+            guard let actor = try await services.users.user(named: username, on: database).actor, [.admin, .supervisor].contains(actor.role) else {
                 throw WorkflowError.forbidden("--user must name an enabled admin or supervisor")
             }
-            try await PopulationLoader(ruleSet: try policyOptions.load()).load(encounters: count, seed: seed, by: actor, progress: { done in
+            try await PopulationLoader(ruleSet: services.ruleSet).load(encounters: count, seed: seed, by: actor, progress: { done in
                 if showProgress { FileHandle.standardError.write(Data("\r\(done) encounters added".utf8)) }
             }, on: database)
         }

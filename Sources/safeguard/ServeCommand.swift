@@ -12,11 +12,14 @@ struct ServiceOptions: ParsableArguments {
     var port: String?
     @Option(help: "The SQLite database file (default safeguard.sqlite, or SAFEGUARD_DATABASE).")
     var database: String?
+    @Option(name: .customLong("audit-key"),
+            help: "The audit signing key file, created when missing (default: the database file's name plus .audit-key; safeguard-audit.key with DATABASE_URL; or SAFEGUARD_AUDIT_KEY).")
+    var auditKey: String?
 
-    /// Runs `body` with the database (migrated) and the user directory, reporting bad settings and
+    /// Runs `body` with the database (migrated) and the services, reporting bad settings and
     /// refusals as bad input.
     func withDatabase<Result: Sendable>(_ policies: PolicyOptions,
-                                        _ body: @Sendable (any Database, UserDirectory) async throws -> Result) async throws -> Result {
+                                        _ body: @Sendable (any Database, SafeguardServices) async throws -> Result) async throws -> Result {
         do {
             return try await SafeguardService.withDatabase(settings: try settings(), ruleSet: try policies.load(), body)
         } catch let error as BadInput {
@@ -28,7 +31,7 @@ struct ServiceOptions: ParsableArguments {
 
     func settings() throws -> ServerSettings {
         do {
-            return try ServerSettings.resolve(host: host, port: port, database: database)
+            return try ServerSettings.resolve(host: host, port: port, database: database, auditKey: auditKey)
         } catch {
             throw BadInput(error.problems)
         }

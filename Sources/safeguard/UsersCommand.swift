@@ -28,8 +28,8 @@ struct UsersCommand: AsyncParsableCommand {
             let generated = passwordStdin ? nil : GeneratedSecret.password()
             let password = generated ?? (readLine(strippingNewline: true) ?? "")
             let (username, displayName, office) = (username, displayName, office)
-            _ = try await service.withDatabase(policyOptions) { database, users in
-                try await users.add(username: username, displayName: displayName, role: role, office: office, password: password, on: database)
+            _ = try await service.withDatabase(policyOptions) { database, services in
+                try await services.users.add(username: username, displayName: displayName, role: role, office: office, password: password, on: database)
             }
             print("added \(username) (\(role.rawValue), \(office))")
             if let generated { print("password: \(generated)") }
@@ -44,7 +44,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let username = username
-            try await service.withDatabase(policyOptions) { database, users in try await users.disable(username: username, on: database) }
+            try await service.withDatabase(policyOptions) { database, services in try await services.users.disable(username: username, on: database) }
             print("disabled \(username)")
         }
     }
@@ -57,7 +57,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let username = username
-            print(try await service.withDatabase(policyOptions) { database, users in try await users.issueToken(for: username, on: database) })
+            print(try await service.withDatabase(policyOptions) { database, services in try await services.users.issueToken(for: username, on: database) })
         }
     }
 }

@@ -15,5 +15,6 @@ public enum SafeguardMigrations {
         CreateFollowUps(),
         CreateReevaluationRuns(),
         CreateLookupIndexes(),
+        CreateAuditChain(),
     ]
 }

@@ -83,6 +83,8 @@ public struct Reevaluator: Sendable {
             }
         }
         try await written.write(on: database)
+        // One audit record per batch: the run names every decision it wrote.
+        try await workflow.audit.append(AuditEntry(actor, .write, "reevaluation-run/\(try run.requireID())"), on: database)
         run.processed += cases.count
         run.cursor = last.id
         run.diff = diff.json

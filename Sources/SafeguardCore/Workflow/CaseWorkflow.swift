@@ -4,12 +4,16 @@ import PolicyEngine
 
 /// The case workflow: an encounter's facts derived from its records, decisions computed and
 /// stored, steps recorded by the people entitled to them, and the gate before an enforcement action.
+///
+/// Every write appends its audit record in the same transaction.
 public struct CaseWorkflow: Sendable {
     public let ruleSet: RuleSet
+    public let audit: AuditChain
     public let metrics: WorkflowMetrics
 
-    public init(ruleSet: RuleSet, metrics: WorkflowMetrics = WorkflowMetrics()) {
+    public init(ruleSet: RuleSet, audit: AuditChain, metrics: WorkflowMetrics = WorkflowMetrics()) {
         self.ruleSet = ruleSet
+        self.audit = audit
         self.metrics = metrics
     }
 
@@ -58,6 +62,7 @@ public struct CaseWorkflow: Sendable {
             previous.supersededBy = try record.requireID()
             try await previous.update(on: database)
         }
+        try await audit.append(AuditEntry(actor, .write, "decision/\(try record.requireID())"), on: database)
         return (record, decision)
     }
 
@@ -133,6 +138,7 @@ public struct CaseWorkflow: Sendable {
                 summary: input.summary, counterpart: input.counterpart, filingID: input.filingID, confirmed: input.confirmed
             )
             try await record.create(on: database)
+            try await audit.append(AuditEntry(actor, .write, "step/\(try record.requireID())"), on: database)
             return record
         }
     }
@@ -163,6 +169,7 @@ public struct CaseWorkflow: Sendable {
             encounter.actionRecordedAt = Date()
             encounter.version = (expectedVersion ?? encounter.version) + 1
             try await encounter.update(on: database)
+            try await audit.append(AuditEntry(actor, .write, "encounter/\(encounterID)"), on: database)
             return encounter
         }
     }

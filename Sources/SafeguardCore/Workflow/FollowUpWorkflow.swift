@@ -25,6 +25,7 @@ extension CaseWorkflow {
             }
             let followUp = FollowUp(encounterID: encounterID, kind: kind, recipient: recipient, justification: justification, createdBy: actor.userID)
             try await followUp.create(on: database)
+            try await audit.append(AuditEntry(actor, .write, "follow-up/\(try followUp.requireID())"), on: database)
             return followUp
         }
     }
@@ -44,6 +45,7 @@ extension CaseWorkflow {
             followUp.status = status.rawValue
             followUp.version = expectedVersion + 1
             try await followUp.update(on: database)
+            try await audit.append(AuditEntry(actor, .write, "follow-up/\(id)"), on: database)
             return followUp
         }
     }

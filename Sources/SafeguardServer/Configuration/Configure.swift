@@ -5,13 +5,14 @@ import PolicyEngine
 import SafeguardCore
 import Vapor
 
-/// Services the routes use, kept on the application.
-struct SafeguardServices: Sendable {
-    let ruleSet: RuleSet
-    let workflow: CaseWorkflow
-    let users: UserDirectory
+/// Services the routes and the commands use, kept on the application.
+public struct SafeguardServices: Sendable {
+    public let ruleSet: RuleSet
+    public let workflow: CaseWorkflow
+    public let users: UserDirectory
     let loginThrottle: LoginThrottle
     let metrics: ServiceMetrics
+    public var audit: AuditChain { workflow.audit }
 }
 
 extension Application {
@@ -46,12 +47,16 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
                           isSecure: true, isHTTPOnly: true, sameSite: .strict)
     }
     let metrics = ServiceMetrics()
-    app.safeguard = SafeguardServices(ruleSet: ruleSet, workflow: CaseWorkflow(ruleSet: ruleSet, metrics: WorkflowMetrics(factory: metrics.factory)),
-                                       users: UserDirectory(hasher: hasher), loginThrottle: LoginThrottle(), metrics: metrics)
+    let audit = AuditChain(key: try AuditKey.loadOrCreate(at: settings.auditKeyPath))
+    app.safeguard = SafeguardServices(
+        ruleSet: ruleSet, workflow: CaseWorkflow(ruleSet: ruleSet, audit: audit, metrics: WorkflowMetrics(factory: metrics.factory)),
+        users: UserDirectory(hasher: hasher), loginThrottle: LoginThrottle(), metrics: metrics
+    )
     app.middleware = Middlewares()
     app.middleware.use(RequestObservationMiddleware(factory: metrics.factory))
-    app.middleware.use(ProblemMiddleware())
+    // Outside the problem middleware, so that the audit record of a refusal is written in turn too.
     if settings.databaseURL == nil { app.middleware.use(SQLiteWriteSerializer()) }
+    app.middleware.use(ProblemMiddleware())
     app.middleware.use(app.sessions.middleware)
     try await prepareDatabase(app, sqlite: settings.databaseURL == nil)
     try routes(app)

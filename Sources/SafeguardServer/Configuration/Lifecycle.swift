@@ -25,8 +25,9 @@ public enum SafeguardService {
     public static func demo(settings: ServerSettings, ruleSet: RuleSet, people: Int = 40, serve: Bool,
                             report: @Sendable (DemoSeeder.Summary, String) -> Void) async throws {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: settings.databasePath + suffix) }
-        let (summary, token) = try await withDatabase(settings: settings, ruleSet: ruleSet) { database, users in
-            let seeder = DemoSeeder(workflow: CaseWorkflow(ruleSet: ruleSet), users: users)
+        let (summary, token) = try await withDatabase(settings: settings, ruleSet: ruleSet) { database, services in
+            let users = services.users
+            let seeder = DemoSeeder(workflow: services.workflow, users: users)
             let summary = try await seeder.seed(people: people, password: { GeneratedSecret.password() }, on: database)
             return (summary, try await users.issueToken(for: "officer-nyc", on: database))
         }
@@ -34,16 +35,16 @@ public enum SafeguardService {
         if serve { try await self.serve(settings: settings, ruleSet: ruleSet) }
     }
 
-    /// Opens (and migrates) the database, runs `body` with it and the user directory, and closes it.
+    /// Opens (and migrates) the database, runs `body` with it and the services, and closes it.
     public static func withDatabase<Result: Sendable>(
         settings: ServerSettings, ruleSet: RuleSet,
-        _ body: @Sendable (any Database, UserDirectory) async throws -> Result
+        _ body: @Sendable (any Database, SafeguardServices) async throws -> Result
     ) async throws -> Result {
         let app = try await Application.make(Environment(name: "production", arguments: ["safeguard"]))
         app.logger.logLevel = .warning
         do {
             try await configure(app, settings: settings, ruleSet: ruleSet)
-            let result = try await body(app.db, app.safeguard.users)
+            let result = try await body(app.db, app.safeguard)
             try await app.asyncShutdown()
             return result
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import SafeguardCore
 
 /// Where and how `safeguard serve` runs, from flags or the environment. Invalid settings are all
 /// reported together before anything starts.
@@ -11,6 +12,8 @@ public struct ServerSettings: Sendable, Equatable {
     public var databaseURL: String?
     /// The largest request body accepted.
     public var maximumBodySize: Int
+    /// The file of the Ed25519 key that signs audit heads; created on first use.
+    public var auditKeyPath: String
 
     public static let defaultDatabasePath = "safeguard.sqlite"
 
@@ -20,18 +23,23 @@ public struct ServerSettings: Sendable, Equatable {
         return "PostgreSQL at \(url.host ?? "?"):\(url.port ?? 5432)\(url.path)"
     }
 
-    public init(host: String, port: Int, databasePath: String, databaseURL: String? = nil, maximumBodySize: Int) {
+    public init(host: String, port: Int, databasePath: String, databaseURL: String? = nil, maximumBodySize: Int, auditKeyPath: String? = nil) {
         self.host = host
         self.port = port
         self.databasePath = databasePath
         self.databaseURL = databaseURL
         self.maximumBodySize = maximumBodySize
+        self.auditKeyPath = auditKeyPath ?? (databaseURL == nil ? databasePath + ".audit-key" : Self.defaultAuditKeyPath)
     }
 
+    /// Beside a SQLite file, the key is that file's name plus `.audit-key`; with PostgreSQL, this file.
+    public static let defaultAuditKeyPath = "safeguard-audit.key"
+
     /// Reads settings: a flag wins over the environment (`SAFEGUARD_HOST`, `SAFEGUARD_PORT`,
-    /// `SAFEGUARD_DATABASE`), which wins over the default. `DATABASE_URL` selects PostgreSQL.
+    /// `SAFEGUARD_DATABASE`, `SAFEGUARD_AUDIT_KEY`), which wins over the default. `DATABASE_URL`
+    /// selects PostgreSQL.
     /// - Throws: `SettingsError` listing every missing or invalid setting.
-    public static func resolve(host: String?, port: String?, database: String?,
+    public static func resolve(host: String?, port: String?, database: String?, auditKey: String? = nil,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws(SettingsError) -> ServerSettings {
         var problems: [String] = []
         let hostValue = host ?? environment["SAFEGUARD_HOST"] ?? "127.0.0.1"
@@ -52,8 +60,16 @@ public struct ServerSettings: Sendable, Equatable {
                 problems.append("database: the folder of '\(databaseValue)' does not exist")
             }
         }
+        var settings = ServerSettings(host: hostValue, port: portValue, databasePath: databaseValue, databaseURL: databaseURL,
+                                      maximumBodySize: 1 << 20, auditKeyPath: auditKey ?? environment["SAFEGUARD_AUDIT_KEY"])
+        if FileManager.default.fileExists(atPath: settings.auditKeyPath) {
+            do { _ = try AuditKey.load(at: settings.auditKeyPath) } catch { problems.append("audit key: \(error)") }
+        } else if !FileManager.default.fileExists(atPath: URL(fileURLWithPath: settings.auditKeyPath).deletingLastPathComponent().path) {
+            problems.append("audit key: the folder of '\(settings.auditKeyPath)' does not exist")
+        }
         guard problems.isEmpty else { throw SettingsError(problems: problems) }
-        return ServerSettings(host: hostValue, port: portValue, databasePath: databaseValue, databaseURL: databaseURL, maximumBodySize: 1 << 20)
+        settings.maximumBodySize = 1 << 20
+        return settings
     }
 }
 

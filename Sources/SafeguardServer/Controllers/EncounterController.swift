@@ -93,6 +93,7 @@ struct EncounterController: RouteCollection {
                 try await EvidenceRecord(encounterID: encounter.requireID(), label: item.id, source: item.source.spelling, adverse: item.adverse)
                     .create(on: database)
             }
+            try await request.audit(.write, "encounter/\(try encounter.requireID())", on: database)
         }
         _ = try await workflow.decide(encounter.requireID(), by: actor, on: request.db)
         let response = try await Response.json(encounterBody(for: encounter, request: request), status: .created, version: encounter.version)
@@ -125,12 +126,16 @@ struct EncounterController: RouteCollection {
         let total = try await query.count()
         let encounters = try await query.sort(\.$createdAt, .descending).sort(\.$id).range(paging.offset..<paging.offset + paging.per).all()
         var items: [EncounterBody] = []
-        for encounter in encounters { items.append(try await encounterBody(for: encounter, request: request)) }
+        for encounter in encounters {
+            try await request.audit(.read, "encounter/\(try encounter.requireID())")
+            items.append(try await encounterBody(for: encounter, request: request))
+        }
         return PageBody(items: items, page: paging.page, per: paging.per, total: total)
     }
 
     func show(request: Request) async throws -> Response {
         let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: request.actor, on: request.db)
+        try await request.audit(.read, "encounter/\(try encounter.requireID())")
         return try await Response.json(encounterBody(for: encounter, request: request), version: encounter.version)
     }
 
@@ -161,6 +166,7 @@ struct EncounterController: RouteCollection {
             if let indicia { encounter.victimIndicia = indicia.spellings }
             encounter.version = expected + 1
             try await encounter.update(on: database)
+            try await request.audit(.write, "encounter/\(id)", on: database)
             return encounter
         }
         _ = try await workflow.decide(id, by: actor, on: request.db)
@@ -218,7 +224,9 @@ struct EncounterController: RouteCollection {
 
     func steps(request: Request) async throws -> [StepBody] {
         let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: request.actor, on: request.db)
-        return try await StepRecord.query(on: request.db).filter(\.$encounter.$id == encounter.requireID()).sort(\.$recordedAt).all().map(StepBody.init)
+        let steps = try await StepRecord.query(on: request.db).filter(\.$encounter.$id == encounter.requireID()).sort(\.$recordedAt).all()
+        for step in steps { try await request.audit(.read, "step/\(try step.requireID())") }
+        return try steps.map(StepBody.init)
     }
 
     /// The gate: 200 with the encounter when the policies allow the action now; 409 otherwise.

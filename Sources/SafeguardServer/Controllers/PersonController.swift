@@ -71,7 +71,10 @@ struct PersonController: RouteCollection {
         if try await Person.query(on: request.db).filter(\.$aNumber == person.aNumber).first() != nil {
             throw WorkflowError.conflict("a person with A-number \(person.aNumber) already exists")
         }
-        try await person.create(on: request.db)
+        try await request.db.transaction { database in
+            try await person.create(on: database)
+            try await request.audit(.write, "person/\(try person.requireID())", on: database)
+        }
         let response = try Response.json(PersonBody(person), status: .created, version: person.version)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/people/\(try person.requireID())")
         return response
@@ -111,6 +114,7 @@ struct PersonController: RouteCollection {
             try await VersionClaim.advance(Person.schema, id: id, from: expected, on: database)
             person.version = expected + 1
             try await person.update(on: database)
+            try await request.audit(.write, "person/\(id)", on: database)
             return try Response.json(PersonBody(person), version: person.version)
         }
     }
@@ -161,14 +165,18 @@ struct PersonController: RouteCollection {
         let person = try await find(request)
         let filing = BenefitFilingRecord(personID: try person.requireID(), type: type, role: role, status: status,
                                          receiptNumber: receipt, filedOn: filedOn?.description)
-        try await filing.create(on: request.db)
+        try await request.db.transaction { database in
+            try await filing.create(on: database)
+            try await request.audit(.write, "filing/\(try filing.requireID())", on: database)
+        }
         return try Response.json(FilingBody(filing), status: .created, version: filing.version)
     }
 
     func filings(request: Request) async throws -> [FilingBody] {
         _ = try request.actor
         let person = try await find(request)
-        return try await BenefitFilingRecord.query(on: request.db).filter(\.$person.$id == person.requireID())
-            .sort(\.$createdAt).all().map(FilingBody.init)
+        let filings = try await BenefitFilingRecord.query(on: request.db).filter(\.$person.$id == person.requireID()).sort(\.$createdAt).all()
+        for filing in filings { try await request.audit(.read, "filing/\(try filing.requireID())") }
+        return try filings.map(FilingBody.init)
     }
 }

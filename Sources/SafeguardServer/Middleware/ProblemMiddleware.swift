@@ -10,7 +10,16 @@ struct ProblemMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            let response = try Self.response(for: Self.problem(for: error, request: request))
+            var problem = Self.problem(for: error, request: request)
+            if [401, 403].contains(problem.status) || problem.type.hasSuffix(":enforcement-gate") {
+                do {
+                    try await request.application.safeguard.audit.append(Self.denial(of: request), on: request.db)
+                } catch {
+                    request.logger.error("the audit record of a denial could not be written: \(String(reflecting: type(of: error)))")
+                    problem = ProblemDetails(status: .internalServerError, slug: "internal-error", detail: "an internal error occurred; nothing was changed")
+                }
+            }
+            let response = try Self.response(for: problem)
             // Headers an error carries (WWW-Authenticate on a 401) go out with the problem.
             if let abort = error as? any AbortError {
                 for (name, value) in abort.headers where name.lowercased() != "content-type" { response.headers.add(name: name, value: value) }
@@ -35,6 +44,17 @@ struct ProblemMiddleware: AsyncMiddleware {
             request.logger.error("internal error: \(String(reflecting: type(of: error)))")
             return ProblemDetails(status: .internalServerError, slug: "internal-error", detail: "an internal error occurred; nothing was changed")
         }
+    }
+
+    /// The audit entry of a refused request: who (when known), and the record or route refused.
+    static func denial(of request: Request) -> AuditEntry {
+        let kinds = [("encounterID", "encounter"), ("personID", "person"), ("followUpID", "follow-up")]
+        let object = kinds.lazy.compactMap { name, kind in request.parameters.get(name).map { "\(kind)/\($0)" } }.first
+            ?? request.route.map { "route " + $0.path.map(\.description).joined(separator: "/") } ?? "route unmatched"
+        if let actor = try? request.actor {
+            return AuditEntry(actor, .denial, object, .denied, purpose: try? request.purpose)
+        }
+        return AuditEntry(actorID: nil, username: "", role: "", office: "", action: .denial, object: object, outcome: .denied)
     }
 
     static func problem(for error: WorkflowError) -> ProblemDetails {

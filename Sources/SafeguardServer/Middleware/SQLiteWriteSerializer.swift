@@ -1,15 +1,17 @@
 import Vapor
 
-/// On SQLite, requests that write take turns within the process. SQLite allows one writer at a
-/// time and answers a second one with "database is locked" at once rather than waiting, so
+/// On SQLite, requests that may write take turns within the process. SQLite allows one writer at
+/// a time and answers a second one with "database is locked" at once rather than waiting, so
 /// concurrent writes through several connections would fail; in turn they are all decided
-/// cleanly (one wins a race, the others see a stale version or a conflict). PostgreSQL needs
-/// none of this: row locks order its writers.
+/// cleanly (one wins a race, the others see a stale version or a conflict). Reads of case records
+/// write too (their audit records), as does every refusal, so only the routes that never touch
+/// the database skip the line. PostgreSQL needs none of this: row locks order its writers.
 struct SQLiteWriteSerializer: AsyncMiddleware {
     let turns = Turns()
+    static let databaseFree: Set<String> = ["/metrics", "/openapi.json"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard request.method != .GET, request.method != .HEAD else { return try await next.respond(to: request) }
+        guard !Self.databaseFree.contains(request.url.path) else { return try await next.respond(to: request) }
         await turns.acquire()
         do {
             let response = try await next.respond(to: request)

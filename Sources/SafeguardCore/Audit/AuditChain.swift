@@ -1,0 +1,149 @@
+import Crypto
+import FluentKit
+import Foundation
+import SQLKit
+
+/// The tamper-evident audit log: one hash chain per partition (the actor's office), so that
+/// appends from different offices do not wait for each other. Each record's hash covers the one
+/// before it; every `signingInterval` records, and whenever `signHeads` runs (the server does
+/// every five minutes), the partition's head is signed with the audit key.
+///
+/// `append` runs inside the caller's transaction: the record commits with the change it records,
+/// or neither does. The partition's head row is claimed with a conditional `UPDATE … RETURNING`,
+/// which row-locks it on PostgreSQL until the transaction ends, so appends to one partition from
+/// several servers take turns and the chain never forks.
+public struct AuditChain: Sendable {
+    public let key: Curve25519.Signing.PrivateKey
+    public let signingInterval: Int
+
+    public init(key: Curve25519.Signing.PrivateKey, signingInterval: Int = 1000) {
+        self.key = key
+        self.signingInterval = max(1, signingInterval)
+    }
+
+    static let records = "audit_records", heads = "audit_heads", signatures = "audit_signatures"
+    static let recordColumns = [
+        "partition", "sequence", "recorded_at", "actor_id", "username", "role", "office", "action", "object", "outcome", "purpose",
+        "previous_hash", "hash",
+    ]
+
+    /// Appends a record of `entry`, in the transaction `database` is in (or a new one).
+    public func append(_ entry: AuditEntry, on database: any Database) async throws {
+        try await database.transaction { database in
+            let sql = try CaseRecords.sqlDatabase(database)
+            let partition = entry.office.isEmpty ? "system" : entry.office
+            try await sql.insert(into: Self.heads).columns("partition", "sequence", "hash")
+                .values(SQLBind(partition), SQLBind(0), SQLBind(AuditRecord.genesisHash)).ignoringConflicts(with: ["partition"]).run()
+            guard let head = try await sql.raw("""
+                UPDATE \(ident: Self.heads) SET sequence = sequence + 1 WHERE partition = \(bind: partition) RETURNING sequence, hash
+                """).first() else { preconditionFailure("the head row was just ensured") }
+            let record = AuditRecord(partition: partition, sequence: try head.decode(column: "sequence", as: Int.self), recordedAt: Date(),
+                                     entry: entry, previousHash: try head.decode(column: "hash", as: String.self))
+            try await Self.insert(record, on: sql)
+            try await sql.update(Self.heads).set("hash", to: SQLBind(record.hash)).where("partition", .equal, partition).run()
+            if record.sequence % signingInterval == 0 {
+                try await store(SignedHead(partition: partition, sequence: record.sequence, hash: record.hash, signedAt: Date(), key: key), on: sql)
+            }
+        }
+    }
+
+    /// Signs the head of every partition that moved since its last signature; returns how many it signed.
+    @discardableResult
+    public func signHeads(on database: any Database) async throws -> Int {
+        try await database.transaction { database in
+            let sql = try CaseRecords.sqlDatabase(database)
+            let latest = try await Self.signedHeads(on: sql).reduce(into: [String: Int]()) { $0[$1.partition] = max($0[$1.partition] ?? 0, $1.sequence) }
+            var signed = 0
+            for row in try await sql.select().columns("partition", "sequence", "hash").from(Self.heads).all() {
+                let partition = try row.decode(column: "partition", as: String.self), sequence = try row.decode(column: "sequence", as: Int.self)
+                guard sequence > 0, sequence > latest[partition] ?? 0 else { continue }
+                try await store(SignedHead(partition: partition, sequence: sequence, hash: try row.decode(column: "hash", as: String.self),
+                                           signedAt: Date(), key: key), on: sql)
+                signed += 1
+            }
+            return signed
+        }
+    }
+
+    /// The newest signed head of every partition, after signing the heads that moved: what an
+    /// operator keeps outside the database to detect a later rollback.
+    public func exportHeads(on database: any Database) async throws -> [SignedHead] {
+        try await signHeads(on: database)
+        let all = try await Self.signedHeads(on: CaseRecords.sqlDatabase(database))
+        return Dictionary(grouping: all, by: \.partition).values.compactMap { $0.max { $0.sequence < $1.sequence } }
+            .sorted { $0.partition < $1.partition }
+    }
+
+    private func store(_ head: SignedHead, on sql: any SQLDatabase) async throws {
+        try await sql.insert(into: Self.signatures).columns("partition", "sequence", "hash", "signed_at", "signature")
+            .values(SQLBind(head.partition), SQLBind(head.sequence), SQLBind(head.hash), SQLBind(head.signedAt), SQLBind(head.signature)).run()
+    }
+
+    static func insert(_ record: AuditRecord, on sql: any SQLDatabase) async throws {
+        let values: [any Encodable & Sendable] = [
+            record.partition, record.sequence, record.recordedAt, record.actorID, record.username, record.role, record.office,
+            record.action, record.object, record.outcome, record.purpose, record.previousHash, record.hash,
+        ]
+        try await sql.insert(into: records).columns(recordColumns).values(values.map { SQLBind($0) }).run()
+    }
+
+    // MARK: Reading
+
+    /// Every record of the chain, partition by partition in sequence order, `batchSize` rows per query.
+    static func forEachRecord(on database: any Database, batchSize: Int = 10_000, _ body: (AuditRecord) throws -> Void) async throws {
+        let sql = try CaseRecords.sqlDatabase(database)
+        var after: (partition: String, sequence: Int)?
+        while true {
+            var query = sql.select().columns(recordColumns).from(records)
+            if let after {
+                query = query.where { group in
+                    group.where("partition", .greaterThan, after.partition)
+                        .orWhere { $0.where("partition", .equal, after.partition).where("sequence", .greaterThan, after.sequence) }
+                }
+            }
+            let rows = try await query.orderBy("partition").orderBy("sequence").limit(batchSize).all()
+            for row in rows {
+                let record = try AuditRecord(
+                    partition: row.decode(column: "partition", as: String.self), sequence: row.decode(column: "sequence", as: Int.self),
+                    recordedAt: row.decode(column: "recorded_at", as: String.self), actorID: row.decode(column: "actor_id", as: String?.self),
+                    username: row.decode(column: "username", as: String.self), role: row.decode(column: "role", as: String.self),
+                    office: row.decode(column: "office", as: String.self), action: row.decode(column: "action", as: String.self),
+                    object: row.decode(column: "object", as: String.self), outcome: row.decode(column: "outcome", as: String.self),
+                    purpose: row.decode(column: "purpose", as: String?.self), previousHash: row.decode(column: "previous_hash", as: String.self),
+                    hash: row.decode(column: "hash", as: String.self)
+                )
+                try body(record)
+                after = (record.partition, record.sequence)
+            }
+            if rows.count < batchSize { return }
+        }
+    }
+
+    static func heads(on database: any Database) async throws -> [String: (sequence: Int, hash: String)] {
+        var heads: [String: (sequence: Int, hash: String)] = [:]
+        for row in try await CaseRecords.sqlDatabase(database).select().columns("partition", "sequence", "hash").from(Self.heads).all() {
+            heads[try row.decode(column: "partition", as: String.self)] = (try row.decode(column: "sequence", as: Int.self), try row.decode(column: "hash", as: String.self))
+        }
+        return heads
+    }
+
+    static func signedHeads(on sql: any SQLDatabase) async throws -> [SignedHead] {
+        try await sql.select().columns("partition", "sequence", "hash", "signed_at", "signature").from(signatures)
+            .orderBy("partition").orderBy("sequence").all().map { row in
+                try SignedHead(partition: row.decode(column: "partition", as: String.self), sequence: row.decode(column: "sequence", as: Int.self),
+                               hash: row.decode(column: "hash", as: String.self), signedAt: row.decode(column: "signed_at", as: String.self),
+                               signature: row.decode(column: "signature", as: String.self))
+            }
+    }
+}
+
+extension AuditChain {
+    /// Verifies every partition of the chain against the audit key's public half and, when
+    /// given, heads exported earlier.
+    public static func verify(key: Curve25519.Signing.PublicKey, exportedHeads: [SignedHead] = [],
+                              on database: any Database) async throws -> AuditVerifier.Report {
+        var verifier = AuditVerifier(key: key, signedHeads: try await signedHeads(on: CaseRecords.sqlDatabase(database)), exportedHeads: exportedHeads)
+        try await forEachRecord(on: database) { verifier.check($0) }
+        return verifier.finish(heads: try await heads(on: database))
+    }
+}

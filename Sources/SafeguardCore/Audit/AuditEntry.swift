@@ -1,0 +1,46 @@
+import Foundation
+
+/// What one audit record says: who did what to which record, with what outcome and for what
+/// purpose. It never holds a protected value: records are named by kind and id only.
+public struct AuditEntry: Sendable, Equatable {
+    public enum Action: String, Sendable, CaseIterable {
+        case login, read, write, export
+        /// A refusal: no access, no entitlement, or a step the policies do not allow.
+        case denial
+    }
+
+    public enum Outcome: String, Sendable, CaseIterable {
+        case success, failure, denied
+    }
+
+    /// The user, or nil when there is none (a sign-in under an unknown username).
+    public var actorID: UUID?
+    /// The username given; for a failed sign-in, the name that was tried.
+    public var username: String
+    public var role: String
+    public var office: String
+    public var action: Action
+    /// The record, as `kind/id` (`encounter/…`, `person/…`), or what was acted on (`session`, `audit-head`).
+    public var object: String
+    public var outcome: Outcome
+    /// The purpose the user stated, when the action needed one.
+    public var purpose: Purpose?
+
+    public init(actorID: UUID?, username: String, role: String, office: String, action: Action, object: String,
+                outcome: Outcome, purpose: Purpose? = nil) {
+        self.actorID = actorID
+        self.username = username
+        self.role = role
+        self.office = office
+        self.action = action
+        self.object = object
+        self.outcome = outcome
+        self.purpose = purpose
+    }
+
+    /// An entry for what an actor did.
+    public init(_ actor: Actor, _ action: Action, _ object: String, _ outcome: Outcome = .success, purpose: Purpose? = nil) {
+        self.init(actorID: actor.userID, username: actor.username, role: actor.role.rawValue, office: actor.office,
+                  action: action, object: object, outcome: outcome, purpose: purpose)
+    }
+}

@@ -1,0 +1,31 @@
+import Crypto
+import Foundation
+
+/// The Ed25519 key that signs audit heads, kept in a file of its own (64 hex digits), readable
+/// by its owner only. Servers sharing a database share the file.
+public enum AuditKey {
+    public struct Problem: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Reads the key at `path`, creating it first when there is no file there.
+    public static func loadOrCreate(at path: String) throws -> Curve25519.Signing.PrivateKey {
+        if FileManager.default.fileExists(atPath: path) { return try load(at: path) }
+        let key = Curve25519.Signing.PrivateKey()
+        guard FileManager.default.createFile(atPath: path, contents: Data((key.rawRepresentation.hexString + "\n").utf8),
+                                             attributes: [.posixPermissions: 0o600]) else {
+            throw Problem(description: "\(path): cannot create the audit key file")
+        }
+        return key
+    }
+
+    public static func load(at path: String) throws -> Curve25519.Signing.PrivateKey {
+        guard let data = FileManager.default.contents(atPath: path) else { throw Problem(description: "\(path): cannot read the audit key file") }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.utf8.count == 64, let bytes = SignedHead.bytes(fromHex: text),
+              let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes) else {
+            throw Problem(description: "\(path): not an audit key (64 hexadecimal digits)")
+        }
+        return key
+    }
+}

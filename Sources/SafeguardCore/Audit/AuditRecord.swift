@@ -1,0 +1,76 @@
+import Crypto
+import Foundation
+import PolicyEngine
+
+/// One link of the audit chain, as stored. Its fields are kept as the text the database holds, so
+/// that verification judges exactly what is there (a tampered action need not be a valid one).
+public struct AuditRecord: Sendable, Equatable {
+    public var partition: String
+    public var sequence: Int
+    /// UTC, ISO 8601 with milliseconds: the text is what the hash covers.
+    public var recordedAt: String
+    public var actorID: String?
+    public var username: String
+    public var role: String
+    public var office: String
+    public var action: String
+    public var object: String
+    public var outcome: String
+    public var purpose: String?
+    public var previousHash: String
+    public var hash: String
+
+    /// The hash before the first record of a partition.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// A new link after `previousHash`, hashed.
+    init(partition: String, sequence: Int, recordedAt: Date, entry: AuditEntry, previousHash: String) {
+        self.partition = partition
+        self.sequence = sequence
+        self.recordedAt = recordedAt.formatted(Self.timeFormat)
+        actorID = entry.actorID?.uuidString
+        username = entry.username
+        role = entry.role
+        office = entry.office
+        action = entry.action.rawValue
+        object = entry.object
+        outcome = entry.outcome.rawValue
+        purpose = entry.purpose?.rawValue
+        self.previousHash = previousHash
+        hash = ""
+        hash = computedHash
+    }
+
+    public init(partition: String, sequence: Int, recordedAt: String, actorID: String?, username: String, role: String, office: String,
+                action: String, object: String, outcome: String, purpose: String?, previousHash: String, hash: String) {
+        (self.partition, self.sequence, self.recordedAt, self.actorID) = (partition, sequence, recordedAt, actorID)
+        (self.username, self.role, self.office, self.action, self.object) = (username, role, office, action, object)
+        (self.outcome, self.purpose, self.previousHash, self.hash) = (outcome, purpose, previousHash, hash)
+    }
+
+    static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+
+    /// The canonical form the hash covers: the record's fields, the previous hash included, as a
+    /// JSON array in a fixed order (so no two different records share a form).
+    public var canonical: String {
+        let fields: [JSONValue] = [
+            .string(partition), .number(String(sequence)), .string(recordedAt), actorID.map(JSONValue.string) ?? .null,
+            .string(username), .string(role), .string(office), .string(action), .string(object), .string(outcome),
+            purpose.map(JSONValue.string) ?? .null, .string(previousHash),
+        ]
+        return JSONValue.array(fields).serialized()
+    }
+
+    /// SHA-256 of the canonical form, in hex.
+    public var computedHash: String {
+        SHA256.hash(data: Data(canonical.utf8)).hexString
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    /// Lower-case hexadecimal, two digits a byte.
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,30 @@
+import Fluent
+import SafeguardCore
+import Vapor
+
+extension Request {
+    /// The header in which a user states why they read protected data (`Purpose`).
+    static let purposeHeader = "Safeguard-Purpose"
+
+    /// The purpose stated with this request, if any.
+    /// - Throws: a 400 problem when the header names no purpose on the fixed list.
+    var purpose: Purpose? {
+        get throws {
+            guard let text = headers.first(name: Self.purposeHeader) else { return nil }
+            guard let purpose = Purpose(rawValue: text) else {
+                throw ProblemError(problem: ProblemDetails(
+                    status: .badRequest, slug: "unknown-purpose",
+                    detail: "\(Self.purposeHeader): '\(text)' is not one of \(Purpose.allCases.map(\.rawValue).joined(separator: ", "))"
+                ))
+            }
+            return purpose
+        }
+    }
+
+    /// Appends an audit record of what the signed-in actor did, in the transaction `database` is
+    /// in (the request's database by default).
+    func audit(_ action: AuditEntry.Action, _ object: String, _ outcome: AuditEntry.Outcome = .success,
+               on database: (any Database)? = nil) async throws {
+        try await application.safeguard.audit.append(AuditEntry(actor, action, object, outcome, purpose: try? purpose), on: database ?? db)
+    }
+}
