@@ -40,7 +40,8 @@ struct TestService {
             databaseURL = try #require(URL(string: postgresURL)).deletingLastPathComponent().appendingPathComponent(name).absoluteString
         }
         let settings = ServerSettings(host: "127.0.0.1", port: 0, databasePath: folder.appendingPathComponent("safeguard.sqlite").path,
-                                      databaseURL: databaseURL, maximumBodySize: 64 * 1024)
+                                      databaseURL: databaseURL, maximumBodySize: 64 * 1024,
+                                      auditKeyPath: folder.appendingPathComponent("audit-key").path)
         do {
             try await run(settings: settings, seedUsers: seedUsers, body)
         } catch {

@@ -8,25 +8,11 @@ import Testing
 /// update, no duplicate record, and a session made on one is valid on the other.
 @Suite(.enabled(if: TestService.onPostgres, "needs SAFEGUARD_TEST_POSTGRES_URL"))
 struct TwoServerTests {
-    /// The `safeguard` executable built beside this test bundle.
-    static let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("safeguard")
-
     @discardableResult
-    static func runCommand(_ arguments: [String], databaseURL: String, input: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ["DATABASE_URL": databaseURL, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? ""]
-        let output = Pipe(), standardInput = Pipe()
-        process.standardOutput = output
-        process.standardInput = standardInput
-        try process.run()
-        if let input { standardInput.fileHandleForWriting.write(Data(input.utf8)) }
-        try standardInput.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "safeguard \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
-        return String(decoding: data, as: UTF8.self)
+    static func runCommand(_ arguments: [String], databaseURL: String, auditKey: String, input: String? = nil) throws -> String {
+        let result = try SafeguardCommand.run(arguments, environment: ["DATABASE_URL": databaseURL, "SAFEGUARD_AUDIT_KEY": auditKey], input: input)
+        try #require(result.status == 0, "safeguard \(arguments.joined(separator: " ")) exited with \(result.status)")
+        return result.output
     }
 
     struct Reply {
@@ -56,19 +42,21 @@ struct TwoServerTests {
         let databaseURL = URL(string: admin)!.deletingLastPathComponent().appendingPathComponent(name).absoluteString
         var servers: [Process] = []
         let logs = (0..<2).map { FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-serve-\(name)-\($0).log") }
-        defer { logs.forEach { try? FileManager.default.removeItem(at: $0) } }
+        // The servers share one audit key, as servers over one database must.
+        let auditKey = FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-\(name).audit-key").path
+        defer { (logs.map(\.path) + [auditKey]).forEach { try? FileManager.default.removeItem(atPath: $0) } }
         do {
-            try Self.runCommand(["migrate"], databaseURL: databaseURL)
+            try Self.runCommand(["migrate"], databaseURL: databaseURL, auditKey: auditKey)
             try Self.runCommand(["users", "add", "--username", "officer-a", "--role", "officer", "--office", "NYC", "--password-stdin"],
-                                databaseURL: databaseURL, input: "a long enough password\n")
-            let token = try Self.runCommand(["users", "token", "officer-a"], databaseURL: databaseURL).trimmingCharacters(in: .whitespacesAndNewlines)
+                                databaseURL: databaseURL, auditKey: auditKey, input: "a long enough password\n")
+            let token = try Self.runCommand(["users", "token", "officer-a"], databaseURL: databaseURL, auditKey: auditKey).trimmingCharacters(in: .whitespacesAndNewlines)
             let ports = [Int.random(in: 41_000...50_000), Int.random(in: 50_001...59_000)]
             for (port, log) in zip(ports, logs) {
                 let server = Process()
-                server.executableURL = Self.executable
+                server.executableURL = SafeguardCommand.executable
                 server.arguments = ["serve", "--port", String(port)]
                 // Everything the servers log, at the most detailed level, joins the suite's lines.
-                server.environment = ["DATABASE_URL": databaseURL, "LOG_LEVEL": "trace"]
+                server.environment = ["DATABASE_URL": databaseURL, "SAFEGUARD_AUDIT_KEY": auditKey, "LOG_LEVEL": "trace"]
                 server.standardOutput = FileHandle.nullDevice
                 FileManager.default.createFile(atPath: log.path, contents: nil)
                 server.standardError = try FileHandle(forWritingTo: log)

@@ -45,7 +45,8 @@ extension JSONValue {
         output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
     }
 
-    static func writeString(_ text: String, to output: inout [UInt8]) {
+    /// Appends `text` as a JSON string literal, escaped.
+    public static func writeString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {

@@ -20,12 +20,26 @@ public enum AuditKey {
     }
 
     public static func load(at path: String) throws -> Curve25519.Signing.PrivateKey {
-        guard let data = FileManager.default.contents(atPath: path) else { throw Problem(description: "\(path): cannot read the audit key file") }
+        try read(at: path, as: "an audit key", Curve25519.Signing.PrivateKey.init(rawRepresentation:))
+    }
+
+    /// Reads a public key written as 64 hex digits (what `publicKeyText` gives).
+    public static func loadPublicKey(at path: String) throws -> Curve25519.Signing.PublicKey {
+        try read(at: path, as: "a public key", Curve25519.Signing.PublicKey.init(rawRepresentation:))
+    }
+
+    /// A key of 32 bytes written as 64 hex digits.
+    private static func read<Key>(at path: String, as what: String, _ make: (Data) throws -> Key) throws -> Key {
+        guard let data = FileManager.default.contents(atPath: path) else { throw Problem(description: "\(path): cannot read the file") }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.utf8.count == 64, let bytes = SignedHead.bytes(fromHex: text),
-              let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes) else {
-            throw Problem(description: "\(path): not an audit key (64 hexadecimal digits)")
+        guard text.utf8.count == 64, let bytes = SignedHead.bytes(fromHex: text), let key = try? make(bytes) else {
+            throw Problem(description: "\(path): not \(what) (64 hexadecimal digits)")
         }
         return key
+    }
+
+    /// The public half, as 64 hex digits: what an auditor needs to verify the chain.
+    public static func publicKeyText(_ key: Curve25519.Signing.PrivateKey) -> String {
+        key.publicKey.rawRepresentation.hexString
     }
 }

@@ -52,25 +52,39 @@ public struct AuditRecord: Sendable, Equatable {
 
     /// The canonical form the hash covers: the record's fields, the previous hash included, as a
     /// JSON array in a fixed order (so no two different records share a form).
-    public var canonical: String {
-        let fields: [JSONValue] = [
-            .string(partition), .number(String(sequence)), .string(recordedAt), actorID.map(JSONValue.string) ?? .null,
-            .string(username), .string(role), .string(office), .string(action), .string(object), .string(outcome),
-            purpose.map(JSONValue.string) ?? .null, .string(previousHash),
-        ]
-        return JSONValue.array(fields).serialized()
+    public var canonical: [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(384)
+        output.append(UInt8(ascii: "["))
+        JSONValue.writeString(partition, to: &output)
+        output.append(contentsOf: ",\(sequence),".utf8)
+        for field in [recordedAt, actorID, username, role, office, action, object, outcome, purpose, previousHash] {
+            if let field { JSONValue.writeString(field, to: &output) } else { output.append(contentsOf: "null".utf8) }
+            output.append(UInt8(ascii: ","))
+        }
+        output[output.count - 1] = UInt8(ascii: "]")
+        return output
     }
 
     /// SHA-256 of the canonical form, in hex.
     public var computedHash: String {
-        SHA256.hash(data: Data(canonical.utf8)).hexString
+        SHA256.hash(data: canonical).hexString
     }
 }
 
 extension Sequence where Element == UInt8 {
     /// Lower-case hexadecimal, two digits a byte.
     var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
+        var digits: [UInt8] = []
+        digits.reserveCapacity(underestimatedCount * 2)
+        for byte in self {
+            digits.append(hexDigit(byte >> 4))
+            digits.append(hexDigit(byte & 0xF))
+        }
+        return String(decoding: digits, as: UTF8.self)
     }
+}
+
+private func hexDigit(_ value: UInt8) -> UInt8 {
+    value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
 }

@@ -15,7 +15,8 @@ extension Request {
     func authenticate(_ actor: Actor) { storage[ActorKey.self] = actor }
 }
 
-/// Requires `Authorization: Bearer TOKEN` with a live token of an enabled user.
+/// Requires `Authorization: Bearer TOKEN` with a live token of an enabled user, and refuses a
+/// stated purpose that is not on the list before anything is read or written.
 struct BearerAuthenticator: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let token = request.headers.bearerAuthorization?.token,
@@ -25,6 +26,7 @@ struct BearerAuthenticator: AsyncMiddleware {
             throw Abort(.unauthorized, headers: headers, reason: "a valid bearer token is required")
         }
         request.authenticate(actor)
+        _ = try request.purpose
         return try await next.respond(to: request)
     }
 }

@@ -25,6 +25,6 @@ extension Request {
     /// in (the request's database by default).
     func audit(_ action: AuditEntry.Action, _ object: String, _ outcome: AuditEntry.Outcome = .success,
                on database: (any Database)? = nil) async throws {
-        try await application.safeguard.audit.append(AuditEntry(actor, action, object, outcome, purpose: try? purpose), on: database ?? db)
+        try await application.safeguard.audit.append(AuditEntry(actor, action, object, outcome, purpose: try purpose), on: database ?? db)
     }
 }

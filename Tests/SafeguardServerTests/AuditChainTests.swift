@@ -1,0 +1,133 @@
+import Crypto
+import FluentKit
+import Foundation
+import PolicyEngine
+import SQLKit
+@testable import SafeguardCore
+@testable import SafeguardServer
+import Testing
+import Vapor
+
+/// The audit chain: what is recorded, that it holds no protected value, and that tampering of
+/// every kind is found where it happened, on SQLite and on PostgreSQL.
+@Suite struct AuditChainTests {
+    static func records(_ service: TestService) async throws -> [AuditRecord] {
+        var records: [AuditRecord] = []
+        try await AuditChain.forEachRecord(on: service.app.db) { records.append($0) }
+        return records
+    }
+
+    static func verify(_ service: TestService, exported: [SignedHead] = []) async throws -> AuditVerifier.Report {
+        try await AuditChain.verify(key: service.app.safeguard.audit.key.publicKey, exportedHeads: exported, on: service.app.db)
+    }
+
+    /// A few sign-ins, writes, reads and refusals through the API.
+    static func work(_ service: TestService) async throws -> (person: String, encounter: String) {
+        let credentials = #"{"username": "officer-nyc", "password": "correct horse battery"}"#
+        #expect(try await service.send(.POST, "/api/v1/tokens", json: credentials).status == .created)
+        #expect(try await service.send(.POST, "/api/v1/tokens", json: #"{"username": "officer-nyc", "password": "wrong password!"}"#).status == .unauthorized)
+        let person = try await service.createPerson(aNumber: "A918273640")
+        let filing = try await service.addFiling(person)
+        let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01").json["id"] as? String)
+        #expect(try await service.verify(encounter, filing: filing).status == .created)
+        #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC",
+                                       headers: [("Safeguard-Purpose", "law-enforcement")]).status == .ok)
+        #expect(try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@NYC").status == .ok)
+        #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC").status == .conflict)
+        #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "analyst@NYC",
+                                       json: #"{"step": "opla-consultation", "summary": "s", "counterpart": "c"}"#).status == .forbidden)
+        #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)").status == .unauthorized)
+        return (person, encounter)
+    }
+
+    @Test func signInsWritesReadsAndRefusalsAreRecordedWithoutProtectedValues() async throws {
+        try await TestService.with { service in
+            let (person, encounter) = try await Self.work(service)
+            let records = try await Self.records(service)
+            func has(_ action: String, _ object: String, _ outcome: String = "success", purpose: String? = nil) -> Bool {
+                records.contains { $0.action == action && $0.object == object && $0.outcome == outcome && (purpose == nil || $0.purpose == purpose) }
+            }
+            #expect(has("login", "session"))
+            #expect(records.contains { $0.action == "login" && $0.outcome == "failure" && $0.username == "officer-nyc" && $0.partition == "system" })
+            #expect(has("write", "person/\(person)"))
+            #expect(has("write", "encounter/\(encounter)"))
+            #expect(has("read", "encounter/\(encounter)", purpose: "law-enforcement"))
+            #expect(records.contains { $0.action == "read" && $0.object.hasPrefix("filing/") })
+            #expect(records.contains { $0.action == "write" && $0.object.hasPrefix("step/") })
+            #expect(records.contains { $0.action == "write" && $0.object.hasPrefix("decision/") })
+            // The gate's refusal, the analyst's and the anonymous request's: three denials of the encounter.
+            #expect(records.filter { $0.action == "denial" && $0.object == "encounter/\(encounter)" && $0.outcome == "denied" }.count == 3)
+            #expect(records.contains { $0.action == "denial" && $0.role == "analyst" })
+            #expect(Set(records.map(\.partition)) == ["NYC", "system"])
+            // No A-number, name or filing detail in any field of any record.
+            let text = records.map { String(decoding: $0.canonical, as: UTF8.self) }.joined(separator: "\n")
+            for value in ["A918273640", "Ana", "Doe", "EAC2290012345", "U", "pending"] {
+                #expect(!text.contains("\"\(value)\""), "\(value)")
+            }
+            #expect(!text.contains("A918273640") && !text.contains("EAC2290012345"))
+            let report = try await Self.verify(service)
+            #expect(report.isClean, "\(report.problems)")
+            #expect(report.records == records.count && report.partitions == 2)
+            // A purpose that is not on the list is refused, and nothing is read.
+            let unknown = try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC", headers: [("Safeguard-Purpose", "curiosity")])
+            #expect(unknown.status == .badRequest)
+            #expect(unknown.json["detail"] as? String == "Safeguard-Purpose: 'curiosity' is not one of law-enforcement, legal-consultation, adjudication, victim-assistance, audit")
+        }
+    }
+
+    @Test func tamperingIsFoundWhereItHappened() async throws {
+        try await TestService.with { service in
+            _ = try await Self.work(service)
+            let sql = service.app.db as! any SQLDatabase
+            let exported = try await service.app.safeguard.audit.exportHeads(on: service.app.db)
+            #expect(try await Self.verify(service, exported: exported).isClean)
+            let original = try await Self.records(service).filter { $0.partition == "NYC" }
+            let last = try #require(original.last).sequence
+            #expect(last > 8)
+            func restore() async throws {
+                try await sql.delete(from: AuditChain.records).where("partition", .equal, "NYC").run()
+                for record in original { try await AuditChain.insert(record, on: sql) }
+                #expect(try await Self.verify(service, exported: exported).isClean)
+            }
+            func problems() async throws -> [String] { try await Self.verify(service, exported: exported).problems.map(\.description) }
+
+            // A changed byte.
+            try await sql.update(AuditChain.records).set("object", to: SQLBind("encounter/forged")).where("partition", .equal, "NYC").where("sequence", .equal, 3).run()
+            #expect(try await problems().contains("NYC #3: this record was changed: its contents do not match its hash"))
+            try await restore()
+            // A deleted record.
+            try await sql.delete(from: AuditChain.records).where("partition", .equal, "NYC").where("sequence", .equal, 5).run()
+            #expect(try await problems().contains("NYC #6: record 5 is missing before this one (deleted)"))
+            try await restore()
+            // Two records reordered: their sequence numbers swapped.
+            try await sql.update(AuditChain.records).set("sequence", to: SQLBind(-1)).where("partition", .equal, "NYC").where("sequence", .equal, 4).run()
+            try await sql.update(AuditChain.records).set("sequence", to: SQLBind(4)).where("partition", .equal, "NYC").where("sequence", .equal, 5).run()
+            try await sql.update(AuditChain.records).set("sequence", to: SQLBind(5)).where("partition", .equal, "NYC").where("sequence", .equal, -1).run()
+            #expect(try await problems().contains("NYC #4: the link to the record before is broken: that record was changed, removed, inserted or moved"))
+            try await restore()
+            // A truncated tail.
+            try await sql.delete(from: AuditChain.records).where("partition", .equal, "NYC").where("sequence", .equal, last).run()
+            #expect(try await problems().contains("NYC #\(last - 1): the chain ends here but its head names record \(last): the tail was cut off"))
+            try await restore()
+            // A rollback to an older state, head row included: only the exported head shows it.
+            try await sql.delete(from: AuditChain.records).where("partition", .equal, "NYC").where("sequence", .greaterThan, last - 3).run()
+            try await sql.update(AuditChain.heads).set("sequence", to: SQLBind(last - 3)).set("hash", to: SQLBind(original[last - 4].hash))
+                .where("partition", .equal, "NYC").run()
+            try await sql.delete(from: AuditChain.signatures).where("partition", .equal, "NYC").where("sequence", .greaterThan, last - 3).run()
+            #expect(try await Self.verify(service).isClean, "without the exported head, a consistent rollback looks whole")
+            #expect(try await problems().contains {
+                $0.hasPrefix("NYC #\(last): the exported head names this record but the chain ends at \(last - 3): the database is older than that head")
+            })
+
+            // The command line says the same, with exit code 3.
+            let result = try service.runCommand(["audit", "verify"])
+            #expect(result.status == 0, "\(result.output)")
+            let headFile = FileManager.default.temporaryDirectory.appendingPathComponent("heads-\(UUID().uuidString).json").path
+            defer { try? FileManager.default.removeItem(atPath: headFile) }
+            try JSONValue.array(exported.map(\.json)).serialized().write(toFile: headFile, atomically: true, encoding: .utf8)
+            let failed = try service.runCommand(["audit", "verify", "--head", headFile])
+            #expect(failed.status == 3)
+            #expect(failed.output.contains("NYC #\(last): the exported head names this record"))
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Crypto
+import Foundation
+@testable import SafeguardCore
+import Testing
+
+/// A thousand random tamperings of a chain of ten thousand records, each of them found, and the
+/// untouched chain clean: changed bytes, deletions, insertions, reorderings, truncations, a
+/// rewritten tail (hashes recomputed by someone without the key) and rollbacks to an earlier state.
+@Suite struct AuditTamperTests {
+    /// A chain as stored: its records, the head row of each partition, and the signed heads.
+    struct Chain {
+        var records: [AuditRecord]
+        var heads: [String: (sequence: Int, hash: String)]
+        var signed: [SignedHead]
+    }
+
+    static let key = Curve25519.Signing.PrivateKey()
+    static let partitions = ["NYC", "LAX"]
+
+    /// `count` records over two partitions, heads signed every 1,000 records of a partition.
+    static func chain(count: Int, generator: inout SystemRandomNumberGenerator) throws -> Chain {
+        var records: [AuditRecord] = []
+        var heads: [String: (sequence: Int, hash: String)] = [:]
+        var signed: [SignedHead] = []
+        let start = Date(timeIntervalSince1970: 1_790_000_000)
+        for index in 0..<count {
+            let partition = partitions[Int.random(in: 0...3, using: &generator) == 0 ? 1 : 0]
+            let previous = heads[partition] ?? (0, AuditRecord.genesisHash)
+            let entry = AuditEntry(actorID: UUID(), username: "user-\(index % 37)", role: "officer", office: partition,
+                                   action: AuditEntry.Action.allCases[index % 5], object: "encounter/\(UUID())", outcome: .success,
+                                   purpose: index % 3 == 0 ? .lawEnforcement : nil)
+            let record = AuditRecord(partition: partition, sequence: previous.sequence + 1, recordedAt: start.addingTimeInterval(Double(index)),
+                                     entry: entry, previousHash: previous.hash)
+            records.append(record)
+            heads[partition] = (record.sequence, record.hash)
+            if record.sequence % 1000 == 0 {
+                signed.append(try SignedHead(partition: partition, sequence: record.sequence, hash: record.hash, signedAt: start, key: key))
+            }
+        }
+        // As the verifier reads them: partition by partition, in sequence order.
+        records.sort { ($0.partition, $0.sequence) < ($1.partition, $1.sequence) }
+        return Chain(records: records, heads: heads, signed: signed)
+    }
+
+    static func verify(_ chain: Chain, exported: [SignedHead]) -> AuditVerifier.Report {
+        var verifier = AuditVerifier(key: key.publicKey, signedHeads: chain.signed, exportedHeads: exported)
+        for record in chain.records { verifier.check(record) }
+        return verifier.finish(heads: chain.heads)
+    }
+
+    /// One random tampering, and its name for the failure message.
+    static func tamper(_ chain: Chain, generator: inout SystemRandomNumberGenerator) -> (Chain, String) {
+        var chain = chain
+        let index = Int.random(in: 0..<chain.records.count, using: &generator)
+        switch Int.random(in: 0..<8, using: &generator) {
+        case 0:
+            // One changed character in one field.
+            var record = chain.records[index]
+            let fields: [WritableKeyPath<AuditRecord, String>] = [\.recordedAt, \.username, \.role, \.office, \.action, \.object, \.outcome, \.hash, \.previousHash]
+            let field = fields.randomElement(using: &generator)!
+            var characters = Array(record[keyPath: field])
+            let position = Int.random(in: 0..<characters.count, using: &generator)
+            characters[position] = characters[position] == "x" ? "y" : "x"
+            record[keyPath: field] = String(characters)
+            chain.records[index] = record
+            return (chain, "changed character in record \(index)")
+        case 1:
+            chain.records.remove(at: index)
+            return (chain, "deleted record \(index)")
+        case 2:
+            chain.records.insert(chain.records[Int.random(in: 0..<chain.records.count, using: &generator)], at: index)
+            return (chain, "inserted a copy at \(index)")
+        case 3:
+            let other = index == 0 ? 1 : index - 1
+            guard chain.records[other].partition == chain.records[index].partition else { return tamper(chain, generator: &generator) }
+            chain.records.swapAt(index, other)
+            return (chain, "swapped records \(other) and \(index)")
+        case 4:
+            let cut = Int.random(in: 1...50, using: &generator)
+            chain.records.removeLast(cut)
+            return (chain, "cut off the last \(cut) records")
+        case 5:
+            // A purpose added to a record, with the record's own hash recomputed (no key needed for that).
+            var record = chain.records[index]
+            record.purpose = record.purpose == nil ? "audit" : nil
+            record.hash = record.computedHash
+            chain.records[index] = record
+            return (chain, "changed record \(index) and its hash")
+        case 6:
+            // A changed record and every hash after it recomputed, head row included: only signatures
+            // (and exported heads) can tell.
+            var position = index
+            let partition = chain.records[index].partition
+            chain.records[position].object = "encounter/forged"
+            var previous = chain.records[position].previousHash
+            while position < chain.records.count, chain.records[position].partition == partition {
+                chain.records[position].previousHash = previous
+                chain.records[position].hash = chain.records[position].computedHash
+                previous = chain.records[position].hash
+                position += 1
+            }
+            chain.heads[partition] = (chain.records[position - 1].sequence, previous)
+            return (chain, "rewrote the chain of \(partition) from record \(index)")
+        default:
+            // A rollback: the whole database as it was when a partition was shorter, consistent in itself.
+            let partition = chain.records[index].partition
+            let keep = chain.records[index].sequence
+            chain.records.removeAll { $0.partition == partition && $0.sequence > keep }
+            chain.signed.removeAll { $0.partition == partition && $0.sequence > keep }
+            let last = chain.records.last { $0.partition == partition }!
+            chain.heads[partition] = (last.sequence, last.hash)
+            return (chain, "rolled \(partition) back to record \(keep)")
+        }
+    }
+
+    @Test func everyOneOfAThousandRandomTamperingsIsFound() async throws {
+        var generator = SystemRandomNumberGenerator()
+        let chain = try Self.chain(count: 10_000, generator: &generator)
+        // The heads an operator exported at the end, kept outside the database.
+        let exported = try Self.partitions.map { partition in
+            let head = chain.heads[partition]!
+            return try SignedHead(partition: partition, sequence: head.sequence, hash: head.hash, signedAt: Date(), key: Self.key)
+        }
+        let clean = Self.verify(chain, exported: exported)
+        #expect(clean.isClean, "\(clean.problems.prefix(3))")
+        #expect(clean.records == 10_000 && clean.partitions == 2)
+        // Tampered in turn, verified on every core.
+        let tamperings = (0..<1000).map { _ in Self.tamper(chain, generator: &generator) }
+        let missed = await withTaskGroup(of: [String].self) { group in
+            let lanes = ProcessInfo.processInfo.activeProcessorCount
+            for lane in 0..<lanes {
+                group.addTask {
+                    stride(from: lane, to: tamperings.count, by: lanes).compactMap { index in
+                        Self.verify(tamperings[index].0, exported: exported).isClean ? tamperings[index].1 : nil
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(missed.isEmpty, "not found: \(missed.prefix(5))")
+    }
+
+    @Test func aHeadSignedWithAnotherKeyIsRejected() throws {
+        var generator = SystemRandomNumberGenerator()
+        var chain = try Self.chain(count: 2_500, generator: &generator)
+        let forged = chain.signed[0]
+        chain.signed[0] = try SignedHead(partition: forged.partition, sequence: forged.sequence, hash: forged.hash, signedAt: Date(),
+                                         key: Curve25519.Signing.PrivateKey())
+        let report = Self.verify(chain, exported: [])
+        #expect(report.problems.map(\.description) == [
+            "\(forged.partition) #\(forged.sequence): the signed head for this record has no valid signature of the audit key",
+        ])
+    }
+}
