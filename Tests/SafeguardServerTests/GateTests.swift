@@ -11,11 +11,16 @@ import Vapor
             let filing = try await service.addFiling(person)
             let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01").json["id"] as? String)
             #expect(try await service.verify(encounter, filing: filing).status == .created)
-            let refused = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
+            let refused = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC",
+                                                 headers: TestService.lawEnforcement)
             #expect(refused.status == .conflict)
             #expect(refused.headers.contentType?.description == "application/problem+json")
             #expect(refused.json["disposition"] as? String == "refrain")
             #expect(refused.json["rules"] as? [String] == ["ice-directive-11005.3/refrain-known-beneficiary"])
+            // Without a stated purpose, the rule that tells of the filing is withheld; the disposition is not.
+            let unstated = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
+            #expect(unstated.json["disposition"] as? String == "refrain")
+            #expect(unstated.json["rules"] as? [String] == ["withheld under 8 U.S.C. § 1367"])
             #expect(try await service.count("encounters WHERE status = 'action-recorded'") == 0)
         }
     }
@@ -26,7 +31,8 @@ import Vapor
             let filing = try await service.addFiling(person)
             let encounter = try #require(try await service.openEncounter(person, asOf: "2025-06-01").json["id"] as? String)
             #expect(try await service.verify(encounter, filing: filing).status == .created)
-            let owed = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
+            let owed = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC",
+                                              headers: TestService.lawEnforcement)
             #expect(owed.status == .conflict)
             #expect(owed.json["disposition"] as? String == "proceed-after-steps")
             #expect(owed.json["requiredSteps"] as? [String] == ["opla-consultation"])
@@ -78,7 +84,7 @@ import Vapor
             #expect(owed.json["requiredSteps"] as? [String] == ["benefit-verification"])
             #expect(try await service.verify(encounter, filing: filing, as: "opla-attorney@NYC").status == .forbidden)
             #expect(try await service.verify(encounter, filing: filing, confirmed: false).status == .created)
-            let filingAfter = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@NYC")
+            let filingAfter = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@NYC", headers: TestService.lawEnforcement)
             #expect(filingAfter.text.contains(#""verified":false"#))
             #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC").status == .ok)
         }

@@ -82,6 +82,9 @@ struct TestService {
         }
     }
 
+    /// The header of an officer who states a law-enforcement purpose (`Disclosure`).
+    static let lawEnforcement = [("Safeguard-Purpose", "law-enforcement")]
+
     struct Reply {
         var status: HTTPStatus
         var headers: HTTPHeaders

@@ -65,5 +65,7 @@ public final class FieldUsage: @unchecked Sendable {
 
     func record(_ path: String) { paths.insert(path) }
 
+    func record(contentsOf other: FieldUsage) { paths.formUnion(other.paths) }
+
     public func reads(_ path: String) -> Bool { paths.contains(path) }
 }

@@ -95,6 +95,9 @@ public struct Rule: Sendable {
     public var citation: Citation
     public var source: SourceKind
     public var location: SourceLocation
+    /// The facts the rule's condition reads (its definitions included), as paths such as
+    /// `subject.benefits[].type`: what its firing reveals about a case.
+    public var reads: Set<String>
     let matcher: RuleMatcher
 }
 

@@ -316,7 +316,9 @@ struct PolicyLoader {
             return kind
         }
         let citation = readCitation(citationNode, &document)
-        var compiler = ConditionCompiler(definitions: definitions, parameters: parameters, slots: slots, usage: usage)
+        let reads = FieldUsage()
+        defer { usage.record(contentsOf: reads) }
+        var compiler = ConditionCompiler(definitions: definitions, parameters: parameters, slots: slots, usage: reads)
         var forEachText: String?
         var loop: (slot: Int, list: ListAccess)?
         if let forEachNode = values["forEach"], let text = document.string(forEachNode, what: "forEach") {
@@ -342,7 +344,7 @@ struct PolicyLoader {
             id: id, policyID: policy.id,
             description: values["description"].flatMap { document.string($0, what: "description") } ?? "",
             when: when, forEach: forEachText, effects: effects, citation: citation, source: source,
-            location: document.location(of: node), matcher: matcher
+            location: document.location(of: node), reads: reads.paths, matcher: matcher
         )
     }
 

@@ -21,6 +21,7 @@ public struct RuleSet: Sendable {
     /// The stretches of unchanged documents in force, with the rules each one applies.
     let schedule: EvaluationSchedule
     let slotCount: Int
+    private let ruleIndex: [String: Int]
 
     init(documents: [PolicyDocument], definitions: [String: Definition], digest: String, fieldUsage: FieldUsage, slotCount: Int) {
         self.documents = documents
@@ -30,11 +31,14 @@ public struct RuleSet: Sendable {
         self.slotCount = slotCount
         let rules = documents.flatMap(\.rules)
         self.rules = rules
+        ruleIndex = Dictionary(rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         programs = rules.map(RuleProgram.init)
         schedule = EvaluationSchedule(documents: documents)
     }
 
     public func document(id: String) -> PolicyDocument? { documents.first { $0.id == id } }
+
+    public func rule(id: String) -> Rule? { ruleIndex[id].map { rules[$0] } }
 
     /// A scope for evaluating cases with this rule set on one thread.
     public func makeScope() -> EvaluationScope {

@@ -35,14 +35,16 @@ struct EncounterController: RouteCollection {
         var disposition: String
         var ruleSetDigest: String
         var computedAt: Date?
+        /// The engine's decision; for a protected person and a user not entitled, with what reveals
+        /// the person's protected data withheld (`Disclosure.decision`).
         var decision: JSONValueBody
 
-        init(_ record: DecisionRecord) throws {
+        init(_ record: DecisionRecord, shown: Bool, ruleSet: RuleSet) throws {
             id = try record.requireID()
             disposition = record.disposition
             ruleSetDigest = record.ruleSetDigest
             computedAt = record.computedAt
-            decision = try JSONValueBody(text: record.decision)
+            decision = JSONValueBody(value: Disclosure.decision(try JSONParser.parse(record.decision), shown: shown, ruleSet: ruleSet))
         }
     }
 
@@ -96,19 +98,21 @@ struct EncounterController: RouteCollection {
             try await request.audit(.write, "encounter/\(try encounter.requireID())", on: database)
         }
         _ = try await workflow.decide(encounter.requireID(), by: actor, on: request.db)
-        let response = try await Response.json(encounterBody(for: encounter, request: request), status: .created, version: encounter.version)
+        let shown = try await request.disclosure(ofPeople: [personID]).shows(personID)
+        let response = try await Response.json(encounterBody(for: encounter, shown: shown, request: request), status: .created, version: encounter.version)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/encounters/\(try encounter.requireID())")
         return response
     }
 
-    func encounterBody(for encounter: Encounter, request: Request) async throws -> EncounterBody {
+    /// The encounter as shown to this request: with its protected data withheld unless `shown`.
+    func encounterBody(for encounter: Encounter, shown: Bool, request: Request) async throws -> EncounterBody {
         let workflow = request.application.safeguard.workflow
         let id = try encounter.requireID()
         return EncounterBody(
             id: id, personId: encounter.$person.id, office: encounter.office, action: encounter.action, asOf: encounter.asOf,
             status: encounter.status, version: encounter.version,
-            facts: JSONValueBody(value: try await workflow.facts(for: encounter, on: request.db).json),
-            decision: try await workflow.currentDecision(of: id, on: request.db).map(DecisionBody.init)
+            facts: JSONValueBody(value: Disclosure.facts(try await workflow.facts(for: encounter, on: request.db).json, shown: shown)),
+            decision: try await workflow.currentDecision(of: id, on: request.db).map { try DecisionBody($0, shown: shown, ruleSet: workflow.ruleSet) }
         )
     }
 
@@ -125,18 +129,21 @@ struct EncounterController: RouteCollection {
         }
         let total = try await query.count()
         let encounters = try await query.sort(\.$createdAt, .descending).sort(\.$id).range(paging.offset..<paging.offset + paging.per).all()
+        let disclosure = try await request.disclosure(ofPeople: encounters.map { $0.$person.id })
         var items: [EncounterBody] = []
         for encounter in encounters {
-            try await request.audit(.read, "encounter/\(try encounter.requireID())")
-            items.append(try await encounterBody(for: encounter, request: request))
+            let shown = disclosure.shows(encounter.$person.id)
+            try await request.auditRead("encounter/\(try encounter.requireID())", shown: shown)
+            items.append(try await encounterBody(for: encounter, shown: shown, request: request))
         }
         return PageBody(items: items, page: paging.page, per: paging.per, total: total)
     }
 
     func show(request: Request) async throws -> Response {
         let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: request.actor, on: request.db)
-        try await request.audit(.read, "encounter/\(try encounter.requireID())")
-        return try await Response.json(encounterBody(for: encounter, request: request), version: encounter.version)
+        let shown = try await request.disclosure(ofPeople: [encounter.$person.id]).shows(encounter.$person.id)
+        try await request.auditRead("encounter/\(try encounter.requireID())", shown: shown)
+        return try await Response.json(encounterBody(for: encounter, shown: shown, request: request), version: encounter.version)
     }
 
     /// Changes the facts an officer states (the flags and victim indicia), with `If-Match`, and
@@ -170,12 +177,16 @@ struct EncounterController: RouteCollection {
             return encounter
         }
         _ = try await workflow.decide(id, by: actor, on: request.db)
-        return try await Response.json(encounterBody(for: encounter, request: request), version: encounter.version)
+        let shown = try await request.disclosure(ofPeople: [encounter.$person.id]).shows(encounter.$person.id)
+        return try await Response.json(encounterBody(for: encounter, shown: shown, request: request), version: encounter.version)
     }
 
     func decide(request: Request) async throws -> Response {
-        let record = try await request.application.safeguard.workflow.decide(request.uuidParameter("encounterID"), by: request.actor, on: request.db)
-        return try Response.json(DecisionBody(record), status: .created)
+        let workflow = request.application.safeguard.workflow
+        let record = try await workflow.decide(request.uuidParameter("encounterID"), by: request.actor, on: request.db)
+        let personID = try await workflow.encounter(record.$encounter.id, for: request.actor, on: request.db).$person.id
+        let shown = try await request.disclosure(ofPeople: [personID]).shows(personID)
+        return try Response.json(DecisionBody(record, shown: shown, ruleSet: workflow.ruleSet), status: .created)
     }
 
     struct StepBody: Content {
@@ -189,13 +200,16 @@ struct EncounterController: RouteCollection {
         var recordedRole: String
         var recordedAt: Date?
 
-        init(_ record: StepRecord) throws {
+        /// A benefit verification of a protected person tells of a filing: unless `shown`, its
+        /// summary, filing and result are withheld.
+        init(_ record: StepRecord, shown: Bool) throws {
             id = try record.requireID()
             step = record.step
-            summary = record.summary
+            let withheld = !shown && record.step == Step.benefitVerification.spelling
+            summary = withheld ? Disclosure.marker : record.summary
             counterpart = record.counterpart
-            filingId = record.$filing.id
-            confirmed = record.confirmed
+            filingId = withheld ? nil : record.$filing.id
+            confirmed = withheld ? nil : record.confirmed
             recordedBy = record.recordedBy
             recordedRole = record.recordedRole
             recordedAt = record.recordedAt
@@ -218,23 +232,38 @@ struct EncounterController: RouteCollection {
         reader.rejectUnknownMembers(errors: &errors)
         guard errors.isEmpty, let step, let summary, let counterpart else { throw ProblemError.invalid(errors) }
         let input = CaseWorkflow.StepInput(step: step, summary: summary, counterpart: counterpart, filingID: filingID, confirmed: confirmed)
-        let record = try await request.application.safeguard.workflow.recordStep(input, on: request.uuidParameter("encounterID"), by: request.actor, on: request.db)
-        return try Response.json(StepBody(record), status: .created)
+        let workflow = request.application.safeguard.workflow
+        let encounterID = try request.uuidParameter("encounterID")
+        let record = try await workflow.recordStep(input, on: encounterID, by: request.actor, on: request.db)
+        let personID = try await workflow.encounter(encounterID, for: request.actor, on: request.db).$person.id
+        return try Response.json(StepBody(record, shown: try await request.disclosure(ofPeople: [personID]).shows(personID)), status: .created)
     }
 
     func steps(request: Request) async throws -> [StepBody] {
         let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: request.actor, on: request.db)
         let steps = try await StepRecord.query(on: request.db).filter(\.$encounter.$id == encounter.requireID()).sort(\.$recordedAt).all()
-        for step in steps { try await request.audit(.read, "step/\(try step.requireID())") }
-        return try steps.map(StepBody.init)
+        let shown = try await request.disclosure(ofPeople: [encounter.$person.id]).shows(encounter.$person.id)
+        for step in steps { try await request.auditRead("step/\(try step.requireID())", shown: shown) }
+        return try steps.map { try StepBody($0, shown: shown) }
     }
 
-    /// The gate: 200 with the encounter when the policies allow the action now; 409 otherwise.
+    /// The gate: 200 with the encounter when the policies allow the action now; 409 otherwise,
+    /// naming the rules behind the refusal, save those that would reveal a protected person's data
+    /// to a user not entitled to it.
     func recordEnforcementAction(request: Request) async throws -> Response {
-        let encounter = try await request.application.safeguard.workflow.recordEnforcementAction(
-            request.uuidParameter("encounterID"), expectedVersion: request.ifMatchVersion(), by: request.actor, on: request.db
-        )
-        return try await Response.json(encounterBody(for: encounter, request: request), version: encounter.version)
+        let workflow = request.application.safeguard.workflow
+        let encounterID = try request.uuidParameter("encounterID")
+        do {
+            let encounter = try await workflow.recordEnforcementAction(encounterID, expectedVersion: request.ifMatchVersion(), by: request.actor, on: request.db)
+            let shown = try await request.disclosure(ofPeople: [encounter.$person.id]).shows(encounter.$person.id)
+            return try await Response.json(encounterBody(for: encounter, shown: shown, request: request), version: encounter.version)
+        } catch WorkflowError.gateRefused(var refusal) {
+            let personID = try await workflow.encounter(encounterID, for: request.actor, on: request.db).$person.id
+            if try await !request.disclosure(ofPeople: [personID]).shows(personID) {
+                refusal.rules = refusal.rules.map { id in workflow.ruleSet.rule(id: id).map(ProtectedData.reveals) == false ? id : Disclosure.marker }
+            }
+            throw WorkflowError.gateRefused(refusal)
+        }
     }
 }
 

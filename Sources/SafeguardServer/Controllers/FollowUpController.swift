@@ -11,6 +11,8 @@ struct FollowUpController: RouteCollection {
         routes.patch("follow-ups", ":followUpID", use: move)
     }
 
+    /// A follow-up; of a protected person, to a user not entitled, what it asks for is withheld
+    /// (an expedited adjudication or a parole request tells of a filing).
     struct FollowUpBody: Content {
         var id: UUID
         var encounterId: UUID
@@ -20,15 +22,21 @@ struct FollowUpController: RouteCollection {
         var status: String
         var version: Int
 
-        init(_ followUp: FollowUp) throws {
+        init(_ followUp: FollowUp, shown: Bool) throws {
             id = try followUp.requireID()
             encounterId = followUp.$encounter.id
-            kind = followUp.kind
-            recipient = followUp.recipient
-            justification = followUp.justification
+            kind = shown ? followUp.kind : Disclosure.marker
+            recipient = shown ? followUp.recipient : Disclosure.marker
+            justification = shown ? followUp.justification : Disclosure.marker
             status = followUp.status
             version = followUp.version
         }
+    }
+
+    /// Whether the request sees the protected data of the person the encounter is about.
+    static func shows(encounter encounterID: UUID, to request: Request) async throws -> Bool {
+        let personID = try await request.application.safeguard.workflow.encounter(encounterID, for: request.actor, on: request.db).$person.id
+        return try await request.disclosure(ofPeople: [personID]).shows(personID)
     }
 
     func file(request: Request) async throws -> Response {
@@ -49,12 +57,16 @@ struct FollowUpController: RouteCollection {
         let followUp = try await request.application.safeguard.workflow.fileFollowUp(
             kind, recipient: recipient, justification: justification, on: request.uuidParameter("encounterID"), by: request.actor, on: request.db
         )
-        return try Response.json(FollowUpBody(followUp), status: .created, version: followUp.version)
+        return try Response.json(FollowUpBody(followUp, shown: try await Self.shows(encounter: followUp.$encounter.id, to: request)),
+                                 status: .created, version: followUp.version)
     }
 
     func list(request: Request) async throws -> [FollowUpBody] {
         let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: request.actor, on: request.db)
-        return try await FollowUp.query(on: request.db).filter(\.$encounter.$id == encounter.requireID()).sort(\.$createdAt).all().map(FollowUpBody.init)
+        let shown = try await Self.shows(encounter: encounter.requireID(), to: request)
+        let followUps = try await FollowUp.query(on: request.db).filter(\.$encounter.$id == encounter.requireID()).sort(\.$createdAt).all()
+        for followUp in followUps { try await request.auditRead("follow-up/\(try followUp.requireID())", shown: shown) }
+        return try followUps.map { try FollowUpBody($0, shown: shown) }
     }
 
     /// `{"status": …}` with `If-Match`.
@@ -73,6 +85,7 @@ struct FollowUpController: RouteCollection {
         let followUp = try await request.application.safeguard.workflow.moveFollowUp(
             request.uuidParameter("followUpID"), to: status, expectedVersion: expected, by: request.actor, on: request.db
         )
-        return try Response.json(FollowUpBody(followUp), version: followUp.version)
+        return try Response.json(FollowUpBody(followUp, shown: try await Self.shows(encounter: followUp.$encounter.id, to: request)),
+                                 version: followUp.version)
     }
 }

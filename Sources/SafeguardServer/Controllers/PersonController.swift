@@ -119,22 +119,29 @@ struct PersonController: RouteCollection {
         }
     }
 
+    /// A filing; of a protected person, to a user not entitled, only its id and the marker.
     struct FilingBody: Content {
         var id: UUID
         var personId: UUID
-        var type: String
-        var role: String
-        var status: String
+        var withheld: String?
+        var type: String?
+        var role: String?
+        var status: String?
         var receiptNumber: String?
         var filedOn: String?
-        var verified: Bool
+        var verified: Bool?
         var verificationSource: String?
         var verifiedAt: Date?
         var version: Int
 
-        init(_ filing: BenefitFilingRecord) throws {
+        init(_ filing: BenefitFilingRecord, shown: Bool) throws {
             id = try filing.requireID()
             personId = filing.$person.id
+            version = filing.version
+            guard shown else {
+                withheld = Disclosure.marker
+                return
+            }
             type = filing.type
             role = filing.role
             status = filing.status
@@ -143,7 +150,6 @@ struct PersonController: RouteCollection {
             verified = filing.isVerified
             verificationSource = filing.verificationSource
             verifiedAt = filing.verifiedAt
-            version = filing.version
         }
     }
 
@@ -169,14 +175,17 @@ struct PersonController: RouteCollection {
             try await filing.create(on: database)
             try await request.audit(.write, "filing/\(try filing.requireID())", on: database)
         }
-        return try Response.json(FilingBody(filing), status: .created, version: filing.version)
+        let shown = try await request.disclosure(ofPeople: [filing.$person.id]).shows(filing.$person.id)
+        return try Response.json(FilingBody(filing, shown: shown), status: .created, version: filing.version)
     }
 
     func filings(request: Request) async throws -> [FilingBody] {
         _ = try request.actor
         let person = try await find(request)
         let filings = try await BenefitFilingRecord.query(on: request.db).filter(\.$person.$id == person.requireID()).sort(\.$createdAt).all()
-        for filing in filings { try await request.audit(.read, "filing/\(try filing.requireID())") }
-        return try filings.map(FilingBody.init)
+        let personID = try person.requireID()
+        let shown = try await request.disclosure(ofPeople: [personID]).shows(personID)
+        for filing in filings { try await request.auditRead("filing/\(try filing.requireID())", shown: shown) }
+        return try filings.map { try FilingBody($0, shown: shown) }
     }
 }

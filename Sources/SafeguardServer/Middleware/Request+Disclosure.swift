@@ -1,0 +1,26 @@
+import Fluent
+import SafeguardCore
+import Vapor
+
+extension Request {
+    /// What this request may see of these people's records: a person's protected data is shown
+    /// unless the person is protected (`ProtectedData`) and the user is not entitled to it for
+    /// the purpose stated (`Disclosure`).
+    func disclosure(ofPeople personIDs: [UUID]) async throws -> PeopleDisclosure {
+        let protected = try await ProtectedData.protectedPeople(among: personIDs, on: db)
+        return PeopleDisclosure(protected: protected, entitled: Disclosure(actor: try actor, purpose: try purpose).entitled)
+    }
+
+    /// Records a read of `object`, about a person whose protected data was shown or withheld.
+    func auditRead(_ object: String, shown: Bool) async throws {
+        try await audit(.read, object, shown ? .success : .denied)
+    }
+}
+
+/// For a set of people: whose protected data a request is shown.
+struct PeopleDisclosure {
+    let protected: Set<UUID>
+    let entitled: Bool
+
+    func shows(_ personID: UUID) -> Bool { entitled || !protected.contains(personID) }
+}
