@@ -70,6 +70,7 @@ extension WorkflowError {
         case .forbidden(let reason), .conflict(let reason): [reason]
         case .staleVersion(let current): ["the record changed (now version \(current))"]
         case .gateRefused(let refusal): ["refused at the gate: \(refusal.disposition.spelling)"]
+        case .sourceProhibited(let items): ["\(SourceProhibition.citation): the basis rests only on excluded items: \(items.joined(separator: ", "))"]
         }
     }
 }

@@ -16,5 +16,6 @@ public enum SafeguardMigrations {
         CreateReevaluationRuns(),
         CreateLookupIndexes(),
         CreateAuditChain(),
+        AddBasis(),
     ]
 }

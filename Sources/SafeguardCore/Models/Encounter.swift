@@ -30,6 +30,8 @@ public final class Encounter: Model, @unchecked Sendable {
     @Field(key: "opened_by") public var openedBy: UUID
     @OptionalField(key: "action_recorded_by") public var actionRecordedBy: UUID?
     @OptionalField(key: "action_recorded_at") public var actionRecordedAt: Date?
+    /// The evidence (labels) the recorded action rests on, when the officer named it.
+    @OptionalField(key: "action_basis") public var actionBasis: [String]?
     @Field(key: "version") public var version: Int
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?

@@ -21,6 +21,8 @@ public final class StepRecord: Model, @unchecked Sendable {
     /// For a benefit verification: the filing checked and whether the records confirmed it.
     @OptionalParent(key: "filing_id") public var filing: BenefitFilingRecord?
     @OptionalField(key: "confirmed") public var confirmed: Bool?
+    /// For an adverse step: the evidence (labels) it rests on.
+    @OptionalField(key: "basis") public var basis: [String]?
     @Timestamp(key: "recorded_at", on: .create) public var recordedAt: Date?
 
     public init() {}

@@ -85,13 +85,16 @@ public struct CaseWorkflow: Sendable {
         /// For a benefit verification: the filing checked and whether the records confirmed it.
         public var filingID: UUID?
         public var confirmed: Bool?
+        /// The evidence (labels) an adverse step rests on (`SourceProhibition`).
+        public var basis: [String]
 
-        public init(step: Step, summary: String, counterpart: String, filingID: UUID? = nil, confirmed: Bool? = nil) {
+        public init(step: Step, summary: String, counterpart: String, filingID: UUID? = nil, confirmed: Bool? = nil, basis: [String] = []) {
             self.step = step
             self.summary = summary
             self.counterpart = counterpart
             self.filingID = filingID
             self.confirmed = confirmed
+            self.basis = basis
         }
     }
 
@@ -113,10 +116,17 @@ public struct CaseWorkflow: Sendable {
         } else if input.filingID != nil || input.confirmed != nil {
             problems.append(FieldError(path: input.filingID != nil ? "filingId" : "confirmed", message: "only a benefit verification names a filing"))
         }
+        if !input.basis.isEmpty, !SourceProhibition.adverseSteps.contains(input.step) {
+            problems.append(FieldError(path: "basis", message: "only an adverse step (\(SourceProhibition.adverseSteps.spellings.joined(separator: ", "))) names a basis"))
+        }
         guard problems.isEmpty else { throw WorkflowError.invalid(problems) }
         return try await database.transaction { database in
             let encounter = try await encounter(encounterID, for: actor, on: database)
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
+            if !input.basis.isEmpty {
+                let facts = try await facts(for: encounter, on: database)
+                try SourceProhibition.check(input.basis, facts: facts, decision: ruleSet.evaluate(facts))
+            }
             // Writes to one encounter take turns: a concurrent one makes this one stale.
             try await VersionClaim.advance(Encounter.schema, id: encounterID, from: encounter.version, on: database)
             encounter.version += 1
@@ -137,6 +147,7 @@ public struct CaseWorkflow: Sendable {
                 encounterID: encounterID, step: input.step.spelling, recordedBy: actor.userID, recordedRole: actor.role.rawValue,
                 summary: input.summary, counterpart: input.counterpart, filingID: input.filingID, confirmed: input.confirmed
             )
+            record.basis = input.basis.isEmpty ? nil : input.basis
             try await record.create(on: database)
             try await audit.append(AuditEntry(actor, .write, "step/\(try record.requireID())"), on: database)
             return record
@@ -146,9 +157,13 @@ public struct CaseWorkflow: Sendable {
     // MARK: The gate
 
     /// Records the enforcement action, only when the decision recomputed now, with the steps
-    /// completed, is `proceed`. The decision it rests on is stored.
-    /// - Parameter expectedVersion: the encounter version the caller read (`If-Match`), if given.
-    public func recordEnforcementAction(_ encounterID: UUID, expectedVersion: Int?, by actor: Actor, on database: any Database) async throws -> Encounter {
+    /// completed, is `proceed`, and its basis does not rest only on excluded information. The
+    /// decision it rests on is stored.
+    /// - Parameters:
+    ///   - expectedVersion: the encounter version the caller read (`If-Match`), if given.
+    ///   - basis: the evidence (labels) the action rests on, if the officer names it.
+    public func recordEnforcementAction(_ encounterID: UUID, expectedVersion: Int?, basis: [String] = [], by actor: Actor,
+                                        on database: any Database) async throws -> Encounter {
         guard Entitlements.enforcementRoles.contains(actor.role) else {
             throw WorkflowError.forbidden("a \(actor.role.rawValue) may not record an enforcement action")
         }
@@ -163,10 +178,12 @@ public struct CaseWorkflow: Sendable {
                 metrics.refused(decision.disposition)
                 throw WorkflowError.gateRefused(refusal(decision))
             }
+            try SourceProhibition.check(basis, facts: facts, decision: decision)
             _ = try await storeDecision(for: encounter, by: actor, on: database)
             encounter.status = Encounter.actionRecorded
             encounter.actionRecordedBy = actor.userID
             encounter.actionRecordedAt = Date()
+            encounter.actionBasis = basis.isEmpty ? nil : basis
             encounter.version = (expectedVersion ?? encounter.version) + 1
             try await encounter.update(on: database)
             try await audit.append(AuditEntry(actor, .write, "encounter/\(encounterID)"), on: database)

@@ -14,6 +14,8 @@ public enum WorkflowError: Error, Sendable, Equatable {
     case conflict(String)
     /// The policies in force do not allow the action yet.
     case gateRefused(GateRefusal)
+    /// An adverse determination would rest only on these items, which § 1367(a)(1) excludes.
+    case sourceProhibited([String])
 }
 
 /// What stands between an encounter and its enforcement action.

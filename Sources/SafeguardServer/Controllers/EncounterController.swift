@@ -199,6 +199,8 @@ struct EncounterController: RouteCollection {
         var recordedBy: UUID
         var recordedRole: String
         var recordedAt: Date?
+        /// The evidence an adverse step rests on (labels of statements: protected).
+        var basis: [String]?
 
         /// A benefit verification of a protected person tells of a filing: unless `shown`, its
         /// summary, filing and result are withheld.
@@ -213,13 +215,14 @@ struct EncounterController: RouteCollection {
             recordedBy = record.recordedBy
             recordedRole = record.recordedRole
             recordedAt = record.recordedAt
+            basis = shown ? record.basis : record.basis.map { _ in [Disclosure.marker] }
         }
     }
 
     func recordStep(request: Request) async throws -> Response {
         let body = try request.strictJSONBody()
         var errors: [FieldError] = []
-        guard let reader = JSONObjectReader(body, path: "", known: ["step", "summary", "counterpart", "filingId", "confirmed"], errors: &errors) else {
+        guard let reader = JSONObjectReader(body, path: "", known: ["step", "summary", "counterpart", "filingId", "confirmed", "basis"], errors: &errors) else {
             throw ProblemError.invalid(errors)
         }
         let step: Step? = reader.enumeration("step", required: true, errors: &errors)
@@ -229,9 +232,10 @@ struct EncounterController: RouteCollection {
         let filingID = filingText.flatMap(UUID.init(uuidString:))
         if filingText != nil, filingID == nil { errors.append(FieldError(path: "filingId", message: "not a record id")) }
         let confirmed = reader.bool("confirmed", errors: &errors)
+        let basis = Self.basis(reader, errors: &errors)
         reader.rejectUnknownMembers(errors: &errors)
         guard errors.isEmpty, let step, let summary, let counterpart else { throw ProblemError.invalid(errors) }
-        let input = CaseWorkflow.StepInput(step: step, summary: summary, counterpart: counterpart, filingID: filingID, confirmed: confirmed)
+        let input = CaseWorkflow.StepInput(step: step, summary: summary, counterpart: counterpart, filingID: filingID, confirmed: confirmed, basis: basis)
         let workflow = request.application.safeguard.workflow
         let encounterID = try request.uuidParameter("encounterID")
         let record = try await workflow.recordStep(input, on: encounterID, by: request.actor, on: request.db)
@@ -247,14 +251,39 @@ struct EncounterController: RouteCollection {
         return try steps.map { try StepBody($0, shown: shown) }
     }
 
+    /// `basis`: the labels of the evidence an adverse determination rests on, unique.
+    static func basis(_ reader: JSONObjectReader, errors: inout [FieldError]) -> [String] {
+        let basis = reader.list("basis", maxCount: CaseDecoder.maximumInformationItems, errors: &errors) { value, path, errors -> String? in
+            guard case .string(let label) = value, !label.isEmpty, label.count <= 200 else {
+                errors.append(FieldError(path: path, message: "expected the label of an evidence item (1 to 200 characters)"))
+                return nil
+            }
+            return label
+        } ?? []
+        if Set(basis).count != basis.count { errors.append(FieldError(path: "basis", message: "labels must be unique")) }
+        return basis
+    }
+
     /// The gate: 200 with the encounter when the policies allow the action now; 409 otherwise,
     /// naming the rules behind the refusal, save those that would reveal a protected person's data
-    /// to a user not entitled to it.
+    /// to a user not entitled to it. An optional body `{"basis": [labels]}` names the evidence the
+    /// action rests on; one made only of excluded items is refused (§ 1367(a)(1)).
     func recordEnforcementAction(request: Request) async throws -> Response {
         let workflow = request.application.safeguard.workflow
         let encounterID = try request.uuidParameter("encounterID")
+        var basis: [String] = []
+        if request.body.data.map({ $0.readableBytes > 0 }) ?? false {
+            var errors: [FieldError] = []
+            guard let reader = JSONObjectReader(try request.strictJSONBody(), path: "", known: ["basis"], errors: &errors) else {
+                throw ProblemError.invalid(errors)
+            }
+            basis = Self.basis(reader, errors: &errors)
+            reader.rejectUnknownMembers(errors: &errors)
+            guard errors.isEmpty else { throw ProblemError.invalid(errors) }
+        }
         do {
-            let encounter = try await workflow.recordEnforcementAction(encounterID, expectedVersion: request.ifMatchVersion(), by: request.actor, on: request.db)
+            let encounter = try await workflow.recordEnforcementAction(encounterID, expectedVersion: request.ifMatchVersion(), basis: basis,
+                                                                       by: request.actor, on: request.db)
             let shown = try await request.disclosure(ofPeople: [encounter.$person.id]).shows(encounter.$person.id)
             return try await Response.json(encounterBody(for: encounter, shown: shown, request: request), version: encounter.version)
         } catch WorkflowError.gateRefused(var refusal) {

@@ -14,6 +14,9 @@ struct ProblemDetails: Content {
     var requiredSteps: [String]?
     var rules: [String]?
     var currentVersion: Int?
+    /// For a refusal under § 1367(a)(1): the law, and the items the basis consisted of.
+    var citation: String?
+    var excludedInformation: [String]?
 
     struct FieldErrorBody: Content, Equatable {
         var path: String

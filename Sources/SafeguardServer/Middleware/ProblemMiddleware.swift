@@ -11,7 +11,7 @@ struct ProblemMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             var problem = Self.problem(for: error, request: request)
-            if [401, 403].contains(problem.status) || problem.type.hasSuffix(":enforcement-gate") {
+            if [401, 403].contains(problem.status) || problem.type.hasSuffix(":enforcement-gate") || problem.type.hasSuffix(":source-prohibition") {
                 do {
                     try await request.application.safeguard.audit.append(Self.denial(of: request), on: request.db)
                 } catch {
@@ -72,6 +72,15 @@ struct ProblemMiddleware: AsyncMiddleware {
             return problem
         case .conflict(let reason):
             return ProblemDetails(status: .conflict, slug: "conflict", detail: reason)
+        case .sourceProhibited(let items):
+            var problem = ProblemDetails(
+                status: .conflict, slug: "source-prohibition",
+                detail: "\(SourceProhibition.citation) bars an adverse determination resting solely on information furnished by an abuser, "
+                    + "a member of the abuser's household or a trafficker; every item of the basis is such information: \(items.joined(separator: ", "))"
+            )
+            problem.citation = SourceProhibition.citation
+            problem.excludedInformation = items
+            return problem
         case .gateRefused(let refusal):
             let owed = refusal.requiredSteps.isEmpty ? "" : "; steps still owed: \(refusal.requiredSteps.joined(separator: ", "))"
             var problem = ProblemDetails(

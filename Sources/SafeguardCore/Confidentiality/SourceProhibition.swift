@@ -1,0 +1,26 @@
+import PolicyEngine
+
+/// 8 U.S.C. § 1367(a)(1): no adverse determination "using information furnished solely by" an
+/// abuser, a member of the abuser's household or a trafficker. An adverse step (the approval of
+/// exceptional circumstances) and the enforcement action may name the evidence they rest on, their
+/// basis; a basis made only of items the engine lists in `excludedInformation` is refused.
+public enum SourceProhibition {
+    public static let citation = "8 U.S.C. § 1367(a)(1)"
+
+    /// The steps that are adverse determinations.
+    public static let adverseSteps: EnumSet<Step> = EnumSet([.exceptionalCircumstancesApproval])
+
+    /// Checks a basis against the case and its decision now.
+    /// - Throws: `WorkflowError.invalid` for a label that names no evidence of the encounter;
+    ///   `WorkflowError.sourceProhibited` when every item of the basis is excluded.
+    static func check(_ basis: [String], facts: CaseFacts, decision: Decision) throws {
+        guard !basis.isEmpty else { return }
+        let labels = Set(facts.information.map(\.id))
+        let unknown = basis.enumerated().filter { !labels.contains($0.element) }
+        guard unknown.isEmpty else {
+            throw WorkflowError.invalid(unknown.map { FieldError(path: "basis[\($0.offset)]", message: "no evidence '\($0.element)' in this encounter") })
+        }
+        let excluded = Set(decision.excludedInformation)
+        if basis.allSatisfy(excluded.contains) { throw WorkflowError.sourceProhibited(basis) }
+    }
+}
