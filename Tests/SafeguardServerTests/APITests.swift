@@ -66,24 +66,24 @@ import Vapor
 
     @Test func aDisabledUsersTokenStopsWorking() async throws {
         try await TestService.with { service in
-            #expect(try await service.send(.GET, "/api/v1/people", as: "analyst@NYC").status == .ok)
-            try await service.app.safeguard.users.disable(username: "analyst-nyc", on: service.app.db)
-            #expect(try await service.send(.GET, "/api/v1/people", as: "analyst@NYC").status == .unauthorized)
+            #expect(try await service.send(.GET, "/api/v1/people", as: "auditor@NYC").status == .ok)
+            try await service.app.safeguard.users.disable(username: "auditor-nyc", on: service.app.db)
+            #expect(try await service.send(.GET, "/api/v1/people", as: "auditor@NYC").status == .unauthorized)
         }
     }
 
     @Test func peopleArePagedAndFiltered() async throws {
         try await TestService.with { service in
             for index in 0..<5 { _ = try await service.createPerson(aNumber: "A20000000\(index)") }
-            let page = try await service.send(.GET, "/api/v1/people?page=2&per=2", as: "analyst@LAX")
+            let page = try await service.send(.GET, "/api/v1/people?page=2&per=2", as: "auditor@LAX")
             #expect(page.status == .ok)
             #expect(page.json["total"] as? Int == 5)
             #expect((page.json["items"] as? [Any])?.count == 2)
-            let one = try await service.send(.GET, "/api/v1/people?aNumber=A200000003", as: "analyst@LAX")
+            let one = try await service.send(.GET, "/api/v1/people?aNumber=A200000003", as: "auditor@LAX")
             #expect((one.json["items"] as? [[String: Any]])?.first?["aNumber"] as? String == "A200000003")
-            #expect(try await service.send(.GET, "/api/v1/people?per=1000", as: "analyst@LAX").status == .unprocessableEntity)
-            #expect(try await service.send(.GET, "/api/v1/people/not-an-id", as: "analyst@LAX").status == .notFound)
-            #expect(try await service.send(.GET, "/api/v1/people/\(UUID())", as: "analyst@LAX").status == .notFound)
+            #expect(try await service.send(.GET, "/api/v1/people?per=1000", as: "auditor@LAX").status == .unprocessableEntity)
+            #expect(try await service.send(.GET, "/api/v1/people/not-an-id", as: "auditor@LAX").status == .notFound)
+            #expect(try await service.send(.GET, "/api/v1/people/\(UUID())", as: "auditor@LAX").status == .notFound)
         }
     }
 

@@ -100,12 +100,12 @@ import Vapor
             let person = try await service.createPerson()
             _ = try await service.addFiling(person, type: "U", status: "denied-final")
             _ = try await service.addFiling(person, type: "SIJ", status: "pending")
-            let filings = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "analyst@NYC")
+            let filings = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "auditor@NYC")
             #expect(filings.status == .ok)
             #expect(!filings.text.contains(Disclosure.marker) && filings.text.contains("denied-final"))
             let protected = try await service.addFiling(person, type: "VAWA", status: "denied")
             _ = protected
-            let after = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "analyst@NYC")
+            let after = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "auditor@NYC")
             #expect(after.text.contains(Disclosure.marker) && !after.text.contains("denied-final"))
         }
     }

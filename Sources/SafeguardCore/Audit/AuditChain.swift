@@ -103,20 +103,24 @@ public struct AuditChain: Sendable {
             }
             let rows = try await query.orderBy("partition").orderBy("sequence").limit(batchSize).all()
             for row in rows {
-                let record = try AuditRecord(
-                    partition: row.decode(column: "partition", as: String.self), sequence: row.decode(column: "sequence", as: Int.self),
-                    recordedAt: row.decode(column: "recorded_at", as: String.self), actorID: row.decode(column: "actor_id", as: String?.self),
-                    username: row.decode(column: "username", as: String.self), role: row.decode(column: "role", as: String.self),
-                    office: row.decode(column: "office", as: String.self), action: row.decode(column: "action", as: String.self),
-                    object: row.decode(column: "object", as: String.self), outcome: row.decode(column: "outcome", as: String.self),
-                    purpose: row.decode(column: "purpose", as: String?.self), previousHash: row.decode(column: "previous_hash", as: String.self),
-                    hash: row.decode(column: "hash", as: String.self)
-                )
+                let record = try Self.record(from: row)
                 try body(record)
                 after = (record.partition, record.sequence)
             }
             if rows.count < batchSize { return }
         }
+    }
+
+    static func record(from row: any SQLRow) throws -> AuditRecord {
+        try AuditRecord(
+            partition: row.decode(column: "partition", as: String.self), sequence: row.decode(column: "sequence", as: Int.self),
+            recordedAt: row.decode(column: "recorded_at", as: String.self), actorID: row.decode(column: "actor_id", as: String?.self),
+            username: row.decode(column: "username", as: String.self), role: row.decode(column: "role", as: String.self),
+            office: row.decode(column: "office", as: String.self), action: row.decode(column: "action", as: String.self),
+            object: row.decode(column: "object", as: String.self), outcome: row.decode(column: "outcome", as: String.self),
+            purpose: row.decode(column: "purpose", as: String?.self), previousHash: row.decode(column: "previous_hash", as: String.self),
+            hash: row.decode(column: "hash", as: String.self)
+        )
     }
 
     static func heads(on database: any Database) async throws -> [String: (sequence: Int, hash: String)] {

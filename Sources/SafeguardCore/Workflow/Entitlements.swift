@@ -18,4 +18,14 @@ public enum Entitlements {
 
     /// The roles that may create and change people and filings.
     public static let caseRecordRoles: Set<Role> = [.officer, .supervisor]
+
+    /// The roles that may read case records (people, filings, encounters, steps, follow-ups).
+    /// Analysts see aggregate figures only, never a person.
+    public static let caseReadingRoles: Set<Role> = Set(Role.allCases).subtracting([.analyst])
+
+    /// The roles that may search the audit log: auditors, and admins who run the service.
+    public static let auditLogRoles: Set<Role> = [.auditor, .admin]
+
+    /// The roles that may read aggregate figures.
+    public static let statisticsRoles: Set<Role> = [.analyst, .auditor, .admin, .supervisor]
 }

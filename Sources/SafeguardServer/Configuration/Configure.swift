@@ -82,7 +82,10 @@ func routes(_ app: Application) throws {
     try api.register(collection: TokenController())
     try app.register(collection: SessionController())
     let authenticated = api.grouped(BearerAuthenticator())
-    try authenticated.register(collection: PersonController())
-    try authenticated.register(collection: EncounterController())
-    try authenticated.register(collection: FollowUpController())
+    let caseRecords = authenticated.grouped(RoleGate(roles: Entitlements.caseReadingRoles, what: "case records"))
+    try caseRecords.register(collection: PersonController())
+    try caseRecords.register(collection: EncounterController())
+    try caseRecords.register(collection: FollowUpController())
+    try authenticated.grouped(RoleGate(roles: Entitlements.auditLogRoles, what: "the audit log")).register(collection: AuditLogController())
+    try authenticated.grouped(RoleGate(roles: Entitlements.statisticsRoles, what: "aggregate figures")).register(collection: StatisticsController())
 }

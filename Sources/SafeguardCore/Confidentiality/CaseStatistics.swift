@@ -1,0 +1,40 @@
+import FluentKit
+import SQLKit
+
+/// Aggregate figures for analysts: counts by office, status, disposition and follow-up kind,
+/// never a person. A group of fewer than `smallestCount` records is left out, label and all, so
+/// that no figure points at one or two people (the label alone can tell: one expedited
+/// adjudication request in an office tells of a filing).
+public struct CaseStatistics: Sendable {
+    public static let smallestCount = 5
+
+    /// One count of a grouping, e.g. `["office": "NYC", "status": "open"]` → 42.
+    public struct Cell: Sendable, Equatable {
+        public var group: [String: String]
+        public var count: Int
+    }
+
+    public var encounters: [Cell]
+    public var decisions: [Cell]
+    public var followUps: [Cell]
+
+    public static func compute(on database: any Database) async throws -> CaseStatistics {
+        let sql = try CaseRecords.sqlDatabase(database)
+        func cells(_ table: String, _ columns: [String], where condition: ((SQLSelectBuilder) -> SQLSelectBuilder)? = nil) async throws -> [Cell] {
+            var query = sql.select().columns(columns.map { SQLColumn($0) }).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
+            if let condition { query = condition(query) }
+            query = columns.reduce(query) { $0.groupBy($1) }
+            for column in columns { query = query.orderBy(column) }
+            return try await query.all().compactMap { row in
+                let count = try row.decode(column: "n", as: Int.self)
+                guard count >= smallestCount else { return nil }
+                return Cell(group: Dictionary(uniqueKeysWithValues: try columns.map { ($0, try row.decode(column: $0, as: String.self)) }), count: count)
+            }
+        }
+        return CaseStatistics(
+            encounters: try await cells(Encounter.schema, ["office", "status"]),
+            decisions: try await cells(DecisionRecord.schema, ["disposition"]) { $0.where("superseded_by", .is, SQLLiteral.null) },
+            followUps: try await cells(FollowUp.schema, ["kind", "status"])
+        )
+    }
+}

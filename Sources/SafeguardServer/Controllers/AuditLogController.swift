@@ -1,0 +1,49 @@
+import PolicyEngine
+import SafeguardCore
+import Vapor
+
+/// `GET /api/v1/audit-records`: auditors search the audit log by user, record and time. The
+/// search itself is recorded.
+struct AuditLogController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("audit-records", use: search)
+    }
+
+    struct AuditRecordBody: Content {
+        var partition: String
+        var sequence: Int
+        var recordedAt: String
+        var actorId: String?
+        var username: String
+        var role: String
+        var office: String
+        var action: String
+        var object: String
+        var outcome: String
+        var purpose: String?
+        var hash: String
+
+        init(_ record: AuditRecord) {
+            (partition, sequence, recordedAt, actorId) = (record.partition, record.sequence, record.recordedAt, record.actorID)
+            (username, role, office, action, object) = (record.username, record.role, record.office, record.action, record.object)
+            (outcome, purpose, hash) = (record.outcome, record.purpose, record.hash)
+        }
+    }
+
+    func search(request: Request) async throws -> PageBody<AuditRecordBody> {
+        let paging = try Paging(request)
+        var errors: [FieldError] = []
+        func time(_ name: String) -> String? {
+            guard let text = request.query[String.self, at: name] else { return nil }
+            if CalendarDate(text) != nil || (try? Date(text, strategy: .iso8601)) != nil { return text }
+            errors.append(FieldError(path: name, message: "'\(text)' is not a date (YYYY-MM-DD) or an ISO 8601 time in UTC"))
+            return nil
+        }
+        let search = AuditSearch(username: request.query[String.self, at: "username"], object: request.query[String.self, at: "object"],
+                                 from: time("from"), to: time("to"))
+        guard errors.isEmpty else { throw ProblemError.invalid(errors) }
+        let (records, total) = try await search.run(offset: paging.offset, limit: paging.per, on: request.db)
+        try await request.audit(.read, "audit-log")
+        return PageBody(items: records.map(AuditRecordBody.init), page: paging.page, per: paging.per, total: total)
+    }
+}

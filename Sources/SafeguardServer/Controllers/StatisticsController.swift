@@ -1,0 +1,30 @@
+import SafeguardCore
+import Vapor
+
+/// `GET /api/v1/statistics`: aggregate figures for analysts, never a person; groups smaller
+/// than `smallestCount` are left out.
+struct StatisticsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("statistics", use: statistics)
+    }
+
+    struct CellBody: Content {
+        var group: [String: String]
+        var count: Int
+    }
+
+    struct StatisticsBody: Content {
+        var smallestCount: Int
+        var encounters: [CellBody]
+        var currentDecisions: [CellBody]
+        var followUps: [CellBody]
+    }
+
+    func statistics(request: Request) async throws -> StatisticsBody {
+        let figures = try await CaseStatistics.compute(on: request.db)
+        func body(_ cells: [CaseStatistics.Cell]) -> [CellBody] { cells.map { CellBody(group: $0.group, count: $0.count) } }
+        try await request.audit(.read, "statistics")
+        return StatisticsBody(smallestCount: CaseStatistics.smallestCount, encounters: body(figures.encounters),
+                              currentDecisions: body(figures.decisions), followUps: body(figures.followUps))
+    }
+}
