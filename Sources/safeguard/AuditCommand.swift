@@ -66,7 +66,8 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let heads = try await service.withDatabase(policyOptions) { database, services in
-                try await services.audit.exportHeads(on: database)
+                try await services.audit.append(.byOperator(.export, "audit-heads"), on: database)
+                return try await services.audit.exportHeads(on: database)
             }
             let text = JSONValue.array(heads.map(\.json)).serialized() + "\n"
             guard FileManager.default.createFile(atPath: to, contents: Data(text.utf8)) else { throw BadInput("\(to): cannot write the file").exit() }

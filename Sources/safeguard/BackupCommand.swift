@@ -1,5 +1,6 @@
 import ArgumentParser
 import PolicyEngine
+import SafeguardCore
 import SafeguardServer
 
 struct BackupCommand: AsyncParsableCommand {
@@ -12,8 +13,13 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try service.settings()
+        let file = to
+        // The export is recorded first, so that the copy holds its own record.
+        try await service.withDatabase(policyOptions) { database, services in
+            try await services.audit.append(.byOperator(.export, "database-backup"), on: database)
+        }
         do {
-            try await DatabaseBackup.backup(settings: settings, to: to)
+            try await DatabaseBackup.backup(settings: settings, to: file)
         } catch let error as DatabaseBackup.Failure {
             throw BadInput(error.description).exit()
         }

@@ -68,6 +68,14 @@ import Vapor
             let report = try await Self.verify(service)
             #expect(report.isClean, "\(report.problems)")
             #expect(report.records == records.count && report.partitions == 2)
+            // Exporting the heads is itself recorded, and the exported heads verify.
+            let headFile = FileManager.default.temporaryDirectory.appendingPathComponent("heads-\(UUID().uuidString).json").path
+            defer { try? FileManager.default.removeItem(atPath: headFile) }
+            let exported = try service.runCommand(["audit", "head", "--to", headFile])
+            #expect(exported.status == 0 && exported.output.contains("exported the signed heads of 2 partitions"), "\(exported.output)")
+            #expect(try await service.count("audit_records WHERE action = 'export' AND object = 'audit-heads' AND role = 'operator'") == 1)
+            let verified = try service.runCommand(["audit", "verify", "--head", headFile])
+            #expect(verified.status == 0 && verified.output.hasPrefix("the audit chain verifies:"), "\(verified.output)")
             // A purpose that is not on the list is refused, and nothing is read.
             let unknown = try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC", headers: [("Safeguard-Purpose", "curiosity")])
             #expect(unknown.status == .badRequest)
@@ -128,6 +136,22 @@ import Vapor
             let failed = try service.runCommand(["audit", "verify", "--head", headFile])
             #expect(failed.status == 3)
             #expect(failed.output.contains("NYC #\(last): the exported head names this record"))
+        }
+    }
+
+    @Test func aRunningServerSignsTheHeadsThatMoved() async throws {
+        try await TestService.with(auditSigningInterval: .milliseconds(100)) { service in
+            _ = try await service.createPerson()
+            let sql = service.app.db as! any SQLDatabase
+            var signed = false
+            for _ in 0..<50 where !signed {
+                try await Task.sleep(for: .milliseconds(100))
+                let head = try await AuditChain.heads(on: service.app.db)["NYC"]
+                let latest = try await AuditChain.signedHeads(on: sql).filter { $0.partition == "NYC" }.last
+                signed = head != nil && latest?.sequence == head?.sequence && latest?.hash == head?.hash
+            }
+            #expect(signed, "the NYC head was not signed within 5 s")
+            #expect(try await Self.verify(service).isClean)
         }
     }
 }

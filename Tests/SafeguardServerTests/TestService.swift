@@ -28,7 +28,8 @@ struct TestService {
     static var onPostgres: Bool { postgresURL != nil }
 
     /// Runs `body` against a fresh service, and always shuts it down.
-    static func with(seedUsers: Bool = true, _ body: (TestService) async throws -> Void) async throws {
+    static func with(seedUsers: Bool = true, auditSigningInterval: Duration = .seconds(300),
+                     _ body: (TestService) async throws -> Void) async throws {
         _ = LogCapture.shared
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-service-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -39,9 +40,10 @@ struct TestService {
             try await PostgresAdministration.run(postgresURL, "CREATE DATABASE \(name)")
             databaseURL = try #require(URL(string: postgresURL)).deletingLastPathComponent().appendingPathComponent(name).absoluteString
         }
-        let settings = ServerSettings(host: "127.0.0.1", port: 0, databasePath: folder.appendingPathComponent("safeguard.sqlite").path,
+        var settings = ServerSettings(host: "127.0.0.1", port: 0, databasePath: folder.appendingPathComponent("safeguard.sqlite").path,
                                       databaseURL: databaseURL, maximumBodySize: 64 * 1024,
                                       auditKeyPath: folder.appendingPathComponent("audit-key").path)
+        settings.auditSigningInterval = auditSigningInterval
         do {
             try await run(settings: settings, seedUsers: seedUsers, body)
         } catch {
@@ -69,7 +71,9 @@ struct TestService {
                     tokens["\(role.rawValue)@\(office)"] = try await app.safeguard.users.issueToken(for: name, on: app.db)
                 }
             }
-            // One real server on an ephemeral loopback port for the whole test, as clients meet it.
+            // One real server on an ephemeral loopback port for the whole test, as clients meet it,
+            // booted as `serve` boots it (the audit heads' signing starts).
+            try await app.asyncBoot()
             try await app.server.start(address: .hostname(settings.host, port: 0))
             do {
                 let port = try #require(app.http.server.shared.localAddress?.port)

@@ -43,4 +43,11 @@ public struct AuditEntry: Sendable, Equatable {
         self.init(actorID: actor.userID, username: actor.username, role: actor.role.rawValue, office: actor.office,
                   action: action, object: object, outcome: outcome, purpose: purpose)
     }
+
+    /// An entry for what an operator did at the command line (a backup, an export of heads),
+    /// under the name of the account that ran it.
+    public static func byOperator(_ action: Action, _ object: String) -> AuditEntry {
+        AuditEntry(actorID: nil, username: "operator:" + ProcessInfo.processInfo.userName, role: "operator", office: "",
+                   action: action, object: object, outcome: .success)
+    }
 }

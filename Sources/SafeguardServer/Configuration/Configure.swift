@@ -12,6 +12,8 @@ public struct SafeguardServices: Sendable {
     public let users: UserDirectory
     let loginThrottle: LoginThrottle
     let metrics: ServiceMetrics
+    /// On SQLite, the turns every writer in the process takes; nil on PostgreSQL.
+    let writeTurns: SQLiteWriteSerializer.Turns?
     public var audit: AuditChain { workflow.audit }
 }
 
@@ -50,14 +52,16 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     let audit = AuditChain(key: try AuditKey.loadOrCreate(at: settings.auditKeyPath))
     app.safeguard = SafeguardServices(
         ruleSet: ruleSet, workflow: CaseWorkflow(ruleSet: ruleSet, audit: audit, metrics: WorkflowMetrics(factory: metrics.factory)),
-        users: UserDirectory(hasher: hasher), loginThrottle: LoginThrottle(), metrics: metrics
+        users: UserDirectory(hasher: hasher), loginThrottle: LoginThrottle(), metrics: metrics,
+        writeTurns: settings.databaseURL == nil ? SQLiteWriteSerializer.Turns() : nil
     )
     app.middleware = Middlewares()
     app.middleware.use(RequestObservationMiddleware(factory: metrics.factory))
     // Outside the problem middleware, so that the audit record of a refusal is written in turn too.
-    if settings.databaseURL == nil { app.middleware.use(SQLiteWriteSerializer()) }
+    if let turns = app.safeguard.writeTurns { app.middleware.use(SQLiteWriteSerializer(turns: turns)) }
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(app.sessions.middleware)
+    app.lifecycle.use(AuditHeadSigning(interval: settings.auditSigningInterval))
     try await prepareDatabase(app, sqlite: settings.databaseURL == nil)
     try routes(app)
 }

@@ -14,6 +14,8 @@ public struct ServerSettings: Sendable, Equatable {
     public var maximumBodySize: Int
     /// The file of the Ed25519 key that signs audit heads; created on first use.
     public var auditKeyPath: String
+    /// How often a running server signs the audit heads that moved.
+    public var auditSigningInterval: Duration = .seconds(300)
 
     public static let defaultDatabasePath = "safeguard.sqlite"
 

@@ -7,24 +7,30 @@ import Vapor
 /// write too (their audit records), as does every refusal, so only the routes that never touch
 /// the database skip the line. PostgreSQL needs none of this: row locks order its writers.
 struct SQLiteWriteSerializer: AsyncMiddleware {
-    let turns = Turns()
+    /// Shared with everything else in the process that writes (`AuditHeadSigning`).
+    let turns: Turns
     static let databaseFree: Set<String> = ["/metrics", "/openapi.json"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard !Self.databaseFree.contains(request.url.path) else { return try await next.respond(to: request) }
-        await turns.acquire()
-        do {
-            let response = try await next.respond(to: request)
-            await turns.release()
-            return response
-        } catch {
-            await turns.release()
-            throw error
-        }
+        return try await turns.run { try await next.respond(to: request) }
     }
 
     /// A first-come, first-served lock for async code.
     actor Turns {
+        /// Runs `body` in a turn of its own.
+        nonisolated func run<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
+            await acquire()
+            do {
+                let result = try await body()
+                await release()
+                return result
+            } catch {
+                await release()
+                throw error
+            }
+        }
+
         private var busy = false
         private var waiting: [CheckedContinuation<Void, Never>] = []
 
