@@ -94,7 +94,9 @@ import Vapor
             #expect(last > 8)
             func restore() async throws {
                 try await sql.delete(from: AuditChain.records).where("partition", .equal, "NYC").run()
-                for record in original { try await AuditChain.insert(record, on: sql) }
+                var rows = BulkInsert(into: AuditChain.records, columns: AuditChain.recordColumns)
+                for record in original { rows.append(record.columnValues) }
+                try await rows.run(on: service.app.db)
                 #expect(try await Self.verify(service, exported: exported).isClean)
             }
             func problems() async throws -> [String] { try await Self.verify(service, exported: exported).problems.map(\.description) }
@@ -151,6 +153,18 @@ import Vapor
                 signed = head != nil && latest?.sequence == head?.sequence && latest?.hash == head?.hash
             }
             #expect(signed, "the NYC head was not signed within 5 s")
+            #expect(try await Self.verify(service).isClean)
+        }
+    }
+
+    @Test func manyRecordsAppendedAtOnceAreChainedAndSignedAtTheInterval() async throws {
+        try await TestService.with { service in
+            let chain = AuditChain(key: service.app.safeguard.audit.key, signingInterval: 7)
+            let admin = try #require(try await service.app.safeguard.users.user(named: "admin-nyc", on: service.app.db).actor)
+            let before = try await AuditChain.heads(on: service.app.db)["NYC"]?.sequence ?? 0
+            try await chain.append((0..<20).map { AuditEntry(admin, .read, "encounter/\($0)") }, on: service.app.db)
+            let signed = try await AuditChain.signedHeads(on: service.app.db as! any SQLDatabase).filter { $0.partition == "NYC" }.map(\.sequence)
+            #expect(signed == stride(from: 7, through: before + 20, by: 7).filter { $0 > before })
             #expect(try await Self.verify(service).isClean)
         }
     }

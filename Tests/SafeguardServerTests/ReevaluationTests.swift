@@ -89,6 +89,9 @@ import Testing
             #expect(changedOnTheDate > 0 && changedOnTheDate < count)
             #expect(try await service.count("decisions") == count + changedOnTheDate)
             #expect(try await service.count("decisions WHERE superseded_by IS NULL") == count)
+            // Every decision written has its audit record, and the chain holds.
+            #expect(try await service.count("audit_records WHERE action = 'write' AND object LIKE 'decision/%'") == count + changedOnTheDate)
+            #expect(try await AuditChain.verify(key: service.app.safeguard.audit.key.publicKey, on: database).isClean)
         }
     }
 }

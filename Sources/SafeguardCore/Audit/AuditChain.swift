@@ -29,20 +29,40 @@ public struct AuditChain: Sendable {
 
     /// Appends a record of `entry`, in the transaction `database` is in (or a new one).
     public func append(_ entry: AuditEntry, on database: any Database) async throws {
+        try await append([entry], on: database)
+    }
+
+    /// Appends records of `entries`, in order, in the transaction `database` is in (or a new
+    /// one): one claim of each partition's head and one multi-row insert, however many there are.
+    public func append(_ entries: [AuditEntry], on database: any Database) async throws {
+        guard !entries.isEmpty else { return }
         try await database.transaction { database in
             let sql = try CaseRecords.sqlDatabase(database)
-            let partition = entry.office.isEmpty ? "system" : entry.office
-            try await sql.insert(into: Self.heads).columns("partition", "sequence", "hash")
-                .values(SQLBind(partition), SQLBind(0), SQLBind(AuditRecord.genesisHash)).ignoringConflicts(with: ["partition"]).run()
-            guard let head = try await sql.raw("""
-                UPDATE \(ident: Self.heads) SET sequence = sequence + 1 WHERE partition = \(bind: partition) RETURNING sequence, hash
-                """).first() else { preconditionFailure("the head row was just ensured") }
-            let record = AuditRecord(partition: partition, sequence: try head.decode(column: "sequence", as: Int.self), recordedAt: Date(),
-                                     entry: entry, previousHash: try head.decode(column: "hash", as: String.self))
-            try await Self.insert(record, on: sql)
-            try await sql.update(Self.heads).set("hash", to: SQLBind(record.hash)).where("partition", .equal, partition).run()
-            if record.sequence % signingInterval == 0 {
-                try await store(SignedHead(partition: partition, sequence: record.sequence, hash: record.hash, signedAt: Date(), key: key), on: sql)
+            let byPartition = Dictionary(grouping: entries) { $0.office.isEmpty ? "system" : $0.office }
+            // Partitions in a fixed order, so that two writers never wait for each other's heads in a cycle.
+            for (partition, entries) in byPartition.sorted(by: { $0.key < $1.key }) {
+                try await sql.insert(into: Self.heads).columns("partition", "sequence", "hash")
+                    .values(SQLBind(partition), SQLBind(0), SQLBind(AuditRecord.genesisHash)).ignoringConflicts(with: ["partition"]).run()
+                guard let head = try await sql.raw("""
+                    UPDATE \(ident: Self.heads) SET sequence = sequence + \(bind: entries.count) WHERE partition = \(bind: partition) RETURNING sequence, hash
+                    """).first() else { preconditionFailure("the head row was just ensured") }
+                var sequence = try head.decode(column: "sequence", as: Int.self) - entries.count
+                var previous = try head.decode(column: "hash", as: String.self)
+                let now = Date()
+                var rows = BulkInsert(into: Self.records, columns: Self.recordColumns)
+                var signed: [SignedHead] = []
+                for entry in entries {
+                    sequence += 1
+                    let record = AuditRecord(partition: partition, sequence: sequence, recordedAt: now, entry: entry, previousHash: previous)
+                    rows.append(record.columnValues)
+                    if sequence % signingInterval == 0 {
+                        signed.append(try SignedHead(partition: partition, sequence: sequence, hash: record.hash, signedAt: now, key: key))
+                    }
+                    previous = record.hash
+                }
+                try await rows.run(on: database)
+                try await sql.update(Self.heads).set("hash", to: SQLBind(previous)).where("partition", .equal, partition).run()
+                for head in signed { try await store(head, on: sql) }
             }
         }
     }
@@ -77,14 +97,6 @@ public struct AuditChain: Sendable {
     private func store(_ head: SignedHead, on sql: any SQLDatabase) async throws {
         try await sql.insert(into: Self.signatures).columns("partition", "sequence", "hash", "signed_at", "signature")
             .values(SQLBind(head.partition), SQLBind(head.sequence), SQLBind(head.hash), SQLBind(head.signedAt), SQLBind(head.signature)).run()
-    }
-
-    static func insert(_ record: AuditRecord, on sql: any SQLDatabase) async throws {
-        let values: [any Encodable & Sendable] = [
-            record.partition, record.sequence, record.recordedAt, record.actorID, record.username, record.role, record.office,
-            record.action, record.object, record.outcome, record.purpose, record.previousHash, record.hash,
-        ]
-        try await sql.insert(into: records).columns(recordColumns).values(values.map { SQLBind($0) }).run()
     }
 
     // MARK: Reading

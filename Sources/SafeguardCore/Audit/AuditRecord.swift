@@ -66,6 +66,11 @@ public struct AuditRecord: Sendable, Equatable {
         return output
     }
 
+    /// The values of `AuditChain.recordColumns`, in order.
+    var columnValues: [(any Encodable & Sendable)?] {
+        [partition, sequence, recordedAt, actorID, username, role, office, action, object, outcome, purpose, previousHash, hash]
+    }
+
     /// SHA-256 of the canonical form, in hex.
     public var computedHash: String {
         SHA256.hash(data: canonical).hexString

@@ -31,6 +31,8 @@ struct DecisionRows {
         "id", "encounter_id", "as_of", "disposition", "rule_set_digest", "facts", "decision", "computed_by", "computed_at",
     ])
     private var superseded: [(old: UUID, new: UUID)] = []
+    /// The ids of the new decisions, for their audit records.
+    private(set) var written: [UUID] = []
     private let now = Date()
 
     var isEmpty: Bool { inserts.isEmpty }
@@ -38,6 +40,7 @@ struct DecisionRows {
     /// Adds a new decision of the encounter, superseding `previous` if there is one.
     mutating func add(_ decision: Decision, json: JSONValue, facts: CaseFacts, encounterID: UUID, computedBy: UUID, superseding previous: UUID?) {
         let id = UUID()
+        written.append(id)
         inserts.append([id, encounterID, facts.asOf.description, decision.disposition.spelling, decision.ruleSetDigest,
                         facts.json.serialized(), json.serialized(), computedBy, now])
         if let previous { superseded.append((previous, id)) }

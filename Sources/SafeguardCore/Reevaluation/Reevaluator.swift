@@ -83,8 +83,7 @@ public struct Reevaluator: Sendable {
             }
         }
         try await written.write(on: database)
-        // One audit record per batch: the run names every decision it wrote.
-        try await workflow.audit.append(AuditEntry(actor, .write, "reevaluation-run/\(try run.requireID())"), on: database)
+        try await workflow.audit.append(written.written.map { AuditEntry(actor, .write, "decision/\($0)") }, on: database)
         run.processed += cases.count
         run.cursor = last.id
         run.diff = diff.json
