@@ -26,7 +26,7 @@ struct PopulateCommand: AsyncParsableCommand {
             guard let actor = try await services.users.user(named: username, on: database).actor, [.admin, .supervisor].contains(actor.role) else {
                 throw WorkflowError.forbidden("--user must name an enabled admin or supervisor")
             }
-            try await PopulationLoader(ruleSet: services.ruleSet).load(encounters: count, seed: seed, by: actor, progress: { done in
+            try await PopulationLoader(ruleSet: services.ruleSet).load(encounters: count, seed: seed, by: actor, audit: services.audit, progress: { done in
                 if showProgress { FileHandle.standardError.write(Data("\r\(done) encounters added".utf8)) }
             }, on: database)
         }

@@ -28,8 +28,12 @@ struct UsersCommand: AsyncParsableCommand {
             let generated = passwordStdin ? nil : GeneratedSecret.password()
             let password = generated ?? (readLine(strippingNewline: true) ?? "")
             let (username, displayName, office) = (username, displayName, office)
-            _ = try await service.withDatabase(policyOptions) { database, services in
-                try await services.users.add(username: username, displayName: displayName, role: role, office: office, password: password, on: database)
+            try await service.withDatabase(policyOptions) { database, services in
+                try await database.transaction { database in
+                    let user = try await services.users.add(username: username, displayName: displayName, role: role, office: office,
+                                                            password: password, on: database)
+                    try await services.audit.append(.byOperator(.write, "user/\(try user.requireID())"), on: database)
+                }
             }
             print("added \(username) (\(role.rawValue), \(office))")
             if let generated { print("password: \(generated)") }
@@ -44,7 +48,12 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let username = username
-            try await service.withDatabase(policyOptions) { database, services in try await services.users.disable(username: username, on: database) }
+            try await service.withDatabase(policyOptions) { database, services in
+                try await database.transaction { database in
+                    try await services.users.disable(username: username, on: database)
+                    try await services.audit.append(.byOperator(.write, "user/\(try await services.users.user(named: username, on: database).requireID())"), on: database)
+                }
+            }
             print("disabled \(username)")
         }
     }
@@ -57,7 +66,13 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let username = username
-            print(try await service.withDatabase(policyOptions) { database, services in try await services.users.issueToken(for: username, on: database) })
+            print(try await service.withDatabase(policyOptions) { database, services -> String in
+                try await database.transaction { database -> String in
+                    let token = try await services.users.issueToken(for: username, on: database)
+                    try await services.audit.append(.byOperator(.write, "token-of/\(try await services.users.user(named: username, on: database).requireID())"), on: database)
+                    return token
+                }
+            })
         }
     }
 }

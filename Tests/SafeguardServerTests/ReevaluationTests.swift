@@ -63,7 +63,7 @@ import Testing
             let ruleSet = TestService.ruleSet
             let admin = try #require(try await service.app.safeguard.users.user(named: "admin-nyc", on: database).actor)
             let count = 300
-            try await PopulationLoader(ruleSet: ruleSet, batchSize: 64).load(encounters: count, seed: 7, by: admin, on: database)
+            try await PopulationLoader(ruleSet: ruleSet, batchSize: 64).load(encounters: count, seed: 7, by: admin, audit: service.app.safeguard.audit, on: database)
             #expect(try await service.count("encounters WHERE status = 'open'") == count)
 
             let reevaluator = Reevaluator(workflow: service.app.safeguard.workflow, batchSize: 50)

@@ -21,7 +21,8 @@ public struct PopulationLoader: Sendable {
 
     /// Adds `count` people and open encounters, recorded as opened by `actor`.
     /// - Parameter progress: called after each batch with the encounters added so far.
-    public func load(encounters count: Int, seed: UInt64, by actor: Actor, progress: @Sendable (Int) -> Void = { _ in },
+    /// Each person and encounter added gets its audit record in `audit`.
+    public func load(encounters count: Int, seed: UInt64, by actor: Actor, audit: AuditChain, progress: @Sendable (Int) -> Void = { _ in },
                      on database: any Database) async throws {
         // Numbering continues after the people already there, so that loading twice adds rather than collides.
         let existing = try await Person.query(on: database).count()
@@ -32,15 +33,16 @@ public struct PopulationLoader: Sendable {
             let cases = (0..<size).map { _ in generator.next() }
             let first = existing + done
             try await database.transaction { database in
-                try await write(cases, numberedFrom: first, by: actor, on: database)
+                try await write(cases, numberedFrom: first, by: actor, audit: audit, on: database)
             }
             done += size
             progress(done)
         }
     }
 
-    private func write(_ cases: [CaseFacts], numberedFrom first: Int, by actor: Actor, on database: any Database) async throws {
+    private func write(_ cases: [CaseFacts], numberedFrom first: Int, by actor: Actor, audit: AuditChain, on database: any Database) async throws {
         let now = Date()
+        var entries: [AuditEntry] = []
         var people = BulkInsert(into: Person.schema, columns: [
             "id", "a_number", "given_name", "family_name", "date_of_birth", "country", "version", "created_at", "updated_at",
         ])
@@ -56,6 +58,7 @@ public struct PopulationLoader: Sendable {
         for (offset, facts) in cases.enumerated() {
             let number = first + offset
             let personID = UUID(), encounterID = UUID()
+            entries += [AuditEntry(actor, .write, "person/\(personID)"), AuditEntry(actor, .write, "encounter/\(encounterID)")]
             people.append([personID, String(format: "A%09d", Self.firstANumber + number), "Synthetic", "Person \(number)", "1990-01-01", "GT", 1, now, now])
             for (index, benefit) in facts.subject.benefits.enumerated() {
                 let verified = benefit.verified
@@ -80,5 +83,6 @@ public struct PopulationLoader: Sendable {
         }
         // Parents before children, for the foreign keys.
         for insert in [people, filings, encounters, evidence, steps] { try await insert.run(on: database) }
+        try await audit.append(entries, on: database)
     }
 }
