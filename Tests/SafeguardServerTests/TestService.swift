@@ -73,6 +73,8 @@ struct TestService {
             }
             // One real server on an ephemeral loopback port for the whole test, as clients meet it,
             // booted as `serve` boots it (the audit heads' signing starts).
+            // Redirects come back to the test as they are, as a browser's first response.
+            app.http.client.configuration.redirectConfiguration = .disallow
             try await app.asyncBoot()
             try await app.server.start(address: .hostname(settings.host, port: 0))
             do {

@@ -1,6 +1,8 @@
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
+import Leaf
+import LeafKit
 import PolicyEngine
 import SafeguardCore
 import Vapor
@@ -57,10 +59,19 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     )
     app.middleware = Middlewares()
     app.middleware.use(RequestObservationMiddleware(factory: metrics.factory))
+    app.middleware.use(SecurityHeaders())
+    // The stylesheet, from the bundle: pages load nothing from elsewhere.
+    app.middleware.use(FileMiddleware(publicDirectory: Bundle.module.resourcePath! + "/Public/"))
     // Outside the problem middleware, so that the audit record of a refusal is written in turn too.
     if let turns = app.safeguard.writeTurns { app.middleware.use(SQLiteWriteSerializer(turns: turns)) }
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(app.sessions.middleware)
+    app.views.use(.leaf)
+    // The templates sit in the bundle under the build folder (`.build/…`): Leaf's default limits
+    // refuse hidden folders on the path, so the sandbox alone holds them in.
+    let views = Bundle.module.resourcePath! + "/Views/"
+    app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions, .onlyLeafExtensions],
+                                                  sandboxDirectory: views, viewDirectory: views))
     app.lifecycle.use(AuditHeadSigning(interval: settings.auditSigningInterval))
     try await prepareDatabase(app, sqlite: settings.databaseURL == nil)
     try routes(app)
@@ -85,6 +96,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: DecisionController())
     try api.register(collection: TokenController())
     try app.register(collection: SessionController())
+    try app.register(collection: PageController())
     let authenticated = api.grouped(BearerAuthenticator())
     let caseRecords = authenticated.grouped(RoleGate(roles: Entitlements.caseReadingRoles, what: "case records"))
     try caseRecords.register(collection: PersonController())

@@ -6,11 +6,13 @@ extension Request {
     /// The header in which a user states why they read protected data (`Purpose`).
     static let purposeHeader = "Safeguard-Purpose"
 
-    /// The purpose stated with this request, if any.
+    /// The purpose stated with this request (its header), or for a page the one chosen at sign-in.
     /// - Throws: a 400 problem when the header names no purpose on the fixed list.
     var purpose: Purpose? {
         get throws {
-            guard let text = headers.first(name: Self.purposeHeader) else { return nil }
+            guard let text = headers.first(name: Self.purposeHeader) else {
+                return hasSession ? session.data[PageAuthenticator.purposeKey].flatMap(Purpose.init(rawValue:)) : nil
+            }
             guard let purpose = Purpose(rawValue: text) else {
                 throw ProblemError(problem: ProblemDetails(
                     status: .badRequest, slug: "unknown-purpose",

@@ -1,0 +1,115 @@
+import Fluent
+import PolicyEngine
+import SafeguardCore
+import Vapor
+
+/// The web pages: sign-in, a home page for the role, and an encounter's decision.
+struct PageController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let forms = routes.grouped(CSRFProtection())
+        forms.get("login", use: loginPage)
+        forms.post("login", use: login)
+        let signedIn = forms.grouped(PageAuthenticator())
+        signedIn.post("logout", use: logout)
+        signedIn.get(use: home)
+        signedIn.get("encounters", ":encounterID", use: encounter)
+    }
+
+    /// What every page's layout needs.
+    struct Frame: Encodable {
+        var title: String
+        var csrf: String
+        var user: String?
+        var role: String?
+        var office: String?
+        var purpose: String?
+
+        init(_ title: String, request: Request) {
+            self.title = title
+            csrf = CSRFProtection.token(for: request)
+            let actor = try? request.actor
+            user = actor?.username
+            role = actor?.role.rawValue
+            office = actor?.office
+            purpose = try? request.purpose?.rawValue
+        }
+    }
+
+    struct LoginPage: Encodable {
+        var frame: Frame
+        var purposes: [String]
+        var error: String?
+    }
+
+    func loginPage(request: Request) async throws -> View {
+        try await request.view.render("login", LoginPage(frame: Frame("Sign in", request: request), purposes: Purpose.allCases.map(\.rawValue)))
+    }
+
+    func login(request: Request) async throws -> Response {
+        struct Form: Content { var purpose: String? }
+        let purpose = try request.content.decode(Form.self).purpose.flatMap { $0.isEmpty ? nil : Purpose(rawValue: $0) }
+        do {
+            let actor = try await Credentials(request).signIn(request)
+            // A new session id at sign-in, so that one planted before it is worth nothing: the old
+            // record goes, and the sessions middleware stores the session under a new id.
+            if let old = request.session.id {
+                try await request.application.sessions.driver.deleteSession(old, for: request).get()
+            }
+            request.session.id = nil
+            request.session.data = SessionData()
+            request.session.data[SessionController.userKey] = actor.userID.uuidString
+            request.session.data[PageAuthenticator.purposeKey] = purpose?.rawValue
+            return request.redirect(to: "/", redirectType: .normal)
+        } catch let error as any AbortError where error.status == .unauthorized || error.status == .tooManyRequests {
+            let page = LoginPage(frame: Frame("Sign in", request: request), purposes: Purpose.allCases.map(\.rawValue), error: error.reason)
+            let response = try await request.view.render("login", page).encodeResponse(for: request)
+            response.status = error.status
+            return response
+        }
+    }
+
+    func logout(request: Request) async throws -> Response {
+        request.session.destroy()
+        return request.redirect(to: "/login", redirectType: .normal)
+    }
+
+    struct HomePage: Encodable {
+        var frame: Frame
+        var encounters: [EncounterLine]
+    }
+
+    struct EncounterLine: Encodable {
+        var id: String
+        var action: String
+        var asOf: String
+        var status: String
+    }
+
+    func home(request: Request) async throws -> View {
+        let actor = try request.actor
+        var lines: [EncounterLine] = []
+        if Entitlements.caseReadingRoles.contains(actor.role) {
+            var query = Encounter.query(on: request.db).filter(\.$status == Encounter.open)
+            if !actor.role.spansOffices { query = query.filter(\.$office == actor.office) }
+            lines = try await query.sort(\.$createdAt, .descending).limit(50).all().map {
+                EncounterLine(id: try $0.requireID().uuidString, action: $0.action, asOf: $0.asOf, status: $0.status)
+            }
+        }
+        return try await request.view.render("home", HomePage(frame: Frame("Safeguard", request: request), encounters: lines))
+    }
+
+    func encounter(request: Request) async throws -> View {
+        let actor = try request.actor
+        guard Entitlements.caseReadingRoles.contains(actor.role) else { throw WorkflowError.forbidden("a \(actor.role.rawValue) may not read case records") }
+        let workflow = request.application.safeguard.workflow
+        let encounter = try await workflow.encounter(request.uuidParameter("encounterID"), for: actor, on: request.db)
+        let shown = try await request.disclosure(ofPeople: [encounter.$person.id]).shows(encounter.$person.id)
+        try await request.auditRead("encounter/\(try encounter.requireID())", shown: shown)
+        // The decision on the records as they are now, as the gate will compute it.
+        let facts = try await workflow.facts(for: encounter, on: request.db)
+        let decision = Disclosure.decision(workflow.ruleSet.evaluate(facts).json(in: workflow.ruleSet, caseId: facts.caseId), shown: shown,
+                                           ruleSet: workflow.ruleSet)
+        let page = DecisionPage(frame: Frame("Encounter", request: request), encounter: encounter, decision: decision, ruleSet: workflow.ruleSet)
+        return try await request.view.render("encounter", page)
+    }
+}

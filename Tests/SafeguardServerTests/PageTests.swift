@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import Vapor
+
+/// The pages over HTTP: sign-in with a CSRF token and a fresh session, security headers, and an
+/// encounter's decision with § 1367 withheld unless the session's purpose entitles the user.
+@Suite struct PageTests {
+    /// A browser's view of the service: its session cookie, and the CSRF token of the last page.
+    struct Browser {
+        let service: TestService
+        var cookie: String?
+        var csrf: String?
+
+        mutating func get(_ path: String) async throws -> TestService.Reply {
+            let reply = try await service.send(.GET, path, headers: cookie.map { [("Cookie", $0)] } ?? [])
+            keep(reply)
+            if let range = reply.text.range(of: #"name="csrf" value="([^"]+)""#, options: .regularExpression) {
+                csrf = String(reply.text[range].split(separator: "\"")[3])
+            }
+            return reply
+        }
+
+        mutating func post(_ path: String, form: [String: String], csrf sendToken: Bool = true) async throws -> TestService.Reply {
+            var fields = form
+            if sendToken, let csrf { fields["csrf"] = csrf }
+            let body = fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+            let reply = try await service.send(.POST, path, json: body, headers: cookie.map { [("Cookie", $0)] } ?? [],
+                                               contentType: "application/x-www-form-urlencoded")
+            keep(reply)
+            return reply
+        }
+
+        private mutating func keep(_ reply: TestService.Reply) {
+            if let set = reply.headers.first(name: "Set-Cookie") { cookie = String(set.split(separator: ";")[0]) }
+        }
+
+        mutating func signIn(_ username: String, purpose: String = "") async throws -> TestService.Reply {
+            _ = try await get("/login")
+            return try await post("/login", form: ["username": username, "password": "correct horse battery", "purpose": purpose])
+        }
+    }
+
+    @Test func signInNeedsTheFormsTokenAndGivesAFreshSession() async throws {
+        try await TestService.with { service in
+            var browser = Browser(service: service)
+            let page = try await browser.get("/login")
+            #expect(page.status == .ok && page.text.contains("<label for=\"username\">"))
+            #expect(page.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+            #expect(page.headers.first(name: "X-Frame-Options") == "DENY")
+            let setCookie = try #require(page.headers.first(name: "Set-Cookie"))
+            #expect(setCookie.contains("Secure") && setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"))
+            let before = browser.cookie
+
+            let forged = try await browser.post("/login", form: ["username": "officer-nyc", "password": "correct horse battery"], csrf: false)
+            #expect(forged.status == .forbidden)
+            var stranger = Browser(service: service)
+            stranger.csrf = browser.csrf
+            #expect(try await stranger.post("/login", form: ["username": "officer-nyc", "password": "correct horse battery"]).status == .forbidden)
+
+            let wrong = try await browser.post("/login", form: ["username": "officer-nyc", "password": "not the password"])
+            #expect(wrong.status == .unauthorized && wrong.text.contains("role=\"alert\""))
+            let signedIn = try await browser.signIn("officer-nyc")
+            #expect(signedIn.status == .seeOther && signedIn.headers.first(name: .location) == "/")
+            #expect(browser.cookie != nil && browser.cookie != before, "the session id changes at sign-in")
+            let home = try await browser.get("/")
+            #expect(home.status == .ok && home.text.contains("officer-nyc"))
+            #expect(try await service.send(.GET, "/").status == .seeOther, "no session: to the sign-in page")
+            #expect(try await service.send(.GET, "/styles.css").headers.contentType?.subType == "css")
+        }
+    }
+
+    @Test func theDecisionPageWithholdsWhatTheSessionsPurposeDoesNotAllow() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let filing = try await service.addFiling(person)
+            let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01").json["id"] as? String)
+            #expect(try await service.verify(encounter, filing: filing).status == .created)
+
+            var unstated = Browser(service: service)
+            _ = try await unstated.signIn("officer-nyc")
+            let withheld = try await unstated.get("/encounters/\(encounter)")
+            #expect(withheld.status == .ok)
+            #expect(withheld.text.contains(#"<p class="disposition disposition-refrain">refrain</p>"#))
+            #expect(withheld.text.contains("withheld under 8 U.S.C. § 1367"))
+            #expect(!withheld.text.contains("refrain-known-beneficiary") && !withheld.text.contains("section-1367-confidentiality"))
+
+            var entitled = Browser(service: service)
+            _ = try await entitled.signIn("officer-nyc", purpose: "law-enforcement")
+            let shown = try await entitled.get("/encounters/\(encounter)")
+            #expect(shown.text.contains("ice-directive-11005.3/refrain-known-beneficiary"))
+            #expect(shown.text.contains("absent exceptional circumstances ICE will refrain"))
+            #expect(!shown.text.contains("withheld under 8 U.S.C. § 1367"))
+            #expect(try await entitled.get("/").text.contains("/encounters/\(encounter)"))
+        }
+    }
+}
