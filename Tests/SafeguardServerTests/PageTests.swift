@@ -93,4 +93,38 @@ import Vapor
             #expect(try await entitled.get("/").text.contains("/encounters/\(encounter)"))
         }
     }
+
+    @Test func anOfficerBlockedByTheGateASupervisorApprovingAndTheActionRecorded() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let filing = try await service.addFiling(person)
+            let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01",
+                                                                         extra: #", "exceptionalCircumstances": true"#).json["id"] as? String)
+            #expect(try await service.verify(encounter, filing: filing).status == .created)
+            let page = "/encounters/\(encounter)"
+
+            var officer = Browser(service: service)
+            _ = try await officer.signIn("officer-nyc", purpose: "law-enforcement")
+            let owed = try await officer.get(page)
+            #expect(owed.text.contains("exceptional-circumstances-approval</span>: recorded by supervisor"))
+            #expect(!owed.text.contains("Record exceptional-circumstances-approval"), "an officer may not approve")
+            let blocked = try await officer.post(page + "/action", form: [:])
+            #expect(blocked.status == .conflict)
+            #expect(blocked.text.contains("The policies in force do not allow the action yet: proceed-after-steps; steps still owed: exceptional-circumstances-approval."))
+
+            var supervisor = Browser(service: service)
+            _ = try await supervisor.signIn("supervisor-nyc", purpose: "law-enforcement")
+            #expect(try await supervisor.get(page).text.contains("Record exceptional-circumstances-approval"))
+            let form = ["step": "exceptional-circumstances-approval", "summary": "A documented threat to public safety.", "counterpart": "FOD New York"]
+            #expect(try await supervisor.post(page + "/steps", form: form, csrf: false).status == .forbidden)
+            let approved = try await supervisor.post(page + "/steps", form: form)
+            #expect(approved.status == .seeOther)
+
+            _ = try await officer.get(page)
+            let recorded = try await officer.post(page + "/action", form: [:])
+            #expect(recorded.status == .seeOther)
+            #expect(try await officer.get(page).text.contains("Status: action-recorded"))
+            #expect(try await service.count("encounters WHERE status = 'action-recorded'") == 1)
+        }
+    }
 }

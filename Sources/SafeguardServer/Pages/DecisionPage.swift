@@ -30,6 +30,11 @@ struct DecisionPage: Encodable {
     var duties: [String]
     var options: [String]
     var reasons: [Reason]
+    /// What the last form on the page did, if anything.
+    var message: String?
+    var mayRecordAction = false
+    /// The owed steps this user may record from the page.
+    var stepsToRecord: [String] = []
 
     init(frame: PageController.Frame, encounter: Encounter, decision: JSONValue, ruleSet: RuleSet) {
         self.frame = frame

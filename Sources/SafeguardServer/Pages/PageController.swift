@@ -13,6 +13,8 @@ struct PageController: RouteCollection {
         signedIn.post("logout", use: logout)
         signedIn.get(use: home)
         signedIn.get("encounters", ":encounterID", use: encounter)
+        signedIn.post("encounters", ":encounterID", "action", use: recordAction)
+        signedIn.post("encounters", ":encounterID", "steps", use: recordStep)
     }
 
     /// What every page's layout needs.
@@ -98,7 +100,12 @@ struct PageController: RouteCollection {
         return try await request.view.render("home", HomePage(frame: Frame("Safeguard", request: request), encounters: lines))
     }
 
-    func encounter(request: Request) async throws -> View {
+    func encounter(request: Request) async throws -> Response {
+        try await renderEncounter(request, message: nil, status: .ok)
+    }
+
+    /// The encounter page, with a message about what the last form did.
+    func renderEncounter(_ request: Request, message: String?, status: HTTPStatus) async throws -> Response {
         let actor = try request.actor
         guard Entitlements.caseReadingRoles.contains(actor.role) else { throw WorkflowError.forbidden("a \(actor.role.rawValue) may not read case records") }
         let workflow = request.application.safeguard.workflow
@@ -109,7 +116,46 @@ struct PageController: RouteCollection {
         let facts = try await workflow.facts(for: encounter, on: request.db)
         let decision = Disclosure.decision(workflow.ruleSet.evaluate(facts).json(in: workflow.ruleSet, caseId: facts.caseId), shown: shown,
                                            ruleSet: workflow.ruleSet)
-        let page = DecisionPage(frame: Frame("Encounter", request: request), encounter: encounter, decision: decision, ruleSet: workflow.ruleSet)
-        return try await request.view.render("encounter", page)
+        var page = DecisionPage(frame: Frame("Encounter", request: request), encounter: encounter, decision: decision, ruleSet: workflow.ruleSet)
+        page.message = message
+        page.mayRecordAction = encounter.status == Encounter.open && Entitlements.enforcementRoles.contains(actor.role)
+        page.stepsToRecord = page.steps.map(\.step).filter { spelling in
+            Step(spelling: spelling).map { $0 != .benefitVerification && Entitlements.roles(for: $0).contains(actor.role) } ?? false
+        }
+        let response = try await request.view.render("encounter", page).encodeResponse(for: request)
+        response.status = status
+        return response
+    }
+
+    /// The enforcement action, from the page's form: recorded when the gate allows it, else the
+    /// page again saying why.
+    func recordAction(request: Request) async throws -> Response {
+        let workflow = request.application.safeguard.workflow
+        let id = try request.uuidParameter("encounterID")
+        do {
+            _ = try await workflow.recordEnforcementAction(id, expectedVersion: nil, by: request.actor, on: request.db)
+            return request.redirect(to: "/encounters/\(id)", redirectType: .normal)
+        } catch WorkflowError.gateRefused(let refusal) {
+            try await request.audit(.denial, "encounter/\(id)", .denied)
+            let owed = refusal.requiredSteps.isEmpty ? "" : "; steps still owed: \(refusal.requiredSteps.joined(separator: ", "))"
+            return try await renderEncounter(request, message: "The policies in force do not allow the action yet: \(refusal.disposition.spelling)\(owed).",
+                                             status: .conflict)
+        }
+    }
+
+    /// A step, from the page's form.
+    func recordStep(request: Request) async throws -> Response {
+        struct Form: Content { var step: String; var summary: String; var counterpart: String }
+        let form = try request.content.decode(Form.self)
+        guard let step = Step(spelling: form.step) else { throw ProblemError.invalid([FieldError(path: "step", message: "'\(form.step)' is not a step")]) }
+        let id = try request.uuidParameter("encounterID")
+        do {
+            _ = try await request.application.safeguard.workflow.recordStep(
+                .init(step: step, summary: form.summary, counterpart: form.counterpart), on: id, by: request.actor, on: request.db
+            )
+            return request.redirect(to: "/encounters/\(id)", redirectType: .normal)
+        } catch WorkflowError.invalid(let errors) {
+            return try await renderEncounter(request, message: errors.map(\.description).joined(separator: "; "), status: .unprocessableEntity)
+        }
     }
 }
