@@ -127,4 +127,32 @@ import Vapor
             #expect(try await service.count("encounters WHERE status = 'action-recorded'") == 1)
         }
     }
+
+    @Test func aSupervisorsQueueAndAnAuditorsSearchAndVerification() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let filing = try await service.addFiling(person)
+            let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01",
+                                                                         extra: #", "exceptionalCircumstances": true"#).json["id"] as? String)
+            #expect(try await service.verify(encounter, filing: filing).status == .created)
+
+            var supervisor = Browser(service: service)
+            _ = try await supervisor.signIn("supervisor-nyc")
+            let home = try await supervisor.get("/")
+            #expect(home.text.contains("Your queue") && home.text.contains("exceptional-circumstances-approval"))
+            var officer = Browser(service: service)
+            _ = try await officer.signIn("officer-nyc")
+            #expect(!(try await officer.get("/")).text.contains("Your queue"), "nothing owed that an officer records")
+            #expect(try await officer.get("/audit").status == .forbidden)
+
+            var auditor = Browser(service: service)
+            _ = try await auditor.signIn("auditor-nyc")
+            let search = try await auditor.get("/audit?object=encounter/\(encounter)")
+            #expect(search.status == .ok && search.text.contains("<td>encounter/\(encounter)</td>"))
+            #expect(!search.text.contains("Doe") && !search.text.contains("EAC2290012345"))
+            let verified = try await auditor.post("/audit/verify", form: [:])
+            #expect(verified.status == .ok && verified.text.contains("The audit chain verifies:"))
+            #expect(try await auditor.post("/audit/verify", form: [:], csrf: false).status == .forbidden)
+        }
+    }
 }

@@ -8,7 +8,7 @@ import PolicyEngine
 /// recorded. Nothing is typed twice. One statement per table for any number of encounters, and
 /// rows are decoded column by column into the engine's values: at a million encounters, Fluent's
 /// reflective model decoding would cost more than deciding.
-enum CaseRecords {
+public enum CaseRecords {
     static let flagColumns = [
         "immediate_victim_or_witness", "pending_criminal_case", "crime_reported", "wishes_to_report", "detained", "outside_united_states",
         "law_enforcement_interest", "exceptional_circumstances", "aggravating_factors", "expedite_in_agency_interest", "convicted_237a2",
@@ -16,7 +16,9 @@ enum CaseRecords {
     static let encounterColumns = ["id", "person_id", "action", "as_of", "victim_indicia"] + flagColumns
 
     /// The case of each encounter named, by encounter id.
-    static func facts(of encounterIDs: [UUID], on database: any Database) async throws -> [UUID: CaseFacts] {
+    public static func facts(of encounterIDs: [UUID], on database: any Database) async throws -> [UUID: CaseFacts] {
+        // `IN ()` is an error in PostgreSQL.
+        guard !encounterIDs.isEmpty else { return [:] }
         let sql = try sqlDatabase(database)
         let rows = try await sql.select().columns(encounterColumns).from(Encounter.schema).where("id", .in, encounterIDs).all()
         return Dictionary(uniqueKeysWithValues: try await cases(of: rows, on: sql).map { ($0.id, $0.facts) })

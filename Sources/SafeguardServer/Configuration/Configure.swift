@@ -97,6 +97,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: TokenController())
     try app.register(collection: SessionController())
     try app.register(collection: PageController())
+    try app.register(collection: AuditPageController())
     let authenticated = api.grouped(BearerAuthenticator())
     let caseRecords = authenticated.grouped(RoleGate(roles: Entitlements.caseReadingRoles, what: "case records"))
     try caseRecords.register(collection: PersonController())

@@ -77,6 +77,8 @@ struct PageController: RouteCollection {
 
     struct HomePage: Encodable {
         var frame: Frame
+        /// The open encounters with a step this user may record now: their queue.
+        var queue: [EncounterLine]
         var encounters: [EncounterLine]
     }
 
@@ -84,20 +86,29 @@ struct PageController: RouteCollection {
         var id: String
         var action: String
         var asOf: String
-        var status: String
+        /// The steps owed now that this user's role records.
+        var owed: [String]
     }
 
+    /// The user's queue (steps owed now that their role records: approvals for supervisors,
+    /// consultations for OPLA attorneys, verifications for officers) and the open encounters.
     func home(request: Request) async throws -> View {
         let actor = try request.actor
         var lines: [EncounterLine] = []
         if Entitlements.caseReadingRoles.contains(actor.role) {
             var query = Encounter.query(on: request.db).filter(\.$status == Encounter.open)
             if !actor.role.spansOffices { query = query.filter(\.$office == actor.office) }
-            lines = try await query.sort(\.$createdAt, .descending).limit(50).all().map {
-                EncounterLine(id: try $0.requireID().uuidString, action: $0.action, asOf: $0.asOf, status: $0.status)
+            let encounters = try await query.sort(\.$createdAt, .descending).limit(200).all()
+            let ruleSet = request.application.safeguard.ruleSet
+            let cases = try await CaseRecords.facts(of: encounters.map { try $0.requireID() }, on: request.db)
+            lines = try encounters.map { encounter in
+                let id = try encounter.requireID()
+                let owed = cases[id].map { ruleSet.evaluate($0).requiredSteps.filter { Entitlements.roles(for: $0).contains(actor.role) }.map(\.spelling) } ?? []
+                return EncounterLine(id: id.uuidString, action: encounter.action, asOf: encounter.asOf, owed: owed)
             }
         }
-        return try await request.view.render("home", HomePage(frame: Frame("Safeguard", request: request), encounters: lines))
+        let page = HomePage(frame: Frame("Safeguard", request: request), queue: lines.filter { !$0.owed.isEmpty }, encounters: lines)
+        return try await request.view.render("home", page)
     }
 
     func encounter(request: Request) async throws -> Response {

@@ -1,0 +1,51 @@
+import PolicyEngine
+import SafeguardCore
+import Vapor
+
+/// The auditor's page: the audit log searched by user, record and time, and a button that
+/// verifies the whole chain and shows the verdict.
+struct AuditPageController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let pages = routes.grouped(CSRFProtection(), PageAuthenticator(), RoleGate(roles: Entitlements.auditLogRoles, what: "the audit log"))
+        pages.get("audit", use: search)
+        pages.post("audit", "verify", use: verify)
+    }
+
+    struct AuditPage: Encodable {
+        var frame: PageController.Frame
+        var username: String
+        var object: String
+        var from: String
+        var to: String
+        var total: Int
+        var records: [AuditLogController.AuditRecordBody]
+        var verdict: String?
+        var problems: [String]
+    }
+
+    func search(request: Request) async throws -> View {
+        try await render(request, verdict: nil, problems: [])
+    }
+
+    func verify(request: Request) async throws -> View {
+        let report = try await AuditChain.verify(key: request.application.safeguard.audit.key.publicKey, on: request.db)
+        try await request.audit(.read, "audit-chain")
+        let verdict = report.isClean
+            ? "The audit chain verifies: \(report.records) records in \(report.partitions) partitions, \(report.signedHeads) signed heads."
+            : "The audit chain does not verify: \(report.problems.count) problems in \(report.records) records."
+        return try await render(request, verdict: verdict, problems: report.problems.map(\.description))
+    }
+
+    private func render(_ request: Request, verdict: String?, problems: [String]) async throws -> View {
+        func text(_ name: String) -> String? { request.query[String.self, at: name].flatMap { $0.isEmpty ? nil : $0 } }
+        let times = [text("from"), text("to")].map { $0.flatMap { CalendarDate($0) != nil ? $0 : nil } }
+        let search = AuditSearch(username: text("username"), object: text("object"), from: times[0], to: times[1])
+        let (records, total) = try await search.run(offset: 0, limit: 100, on: request.db)
+        try await request.audit(.read, "audit-log")
+        return try await request.view.render("audit", AuditPage(
+            frame: PageController.Frame("Audit log", request: request), username: search.username ?? "", object: search.object ?? "",
+            from: search.from ?? "", to: search.to ?? "", total: total, records: records.map(AuditLogController.AuditRecordBody.init),
+            verdict: verdict, problems: problems
+        ))
+    }
+}
