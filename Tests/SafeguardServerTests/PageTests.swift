@@ -155,4 +155,19 @@ import Vapor
             #expect(try await auditor.post("/audit/verify", form: [:], csrf: false).status == .forbidden)
         }
     }
+
+    @Test func thePolicyTimelineShowsEveryVersionAndRuleWithItsCitation() async throws {
+        try await TestService.with { service in
+            var analyst = Browser(service: service)
+            _ = try await analyst.signIn("analyst-nyc")
+            let page = try await analyst.get("/policies")
+            #expect(page.status == .ok)
+            for document in TestService.ruleSet.documents {
+                #expect(page.text.contains(document.id), "\(document.id)")
+                for rule in document.rules { #expect(page.text.contains("<strong>\(rule.id)</strong>"), "\(rule.id)") }
+            }
+            #expect(page.text.contains("absent exceptional circumstances ICE will refrain"))
+            #expect(try await service.send(.GET, "/policies").status == .seeOther)
+        }
+    }
 }

@@ -98,6 +98,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SessionController())
     try app.register(collection: PageController())
     try app.register(collection: AuditPageController())
+    try app.register(collection: PolicyPageController())
     let authenticated = api.grouped(BearerAuthenticator())
     let caseRecords = authenticated.grouped(RoleGate(roles: Entitlements.caseReadingRoles, what: "case records"))
     try caseRecords.register(collection: PersonController())

@@ -1,0 +1,50 @@
+import PolicyEngine
+import SafeguardCore
+import Vapor
+
+/// `/policies`: the policy versions on a timeline, each rule with what it does and its citation.
+/// Policy texts are public: any signed-in user may read them.
+struct PolicyPageController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.grouped(CSRFProtection(), PageAuthenticator()).get("policies", use: timeline)
+    }
+
+    struct PolicyPage: Encodable {
+        struct Document: Encodable {
+            var id: String
+            var title: String
+            var period: String
+            var summary: String
+            var rules: [RuleLine]
+        }
+
+        struct RuleLine: Encodable {
+            var id: String
+            var description: String
+            var effect: String
+            var document: String
+            var passage: String
+            var quote: String
+            var secondary: Bool
+        }
+
+        var frame: PageController.Frame
+        var digest: String
+        var documents: [Document]
+    }
+
+    func timeline(request: Request) async throws -> View {
+        let ruleSet = request.application.safeguard.ruleSet
+        let documents = ruleSet.documents.map { document in
+            PolicyPage.Document(
+                id: document.id, title: document.title, period: document.periodDescription, summary: document.summary,
+                rules: document.rules.map { rule in
+                    PolicyPage.RuleLine(id: rule.id, description: rule.description, effect: rule.effects.summary, document: rule.citation.document,
+                                        passage: rule.citation.passage, quote: rule.citation.quote, secondary: rule.source == .secondary)
+                }
+            )
+        }
+        return try await request.view.render("policies", PolicyPage(frame: PageController.Frame("Policies", request: request), digest: ruleSet.digest,
+                                                                    documents: documents))
+    }
+}
