@@ -110,6 +110,13 @@ try:
     auditor.save_screenshot(os.path.join(SHOTS, "encounter-withheld.png"))
     check(MARKER in auditor.page_source and "refrain-known-beneficiary" not in auditor.page_source,
           "a user without need-to-know sees the withheld marker")
+    auditor.get(f"{base}/audit")
+    auditor.find_element(By.CSS_SELECTOR, "form[action='/audit/verify'] button").click()
+    auditor.save_screenshot(os.path.join(SHOTS, "audit-verified.png"))
+    check("The audit chain verifies" in auditor.find_element(By.CSS_SELECTOR, ".message").text, "the auditor verifies the chain from the page")
+    officer.get(f"{base}/policies")
+    officer.save_screenshot(os.path.join(SHOTS, "policies.png"))
+    check("ice-interim-guidance-2025" in officer.page_source, "the policy timeline lists the 2025 guidance")
     for driver in (officer, supervisor, auditor):
         driver.quit()
 finally:
