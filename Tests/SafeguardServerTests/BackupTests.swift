@@ -21,7 +21,7 @@ import Testing
             var restoredDatabase: String?
             if let admin = TestService.postgresURL {
                 let name = "safeguard_restore_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
-                try await PostgresAdministration.run(admin, "CREATE DATABASE \(name)")
+                try await PostgresAdministration.createDatabase(name, at: admin)
                 restoredDatabase = name
                 target.databaseURL = URL(string: admin)!.deletingLastPathComponent().appendingPathComponent(name).absoluteString
             }

@@ -1,4 +1,7 @@
 import Foundation
+import PolicyEngine
+@testable import SafeguardCore
+@testable import SafeguardServer
 import Testing
 import Vapor
 
@@ -169,5 +172,37 @@ import Vapor
             #expect(page.text.contains("absent exceptional circumstances ICE will refrain"))
             #expect(try await service.send(.GET, "/policies").status == .seeOther)
         }
+    }
+
+    @Test func theAnalystsDashboardChartsDecisionsByMonthWithThePolicyChangesMarked() async throws {
+        try await TestService.with { service in
+            for asOf in Array(repeating: "2024-12-10", count: 5) + Array(repeating: "2025-02-10", count: 6) + ["2025-03-01"] {
+                _ = try await service.openEncounter(try await service.createPerson(), asOf: asOf)
+            }
+            var analyst = Browser(service: service)
+            _ = try await analyst.signIn("analyst-nyc")
+            let page = try await analyst.get("/dashboard")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("<title>2024-12 proceed: 5</title>") && page.text.contains("<title>2025-02 proceed: 6</title>"))
+            #expect(page.text.contains(">ice-interim-guidance-2025 2025-01-30</text>"))
+            // One encounter in March: too few to chart.
+            #expect(!page.text.contains("2025-03"))
+            #expect(page.text.contains("None has finished yet."))
+            let admin = try #require(try await service.app.safeguard.users.user(named: "admin-nyc", on: service.app.db).actor)
+            _ = try await Reevaluator(workflow: service.app.safeguard.workflow).run(asOf: CalendarDate("2025-06-01"), resume: false, by: admin,
+                                                                                    on: service.app.db)
+            #expect(try await analyst.get("/dashboard").text.contains("Re-evaluation of 12 open encounters as of 2025-06-01"))
+            var officer = Browser(service: service)
+            _ = try await officer.signIn("officer-nyc")
+            #expect(try await officer.get("/dashboard").status == .forbidden)
+        }
+    }
+
+    @Test func theChartMarksWhereEachPolicyTookEffect() throws {
+        let cells = ["2024-12", "2025-02"].map { CaseStatistics.Cell(group: ["month": $0, "disposition": "proceed"], count: 5) }
+        let svg = DecisionChart.svg(cells, documents: TestService.ruleSet.documents)
+        #expect(svg.contains(">ice-interim-guidance-2025 2025-01-30</text>"))
+        #expect(!svg.contains("ice-directive-11005.3 2021-08-10"), "before the first month charted")
+        #expect(svg.components(separatedBy: "<rect").count - 1 == 2)
     }
 }

@@ -37,7 +37,7 @@ struct TestService {
         var databaseURL: String?
         if let postgresURL {
             let name = "safeguard_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
-            try await PostgresAdministration.run(postgresURL, "CREATE DATABASE \(name)")
+            try await PostgresAdministration.createDatabase(name, at: postgresURL)
             databaseURL = try #require(URL(string: postgresURL)).deletingLastPathComponent().appendingPathComponent(name).absoluteString
         }
         var settings = ServerSettings(host: "127.0.0.1", port: 0, databasePath: folder.appendingPathComponent("safeguard.sqlite").path,
@@ -155,6 +155,14 @@ struct TestService {
 
 /// Statements against the PostgreSQL server itself (creating and dropping test databases).
 enum PostgresAdministration {
+    /// One `CREATE DATABASE` at a time in this process: PostgreSQL refuses to copy its template
+    /// while another session is copying it ("source database is being accessed by other users").
+    private static let creations = SQLiteWriteSerializer.Turns()
+
+    static func createDatabase(_ name: String, at url: String) async throws {
+        try await creations.run { try await run(url, "CREATE DATABASE \(name)") }
+    }
+
     static func run(_ url: String, _ statement: String) async throws {
         let app = try await Application.make(.testing)
         app.logger.logLevel = .error

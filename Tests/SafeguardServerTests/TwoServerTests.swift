@@ -38,7 +38,7 @@ struct TwoServerTests {
     @Test func twoServersShareOneDatabaseSafely() async throws {
         let admin = try #require(TestService.postgresURL)
         let name = "safeguard_two_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
-        try await PostgresAdministration.run(admin, "CREATE DATABASE \(name)")
+        try await PostgresAdministration.createDatabase(name, at: admin)
         let databaseURL = URL(string: admin)!.deletingLastPathComponent().appendingPathComponent(name).absoluteString
         var servers: [Process] = []
         let logs = (0..<2).map { FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-serve-\(name)-\($0).log") }

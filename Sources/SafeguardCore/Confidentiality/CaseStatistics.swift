@@ -17,14 +17,18 @@ public struct CaseStatistics: Sendable {
     public var encounters: [Cell]
     public var decisions: [Cell]
     public var followUps: [Cell]
+    /// Current decisions by the month of their date (`YYYY-MM`) and disposition.
+    public var decisionsByMonth: [Cell]
 
     public static func compute(on database: any Database) async throws -> CaseStatistics {
         let sql = try CaseRecords.sqlDatabase(database)
-        func cells(_ table: String, _ columns: [String], where condition: ((SQLSelectBuilder) -> SQLSelectBuilder)? = nil) async throws -> [Cell] {
-            var query = sql.select().columns(columns.map { SQLColumn($0) }).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
+        func cells(_ table: String, _ columns: [String], computed: [String: any SQLExpression] = [:],
+                   where condition: ((SQLSelectBuilder) -> SQLSelectBuilder)? = nil) async throws -> [Cell] {
+            var query = sql.select().columns(columns.map { name -> any SQLExpression in computed[name].map { SQLAlias($0, as: SQLIdentifier(name)) } ?? SQLColumn(name) })
+                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
             if let condition { query = condition(query) }
-            query = columns.reduce(query) { $0.groupBy($1) }
-            for column in columns { query = query.orderBy(column) }
+            query = columns.reduce(query) { query, name in computed[name].map { query.groupBy($0) } ?? query.groupBy(name) }
+            for column in columns { query = query.orderBy(computed[column] ?? SQLColumn(column)) }
             return try await query.all().compactMap { row in
                 let count = try row.decode(column: "n", as: Int.self)
                 guard count >= smallestCount else { return nil }
@@ -34,7 +38,11 @@ public struct CaseStatistics: Sendable {
         return CaseStatistics(
             encounters: try await cells(Encounter.schema, ["office", "status"]),
             decisions: try await cells(DecisionRecord.schema, ["disposition"]) { $0.where("superseded_by", .is, SQLLiteral.null) },
-            followUps: try await cells(FollowUp.schema, ["kind", "status"])
+            followUps: try await cells(FollowUp.schema, ["kind", "status"]),
+            decisionsByMonth: try await cells(DecisionRecord.schema, ["month", "disposition"],
+                                              computed: ["month": SQLFunction("substr", args: SQLColumn("as_of"), SQLLiteral.numeric("1"), SQLLiteral.numeric("7"))]) {
+                $0.where("superseded_by", .is, SQLLiteral.null)
+            }
         )
     }
 }

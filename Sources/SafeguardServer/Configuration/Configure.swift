@@ -99,6 +99,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: PageController())
     try app.register(collection: AuditPageController())
     try app.register(collection: PolicyPageController())
+    try app.register(collection: DashboardPageController())
     let authenticated = api.grouped(BearerAuthenticator())
     let caseRecords = authenticated.grouped(RoleGate(roles: Entitlements.caseReadingRoles, what: "case records"))
     try caseRecords.register(collection: PersonController())

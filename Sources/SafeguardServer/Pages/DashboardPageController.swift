@@ -1,0 +1,40 @@
+import Fluent
+import SafeguardCore
+import Vapor
+
+/// `/dashboard`: aggregate figures for analysts (and auditors, supervisors, admins) — decisions by
+/// month with the policy changes marked, and the population diff of the last re-evaluation.
+/// Never a person: groups under `CaseStatistics.smallestCount` are left out.
+struct DashboardPageController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.grouped(CSRFProtection(), PageAuthenticator(), RoleGate(roles: Entitlements.statisticsRoles, what: "aggregate figures"))
+            .get("dashboard", use: dashboard)
+    }
+
+    struct DashboardPage: Encodable {
+        struct Line: Encodable {
+            var label: String
+            var count: Int
+        }
+
+        var frame: PageController.Frame
+        var chart: String
+        var reevaluation: String?
+        var transitions: [Line]
+        var rules: [Line]
+    }
+
+    func dashboard(request: Request) async throws -> View {
+        let figures = try await CaseStatistics.compute(on: request.db)
+        let chart = DecisionChart.svg(figures.decisionsByMonth, documents: request.application.safeguard.ruleSet.documents)
+        var page = DashboardPage(frame: PageController.Frame("Dashboard", request: request), chart: chart, transitions: [], rules: [])
+        if let run = try await ReevaluationRun.query(on: request.db).filter(\.$finishedAt != nil).sort(\.$startedAt, .descending).first() {
+            let diff = try PopulationDiff(json: run.diff)
+            page.reevaluation = "Re-evaluation of \(run.processed) open encounters\(run.asOf.map { " as of \($0)" } ?? ""): \(run.changed) outcomes changed"
+            page.transitions = diff.transitions.filter { $0.value >= CaseStatistics.smallestCount }.sorted { $0.value > $1.value }.map { .init(label: $0.key, count: $0.value) }
+            page.rules = diff.rules.filter { $0.value >= CaseStatistics.smallestCount }.sorted { $0.value > $1.value }.map { .init(label: $0.key, count: $0.value) }
+        }
+        try await request.audit(.read, "statistics")
+        return try await request.view.render("dashboard", page)
+    }
+}
