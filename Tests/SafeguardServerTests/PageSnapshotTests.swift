@@ -26,11 +26,7 @@ import Vapor
 
     @Test func theMainPagesMatchTheirSnapshots() async throws {
         try await TestService.with { service in
-            let person = try await service.createPerson()
-            let filing = try await service.addFiling(person)
-            let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01",
-                                                                         extra: #", "exceptionalCircumstances": true"#).json["id"] as? String)
-            #expect(try await service.verify(encounter, filing: filing).status == .created)
+            let encounter = try await service.openApprovalCase()
             var browser = PageTests.Browser(service: service)
             try Self.expectSnapshot("login", try await browser.get("/login").text)
             _ = try await browser.signIn("supervisor-nyc", purpose: "law-enforcement")

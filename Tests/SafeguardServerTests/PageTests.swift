@@ -99,11 +99,7 @@ import Vapor
 
     @Test func anOfficerBlockedByTheGateASupervisorApprovingAndTheActionRecorded() async throws {
         try await TestService.with { service in
-            let person = try await service.createPerson()
-            let filing = try await service.addFiling(person)
-            let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01",
-                                                                         extra: #", "exceptionalCircumstances": true"#).json["id"] as? String)
-            #expect(try await service.verify(encounter, filing: filing).status == .created)
+            let encounter = try await service.openApprovalCase()
             let page = "/encounters/\(encounter)"
 
             var officer = Browser(service: service)
@@ -133,11 +129,7 @@ import Vapor
 
     @Test func aSupervisorsQueueAndAnAuditorsSearchAndVerification() async throws {
         try await TestService.with { service in
-            let person = try await service.createPerson()
-            let filing = try await service.addFiling(person)
-            let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01",
-                                                                         extra: #", "exceptionalCircumstances": true"#).json["id"] as? String)
-            #expect(try await service.verify(encounter, filing: filing).status == .created)
+            let encounter = try await service.openApprovalCase()
 
             var supervisor = Browser(service: service)
             _ = try await supervisor.signIn("supervisor-nyc")

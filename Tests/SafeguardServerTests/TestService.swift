@@ -148,6 +148,16 @@ struct TestService {
         """)
     }
 
+    /// A known U petitioner under Directive 11005.3 with exceptional circumstances asserted: the
+    /// filing verified, the approval of exceptional circumstances owed. Returns the encounter's id.
+    func openApprovalCase() async throws -> String {
+        let person = try await createPerson()
+        let filing = try await addFiling(person)
+        let encounter = try #require(try await openEncounter(person, asOf: "2023-05-01", extra: #", "exceptionalCircumstances": true"#).json["id"] as? String)
+        #expect(try await verify(encounter, filing: filing).status == .created)
+        return encounter
+    }
+
     func count(_ table: String) async throws -> Int {
         try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()!.decode(column: "n", as: Int.self)
     }

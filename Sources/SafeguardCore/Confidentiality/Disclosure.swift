@@ -30,9 +30,6 @@ public struct Disclosure: Sendable, Equatable {
         purpose.map { Self.purposes[actor.role]?.contains($0) ?? false } ?? false
     }
 
-    /// Whether the protected parts of a record about this person are shown.
-    public func shows(protected: Bool) -> Bool { !protected || entitled }
-
     /// A case's facts as shown: the protected members withheld when `shown` is false.
     public static func facts(_ facts: JSONValue, shown: Bool) -> JSONValue {
         guard !shown, case .object(let members) = facts else { return facts }

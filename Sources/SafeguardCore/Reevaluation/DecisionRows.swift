@@ -32,15 +32,13 @@ struct DecisionRows {
     ])
     private var superseded: [(old: UUID, new: UUID)] = []
     /// The ids of the new decisions, for their audit records.
-    private(set) var written: [UUID] = []
+    private(set) var newIDs: [UUID] = []
     private let now = Date()
-
-    var isEmpty: Bool { inserts.isEmpty }
 
     /// Adds a new decision of the encounter, superseding `previous` if there is one.
     mutating func add(_ decision: Decision, json: JSONValue, facts: CaseFacts, encounterID: UUID, computedBy: UUID, superseding previous: UUID?) {
         let id = UUID()
-        written.append(id)
+        newIDs.append(id)
         inserts.append([id, encounterID, facts.asOf.description, decision.disposition.spelling, decision.ruleSetDigest,
                         facts.json.serialized(), json.serialized(), computedBy, now])
         if let previous { superseded.append((previous, id)) }

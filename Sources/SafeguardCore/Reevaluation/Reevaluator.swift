@@ -83,7 +83,7 @@ public struct Reevaluator: Sendable {
             }
         }
         try await written.write(on: database)
-        try await workflow.audit.append(written.written.map { AuditEntry(actor, .write, "decision/\($0)") }, on: database)
+        try await workflow.audit.append(written.newIDs.map { AuditEntry(actor, .write, "decision/\($0)") }, on: database)
         run.processed += cases.count
         run.cursor = last.id
         run.diff = diff.json

@@ -16,8 +16,6 @@ struct BulkInsert {
         self.columns = columns
     }
 
-    var isEmpty: Bool { rows.isEmpty }
-
     /// Adds a row: one value per column, in the order of `columns`; nil is SQL `NULL`.
     mutating func append(_ values: [(any Encodable & Sendable)?]) {
         precondition(values.count == columns.count, "a row of \(table) needs \(columns.count) values")

@@ -98,7 +98,7 @@ struct EncounterController: RouteCollection {
             try await request.audit(.write, "encounter/\(try encounter.requireID())", on: database)
         }
         _ = try await workflow.decide(encounter.requireID(), by: actor, on: request.db)
-        let shown = try await request.disclosure(ofPeople: [personID]).shows(personID)
+        let shown = try await request.showsProtectedData(of: personID)
         let response = try await Response.json(encounterBody(for: encounter, shown: shown, request: request), status: .created, version: encounter.version)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/encounters/\(try encounter.requireID())")
         return response
@@ -141,7 +141,7 @@ struct EncounterController: RouteCollection {
 
     func show(request: Request) async throws -> Response {
         let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: request.actor, on: request.db)
-        let shown = try await request.disclosure(ofPeople: [encounter.$person.id]).shows(encounter.$person.id)
+        let shown = try await request.showsProtectedData(of: encounter.$person.id)
         try await request.auditRead("encounter/\(try encounter.requireID())", shown: shown)
         return try await Response.json(encounterBody(for: encounter, shown: shown, request: request), version: encounter.version)
     }
@@ -177,7 +177,7 @@ struct EncounterController: RouteCollection {
             return encounter
         }
         _ = try await workflow.decide(id, by: actor, on: request.db)
-        let shown = try await request.disclosure(ofPeople: [encounter.$person.id]).shows(encounter.$person.id)
+        let shown = try await request.showsProtectedData(of: encounter.$person.id)
         return try await Response.json(encounterBody(for: encounter, shown: shown, request: request), version: encounter.version)
     }
 
@@ -185,7 +185,7 @@ struct EncounterController: RouteCollection {
         let workflow = request.application.safeguard.workflow
         let record = try await workflow.decide(request.uuidParameter("encounterID"), by: request.actor, on: request.db)
         let personID = try await workflow.encounter(record.$encounter.id, for: request.actor, on: request.db).$person.id
-        let shown = try await request.disclosure(ofPeople: [personID]).shows(personID)
+        let shown = try await request.showsProtectedData(of: personID)
         return try Response.json(DecisionBody(record, shown: shown, ruleSet: workflow.ruleSet), status: .created)
     }
 
@@ -240,13 +240,13 @@ struct EncounterController: RouteCollection {
         let encounterID = try request.uuidParameter("encounterID")
         let record = try await workflow.recordStep(input, on: encounterID, by: request.actor, on: request.db)
         let personID = try await workflow.encounter(encounterID, for: request.actor, on: request.db).$person.id
-        return try Response.json(StepBody(record, shown: try await request.disclosure(ofPeople: [personID]).shows(personID)), status: .created)
+        return try Response.json(StepBody(record, shown: try await request.showsProtectedData(of: personID)), status: .created)
     }
 
     func steps(request: Request) async throws -> [StepBody] {
         let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: request.actor, on: request.db)
         let steps = try await StepRecord.query(on: request.db).filter(\.$encounter.$id == encounter.requireID()).sort(\.$recordedAt).all()
-        let shown = try await request.disclosure(ofPeople: [encounter.$person.id]).shows(encounter.$person.id)
+        let shown = try await request.showsProtectedData(of: encounter.$person.id)
         for step in steps { try await request.auditRead("step/\(try step.requireID())", shown: shown) }
         return try steps.map { try StepBody($0, shown: shown) }
     }
@@ -284,11 +284,11 @@ struct EncounterController: RouteCollection {
         do {
             let encounter = try await workflow.recordEnforcementAction(encounterID, expectedVersion: request.ifMatchVersion(), basis: basis,
                                                                        by: request.actor, on: request.db)
-            let shown = try await request.disclosure(ofPeople: [encounter.$person.id]).shows(encounter.$person.id)
+            let shown = try await request.showsProtectedData(of: encounter.$person.id)
             return try await Response.json(encounterBody(for: encounter, shown: shown, request: request), version: encounter.version)
         } catch WorkflowError.gateRefused(var refusal) {
             let personID = try await workflow.encounter(encounterID, for: request.actor, on: request.db).$person.id
-            if try await !request.disclosure(ofPeople: [personID]).shows(personID) {
+            if try await !request.showsProtectedData(of: personID) {
                 refusal.rules = refusal.rules.map { id in workflow.ruleSet.rule(id: id).map(ProtectedData.reveals) == false ? id : Disclosure.marker }
             }
             throw WorkflowError.gateRefused(refusal)

@@ -36,7 +36,7 @@ struct FollowUpController: RouteCollection {
     /// Whether the request sees the protected data of the person the encounter is about.
     static func shows(encounter encounterID: UUID, to request: Request) async throws -> Bool {
         let personID = try await request.application.safeguard.workflow.encounter(encounterID, for: request.actor, on: request.db).$person.id
-        return try await request.disclosure(ofPeople: [personID]).shows(personID)
+        return try await request.showsProtectedData(of: personID)
     }
 
     func file(request: Request) async throws -> Response {

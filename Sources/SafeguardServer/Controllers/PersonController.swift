@@ -175,7 +175,7 @@ struct PersonController: RouteCollection {
             try await filing.create(on: database)
             try await request.audit(.write, "filing/\(try filing.requireID())", on: database)
         }
-        let shown = try await request.disclosure(ofPeople: [filing.$person.id]).shows(filing.$person.id)
+        let shown = try await request.showsProtectedData(of: filing.$person.id)
         return try Response.json(FilingBody(filing, shown: shown), status: .created, version: filing.version)
     }
 
@@ -184,7 +184,7 @@ struct PersonController: RouteCollection {
         let person = try await find(request)
         let filings = try await BenefitFilingRecord.query(on: request.db).filter(\.$person.$id == person.requireID()).sort(\.$createdAt).all()
         let personID = try person.requireID()
-        let shown = try await request.disclosure(ofPeople: [personID]).shows(personID)
+        let shown = try await request.showsProtectedData(of: personID)
         for filing in filings { try await request.auditRead("filing/\(try filing.requireID())", shown: shown) }
         return try filings.map { try FilingBody($0, shown: shown) }
     }

@@ -11,7 +11,7 @@ struct ProblemMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             var problem = Self.problem(for: error, request: request)
-            if [401, 403].contains(problem.status) || problem.type.hasSuffix(":enforcement-gate") || problem.type.hasSuffix(":source-prohibition") {
+            if Self.isDenial(error) {
                 do {
                     try await request.application.safeguard.audit.append(Self.denial(of: request), on: request.db)
                 } catch {
@@ -43,6 +43,16 @@ struct ProblemMiddleware: AsyncMiddleware {
         default:
             request.logger.error("internal error: \(String(reflecting: type(of: error)))")
             return ProblemDetails(status: .internalServerError, slug: "internal-error", detail: "an internal error occurred; nothing was changed")
+        }
+    }
+
+    /// Whether the error refuses the user something, which the audit chain records: no sign-in or
+    /// entitlement, the gate, the source prohibition.
+    static func isDenial(_ error: any Error) -> Bool {
+        switch error {
+        case WorkflowError.forbidden, WorkflowError.gateRefused, WorkflowError.sourceProhibited: true
+        case let error as any AbortError: [.unauthorized, .forbidden].contains(error.status)
+        default: false
         }
     }
 

@@ -11,6 +11,11 @@ extension Request {
         return PeopleDisclosure(protected: protected, entitled: Disclosure(actor: try actor, purpose: try purpose).entitled)
     }
 
+    /// Whether this request sees one person's protected data.
+    func showsProtectedData(of personID: UUID) async throws -> Bool {
+        try await disclosure(ofPeople: [personID]).shows(personID)
+    }
+
     /// Records a read of `object`, about a person whose protected data was shown or withheld.
     func auditRead(_ object: String, shown: Bool) async throws {
         try await audit(.read, object, shown ? .success : .denied)

@@ -121,7 +121,7 @@ struct PageController: RouteCollection {
         guard Entitlements.caseReadingRoles.contains(actor.role) else { throw WorkflowError.forbidden("a \(actor.role.rawValue) may not read case records") }
         let workflow = request.application.safeguard.workflow
         let encounter = try await workflow.encounter(request.uuidParameter("encounterID"), for: actor, on: request.db)
-        let shown = try await request.disclosure(ofPeople: [encounter.$person.id]).shows(encounter.$person.id)
+        let shown = try await request.showsProtectedData(of: encounter.$person.id)
         try await request.auditRead("encounter/\(try encounter.requireID())", shown: shown)
         // The decision on the records as they are now, as the gate will compute it.
         let facts = try await workflow.facts(for: encounter, on: request.db)
