@@ -27,12 +27,12 @@ import Vapor
     @Test func theMainPagesMatchTheirSnapshots() async throws {
         try await TestService.with { service in
             let encounter = try await service.openApprovalCase()
-            var browser = PageTests.Browser(service: service)
+            var browser = PageBrowser(service: service)
             try Self.expectSnapshot("login", try await browser.get("/login").text)
             _ = try await browser.signIn("supervisor-nyc", purpose: "law-enforcement")
             try Self.expectSnapshot("home-supervisor", try await browser.get("/").text)
             try Self.expectSnapshot("encounter-supervisor", try await browser.get("/encounters/\(encounter)").text)
-            var auditor = PageTests.Browser(service: service)
+            var auditor = PageBrowser(service: service)
             _ = try await auditor.signIn("auditor-nyc")
             try Self.expectSnapshot("encounter-withheld", try await auditor.get("/encounters/\(encounter)").text)
         }

@@ -8,44 +8,9 @@ import Vapor
 /// The pages over HTTP: sign-in with a CSRF token and a fresh session, security headers, and an
 /// encounter's decision with § 1367 withheld unless the session's purpose entitles the user.
 @Suite struct PageTests {
-    /// A browser's view of the service: its session cookie, and the CSRF token of the last page.
-    struct Browser {
-        let service: TestService
-        var cookie: String?
-        var csrf: String?
-
-        mutating func get(_ path: String) async throws -> TestService.Reply {
-            let reply = try await service.send(.GET, path, headers: cookie.map { [("Cookie", $0)] } ?? [])
-            keep(reply)
-            if let range = reply.text.range(of: #"name="csrf" value="([^"]+)""#, options: .regularExpression) {
-                csrf = String(reply.text[range].split(separator: "\"")[3])
-            }
-            return reply
-        }
-
-        mutating func post(_ path: String, form: [String: String], csrf sendToken: Bool = true) async throws -> TestService.Reply {
-            var fields = form
-            if sendToken, let csrf { fields["csrf"] = csrf }
-            let body = fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
-            let reply = try await service.send(.POST, path, json: body, headers: cookie.map { [("Cookie", $0)] } ?? [],
-                                               contentType: "application/x-www-form-urlencoded")
-            keep(reply)
-            return reply
-        }
-
-        private mutating func keep(_ reply: TestService.Reply) {
-            if let set = reply.headers.first(name: "Set-Cookie") { cookie = String(set.split(separator: ";")[0]) }
-        }
-
-        mutating func signIn(_ username: String, purpose: String = "") async throws -> TestService.Reply {
-            _ = try await get("/login")
-            return try await post("/login", form: ["username": username, "password": "correct horse battery", "purpose": purpose])
-        }
-    }
-
     @Test func signInNeedsTheFormsTokenAndGivesAFreshSession() async throws {
         try await TestService.with { service in
-            var browser = Browser(service: service)
+            var browser = PageBrowser(service: service)
             let page = try await browser.get("/login")
             #expect(page.status == .ok && page.text.contains("<label for=\"username\">"))
             #expect(page.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
@@ -56,7 +21,7 @@ import Vapor
 
             let forged = try await browser.post("/login", form: ["username": "officer-nyc", "password": "correct horse battery"], csrf: false)
             #expect(forged.status == .forbidden)
-            var stranger = Browser(service: service)
+            var stranger = PageBrowser(service: service)
             stranger.csrf = browser.csrf
             #expect(try await stranger.post("/login", form: ["username": "officer-nyc", "password": "correct horse battery"]).status == .forbidden)
 
@@ -79,7 +44,7 @@ import Vapor
             let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01").json["id"] as? String)
             #expect(try await service.verify(encounter, filing: filing).status == .created)
 
-            var unstated = Browser(service: service)
+            var unstated = PageBrowser(service: service)
             _ = try await unstated.signIn("officer-nyc")
             let withheld = try await unstated.get("/encounters/\(encounter)")
             #expect(withheld.status == .ok)
@@ -87,7 +52,7 @@ import Vapor
             #expect(withheld.text.contains("withheld under 8 U.S.C. § 1367"))
             #expect(!withheld.text.contains("refrain-known-beneficiary") && !withheld.text.contains("section-1367-confidentiality"))
 
-            var entitled = Browser(service: service)
+            var entitled = PageBrowser(service: service)
             _ = try await entitled.signIn("officer-nyc", purpose: "law-enforcement")
             let shown = try await entitled.get("/encounters/\(encounter)")
             #expect(shown.text.contains("ice-directive-11005.3/refrain-known-beneficiary"))
@@ -102,7 +67,7 @@ import Vapor
             let encounter = try await service.openApprovalCase()
             let page = "/encounters/\(encounter)"
 
-            var officer = Browser(service: service)
+            var officer = PageBrowser(service: service)
             _ = try await officer.signIn("officer-nyc", purpose: "law-enforcement")
             let owed = try await officer.get(page)
             #expect(owed.text.contains("exceptional-circumstances-approval</span>: recorded by supervisor"))
@@ -111,7 +76,7 @@ import Vapor
             #expect(blocked.status == .conflict)
             #expect(blocked.text.contains("The policies in force do not allow the action yet: proceed-after-steps; steps still owed: exceptional-circumstances-approval."))
 
-            var supervisor = Browser(service: service)
+            var supervisor = PageBrowser(service: service)
             _ = try await supervisor.signIn("supervisor-nyc", purpose: "law-enforcement")
             #expect(try await supervisor.get(page).text.contains("Record exceptional-circumstances-approval"))
             let form = ["step": "exceptional-circumstances-approval", "summary": "A documented threat to public safety.", "counterpart": "FOD New York"]
@@ -131,16 +96,16 @@ import Vapor
         try await TestService.with { service in
             let encounter = try await service.openApprovalCase()
 
-            var supervisor = Browser(service: service)
+            var supervisor = PageBrowser(service: service)
             _ = try await supervisor.signIn("supervisor-nyc")
             let home = try await supervisor.get("/")
             #expect(home.text.contains("Your queue") && home.text.contains("exceptional-circumstances-approval"))
-            var officer = Browser(service: service)
+            var officer = PageBrowser(service: service)
             _ = try await officer.signIn("officer-nyc")
             #expect(!(try await officer.get("/")).text.contains("Your queue"), "nothing owed that an officer records")
             #expect(try await officer.get("/audit").status == .forbidden)
 
-            var auditor = Browser(service: service)
+            var auditor = PageBrowser(service: service)
             _ = try await auditor.signIn("auditor-nyc")
             let search = try await auditor.get("/audit?object=encounter/\(encounter)")
             #expect(search.status == .ok && search.text.contains("<td>encounter/\(encounter)</td>"))
@@ -153,7 +118,7 @@ import Vapor
 
     @Test func thePolicyTimelineShowsEveryVersionAndRuleWithItsCitation() async throws {
         try await TestService.with { service in
-            var analyst = Browser(service: service)
+            var analyst = PageBrowser(service: service)
             _ = try await analyst.signIn("analyst-nyc")
             let page = try await analyst.get("/policies")
             #expect(page.status == .ok)
@@ -171,7 +136,7 @@ import Vapor
             for asOf in Array(repeating: "2024-12-10", count: 5) + Array(repeating: "2025-02-10", count: 6) + ["2025-03-01"] {
                 _ = try await service.openEncounter(try await service.createPerson(), asOf: asOf)
             }
-            var analyst = Browser(service: service)
+            var analyst = PageBrowser(service: service)
             _ = try await analyst.signIn("analyst-nyc")
             let page = try await analyst.get("/dashboard")
             #expect(page.status == .ok)
@@ -184,7 +149,7 @@ import Vapor
             _ = try await Reevaluator(workflow: service.app.safeguard.workflow).run(asOf: CalendarDate("2025-06-01"), resume: false, by: admin,
                                                                                     on: service.app.db)
             #expect(try await analyst.get("/dashboard").text.contains("Re-evaluation of 12 open encounters as of 2025-06-01"))
-            var officer = Browser(service: service)
+            var officer = PageBrowser(service: service)
             _ = try await officer.signIn("officer-nyc")
             #expect(try await officer.get("/dashboard").status == .forbidden)
         }

@@ -17,5 +17,6 @@ public enum SafeguardMigrations {
         CreateLookupIndexes(),
         CreateAuditChain(),
         AddBasis(),
+        AddStepDeclined(),
     ]
 }

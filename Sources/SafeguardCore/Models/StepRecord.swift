@@ -23,12 +23,14 @@ public final class StepRecord: Model, @unchecked Sendable {
     @OptionalField(key: "confirmed") public var confirmed: Bool?
     /// For an adverse step: the evidence (labels) it rests on.
     @OptionalField(key: "basis") public var basis: [String]?
+    /// A declined exceptional-circumstances approval: recorded with its reason, not done.
+    @Field(key: "declined") public var declined: Bool
     @Timestamp(key: "recorded_at", on: .create) public var recordedAt: Date?
 
     public init() {}
 
     public init(encounterID: UUID, step: String, recordedBy: UUID, recordedRole: String, summary: String, counterpart: String,
-                filingID: UUID? = nil, confirmed: Bool? = nil) {
+                filingID: UUID? = nil, confirmed: Bool? = nil, declined: Bool = false) {
         $encounter.id = encounterID
         self.step = step
         self.recordedBy = recordedBy
@@ -37,5 +39,6 @@ public final class StepRecord: Model, @unchecked Sendable {
         self.counterpart = counterpart
         $filing.id = filingID
         self.confirmed = confirmed
+        self.declined = declined
     }
 }

@@ -81,7 +81,8 @@ public enum CaseRecords {
             ))
         }
         var steps: [UUID: EnumSet<Step>] = [:]
-        for row in try await sql.select().columns("encounter_id", "step").from(StepRecord.schema).where("encounter_id", .in, ids).all() {
+        for row in try await sql.select().columns("encounter_id", "step").from(StepRecord.schema)
+            .where("encounter_id", .in, ids).where("declined", .equal, false).all() {
             guard let step = Step(spelling: try row.decode(column: "step", as: String.self)) else { continue }
             steps[try row.decode(column: "encounter_id", as: UUID.self), default: EnumSet()].insert(step)
         }

@@ -35,6 +35,33 @@ public struct CaseWorkflow: Sendable {
         return facts
     }
 
+    // MARK: Opening
+
+    /// Opens an encounter in the actor's office, with its evidence, and decides it at once.
+    /// - Parameter purpose: the purpose the actor stated, for the audit record.
+    public func openEncounter(_ input: EncounterInput, by actor: Actor, purpose: Purpose?, on database: any Database) async throws -> Encounter {
+        try Entitlements.requireEnforcementRole(actor, for: "open encounters")
+        if Set(input.information.map(\.id)).count != input.information.count {
+            throw WorkflowError.invalid([FieldError(path: "information", message: "ids must be unique")])
+        }
+        guard try await Person.find(input.personID, on: database) != nil else {
+            throw WorkflowError.invalid([FieldError(path: "personId", message: "no person \(input.personID)")])
+        }
+        let encounter = Encounter(personID: input.personID, office: actor.office, action: input.action, asOf: input.asOf, openedBy: actor.userID)
+        encounter.victimIndicia = input.victimIndicia.spellings
+        for fact in input.facts { fact.set(true, in: encounter) }
+        try await database.transaction { database in
+            try await encounter.create(on: database)
+            let id = try encounter.requireID()
+            for item in input.information {
+                try await EvidenceRecord(encounterID: id, label: item.id, source: item.source.spelling, adverse: item.adverse).create(on: database)
+            }
+            try await audit.append(AuditEntry(actor, .write, "encounter/\(id)", purpose: purpose), on: database)
+            _ = try await storeDecision(for: encounter, by: actor, on: database)
+        }
+        return encounter
+    }
+
     // MARK: Decisions
 
     /// Decides the encounter now and stores the decision, superseding the one before.
@@ -87,14 +114,18 @@ public struct CaseWorkflow: Sendable {
         public var confirmed: Bool?
         /// The evidence (labels) an adverse step rests on (`SourceProhibition`).
         public var basis: [String]
+        /// An exceptional-circumstances approval declined: `summary` says why; the step stays owed.
+        public var declined: Bool
 
-        public init(step: Step, summary: String, counterpart: String, filingID: UUID? = nil, confirmed: Bool? = nil, basis: [String] = []) {
+        public init(step: Step, summary: String, counterpart: String, filingID: UUID? = nil, confirmed: Bool? = nil, basis: [String] = [],
+                    declined: Bool = false) {
             self.step = step
             self.summary = summary
             self.counterpart = counterpart
             self.filingID = filingID
             self.confirmed = confirmed
             self.basis = basis
+            self.declined = declined
         }
     }
 
@@ -118,6 +149,12 @@ public struct CaseWorkflow: Sendable {
         }
         if !input.basis.isEmpty, !SourceProhibition.adverseSteps.contains(input.step) {
             problems.append(FieldError(path: "basis", message: "only an adverse step (\(SourceProhibition.adverseSteps.spellings.joined(separator: ", "))) names a basis"))
+        }
+        if input.declined, input.step != .exceptionalCircumstancesApproval {
+            problems.append(FieldError(path: "declined", message: "only an exceptional-circumstances-approval is declined"))
+        }
+        if input.declined, !input.basis.isEmpty {
+            problems.append(FieldError(path: "basis", message: "a declined approval rests on nothing adverse"))
         }
         guard problems.isEmpty else { throw WorkflowError.invalid(problems) }
         return try await database.transaction { database in
@@ -145,7 +182,8 @@ public struct CaseWorkflow: Sendable {
             }
             let record = StepRecord(
                 encounterID: encounterID, step: input.step.spelling, recordedBy: actor.userID, recordedRole: actor.role.rawValue,
-                summary: input.summary, counterpart: input.counterpart, filingID: input.filingID, confirmed: input.confirmed
+                summary: input.summary, counterpart: input.counterpart, filingID: input.filingID, confirmed: input.confirmed,
+                declined: input.declined
             )
             record.basis = input.basis.isEmpty ? nil : input.basis
             try await record.create(on: database)
@@ -164,9 +202,7 @@ public struct CaseWorkflow: Sendable {
     ///   - basis: the evidence (labels) the action rests on, if the officer names it.
     public func recordEnforcementAction(_ encounterID: UUID, expectedVersion: Int?, basis: [String] = [], by actor: Actor,
                                         on database: any Database) async throws -> Encounter {
-        guard Entitlements.enforcementRoles.contains(actor.role) else {
-            throw WorkflowError.forbidden("a \(actor.role.rawValue) may not record an enforcement action")
-        }
+        try Entitlements.requireEnforcementRole(actor, for: "record an enforcement action")
         return try await database.transaction { database in
             let encounter = try await encounter(encounterID, for: actor, on: database)
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }

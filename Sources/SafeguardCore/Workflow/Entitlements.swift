@@ -16,6 +16,12 @@ public enum Entitlements {
     /// The roles that may open encounters and record enforcement actions.
     public static let enforcementRoles: Set<Role> = [.officer, .supervisor]
 
+    /// Refuses an actor whose role may not open or change encounters or record their actions.
+    /// - Parameter work: what the actor tried, for the refusal ("open encounters").
+    public static func requireEnforcementRole(_ actor: Actor, for work: String) throws {
+        guard enforcementRoles.contains(actor.role) else { throw WorkflowError.forbidden("a \(actor.role.rawValue) may not \(work)") }
+    }
+
     /// The roles that may create and change people and filings.
     public static let caseRecordRoles: Set<Role> = [.officer, .supervisor]
 

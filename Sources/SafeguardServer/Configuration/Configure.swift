@@ -97,6 +97,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: TokenController())
     try app.register(collection: SessionController())
     try app.register(collection: PageController())
+    try app.register(collection: EncounterPageController())
     try app.register(collection: AuditPageController())
     try app.register(collection: PolicyPageController())
     try app.register(collection: DashboardPageController())

@@ -48,23 +48,13 @@ struct EncounterController: RouteCollection {
         }
     }
 
-    /// The encounter's facts that officers state, in the order of `flagFields`.
-    static let flagKeyPaths: [any ReferenceWritableKeyPath<Encounter, Bool> & Sendable] = [
-        \.immediateVictimOrWitness, \.pendingCriminalCase, \.crimeReported, \.wishesToReport, \.detained, \.outsideUnitedStates,
-        \.lawEnforcementInterest, \.exceptionalCircumstances, \.aggravatingFactors, \.expediteInAgencyInterest, \.convicted237a2,
-    ]
-
-    static let flagFields = [
-        "immediateVictimOrWitness", "pendingCriminalCase", "crimeReported", "wishesToReport", "detained", "outsideUnitedStates",
-        "lawEnforcementInterest", "exceptionalCircumstances", "aggravatingFactors", "expediteInAgencyInterest", "convicted237a2",
-    ]
+    /// The yes-or-no facts officers state, by their contract names.
+    static let flagFields = EncounterFact.allCases.map(\.field)
 
     /// Opens an encounter in the actor's office and decides it at once.
     func open(request: Request) async throws -> Response {
-        let actor = try request.actor
-        guard Entitlements.enforcementRoles.contains(actor.role) else {
-            throw WorkflowError.forbidden("a \(actor.role.rawValue) may not open encounters")
-        }
+        // The role first: a body is no business of someone who may not open encounters.
+        try Entitlements.requireEnforcementRole(request.actor, for: "open encounters")
         let body = try request.strictJSONBody()
         var errors: [FieldError] = []
         guard let reader = JSONObjectReader(body, path: "", known: ["personId", "action", "asOf", "victimIndicia", "information"] + Self.flagFields, errors: &errors) else {
@@ -76,28 +66,13 @@ struct EncounterController: RouteCollection {
         let action: Action? = reader.enumeration("action", required: true, errors: &errors)
         let asOf = reader.date("asOf", required: true, errors: &errors)
         let indicia: EnumSet<VictimIndicium> = reader.enumerationSet("victimIndicia", errors: &errors)
-        let flags = Self.flagFields.map { reader.bool($0, errors: &errors) ?? false }
+        let facts = EncounterFact.allCases.filter { reader.bool($0.field, errors: &errors) ?? false }
         let information = reader.list("information", maxCount: CaseDecoder.maximumInformationItems, errors: &errors,
                                       element: CaseDecoder.informationItem) ?? []
-        if Set(information.map(\.id)).count != information.count { errors.append(FieldError(path: "information", message: "ids must be unique")) }
         reader.rejectUnknownMembers(errors: &errors)
         guard errors.isEmpty, let personID, let action, let asOf else { throw ProblemError.invalid(errors) }
-        guard try await Person.find(personID, on: request.db) != nil else {
-            throw ProblemError.invalid([FieldError(path: "personId", message: "no person \(personID)")])
-        }
-        let workflow = request.application.safeguard.workflow
-        let encounter = Encounter(personID: personID, office: actor.office, action: action, asOf: asOf, openedBy: actor.userID)
-        encounter.victimIndicia = indicia.spellings
-        for (keyPath, value) in zip(Self.flagKeyPaths, flags) { encounter[keyPath: keyPath] = value }
-        try await request.db.transaction { database in
-            try await encounter.create(on: database)
-            for item in information {
-                try await EvidenceRecord(encounterID: encounter.requireID(), label: item.id, source: item.source.spelling, adverse: item.adverse)
-                    .create(on: database)
-            }
-            try await request.audit(.write, "encounter/\(try encounter.requireID())", on: database)
-        }
-        _ = try await workflow.decide(encounter.requireID(), by: actor, on: request.db)
+        let input = EncounterInput(personID: personID, action: action, asOf: asOf, facts: Set(facts), victimIndicia: indicia, information: information)
+        let encounter = try await request.application.safeguard.workflow.openEncounter(input, by: request.actor, purpose: request.purpose, on: request.db)
         let shown = try await request.showsProtectedData(of: personID)
         let response = try await Response.json(encounterBody(for: encounter, shown: shown, request: request), status: .created, version: encounter.version)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/encounters/\(try encounter.requireID())")
@@ -150,16 +125,14 @@ struct EncounterController: RouteCollection {
     /// decides the encounter again.
     func update(request: Request) async throws -> Response {
         let actor = try request.actor
-        guard Entitlements.enforcementRoles.contains(actor.role) else {
-            throw WorkflowError.forbidden("a \(actor.role.rawValue) may not change encounters")
-        }
+        try Entitlements.requireEnforcementRole(actor, for: "change encounters")
         let expected = try request.requiredIfMatchVersion()
         let body = try request.strictJSONBody()
         var errors: [FieldError] = []
         guard let reader = JSONObjectReader(body, path: "", known: ["victimIndicia"] + Self.flagFields, errors: &errors) else {
             throw ProblemError.invalid(errors)
         }
-        let flags = Self.flagFields.map { reader.bool($0, errors: &errors) }
+        let flags = EncounterFact.allCases.map { ($0, reader.bool($0.field, errors: &errors)) }
         let indicia: EnumSet<VictimIndicium>? = reader.member("victimIndicia", errors: &errors) == nil ? nil : reader.enumerationSet("victimIndicia", errors: &errors)
         reader.rejectUnknownMembers(errors: &errors)
         guard errors.isEmpty else { throw ProblemError.invalid(errors) }
@@ -169,7 +142,7 @@ struct EncounterController: RouteCollection {
             let encounter = try await workflow.encounter(id, for: actor, on: database)
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(id) is already recorded") }
             try await VersionClaim.advance(Encounter.schema, id: id, from: expected, on: database)
-            for (keyPath, value) in zip(Self.flagKeyPaths, flags) { if let value { encounter[keyPath: keyPath] = value } }
+            for case let (fact, value?) in flags { fact.set(value, in: encounter) }
             if let indicia { encounter.victimIndicia = indicia.spellings }
             encounter.version = expected + 1
             try await encounter.update(on: database)
@@ -201,6 +174,8 @@ struct EncounterController: RouteCollection {
         var recordedAt: Date?
         /// The evidence an adverse step rests on (labels of statements: protected).
         var basis: [String]?
+        /// An exceptional-circumstances approval declined; `summary` says why.
+        var declined: Bool
 
         /// A benefit verification of a protected person tells of a filing: unless `shown`, its
         /// summary, filing and result are withheld.
@@ -214,6 +189,7 @@ struct EncounterController: RouteCollection {
             confirmed = withheld ? nil : record.confirmed
             recordedBy = record.recordedBy
             recordedRole = record.recordedRole
+            declined = record.declined
             recordedAt = record.recordedAt
             basis = shown ? record.basis : record.basis.map { _ in [Disclosure.marker] }
         }
@@ -222,7 +198,7 @@ struct EncounterController: RouteCollection {
     func recordStep(request: Request) async throws -> Response {
         let body = try request.strictJSONBody()
         var errors: [FieldError] = []
-        guard let reader = JSONObjectReader(body, path: "", known: ["step", "summary", "counterpart", "filingId", "confirmed", "basis"], errors: &errors) else {
+        guard let reader = JSONObjectReader(body, path: "", known: ["step", "summary", "counterpart", "filingId", "confirmed", "basis", "declined"], errors: &errors) else {
             throw ProblemError.invalid(errors)
         }
         let step: Step? = reader.enumeration("step", required: true, errors: &errors)
@@ -233,9 +209,11 @@ struct EncounterController: RouteCollection {
         if filingText != nil, filingID == nil { errors.append(FieldError(path: "filingId", message: "not a record id")) }
         let confirmed = reader.bool("confirmed", errors: &errors)
         let basis = Self.basis(reader, errors: &errors)
+        let declined = reader.bool("declined", errors: &errors) ?? false
         reader.rejectUnknownMembers(errors: &errors)
         guard errors.isEmpty, let step, let summary, let counterpart else { throw ProblemError.invalid(errors) }
-        let input = CaseWorkflow.StepInput(step: step, summary: summary, counterpart: counterpart, filingID: filingID, confirmed: confirmed, basis: basis)
+        let input = CaseWorkflow.StepInput(step: step, summary: summary, counterpart: counterpart, filingID: filingID, confirmed: confirmed, basis: basis,
+                                             declined: declined)
         let workflow = request.application.safeguard.workflow
         let encounterID = try request.uuidParameter("encounterID")
         let record = try await workflow.recordStep(input, on: encounterID, by: request.actor, on: request.db)

@@ -1,22 +1,20 @@
 import PolicyEngine
 import SafeguardCore
 
-/// An encounter's decision as the officer reads it: the disposition, the steps owed with who may
-/// record each, duties and options, and every reason with its citation and quoted passage. A part
-/// withheld under § 1367 shows the marker.
+/// An encounter's page: the decision on the records as they are now, and the forms of the steps
+/// and the action this user may record.
 struct DecisionPage: Encodable {
-    struct OwedStep: Encodable {
-        var step: String
-        var recordedBy: String
+    /// A filing a benefit verification may check.
+    struct FilingChoice: Encodable {
+        var id: String
+        var label: String
     }
 
-    struct Reason: Encodable {
+    /// The benefit-verification form: the person's filings to choose from, or the marker when
+    /// they are withheld from this user.
+    struct Verification: Encodable {
+        var filings: [FilingChoice]
         var withheld: String?
-        var rule: String?
-        var effect: String?
-        var document: String?
-        var passage: String?
-        var quote: String?
     }
 
     var frame: PageController.Frame
@@ -24,52 +22,24 @@ struct DecisionPage: Encodable {
     var action: String
     var asOf: String
     var status: String
-    var disposition: String
-    var steps: [OwedStep]
-    /// The duties and options, or the withheld marker in their place.
-    var duties: [String]
-    var options: [String]
-    var reasons: [Reason]
+    /// The decision, as the one column of the shared decision view.
+    var decisions: [DecisionColumn]
     /// What the last form on the page did, if anything.
     var message: String?
     var mayRecordAction = false
-    /// The owed steps this user may record from the page.
+    /// The owed steps this user may record from the page (benefit verification apart).
     var stepsToRecord: [String] = []
+    /// When a benefit verification is owed and this user may record it.
+    var verification: Verification?
+    /// The steps recorded so far, as shown to this user.
+    var recorded: [EncounterController.StepBody] = []
 
-    init(frame: PageController.Frame, encounter: Encounter, decision: JSONValue, ruleSet: RuleSet) {
+    init(frame: PageController.Frame, encounter: Encounter, decision: JSONValue) {
         self.frame = frame
         encounterID = encounter.id?.uuidString ?? ""
         (action, asOf, status) = (encounter.action, encounter.asOf, encounter.status)
-        func member(_ key: String) -> JSONValue? {
-            guard case .object(let members) = decision else { return nil }
-            return members.first { $0.key == key }?.value
-        }
-        func strings(_ key: String) -> [String] {
-            switch member(key) {
-            case .array(let items)?: items.compactMap { if case .string(let text) = $0 { text } else { nil } }
-            case .string(let marker)?: [marker]
-            default: []
-            }
-        }
-        if case .string(let text)? = member("disposition") { disposition = text } else { disposition = "" }
-        steps = strings("requiredSteps").map { spelling in
-            OwedStep(step: spelling, recordedBy: Step(spelling: spelling).map { Entitlements.roles(for: $0).map(\.rawValue).sorted().joined(separator: ", ") } ?? "")
-        }
-        duties = strings("duties")
-        options = strings("options")
-        guard case .array(let items)? = member("reasons") else { reasons = []; return }
-        reasons = items.map { item in
-            guard case .object(let fields) = item else {
-                if case .string(let marker) = item { return Reason(withheld: marker) }
-                return Reason()
-            }
-            func text(_ key: String, in fields: [JSONMember]) -> String? {
-                guard case .string(let value)? = fields.first(where: { $0.key == key })?.value else { return nil }
-                return value
-            }
-            let citation: [JSONMember] = { if case .object(let c)? = fields.first(where: { $0.key == "citation" })?.value { c } else { [] } }()
-            return Reason(rule: text("rule", in: fields), effect: text("effect", in: fields), document: text("document", in: citation),
-                          passage: text("passage", in: citation), quote: text("quote", in: citation))
-        }
+        decisions = [DecisionColumn(heading: "Decision", decision: decision)]
     }
+
+    var steps: [DecisionColumn.OwedStep] { decisions.first?.steps ?? [] }
 }

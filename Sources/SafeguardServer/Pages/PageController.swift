@@ -3,7 +3,7 @@ import PolicyEngine
 import SafeguardCore
 import Vapor
 
-/// The web pages: sign-in, a home page for the role, and an encounter's decision.
+/// The web pages' entry: sign-in, sign-out and the home page of each role.
 struct PageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let forms = routes.grouped(CSRFProtection())
@@ -12,9 +12,6 @@ struct PageController: RouteCollection {
         let signedIn = forms.grouped(PageAuthenticator())
         signedIn.post("logout", use: logout)
         signedIn.get(use: home)
-        signedIn.get("encounters", ":encounterID", use: encounter)
-        signedIn.post("encounters", ":encounterID", "action", use: recordAction)
-        signedIn.post("encounters", ":encounterID", "steps", use: recordStep)
     }
 
     /// What every page's layout needs.
@@ -109,64 +106,5 @@ struct PageController: RouteCollection {
         }
         let page = HomePage(frame: Frame("Safeguard", request: request), queue: lines.filter { !$0.owed.isEmpty }, encounters: lines)
         return try await request.view.render("home", page)
-    }
-
-    func encounter(request: Request) async throws -> Response {
-        try await renderEncounter(request, message: nil, status: .ok)
-    }
-
-    /// The encounter page, with a message about what the last form did.
-    func renderEncounter(_ request: Request, message: String?, status: HTTPStatus) async throws -> Response {
-        let actor = try request.actor
-        guard Entitlements.caseReadingRoles.contains(actor.role) else { throw WorkflowError.forbidden("a \(actor.role.rawValue) may not read case records") }
-        let workflow = request.application.safeguard.workflow
-        let encounter = try await workflow.encounter(request.uuidParameter("encounterID"), for: actor, on: request.db)
-        let shown = try await request.showsProtectedData(of: encounter.$person.id)
-        try await request.auditRead("encounter/\(try encounter.requireID())", shown: shown)
-        // The decision on the records as they are now, as the gate will compute it.
-        let facts = try await workflow.facts(for: encounter, on: request.db)
-        let decision = Disclosure.decision(workflow.ruleSet.evaluate(facts).json(in: workflow.ruleSet, caseId: facts.caseId), shown: shown,
-                                           ruleSet: workflow.ruleSet)
-        var page = DecisionPage(frame: Frame("Encounter", request: request), encounter: encounter, decision: decision, ruleSet: workflow.ruleSet)
-        page.message = message
-        page.mayRecordAction = encounter.status == Encounter.open && Entitlements.enforcementRoles.contains(actor.role)
-        page.stepsToRecord = page.steps.map(\.step).filter { spelling in
-            Step(spelling: spelling).map { $0 != .benefitVerification && Entitlements.roles(for: $0).contains(actor.role) } ?? false
-        }
-        let response = try await request.view.render("encounter", page).encodeResponse(for: request)
-        response.status = status
-        return response
-    }
-
-    /// The enforcement action, from the page's form: recorded when the gate allows it, else the
-    /// page again saying why.
-    func recordAction(request: Request) async throws -> Response {
-        let workflow = request.application.safeguard.workflow
-        let id = try request.uuidParameter("encounterID")
-        do {
-            _ = try await workflow.recordEnforcementAction(id, expectedVersion: nil, by: request.actor, on: request.db)
-            return request.redirect(to: "/encounters/\(id)", redirectType: .normal)
-        } catch WorkflowError.gateRefused(let refusal) {
-            try await request.audit(.denial, "encounter/\(id)", .denied)
-            let owed = refusal.requiredSteps.isEmpty ? "" : "; steps still owed: \(refusal.requiredSteps.joined(separator: ", "))"
-            return try await renderEncounter(request, message: "The policies in force do not allow the action yet: \(refusal.disposition.spelling)\(owed).",
-                                             status: .conflict)
-        }
-    }
-
-    /// A step, from the page's form.
-    func recordStep(request: Request) async throws -> Response {
-        struct Form: Content { var step: String; var summary: String; var counterpart: String }
-        let form = try request.content.decode(Form.self)
-        guard let step = Step(spelling: form.step) else { throw ProblemError.invalid([FieldError(path: "step", message: "'\(form.step)' is not a step")]) }
-        let id = try request.uuidParameter("encounterID")
-        do {
-            _ = try await request.application.safeguard.workflow.recordStep(
-                .init(step: step, summary: form.summary, counterpart: form.counterpart), on: id, by: request.actor, on: request.db
-            )
-            return request.redirect(to: "/encounters/\(id)", redirectType: .normal)
-        } catch WorkflowError.invalid(let errors) {
-            return try await renderEncounter(request, message: errors.map(\.description).joined(separator: "; "), status: .unprocessableEntity)
-        }
     }
 }

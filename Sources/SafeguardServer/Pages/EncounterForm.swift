@@ -1,0 +1,138 @@
+import Fluent
+import PolicyEngine
+import SafeguardCore
+import Vapor
+
+/// The form that opens an encounter: every fact of the case contract that an officer states, each
+/// with its question in plain words. Filings come from the person's records, never from the form.
+struct EncounterForm: Encodable {
+    struct Choice: Encodable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct Fact: Encodable {
+        var field: String
+        var question: String
+        var checked: Bool
+    }
+
+    /// A row of evidence: a label, who furnished it, whether it goes against the person.
+    struct EvidenceRow: Encodable {
+        var index: Int
+        var label: String
+        var sources: [Choice]
+        var adverse: Bool
+    }
+
+    var frame: PageController.Frame
+    var aNumber: String
+    var asOf: String
+    var actions: [Choice]
+    var facts: [Fact]
+    var indicia: [Choice]
+    var evidence: [EvidenceRow]
+    var errors: [String] = []
+
+    /// Rows of evidence the form offers; without script a form cannot add rows.
+    static let evidenceRows = 5
+
+    static let actionLabels: [Action: String] = [
+        .arrest: "Arrest (a civil immigration arrest)",
+        .detention: "Detention (hold in custody)",
+        .initiateRemovalProceedings: "Start removal proceedings (issue a Notice to Appear)",
+        .removal: "Removal (carry out a final order)",
+    ]
+
+    static let indiciumLabels: [VictimIndicium: String] = [
+        .protectionOrder: "A protection order names the person as protected",
+        .traffickingEligibilityLetter: "An HHS eligibility letter for a trafficking victim",
+        .lawEnforcementCertification: "A law-enforcement certification (e.g. Form I-918 Supplement B)",
+        .selfReport: "The person says they are a victim",
+        .other: "Other sign that the person is a victim of crime",
+    ]
+
+    static let sourceLabels: [InformationSource: String] = [
+        .independent: "An independent source (records, a third party)",
+        .subject: "The person themself",
+        .abuser: "The alleged abuser",
+        .trafficker: "The alleged trafficker",
+        .perpetrator: "The alleged perpetrator of the crime",
+        .abuserHousehold: "A member of the abuser's household",
+    ]
+
+    /// What the officer sent, as the form reads it back.
+    struct Submission: Content {
+        var aNumber: String?
+        var action: String?
+        var asOf: String?
+        var facts: [String]?
+        var indicia: [String]?
+        var evidenceLabel: [String]?
+        var evidenceSource: [String]?
+        var evidenceAdverse: [String]?
+    }
+
+    init(frame: PageController.Frame, submission: Submission) {
+        self.frame = frame
+        aNumber = submission.aNumber ?? ""
+        asOf = submission.asOf ?? Date().formatted(.iso8601.year().month().day())
+        actions = Action.allCases.map { Choice(value: $0.spelling, label: Self.actionLabels[$0] ?? $0.spelling, selected: $0.spelling == submission.action) }
+        facts = EncounterFact.allCases.map { Fact(field: $0.field, question: $0.question, checked: submission.facts?.contains($0.field) ?? false) }
+        indicia = VictimIndicium.allCases.map {
+            Choice(value: $0.spelling, label: Self.indiciumLabels[$0] ?? $0.spelling, selected: submission.indicia?.contains($0.spelling) ?? false)
+        }
+        evidence = (0..<Self.evidenceRows).map { index in
+            let source = submission.evidenceSource?[safe: index]
+            return EvidenceRow(
+                index: index + 1, label: submission.evidenceLabel?[safe: index] ?? "",
+                sources: InformationSource.allCases.map { Choice(value: $0.spelling, label: Self.sourceLabels[$0] ?? $0.spelling, selected: $0.spelling == source) },
+                adverse: submission.evidenceAdverse?[safe: index] == "adverse"
+            )
+        }
+    }
+
+    /// What is wrong with a submission, field by field.
+    struct Rejection: Error {
+        var messages: [String]
+    }
+
+    /// The encounter the submission states, or what is wrong with it.
+    static func input(from submission: Submission, on database: any Database) async throws -> Result<EncounterInput, Rejection> {
+        var errors: [String] = []
+        let aNumber = submission.aNumber?.trimmingCharacters(in: .whitespaces) ?? ""
+        let person = aNumber.isEmpty ? nil : try await Person.query(on: database).filter(\.$aNumber == aNumber).first()
+        if aNumber.isEmpty { errors.append("A-number: required") } else if person == nil { errors.append("A-number: no person \(aNumber) on record") }
+        let action = submission.action.flatMap(Action.init(spelling:))
+        if action == nil { errors.append("Action: choose one") }
+        let asOf = submission.asOf.flatMap { CalendarDate($0) }
+        if asOf == nil { errors.append("Date: '\(submission.asOf ?? "")' is not a date (YYYY-MM-DD)") }
+        var facts = Set<EncounterFact>()
+        for field in submission.facts ?? [] {
+            if let fact = EncounterFact(rawValue: field) { facts.insert(fact) } else { errors.append("Facts: '\(field)' is not a fact") }
+        }
+        var indicia = EnumSet<VictimIndicium>()
+        for spelling in submission.indicia ?? [] {
+            if let indicium = VictimIndicium(spelling: spelling) { indicia.insert(indicium) } else { errors.append("Victim indicia: '\(spelling)' is not one") }
+        }
+        var information: [InformationItem] = []
+        for (index, label) in (submission.evidenceLabel ?? []).enumerated() {
+            let label = label.trimmingCharacters(in: .whitespaces)
+            guard !label.isEmpty else { continue }
+            guard let source = submission.evidenceSource?[safe: index].flatMap(InformationSource.init(spelling:)) else {
+                errors.append("Evidence \(index + 1): choose who furnished it")
+                continue
+            }
+            if label.count > CaseDecoder.maximumIdentifierLength { errors.append("Evidence \(index + 1): the label is longer than \(CaseDecoder.maximumIdentifierLength) characters") }
+            information.append(InformationItem(id: label, source: source, adverse: submission.evidenceAdverse?[safe: index] == "adverse"))
+        }
+        guard errors.isEmpty, let person, let action, let asOf else { return .failure(Rejection(messages: errors)) }
+        return .success(EncounterInput(personID: try person.requireID(), action: action, asOf: asOf, facts: facts, victimIndicia: indicia,
+                                       information: information))
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

@@ -1,0 +1,148 @@
+import Fluent
+import PolicyEngine
+import SafeguardCore
+import Vapor
+
+/// The encounter pages: opening one from a form, its decision with the forms of the steps and
+/// the action, and "what changes if…".
+struct EncounterPageController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let encounters = routes.grouped(CSRFProtection(), PageAuthenticator()).grouped("encounters")
+        encounters.get("new", use: newEncounter)
+        encounters.post(use: open)
+        encounters.get(":encounterID", use: show)
+        encounters.get(":encounterID", "what-if", use: whatIf)
+        encounters.post(":encounterID", "action", use: recordAction)
+        encounters.post(":encounterID", "steps", use: recordStep)
+    }
+
+    func newEncounter(request: Request) async throws -> View {
+        try Entitlements.requireEnforcementRole(request.actor, for: "open encounters")
+        let submission = try request.query.decode(EncounterForm.Submission.self)
+        return try await request.view.render("encounter-new", EncounterForm(frame: .init("Open an encounter", request: request), submission: submission))
+    }
+
+    /// Opens the encounter the form states and shows its decision; a form with errors comes back
+    /// with them listed and what was typed kept.
+    func open(request: Request) async throws -> Response {
+        try Entitlements.requireEnforcementRole(request.actor, for: "open encounters")
+        let submission = try request.content.decode(EncounterForm.Submission.self)
+        switch try await EncounterForm.input(from: submission, on: request.db) {
+        case .success(let input):
+            let encounter = try await request.application.safeguard.workflow.openEncounter(input, by: request.actor, purpose: request.purpose, on: request.db)
+            return request.redirect(to: "/encounters/\(try encounter.requireID())", redirectType: .normal)
+        case .failure(let rejection):
+            var form = EncounterForm(frame: .init("Open an encounter", request: request), submission: submission)
+            form.errors = rejection.messages
+            let response = try await request.view.render("encounter-new", form).encodeResponse(for: request)
+            response.status = .unprocessableEntity
+            return response
+        }
+    }
+
+    func show(request: Request) async throws -> Response {
+        try await render(request, message: nil, status: .ok)
+    }
+
+    /// The encounter page, with a message about what the last form did.
+    func render(_ request: Request, message: String?, status: HTTPStatus) async throws -> Response {
+        let actor = try request.actor
+        let (encounter, shown) = try await readEncounter(request)
+        let workflow = request.application.safeguard.workflow
+        // The decision on the records as they are now, as the gate will compute it.
+        let facts = try await workflow.facts(for: encounter, on: request.db)
+        let decision = Disclosure.decision(workflow.ruleSet.evaluate(facts).json(in: workflow.ruleSet, caseId: facts.caseId), shown: shown,
+                                           ruleSet: workflow.ruleSet)
+        var page = DecisionPage(frame: .init("Encounter", request: request), encounter: encounter, decision: decision)
+        page.message = message
+        let open = encounter.status == Encounter.open
+        page.mayRecordAction = open && Entitlements.enforcementRoles.contains(actor.role)
+        let owed = open ? page.steps.compactMap { Step(spelling: $0.step) }.filter { Entitlements.roles(for: $0).contains(actor.role) } : []
+        page.stepsToRecord = owed.filter { $0 != .benefitVerification }.map(\.spelling)
+        if owed.contains(.benefitVerification) {
+            page.verification = shown ? try await filingChoices(of: encounter, request: request) : .init(filings: [], withheld: Disclosure.marker)
+        }
+        let records = try await StepRecord.query(on: request.db).filter(\.$encounter.$id == encounter.requireID()).sort(\.$recordedAt).all()
+        page.recorded = try records.map { try EncounterController.StepBody($0, shown: shown) }
+        let response = try await request.view.render("encounter", page).encodeResponse(for: request)
+        response.status = status
+        return response
+    }
+
+    /// The encounter this user may read, and whether its protected data is shown to them; the read
+    /// is audited.
+    func readEncounter(_ request: Request) async throws -> (Encounter, shown: Bool) {
+        let actor = try request.actor
+        guard Entitlements.caseReadingRoles.contains(actor.role) else { throw WorkflowError.forbidden("a \(actor.role.rawValue) may not read case records") }
+        let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: actor, on: request.db)
+        let shown = try await request.showsProtectedData(of: encounter.$person.id)
+        try await request.auditRead("encounter/\(try encounter.requireID())", shown: shown)
+        return (encounter, shown)
+    }
+
+    /// The person's filings for the verification form; each is a read of protected data, audited.
+    func filingChoices(of encounter: Encounter, request: Request) async throws -> DecisionPage.Verification {
+        let filings = try await BenefitFilingRecord.query(on: request.db).filter(\.$person.$id == encounter.$person.id).sort(\.$createdAt).all()
+        for filing in filings { try await request.auditRead("filing/\(try filing.requireID())", shown: true) }
+        return .init(filings: try filings.map { filing in
+            DecisionPage.FilingChoice(id: try filing.requireID().uuidString,
+                                      label: "\(filing.type) \(filing.role), \(filing.status), receipt \(filing.receiptNumber ?? "none")\(filing.isVerified ? " (verified)" : "")")
+        }, withheld: nil)
+    }
+
+    /// The enforcement action, from the page's form: recorded when the gate allows it, else the
+    /// page again saying why.
+    func recordAction(request: Request) async throws -> Response {
+        let workflow = request.application.safeguard.workflow
+        let id = try request.uuidParameter("encounterID")
+        do {
+            _ = try await workflow.recordEnforcementAction(id, expectedVersion: nil, by: request.actor, on: request.db)
+            return request.redirect(to: "/encounters/\(id)", redirectType: .normal)
+        } catch WorkflowError.gateRefused(let refusal) {
+            try await request.audit(.denial, "encounter/\(id)", .denied)
+            let owed = refusal.requiredSteps.isEmpty ? "" : "; steps still owed: \(refusal.requiredSteps.joined(separator: ", "))"
+            return try await render(request, message: "The policies in force do not allow the action yet: \(refusal.disposition.spelling)\(owed).",
+                                    status: .conflict)
+        }
+    }
+
+    /// A step, from the page's forms: a consultation, a deconfliction, an approval given or
+    /// declined with its reason, or a benefit verification of a chosen filing.
+    func recordStep(request: Request) async throws -> Response {
+        struct Form: Content {
+            var step: String
+            var summary: String
+            var counterpart: String
+            var decision: String?
+            var filing: String?
+            var result: String?
+        }
+        let form = try request.content.decode(Form.self)
+        guard let step = Step(spelling: form.step) else { throw ProblemError.invalid([FieldError(path: "step", message: "'\(form.step)' is not a step")]) }
+        let id = try request.uuidParameter("encounterID")
+        var input = CaseWorkflow.StepInput(step: step, summary: form.summary, counterpart: form.counterpart, declined: form.decision == "decline")
+        if step == .benefitVerification {
+            input.filingID = form.filing.flatMap(UUID.init(uuidString:))
+            input.confirmed = form.result.map { $0 == "confirmed" }
+        }
+        do {
+            _ = try await request.application.safeguard.workflow.recordStep(input, on: id, by: request.actor, on: request.db)
+            return request.redirect(to: "/encounters/\(id)", redirectType: .normal)
+        } catch WorkflowError.invalid(let errors) {
+            return try await render(request, message: errors.map(\.description).joined(separator: "; "), status: .unprocessableEntity)
+        }
+    }
+
+    /// "What changes if…": the decision on the records beside the decision with the facts, the
+    /// day, the action or the steps done changed as the form says. Nothing is stored.
+    func whatIf(request: Request) async throws -> View {
+        let (encounter, shown) = try await readEncounter(request)
+        let workflow = request.application.safeguard.workflow
+        let recorded = try await workflow.facts(for: encounter, on: request.db)
+        let query = try request.query.decode(WhatIfPage.Query.self)
+        let changed = query.apply(to: recorded)
+        let page = WhatIfPage(frame: .init("What changes if…", request: request), encounterID: try encounter.requireID().uuidString,
+                              recorded: recorded, changed: changed, query: query, shown: shown, ruleSet: workflow.ruleSet)
+        return try await request.view.render("what-if", page)
+    }
+}

@@ -1,0 +1,80 @@
+import PolicyEngine
+import SafeguardCore
+import Vapor
+
+/// "What changes if…": an encounter's decision on its records beside the decision with some
+/// facts flipped, another day, another action or steps taken as done, and the changes in words.
+struct WhatIfPage: Encodable {
+    /// The changes asked for, from the page's form (a GET: nothing is stored).
+    struct Query: Content {
+        var asOf: String?
+        var action: String?
+        /// Facts to flip (`EncounterFact` names).
+        var flip: [String]?
+        /// Steps to take as done.
+        var done: [String]?
+
+        /// The recorded case with the changes applied; a field that does not parse changes nothing.
+        func apply(to recorded: CaseFacts) -> CaseFacts {
+            var facts = recorded
+            if let day = asOf.flatMap({ CalendarDate($0) }) { facts.asOf = day }
+            if let action = action.flatMap(Action.init(spelling:)) { facts.action = action }
+            for fact in (flip ?? []).compactMap(EncounterFact.init(rawValue:)) { facts[keyPath: fact.caseKeyPath].toggle() }
+            for step in (done ?? []).compactMap(Step.init(spelling:)) { facts.stepsCompleted.insert(step) }
+            return facts
+        }
+    }
+
+    struct FactChoice: Encodable {
+        var field: String
+        var question: String
+        var recorded: String
+        var flipped: Bool
+    }
+
+    struct Choice: Encodable {
+        var value: String
+        var selected: Bool
+    }
+
+    var frame: PageController.Frame
+    var encounterID: String
+    var asOf: String
+    var actions: [Choice]
+    var facts: [FactChoice]
+    var steps: [Choice]
+    var columns: [DecisionColumn]
+    /// What differs, one line each; for a user not entitled, only the disposition and the steps.
+    var changes: [String]
+    var errors: [String]
+
+    init(frame: PageController.Frame, encounterID: String, recorded: CaseFacts, changed: CaseFacts, query: Query, shown: Bool, ruleSet: RuleSet) {
+        self.frame = frame
+        self.encounterID = encounterID
+        asOf = changed.asOf.description
+        actions = Action.allCases.map { Choice(value: $0.spelling, selected: $0 == changed.action) }
+        let flipped = Set(query.flip ?? [])
+        facts = EncounterFact.allCases.map { fact in
+            FactChoice(field: fact.field, question: fact.question, recorded: recorded[keyPath: fact.caseKeyPath] ? "yes" : "no", flipped: flipped.contains(fact.field))
+        }
+        let before = ruleSet.evaluate(recorded), after = ruleSet.evaluate(changed)
+        steps = Step.allCases.filter { !recorded.stepsCompleted.contains($0) }.map { Choice(value: $0.spelling, selected: changed.stepsCompleted.contains($0)) }
+        func column(_ heading: String, _ decision: Decision) -> DecisionColumn {
+            DecisionColumn(heading: heading, decision: Disclosure.decision(decision.json(in: ruleSet), shown: shown, ruleSet: ruleSet))
+        }
+        columns = [column("As recorded (\(recorded.asOf), \(recorded.action.spelling))", before),
+                   column("If… (\(changed.asOf), \(changed.action.spelling))", after)]
+        let lines = DecisionDiff(before: before, after: after, in: ruleSet).lines
+        if shown {
+            changes = lines
+        } else {
+            let visible = lines.filter { $0.hasPrefix("disposition") || $0.hasPrefix("steps ") }
+            changes = visible.count < lines.count ? visible + ["other changes \(Disclosure.marker)"] : visible
+        }
+        errors = []
+        if let text = query.asOf, CalendarDate(text) == nil { errors.append("Date: '\(text)' is not a date (YYYY-MM-DD)") }
+        if let text = query.action, Action(spelling: text) == nil { errors.append("Action: '\(text)' is not an action") }
+        for field in query.flip ?? [] where EncounterFact(rawValue: field) == nil { errors.append("Flip: '\(field)' is not a fact") }
+        for spelling in query.done ?? [] where Step(spelling: spelling) == nil { errors.append("Steps: '\(spelling)' is not a step") }
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+import Vapor
+
+/// The officer's and supervisor's encounter pages: opening an encounter from the form, "what
+/// changes if…", a benefit verification of a chosen filing, and an approval declined with a reason.
+@Suite struct EncounterPageTests {
+    @Test func anOfficerOpensAnEncounterFromTheForm() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson(aNumber: "A123456789")
+            var officer = PageBrowser(service: service)
+            _ = try await officer.signIn("officer-nyc", purpose: "law-enforcement")
+            let form = try await officer.get("/encounters/new")
+            #expect(form.status == .ok)
+            #expect(form.text.contains("Is the person in detention now?"), "each fact asked in plain words")
+            #expect(form.text.contains(#"<label for="fact-pendingCriminalCase">"#))
+
+            let rejected = try await officer.post("/encounters", fields: [
+                ("aNumber", "A999999999"), ("action", "arrest"), ("asOf", "2023-13-01"), ("facts[]", "detained"),
+                ("evidenceLabel[]", "statement-1"), ("evidenceSource[]", "abuser"), ("evidenceAdverse[]", "adverse"),
+            ])
+            #expect(rejected.status == .unprocessableEntity)
+            #expect(rejected.text.contains("A-number: no person A999999999 on record"))
+            #expect(rejected.text.contains("Date: &#39;2023-13-01&#39; is not a date") || rejected.text.contains("Date: '2023-13-01' is not a date"))
+            #expect(rejected.text.contains(#"id="fact-detained" name="facts[]" value="detained" checked"#), "what was ticked stays ticked")
+            #expect(try await service.count("encounters") == 0)
+
+            let opened = try await officer.post("/encounters", fields: [
+                ("aNumber", "A123456789"), ("action", "initiate-removal-proceedings"), ("asOf", "2012-03-01"),
+                ("facts[]", "immediateVictimOrWitness"), ("facts[]", "detained"), ("indicia[]", "self-report"),
+                ("evidenceLabel[]", "statement-1"), ("evidenceSource[]", "abuser"), ("evidenceAdverse[]", "adverse"),
+                ("evidenceLabel[]", ""), ("evidenceSource[]", "independent"), ("evidenceAdverse[]", "neutral"),
+            ])
+            #expect(opened.status == .seeOther)
+            let location = try #require(opened.headers.first(name: .location))
+            let id = String(location.dropFirst("/encounters/".count))
+            let stored = try await service.send(.GET, "/api/v1/encounters/\(id)", as: "officer@NYC", headers: TestService.lawEnforcement)
+            let facts = try #require(stored.json["facts"] as? [String: Any])
+            let subject = try #require(facts["subject"] as? [String: Any])
+            #expect(stored.json["personId"] as? String == person)
+            #expect(subject["immediateVictimOrWitness"] as? Bool == true && subject["detained"] as? Bool == true)
+            #expect(subject["victimIndicia"] as? [String] == ["self-report"])
+            #expect((facts["information"] as? [[String: Any]])?.count == 1, "the empty row is not evidence")
+            let page = try await officer.get(location)
+            // 10076.1: against policy to start removal proceedings against an immediate victim.
+            #expect(page.text.contains(#"<p class="disposition disposition-refrain">refrain</p>"#))
+            #expect(page.text.contains("source-prohibition"), "the abuser's statement is excluded")
+
+            var analyst = PageBrowser(service: service)
+            _ = try await analyst.signIn("analyst-nyc")
+            #expect(try await analyst.get("/encounters/new").status == .forbidden)
+        }
+    }
+
+    @Test func whatChangesIfAFactFlipsOrTheDayMoves() async throws {
+        try await TestService.with { service in
+            let encounter = try await service.openApprovalCase()
+            var officer = PageBrowser(service: service)
+            _ = try await officer.signIn("officer-nyc", purpose: "law-enforcement")
+            let base = "/encounters/\(encounter)/what-if"
+
+            let flipped = try await officer.get(base + "?flip%5B%5D=exceptionalCircumstances")
+            #expect(flipped.status == .ok)
+            #expect(flipped.text.contains("disposition: proceed-after-steps → refrain"))
+            #expect(flipped.text.contains("steps removed: exceptional-circumstances-approval"))
+            #expect(flipped.text.contains(#"<p class="disposition disposition-proceed-after-steps">"#)
+                && flipped.text.contains(#"<p class="disposition disposition-refrain">"#), "both decisions side by side")
+
+            let approved = try await officer.get(base + "?done%5B%5D=exceptional-circumstances-approval")
+            #expect(approved.text.contains("disposition: proceed-after-steps → proceed"))
+
+            // The same case after the 2025-01-30 guidance rescinded 11005.3.
+            let later = try await officer.get(base + "?asOf=2025-03-01")
+            #expect(later.text.contains("If… (2025-03-01, arrest)"))
+            #expect(later.text.contains("policies no longer in force: ice-policy-10076.1, ice-directive-11005.3"))
+
+            let bad = try await officer.get(base + "?asOf=someday&flip%5B%5D=nonsense")
+            #expect(bad.status == .ok && bad.text.contains("Date: &#39;someday&#39; is not a date") || bad.text.contains("Date: 'someday' is not a date"))
+            #expect(bad.text.contains("is not a fact"))
+
+            var unstated = PageBrowser(service: service)
+            _ = try await unstated.signIn("officer-nyc")
+            let withheld = try await unstated.get(base + "?asOf=2025-03-01")
+            #expect(withheld.text.contains("other changes withheld under 8 U.S.C. § 1367"))
+            #expect(!withheld.text.contains("ice-directive-11005.3/refrain-known-beneficiary"))
+            #expect(try await service.count("encounters WHERE status = 'open'") == 1, "nothing stored")
+        }
+    }
+
+    @Test func anOfficerVerifiesAChosenFiling() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let filing = try await service.addFiling(person)
+            let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01").json["id"] as? String)
+            let page = "/encounters/\(encounter)"
+
+            var unstated = PageBrowser(service: service)
+            _ = try await unstated.signIn("officer-nyc")
+            let withheld = try await unstated.get(page)
+            #expect(withheld.text.contains("sign in with the purpose law-enforcement to verify a filing"))
+            #expect(!withheld.text.contains(filing))
+
+            var officer = PageBrowser(service: service)
+            _ = try await officer.signIn("officer-nyc", purpose: "law-enforcement")
+            let form = try await officer.get(page)
+            #expect(form.text.contains(#"<option value="\#(filing.uppercased())">U principal, pending, receipt EAC2290012345</option>"#))
+            let missingResult = try await officer.post(page + "/steps", form: [
+                "step": "benefit-verification", "filing": filing, "counterpart": "USCIS CLAIMS 3", "summary": "Receipt found.",
+            ])
+            #expect(missingResult.status == .unprocessableEntity && missingResult.text.contains("confirmed"))
+            let verified = try await officer.post(page + "/steps", form: [
+                "step": "benefit-verification", "filing": filing, "result": "confirmed", "counterpart": "USCIS CLAIMS 3", "summary": "Receipt found.",
+            ])
+            #expect(verified.status == .seeOther)
+            let after = try await officer.get(page)
+            #expect(after.text.contains(#"<p class="disposition disposition-refrain">refrain</p>"#), "a known U petitioner: refrain under 11005.3")
+            #expect(after.text.contains("<td>benefit-verification</td><td>officer</td><td>USCIS CLAIMS 3</td><td>Receipt found.</td>"))
+            let filings = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@NYC", headers: TestService.lawEnforcement)
+            #expect(filings.text.contains(#""verified":true"#))
+        }
+    }
+
+    @Test func aSupervisorDeclinesAnApprovalWithAReason() async throws {
+        try await TestService.with { service in
+            let encounter = try await service.openApprovalCase()
+            let page = "/encounters/\(encounter)"
+            var supervisor = PageBrowser(service: service)
+            _ = try await supervisor.signIn("supervisor-nyc", purpose: "law-enforcement")
+            #expect(try await supervisor.get(page).text.contains(#"<button type="submit" name="decision" value="decline">Decline</button>"#))
+            let declined = try await supervisor.post(page + "/steps", form: [
+                "step": "exceptional-circumstances-approval", "decision": "decline",
+                "summary": "No threat shown beyond the charge itself.", "counterpart": "FOD New York",
+            ])
+            #expect(declined.status == .seeOther)
+            let after = try await supervisor.get(page)
+            #expect(after.text.contains("exceptional-circumstances-approval <strong>(declined)</strong>"))
+            #expect(after.text.contains("No threat shown beyond the charge itself."))
+            #expect(after.text.contains("exceptional-circumstances-approval</span>: recorded by supervisor"), "still owed")
+
+            let gate = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
+            #expect(gate.status == .conflict, "a declined approval does not open the gate")
+            let steps = try await service.send(.GET, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", headers: TestService.lawEnforcement)
+            #expect(steps.text.contains(#""declined":true"#))
+
+            let wrongStep = try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: """
+            {"step": "law-enforcement-deconfliction", "summary": "x", "counterpart": "NYPD", "declined": true}
+            """)
+            #expect(wrongStep.status == .unprocessableEntity && wrongStep.text.contains("only an exceptional-circumstances-approval is declined"))
+        }
+    }
+}
