@@ -3,14 +3,16 @@ import Testing
 import Vapor
 
 /// The main pages, pinned as HTML: a change to a page shows up as a change to its snapshot, to be
-/// read and kept on purpose (`SAFEGUARD_RECORD_SNAPSHOTS=1` writes them anew). Ids and tokens are
-/// replaced by placeholders.
+/// read and kept on purpose (`SAFEGUARD_RECORD_SNAPSHOTS=1` writes them anew). Ids, tokens, times
+/// and the rule set's digest are replaced by placeholders.
 @Suite struct PageSnapshotTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
 
     static func normalized(_ html: String) -> String {
         html.replacing(/[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}/, with: "<id>")
             .replacing(/name="csrf" value="[^"]+"/, with: #"name="csrf" value="<csrf>""#)
+            .replacing(/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?Z?/, with: "<time>")
+            .replacing(/Rule set [0-9a-f]{64}/, with: "Rule set <digest>")
     }
 
     static func expectSnapshot(_ name: String, _ html: String) throws {
@@ -35,6 +37,23 @@ import Vapor
             var auditor = PageBrowser(service: service)
             _ = try await auditor.signIn("auditor-nyc")
             try Self.expectSnapshot("encounter-withheld", try await auditor.get("/encounters/\(encounter)").text)
+            try Self.expectSnapshot("audit", try await auditor.get("/audit?object=encounter%2F").text)
+        }
+    }
+
+    @Test func theOfficersFormsThePoliciesAndTheDashboardMatchTheirSnapshots() async throws {
+        try await TestService.with { service in
+            let encounter = try await service.openApprovalCase()
+            for _ in 0..<5 { _ = try await service.openEncounter(try await service.createPerson(), asOf: "2024-06-03") }
+            var officer = PageBrowser(service: service)
+            _ = try await officer.signIn("officer-nyc", purpose: "law-enforcement")
+            try Self.expectSnapshot("encounter-new", try await officer.get("/encounters/new?asOf=2026-01-05").text)
+            try Self.expectSnapshot("what-if", try await officer.get("/encounters/\(encounter)/what-if?asOf=2025-03-01").text)
+            try Self.expectSnapshot("policies", try await officer.get("/policies").text)
+            try Self.expectSnapshot("policies-compare", try await officer.get("/policies/compare").text)
+            var analyst = PageBrowser(service: service)
+            _ = try await analyst.signIn("analyst-nyc")
+            try Self.expectSnapshot("dashboard", try await analyst.get("/dashboard").text)
         }
     }
 }

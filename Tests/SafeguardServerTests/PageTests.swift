@@ -99,7 +99,7 @@ import Vapor
             var supervisor = PageBrowser(service: service)
             _ = try await supervisor.signIn("supervisor-nyc")
             let home = try await supervisor.get("/")
-            #expect(home.text.contains("Your queue") && home.text.contains("exceptional-circumstances-approval"))
+            #expect(home.text.contains("Approvals and verifications owed") && home.text.contains("exceptional-circumstances-approval"))
             var officer = PageBrowser(service: service)
             _ = try await officer.signIn("officer-nyc")
             #expect(!(try await officer.get("/")).text.contains("Your queue"), "nothing owed that an officer records")
@@ -136,11 +136,17 @@ import Vapor
             for asOf in Array(repeating: "2024-12-10", count: 5) + Array(repeating: "2025-02-10", count: 6) + ["2025-03-01"] {
                 _ = try await service.openEncounter(try await service.createPerson(), asOf: asOf)
             }
+            for _ in 0..<5 {
+                _ = try await service.openEncounter(try await service.createPerson(), asOf: "2025-02-11", extra: #", "lawEnforcementInterest": true"#)
+            }
             var analyst = PageBrowser(service: service)
             _ = try await analyst.signIn("analyst-nyc")
             let page = try await analyst.get("/dashboard")
             #expect(page.status == .ok)
-            #expect(page.text.contains("<title>2024-12 proceed: 5</title>") && page.text.contains("<title>2025-02 proceed: 6</title>"))
+            #expect(page.text.contains("<title>2024-12 ice-directive-11005.3 proceed: 5</title>"))
+            #expect(page.text.contains("<title>2025-02 ice-interim-guidance-2025 proceed: 6</title>"))
+            #expect(page.text.contains("<title>2025-02 ice-interim-guidance-2025 proceed-after-steps: 5</title>"))
+            #expect(page.text.contains("<tr><td>NYC</td><td>law-enforcement-deconfliction</td><td>5</td></tr>"), "steps outstanding by office")
             #expect(page.text.contains(">ice-interim-guidance-2025 2025-01-30</text>"))
             // One encounter in March: too few to chart.
             #expect(!page.text.contains("2025-03"))
@@ -148,18 +154,27 @@ import Vapor
             let admin = try #require(try await service.app.safeguard.users.user(named: "admin-nyc", on: service.app.db).actor)
             _ = try await Reevaluator(workflow: service.app.safeguard.workflow).run(asOf: CalendarDate("2025-06-01"), resume: false, by: admin,
                                                                                     on: service.app.db)
-            #expect(try await analyst.get("/dashboard").text.contains("Re-evaluation of 12 open encounters as of 2025-06-01"))
+            #expect(try await analyst.get("/dashboard").text.contains("Re-evaluation of 17 open encounters as of 2025-06-01"))
             var officer = PageBrowser(service: service)
             _ = try await officer.signIn("officer-nyc")
             #expect(try await officer.get("/dashboard").status == .forbidden)
         }
     }
 
-    @Test func theChartMarksWhereEachPolicyTookEffect() throws {
-        let cells = ["2024-12", "2025-02"].map { CaseStatistics.Cell(group: ["month": $0, "disposition": "proceed"], count: 5) }
+    @Test func theChartSplitsMonthsByGoverningPolicyAndMarksWhereEachTookEffect() throws {
+        let cells = [("2024-12", "ice-directive-11005.3"), ("2025-01", "ice-directive-11005.3"), ("2025-01", "ice-interim-guidance-2025"),
+                     ("2025-02", "ice-interim-guidance-2025")].map {
+            CaseStatistics.Cell(group: ["month": $0.0, "policy": $0.1, "disposition": "proceed"], count: 5)
+        }
         let svg = DecisionChart.svg(cells, documents: TestService.ruleSet.documents)
         #expect(svg.contains(">ice-interim-guidance-2025 2025-01-30</text>"))
         #expect(!svg.contains("ice-directive-11005.3 2021-08-10"), "before the first month charted")
-        #expect(svg.components(separatedBy: "<rect").count - 1 == 2)
+        #expect(svg.contains("<title>2025-01 governed by ice-directive-11005.3</title>") && svg.contains("<title>2025-01 governed by ice-interim-guidance-2025</title>"),
+                "January 2025 is split between the directive and the guidance that rescinded it")
+        // Four bars, four policy bands, two legend keys.
+        #expect(svg.components(separatedBy: "<rect").count - 1 == 4 + 4 + 2)
+        // The line of the guidance stands at its own bar, the third.
+        let slot = (DecisionChart.width - DecisionChart.left - 10) / 4
+        #expect(svg.contains(#"<line x1="\#(DecisionChart.format(DecisionChart.left + 2 * slot))""#))
     }
 }

@@ -1,18 +1,28 @@
 #!/usr/bin/env python3
 """Browser walkthrough: headless Chromium (Selenium, Debian's chromium and chromium-driver) against
-a running `safeguard serve` on a fresh SQLite file. An officer is stopped by the gate, a supervisor
-approves exceptional circumstances, the officer then records the action; a user who stated no
-purpose sees the § 1367 marker. A screenshot of each main page goes to artifacts/screenshots/.
+a running `safeguard serve` on a fresh SQLite file, each role's main flow end to end:
+an officer opens an encounter from the form, verifies the filing, asks what changes if a fact
+flips, and is stopped by the gate; a supervisor approves from the queue; the officer records the
+action; an OPLA attorney records advice from the consultation queue; an analyst reads the
+dashboard; an auditor without need-to-know sees the § 1367 marker and verifies the chain; the
+policy timeline and one case on two dates. Every page visited is checked for accessibility
+(accessibility.py). A screenshot of each main page goes to artifacts/screenshots/.
 Usage: walkthrough.py PATH-TO-SAFEGUARD. Exit code 0 when every check holds."""
 import json, os, socket, subprocess, sys, tempfile, time, urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+import accessibility
 
 SAFEGUARD = os.path.abspath(sys.argv[1])
 PASSWORD = "correct horse battery staple"
 SHOTS = os.path.join(os.getcwd(), "artifacts", "screenshots")
 MARKER = "withheld under 8 U.S.C. § 1367"
+USERS = [("officer-nyc", "officer"), ("supervisor-nyc", "supervisor"), ("attorney-nyc", "opla-attorney"),
+         ("analyst-nyc", "analyst"), ("auditor-nyc", "auditor")]
 failures = []
 
 
@@ -36,10 +46,34 @@ def api(method, path, token, body=None, purpose=None):
         return json.loads(response.read() or b"null")
 
 
+def person(token, a_number):
+    return api("POST", "/api/v1/people", token, {"aNumber": a_number, "givenName": "Ana", "familyName": "Doe", "dateOfBirth": "1990-04-02", "country": "GT"})
+
+
+def follow(driver, by, selector):
+    """Clicks a button or link and waits for the page it leads to."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(by, selector).click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+checked_pages = set()
+
+
+def visit(driver, name, what):
+    """Saves a screenshot of the page and checks it for accessibility, once per page kind."""
+    driver.save_screenshot(os.path.join(SHOTS, f"{name}.png"))
+    if what not in checked_pages:
+        checked_pages.add(what)
+        found = accessibility.problems(driver)
+        check(not found, f"{what} is accessible" + (": " + "; ".join(found[:5]) if found else ""))
+
+
 folder = tempfile.mkdtemp(prefix="safeguard-browser-")
 database = os.path.join(folder, "safeguard.sqlite")
 run("migrate")
-for username, role in [("officer-nyc", "officer"), ("supervisor-nyc", "supervisor"), ("auditor-nyc", "auditor")]:
+for username, role in USERS:
     run("users", "add", "--username", username, "--role", role, "--office", "NYC", "--password-stdin", input=PASSWORD + "\n")
 token = run("users", "token", "officer-nyc").strip()
 
@@ -48,6 +82,7 @@ with socket.socket() as probe:
     port = probe.getsockname()[1]
 base = f"http://127.0.0.1:{port}"
 server = subprocess.Popen([SAFEGUARD, "serve", "--port", str(port), "--database", database], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+drivers = []
 try:
     for _ in range(100):
         try:
@@ -56,70 +91,121 @@ try:
         except OSError:
             time.sleep(0.1)
 
-    # A known U petitioner under Directive 11005.3, with exceptional circumstances asserted.
-    person = api("POST", "/api/v1/people", token, {"aNumber": "A123456780", "givenName": "Ana", "familyName": "Doe", "dateOfBirth": "1990-04-02", "country": "GT"})
-    filing = api("POST", f"/api/v1/people/{person['id']}/filings", token, {"type": "U", "role": "principal", "status": "pending"})
-    encounter = api("POST", "/api/v1/encounters", token, {"personId": person["id"], "action": "arrest", "asOf": "2023-05-01", "exceptionalCircumstances": True})
-    api("POST", f"/api/v1/encounters/{encounter['id']}/steps", token,
-        {"step": "benefit-verification", "summary": "Confirmed in CLAIMS3.", "counterpart": "CLAIMS3", "filingId": filing["id"], "confirmed": True}, "law-enforcement")
-    page = f"{base}/encounters/{encounter['id']}"
+    # A U petitioner on record (the filing not yet verified), and six arrests in June 2024 of
+    # people with no filing, so that the dashboard has a group large enough to chart.
+    ana = person(token, "A123456780")
+    filing = api("POST", f"/api/v1/people/{ana['id']}/filings", token, {"type": "U", "role": "principal", "status": "pending", "receiptNumber": "EAC2290012345"})
+    for index in range(6):
+        other = person(token, f"A20000000{index}")
+        api("POST", "/api/v1/encounters", token, {"personId": other["id"], "action": "arrest", "asOf": f"2024-06-1{index}"})
 
     options = webdriver.ChromeOptions()
     for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,1600"]:
         options.add_argument(argument)
     os.makedirs(SHOTS, exist_ok=True)
 
-    def browser():
-        return webdriver.Chrome(options=options)
-
-    def sign_in(driver, username, purpose):
+    def signed_in(username, purpose):
+        driver = webdriver.Chrome(options=options)
+        drivers.append(driver)
         driver.get(f"{base}/login")
+        if username == "officer-nyc":
+            visit(driver, "login", "the sign-in page")
         driver.find_element(By.ID, "username").send_keys(username)
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
         driver.find_element(By.CSS_SELECTOR, f"#purpose option[value='{purpose}']").click()
-        driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+        follow(driver, By.CSS_SELECTOR, "form[action='/login'] button")
+        return driver
 
-    officer = browser()
-    sign_in(officer, "officer-nyc", "law-enforcement")
-    officer.save_screenshot(os.path.join(SHOTS, "home-officer.png"))
-    check(encounter["id"] in officer.page_source, "the officer's home page lists the open encounter")
+    # The officer opens the encounter from the form: a U petitioner, exceptional circumstances asserted.
+    officer = signed_in("officer-nyc", "law-enforcement")
+    follow(officer, By.LINK_TEXT, "Open an encounter")
+    visit(officer, "encounter-new", "the form that opens an encounter")
+    officer.find_element(By.ID, "aNumber").send_keys("A123456780")
+    officer.find_element(By.CSS_SELECTOR, "#action option[value='arrest']").click()
+    officer.execute_script("document.getElementById('asOf').value = '2023-05-01'")
+    officer.find_element(By.ID, "fact-exceptionalCircumstances").click()
+    follow(officer, By.CSS_SELECTOR, "form[action='/encounters'] button")
+    page = officer.current_url
+    check("/encounters/" in page and officer.find_element(By.CSS_SELECTOR, ".disposition").text == "proceed-after-steps",
+          "the encounter opens and its decision shows at once")
+    check("benefit-verification" in officer.find_element(By.CSS_SELECTOR, ".checklist").text, "the claimed filing must be verified first")
+    visit(officer, "encounter-verification-owed", "the encounter page")
+
+    officer.find_element(By.ID, "verify-confirmed").click()
+    officer.find_element(By.ID, "verify-counterpart").send_keys("USCIS CLAIMS 3")
+    officer.find_element(By.ID, "verify-summary").send_keys("Receipt EAC2290012345 on record, pending.")
+    follow(officer, By.CSS_SELECTOR, "section[aria-labelledby='record-verification'] button")
+    check("exceptional-circumstances-approval" in officer.find_element(By.CSS_SELECTOR, ".checklist").text
+          and "USCIS CLAIMS 3" in officer.page_source, "the verification is recorded; the approval is owed")
+
+    follow(officer, By.LINK_TEXT, "What changes if…")
+    officer.find_element(By.ID, "flip-exceptionalCircumstances").click()
+    follow(officer, By.CSS_SELECTOR, "form[action$='/what-if'] button")
+    visit(officer, "what-if", "what changes if…")
+    check("disposition: proceed-after-steps → refrain" in officer.page_source, "without exceptional circumstances: refrain, side by side")
+
     officer.get(page)
-    check(officer.find_element(By.CSS_SELECTOR, ".disposition").text == "proceed-after-steps", "the officer sees the disposition")
-    officer.find_element(By.CSS_SELECTOR, "form[action$='/action'] button").click()
+    follow(officer, By.CSS_SELECTOR, "form[action$='/action'] button")
     officer.save_screenshot(os.path.join(SHOTS, "encounter-gate-refused.png"))
     check("steps still owed: exceptional-circumstances-approval" in officer.find_element(By.CSS_SELECTOR, ".message").text,
           "the gate stops the officer and says what is owed")
 
-    supervisor = browser()
-    sign_in(supervisor, "supervisor-nyc", "law-enforcement")
+    supervisor = signed_in("supervisor-nyc", "law-enforcement")
+    visit(supervisor, "home-supervisor", "the supervisor's queue")
+    check("Approvals and verifications owed" in supervisor.page_source and page.rsplit("/", 1)[1] in supervisor.page_source,
+          "the supervisor's queue lists the approval owed")
     supervisor.get(page)
     supervisor.find_element(By.ID, "summary-exceptional-circumstances-approval").send_keys("A documented threat to public safety.")
     supervisor.find_element(By.ID, "counterpart-exceptional-circumstances-approval").send_keys("FOD New York")
     supervisor.save_screenshot(os.path.join(SHOTS, "encounter-supervisor-approval.png"))
-    supervisor.find_element(By.CSS_SELECTOR, "form[action$='/steps'] button").click()
+    follow(supervisor, By.CSS_SELECTOR, "button[value='approve']")
     check("Record exceptional-circumstances-approval" not in supervisor.page_source, "the supervisor's approval is recorded")
 
     officer.get(page)
-    officer.find_element(By.CSS_SELECTOR, "form[action$='/action'] button").click()
+    follow(officer, By.CSS_SELECTOR, "form[action$='/action'] button")
     officer.save_screenshot(os.path.join(SHOTS, "encounter-action-recorded.png"))
     check("Status: action-recorded" in officer.page_source, "the officer then records the action")
 
-    auditor = browser()
-    sign_in(auditor, "auditor-nyc", "")
+    # The same person in 2025: the interim guidance asks for an OPLA consultation first.
+    later = api("POST", "/api/v1/encounters", token, {"personId": ana["id"], "action": "arrest", "asOf": "2025-03-01"})
+    attorney = signed_in("attorney-nyc", "legal-consultation")
+    visit(attorney, "home-opla", "the attorney's consultation queue")
+    check("Consultations owed" in attorney.page_source and later["id"] in attorney.page_source, "the attorney's queue lists the consultation")
+    follow(attorney, By.LINK_TEXT, later["id"])
+    attorney.find_element(By.ID, "summary-opla-consultation").send_keys("No legal bar; document the U filing in the file.")
+    attorney.find_element(By.ID, "counterpart-opla-consultation").send_keys("OPLA New York")
+    follow(attorney, By.CSS_SELECTOR, "section[aria-labelledby='record-opla-consultation'] button")
+    attorney.save_screenshot(os.path.join(SHOTS, "encounter-advice-recorded.png"))
+    check("No legal bar; document the U filing in the file." in attorney.page_source
+          and "opla-consultation</span>" not in attorney.page_source, "the attorney's advice is recorded and no longer owed")
+
+    analyst = signed_in("analyst-nyc", "")
+    check(analyst.current_url.endswith("/dashboard"), "the analyst lands on the dashboard")
+    visit(analyst, "dashboard", "the dashboard")
+    check("<title>2024-06 ice-directive-11005.3 proceed: 6</title>" in analyst.page_source, "the chart shows June 2024 under 11005.3")
+    check("A123456780" not in analyst.page_source, "the analyst sees no person")
+
+    auditor = signed_in("auditor-nyc", "")
     auditor.get(page)
     auditor.save_screenshot(os.path.join(SHOTS, "encounter-withheld.png"))
     check(MARKER in auditor.page_source and "refrain-known-beneficiary" not in auditor.page_source,
           "a user without need-to-know sees the withheld marker")
     auditor.get(f"{base}/audit")
-    auditor.find_element(By.CSS_SELECTOR, "form[action='/audit/verify'] button").click()
+    visit(auditor, "audit", "the audit log")
+    follow(auditor, By.CSS_SELECTOR, "form[action='/audit/verify'] button")
     auditor.save_screenshot(os.path.join(SHOTS, "audit-verified.png"))
     check("The audit chain verifies" in auditor.find_element(By.CSS_SELECTOR, ".message").text, "the auditor verifies the chain from the page")
+
     officer.get(f"{base}/policies")
-    officer.save_screenshot(os.path.join(SHOTS, "policies.png"))
+    visit(officer, "policies", "the policy timeline")
     check("ice-interim-guidance-2025" in officer.page_source, "the policy timeline lists the 2025 guidance")
-    for driver in (officer, supervisor, auditor):
-        driver.quit()
+    follow(officer, By.LINK_TEXT, "Compare one case on two dates")
+    follow(officer, By.CSS_SELECTOR, "form[action='/policies/compare'] button")
+    visit(officer, "policies-compare", "one case on two dates")
+    check("policies newly in force: ice-interim-guidance-2025" in officer.page_source, "one case on two dates, side by side")
 finally:
+    for driver in drivers:
+        driver.quit()
     server.terminate()
     server.wait()
 

@@ -1,4 +1,5 @@
 import FluentKit
+import PolicyEngine
 import SQLKit
 
 /// Aggregate figures for analysts: counts by office, status, disposition and follow-up kind,
@@ -17,10 +18,27 @@ public struct CaseStatistics: Sendable {
     public var encounters: [Cell]
     public var decisions: [Cell]
     public var followUps: [Cell]
-    /// Current decisions by the month of their date (`YYYY-MM`) and disposition.
+    /// Current decisions by the month of their date (`YYYY-MM`), the policy governing that date
+    /// (`policy`, see `governingPolicy`) and disposition.
     public var decisionsByMonth: [Cell]
+    /// The steps owed by open encounters, by office and step, from their current decisions.
+    public var stepsOwed: [Cell]
 
-    public static func compute(on database: any Database) async throws -> CaseStatistics {
+    /// The document governing a day: the one that took effect last among those in force. The
+    /// statute stands throughout; the directives follow one another.
+    static func governingPolicy(in ruleSet: RuleSet) -> any SQLExpression {
+        let starts = ruleSet.documents.compactMap { document in document.inForceFrom.map { ($0.description, document.id) } }.sorted { $0.0 > $1.0 }
+        let earliest = ruleSet.documents.first { $0.inForceFrom == nil }?.id ?? "none"
+        var sql = SQLQueryString("CASE")
+        for (start, id) in starts { sql.appendInterpolation(unsafeRaw: " WHEN as_of >= \(quoted(start)) THEN \(quoted(id))") }
+        sql.appendInterpolation(unsafeRaw: " ELSE \(quoted(earliest)) END")
+        return sql
+    }
+
+    /// A policy file's id or date as an SQL string literal.
+    private static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
+
+    public static func compute(on database: any Database, ruleSet: RuleSet) async throws -> CaseStatistics {
         let sql = try CaseRecords.sqlDatabase(database)
         func cells(_ table: String, _ columns: [String], computed: [String: any SQLExpression] = [:],
                    where condition: ((SQLSelectBuilder) -> SQLSelectBuilder)? = nil) async throws -> [Cell] {
@@ -35,14 +53,27 @@ public struct CaseStatistics: Sendable {
                 return Cell(group: Dictionary(uniqueKeysWithValues: try columns.map { ($0, try row.decode(column: $0, as: String.self)) }), count: count)
             }
         }
+        var stepsOwed: [Cell] = []
+        for step in Step.allCases {
+            let byOffice = try await cells(Encounter.schema, ["office"]) { query in
+                query.join(DecisionRecord.schema, on: SQLColumn("id", table: Encounter.schema), .equal, SQLColumn("encounter_id", table: DecisionRecord.schema))
+                    .where(SQLColumn("status", table: Encounter.schema), .equal, SQLBind(Encounter.open))
+                    .where(SQLColumn("superseded_by", table: DecisionRecord.schema), .is, SQLLiteral.null)
+                    .where(SQLColumn("required_steps", table: DecisionRecord.schema), .like, SQLBind(DecisionRecord.requiredStepsPattern(step)))
+            }
+            stepsOwed += byOffice.map { Cell(group: ["office": $0.group["office"] ?? "", "step": step.spelling], count: $0.count) }
+        }
         return CaseStatistics(
             encounters: try await cells(Encounter.schema, ["office", "status"]),
             decisions: try await cells(DecisionRecord.schema, ["disposition"]) { $0.where("superseded_by", .is, SQLLiteral.null) },
             followUps: try await cells(FollowUp.schema, ["kind", "status"]),
-            decisionsByMonth: try await cells(DecisionRecord.schema, ["month", "disposition"],
-                                              computed: ["month": SQLFunction("substr", args: SQLColumn("as_of"), SQLLiteral.numeric("1"), SQLLiteral.numeric("7"))]) {
+            decisionsByMonth: try await cells(DecisionRecord.schema, ["month", "policy", "disposition"], computed: [
+                "month": SQLFunction("substr", args: SQLColumn("as_of"), SQLLiteral.numeric("1"), SQLLiteral.numeric("7")),
+                "policy": governingPolicy(in: ruleSet),
+            ]) {
                 $0.where("superseded_by", .is, SQLLiteral.null)
-            }
+            },
+            stepsOwed: stepsOwed
         )
     }
 }

@@ -18,5 +18,6 @@ public enum SafeguardMigrations {
         CreateAuditChain(),
         AddBasis(),
         AddStepDeclined(),
+        AddRequiredSteps(),
     ]
 }

@@ -28,7 +28,7 @@ struct DecisionRows {
     }
 
     private var inserts = BulkInsert(into: DecisionRecord.schema, columns: [
-        "id", "encounter_id", "as_of", "disposition", "rule_set_digest", "facts", "decision", "computed_by", "computed_at",
+        "id", "encounter_id", "as_of", "disposition", "required_steps", "rule_set_digest", "facts", "decision", "computed_by", "computed_at",
     ])
     private var superseded: [(old: UUID, new: UUID)] = []
     /// The ids of the new decisions, for their audit records.
@@ -39,7 +39,8 @@ struct DecisionRows {
     mutating func add(_ decision: Decision, json: JSONValue, facts: CaseFacts, encounterID: UUID, computedBy: UUID, superseding previous: UUID?) {
         let id = UUID()
         newIDs.append(id)
-        inserts.append([id, encounterID, facts.asOf.description, decision.disposition.spelling, decision.ruleSetDigest,
+        inserts.append([id, encounterID, facts.asOf.description, decision.disposition.spelling,
+                        DecisionRecord.requiredStepsColumn(decision.requiredSteps), decision.ruleSetDigest,
                         facts.json.serialized(), json.serialized(), computedBy, now])
         if let previous { superseded.append((previous, id)) }
     }

@@ -97,7 +97,7 @@ public struct CaseWorkflow: Sendable {
     func record(of decision: Decision, facts: CaseFacts, encounterID: UUID, computedBy: UUID) -> DecisionRecord {
         DecisionRecord(
             encounterID: encounterID, asOf: facts.asOf.description, disposition: decision.disposition.spelling,
-            ruleSetDigest: decision.ruleSetDigest, facts: facts.json.serialized(),
+            requiredSteps: decision.requiredSteps, ruleSetDigest: decision.ruleSetDigest, facts: facts.json.serialized(),
             decision: decision.json(in: ruleSet, caseId: facts.caseId).serialized(), computedBy: computedBy
         )
     }
@@ -130,7 +130,8 @@ public struct CaseWorkflow: Sendable {
     }
 
     /// Records a step done for an encounter, by a role entitled to it. A confirmed benefit
-    /// verification makes the filing known: it records the system, the person and the time.
+    /// verification makes the filing known: it records the system, the person and the time. The
+    /// encounter is decided again, so that its current decision says what is still owed.
     public func recordStep(_ input: StepInput, on encounterID: UUID, by actor: Actor, on database: any Database) async throws -> StepRecord {
         let entitled = Entitlements.roles(for: input.step)
         guard entitled.contains(actor.role) else {
@@ -188,6 +189,8 @@ public struct CaseWorkflow: Sendable {
             record.basis = input.basis.isEmpty ? nil : input.basis
             try await record.create(on: database)
             try await audit.append(AuditEntry(actor, .write, "step/\(try record.requireID())"), on: database)
+            // The current decision says what is still owed once this step is done.
+            _ = try await storeDecision(for: encounter, by: actor, on: database)
             return record
         }
     }

@@ -18,13 +18,16 @@ struct StatisticsController: RouteCollection {
         var encounters: [CellBody]
         var currentDecisions: [CellBody]
         var followUps: [CellBody]
+        /// Steps owed by open encounters, by office and step.
+        var stepsOwed: [CellBody]
     }
 
     func statistics(request: Request) async throws -> StatisticsBody {
-        let figures = try await CaseStatistics.compute(on: request.db)
+        let figures = try await CaseStatistics.compute(on: request.db, ruleSet: request.application.safeguard.ruleSet)
         func body(_ cells: [CaseStatistics.Cell]) -> [CellBody] { cells.map { CellBody(group: $0.group, count: $0.count) } }
         try await request.audit(.read, "statistics")
         return StatisticsBody(smallestCount: CaseStatistics.smallestCount, encounters: body(figures.encounters),
-                              currentDecisions: body(figures.decisions), followUps: body(figures.followUps))
+                              currentDecisions: body(figures.decisions), followUps: body(figures.followUps),
+                              stepsOwed: body(figures.stepsOwed))
     }
 }

@@ -3,7 +3,8 @@ import SafeguardCore
 import Vapor
 
 /// `/dashboard`: aggregate figures for analysts (and auditors, supervisors, admins) — decisions by
-/// month with the policy changes marked, and the population diff of the last re-evaluation.
+/// month and governing policy with the policy changes marked, the steps outstanding by office, and
+/// the population diff of the last re-evaluation.
 /// Never a person: groups under `CaseStatistics.smallestCount` are left out.
 struct DashboardPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
@@ -22,12 +23,21 @@ struct DashboardPageController: RouteCollection {
         var reevaluation: String?
         var transitions: [Line]
         var rules: [Line]
+        var stepsOwed: [StepsOwed]
+    }
+
+    struct StepsOwed: Encodable {
+        var office: String
+        var step: String
+        var count: Int
     }
 
     func dashboard(request: Request) async throws -> View {
-        let figures = try await CaseStatistics.compute(on: request.db)
+        let figures = try await CaseStatistics.compute(on: request.db, ruleSet: request.application.safeguard.ruleSet)
         let chart = DecisionChart.svg(figures.decisionsByMonth, documents: request.application.safeguard.ruleSet.documents)
-        var page = DashboardPage(frame: PageController.Frame("Dashboard", request: request), chart: chart, transitions: [], rules: [])
+        var page = DashboardPage(frame: PageController.Frame("Dashboard", request: request), chart: chart, transitions: [], rules: [],
+                                 stepsOwed: figures.stepsOwed.map { .init(office: $0.group["office"] ?? "", step: $0.group["step"] ?? "", count: $0.count) }
+                                     .sorted { ($0.office, $0.step) < ($1.office, $1.step) })
         if let run = try await ReevaluationRun.query(on: request.db).filter(\.$finishedAt != nil).sort(\.$startedAt, .descending).first() {
             let diff = try PopulationDiff(json: run.diff)
             page.reevaluation = "Re-evaluation of \(run.processed) open encounters\(run.asOf.map { " as of \($0)" } ?? ""): \(run.changed) outcomes changed"

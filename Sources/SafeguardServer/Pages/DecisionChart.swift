@@ -2,49 +2,74 @@ import PolicyEngine
 import SafeguardCore
 
 /// Current decisions by month as stacked bars, drawn on the server as inline SVG (no script, no
-/// external asset), with a line where each policy document took effect.
+/// external asset): one bar per month and governing policy (a month in which a policy took effect
+/// has two), stacked by disposition, with a band under each bar in the policy's colour and a line
+/// where each policy document took effect.
 enum DecisionChart {
-    static let colors = ["refrain": "#8a1c1c", "proceed-after-steps": "#c98a00", "proceed": "#2e7d32"]
-    static let (width, height, left, bottom, top) = (900.0, 320.0, 50.0, 40.0, 30.0)
+    static let dispositionColors = ["refrain": "#8a1c1c", "proceed-after-steps": "#c98a00", "proceed": "#2e7d32"]
+    /// Colours for the governing policies, in the order the documents took effect.
+    static let policyPalette = ["#5b5b5b", "#1f5fa8", "#6a3d9a", "#00796b", "#b03a2e", "#8c6d1f"]
+    static let (width, height, left, bottom, top) = (900.0, 340.0, 50.0, 56.0, 30.0)
+
+    struct Bar: Hashable, Comparable {
+        var month: String
+        var policyOrder: Int
+        var policy: String
+
+        static func < (a: Bar, b: Bar) -> Bool { (a.month, a.policyOrder) < (b.month, b.policyOrder) }
+    }
 
     static func svg(_ cells: [CaseStatistics.Cell], documents: [PolicyDocument]) -> String {
-        var totals: [String: [String: Int]] = [:]
+        let order = Dictionary(uniqueKeysWithValues: documents.enumerated().map { ($0.element.id, $0.offset) })
+        var totals: [Bar: [String: Int]] = [:]
         for cell in cells {
-            guard let month = cell.group["month"], let disposition = cell.group["disposition"] else { continue }
-            totals[month, default: [:]][disposition] = cell.count
+            guard let month = cell.group["month"], let policy = cell.group["policy"], let disposition = cell.group["disposition"] else { continue }
+            totals[Bar(month: month, policyOrder: order[policy] ?? documents.count, policy: policy), default: [:]][disposition] = cell.count
         }
-        let months = totals.keys.sorted()
-        guard let first = months.first, let last = months.last else {
+        let bars = totals.keys.sorted()
+        guard let first = bars.first?.month, let last = bars.last?.month else {
             return ##"<p>No decisions in groups large enough to show.</p>"##
         }
         let highest = Double(totals.values.map { $0.values.reduce(0, +) }.max() ?? 1)
-        let slot = (width - left - 10) / Double(months.count)
+        let slot = (width - left - 10) / Double(bars.count)
+        let baseline = height - bottom
         var parts = [
             ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(Int(width)) \##(Int(height))" role="img" aria-labelledby="chart-title chart-desc">"##,
-            ##"<title id="chart-title">Current decisions by month and disposition</title>"##,
-            ##"<desc id="chart-desc">Stacked bars from \##(first) to \##(last); vertical lines where a policy document took effect.</desc>"##,
+            ##"<title id="chart-title">Current decisions by month, governing policy and disposition</title>"##,
+            ##"<desc id="chart-desc">Stacked bars from \##(first) to \##(last), one per month and governing policy, with a band in the policy's colour; vertical lines where a policy document took effect.</desc>"##,
         ]
-        for (index, month) in months.enumerated() {
-            var y = height - bottom
+        for (index, bar) in bars.enumerated() {
+            let x = format(left + Double(index) * slot), barWidth = format(min(max(slot - 1, 1), 40))
+            var y = baseline
             for disposition in ["proceed", "proceed-after-steps", "refrain"] {
-                guard let count = totals[month]?[disposition] else { continue }
-                let barHeight = Double(count) / highest * (height - bottom - top)
+                guard let count = totals[bar]?[disposition] else { continue }
+                let barHeight = Double(count) / highest * (baseline - top)
                 y -= barHeight
-                parts.append(##"<rect x="\##(format(left + Double(index) * slot))" y="\##(format(y))" width="\##(format(max(slot - 1, 1)))" height="\##(format(barHeight))" fill="\##(colors[disposition]!)"><title>\##(month) \##(disposition): \##(count)</title></rect>"##)
+                parts.append(##"<rect x="\##(x)" y="\##(format(y))" width="\##(barWidth)" height="\##(format(barHeight))" fill="\##(dispositionColors[disposition]!)"><title>\##(bar.month) \##(escaped(bar.policy)) \##(disposition): \##(count)</title></rect>"##)
             }
+            parts.append(##"<rect x="\##(x)" y="\##(format(baseline + 3))" width="\##(barWidth)" height="8" fill="\##(color(of: bar.policyOrder))"><title>\##(bar.month) governed by \##(escaped(bar.policy))</title></rect>"##)
         }
         for document in documents {
-            guard let start = document.inForceFrom?.description, let index = months.firstIndex(where: { $0 >= String(start.prefix(7)) }),
+            guard let start = document.inForceFrom?.description, let index = bars.firstIndex(where: { $0.month >= String(start.prefix(7)) && $0.policy == document.id }),
                   String(start.prefix(7)) >= first else { continue }
             let x = format(left + Double(index) * slot)
-            parts.append(##"<line x1="\##(x)" y1="\##(Int(top) - 10)" x2="\##(x)" y2="\##(Int(height - bottom))" stroke="#12355b" stroke-dasharray="4 3"/>"##)
+            parts.append(##"<line x1="\##(x)" y1="\##(Int(top) - 10)" x2="\##(x)" y2="\##(Int(baseline))" stroke="#12355b" stroke-dasharray="4 3"/>"##)
             parts.append(##"<text x="\##(x)" y="\##(Int(top) - 14)" font-size="11" fill="#12355b">\##(escaped(document.id)) \##(start)</text>"##)
         }
-        parts.append(##"<text x="\##(Int(left))" y="\##(Int(height) - 12)" font-size="12">\##(first)</text>"##)
-        parts.append(##"<text x="\##(Int(width) - 60)" y="\##(Int(height) - 12)" font-size="12">\##(last)</text>"##)
+        parts.append(##"<text x="\##(Int(left))" y="\##(Int(height) - 28)" font-size="12">\##(first)</text>"##)
+        parts.append(##"<text x="\##(Int(width) - 60)" y="\##(Int(height) - 28)" font-size="12">\##(last)</text>"##)
+        let charted = Set(bars.map(\.policy))
+        var legendX = left
+        for (offset, document) in documents.enumerated() where charted.contains(document.id) {
+            parts.append(##"<rect x="\##(format(legendX))" y="\##(Int(height) - 14)" width="10" height="10" fill="\##(color(of: offset))"/>"##)
+            parts.append(##"<text x="\##(format(legendX + 14))" y="\##(Int(height) - 5)" font-size="11">\##(escaped(document.id))</text>"##)
+            legendX += 190
+        }
         parts.append("</svg>")
         return parts.joined(separator: "\n")
     }
+
+    static func color(of policyOrder: Int) -> String { policyPalette[policyOrder % policyPalette.count] }
 
     static func format(_ value: Double) -> String { String(format: "%.1f", value) }
 

@@ -22,6 +22,7 @@ struct PageController: RouteCollection {
         var role: String?
         var office: String?
         var purpose: String?
+        var links: [Navigation.Link]
 
         init(_ title: String, request: Request) {
             self.title = title
@@ -31,6 +32,7 @@ struct PageController: RouteCollection {
             role = actor?.role.rawValue
             office = actor?.office
             purpose = try? request.purpose?.rawValue
+            links = actor.map { Navigation.links(for: $0.role) } ?? []
         }
     }
 
@@ -85,26 +87,28 @@ struct PageController: RouteCollection {
         var asOf: String
         /// The steps owed now that this user's role records.
         var owed: [String]
+        /// The facts stated as true (never protected: filings, indicia and evidence are not listed).
+        var facts: [String]
     }
 
     /// The user's queue (steps owed now that their role records: approvals for supervisors,
     /// consultations for OPLA attorneys, verifications for officers) and the open encounters.
-    func home(request: Request) async throws -> View {
+    /// Analysts read no case record: their home is the dashboard.
+    func home(request: Request) async throws -> Response {
         let actor = try request.actor
-        var lines: [EncounterLine] = []
-        if Entitlements.caseReadingRoles.contains(actor.role) {
-            var query = Encounter.query(on: request.db).filter(\.$status == Encounter.open)
-            if !actor.role.spansOffices { query = query.filter(\.$office == actor.office) }
-            let encounters = try await query.sort(\.$createdAt, .descending).limit(200).all()
-            let ruleSet = request.application.safeguard.ruleSet
-            let cases = try await CaseRecords.facts(of: encounters.map { try $0.requireID() }, on: request.db)
-            lines = try encounters.map { encounter in
-                let id = try encounter.requireID()
-                let owed = cases[id].map { ruleSet.evaluate($0).requiredSteps.filter { Entitlements.roles(for: $0).contains(actor.role) }.map(\.spelling) } ?? []
-                return EncounterLine(id: id.uuidString, action: encounter.action, asOf: encounter.asOf, owed: owed)
-            }
+        guard Entitlements.caseReadingRoles.contains(actor.role) else { return request.redirect(to: "/dashboard", redirectType: .normal) }
+        var query = Encounter.query(on: request.db).filter(\.$status == Encounter.open)
+        if !actor.role.spansOffices { query = query.filter(\.$office == actor.office) }
+        let encounters = try await query.sort(\.$createdAt, .descending).limit(200).all()
+        let ruleSet = request.application.safeguard.ruleSet
+        let cases = try await CaseRecords.facts(of: encounters.map { try $0.requireID() }, on: request.db)
+        let lines = try encounters.map { encounter in
+            let id = try encounter.requireID()
+            let owed = cases[id].map { ruleSet.evaluate($0).requiredSteps.filter { Entitlements.roles(for: $0).contains(actor.role) }.map(\.spelling) } ?? []
+            let facts = cases[id].map { facts in EncounterFact.allCases.filter { facts[keyPath: $0.caseKeyPath] }.map(\.field) } ?? []
+            return EncounterLine(id: id.uuidString, action: encounter.action, asOf: encounter.asOf, owed: owed, facts: facts)
         }
         let page = HomePage(frame: Frame("Safeguard", request: request), queue: lines.filter { !$0.owed.isEmpty }, encounters: lines)
-        return try await request.view.render("home", page)
+        return try await request.view.render("home", page).encodeResponse(for: request)
     }
 }

@@ -2,11 +2,14 @@ import PolicyEngine
 import SafeguardCore
 import Vapor
 
-/// `/policies`: the policy versions on a timeline, each rule with what it does and its citation.
-/// Policy texts are public: any signed-in user may read them.
+/// `/policies`: the policy versions on a timeline, each rule with what it does and its citation,
+/// and one case evaluated on two dates side by side. Policy texts are public: any signed-in user
+/// may read them, and the case compared is typed in, not read from records.
 struct PolicyPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.grouped(CSRFProtection(), PageAuthenticator()).get("policies", use: timeline)
+        let policies = routes.grouped(CSRFProtection(), PageAuthenticator()).grouped("policies")
+        policies.get(use: timeline)
+        policies.get("compare", use: compare)
     }
 
     struct PolicyPage: Encodable {
@@ -46,5 +49,13 @@ struct PolicyPageController: RouteCollection {
         }
         return try await request.view.render("policies", PolicyPage(frame: PageController.Frame("Policies", request: request), digest: ruleSet.digest,
                                                                     documents: documents))
+    }
+
+    /// One case (the contract's JSON) evaluated on two days, side by side, with what changes.
+    func compare(request: Request) async throws -> View {
+        let query = try request.query.decode(DateComparisonPage.Query.self)
+        let page = DateComparisonPage(frame: PageController.Frame("One case on two dates", request: request), query: query,
+                                      ruleSet: request.application.safeguard.ruleSet)
+        return try await request.view.render("policies-compare", page)
     }
 }

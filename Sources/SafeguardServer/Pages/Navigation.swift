@@ -1,0 +1,20 @@
+import SafeguardCore
+
+/// The links each role's pages offer, in the order of its work: what the role may do and nothing
+/// it may not (the routes check again).
+enum Navigation {
+    struct Link: Encodable {
+        var title: String
+        var path: String
+    }
+
+    static func links(for role: Role) -> [Link] {
+        var links: [Link] = []
+        if Entitlements.caseReadingRoles.contains(role) { links.append(Link(title: role == .oplaAttorney ? "Consultations" : "Encounters", path: "/")) }
+        if Entitlements.enforcementRoles.contains(role) { links.append(Link(title: "Open an encounter", path: "/encounters/new")) }
+        if Entitlements.statisticsRoles.contains(role) { links.append(Link(title: "Dashboard", path: "/dashboard")) }
+        if Entitlements.auditLogRoles.contains(role) { links.append(Link(title: "Audit log", path: "/audit")) }
+        links.append(Link(title: "Policies", path: "/policies"))
+        return links
+    }
+}
