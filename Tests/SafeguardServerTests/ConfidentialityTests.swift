@@ -95,6 +95,53 @@ import Vapor
         }
     }
 
+    /// Every page with a GET route, as a signed-in user of each role with each purpose chosen at
+    /// sign-in: the same canaries never reach a page of a user not entitled. A page route with a
+    /// parameter the sweep does not know fails the test.
+    @Test func canariesReachOnlyEntitledRolesOnEveryPage() async throws {
+        try await TestService.with { service in
+            let (_, encounter) = try await Self.plant(service)
+            let excluded: Set<String> = ["api", "health", "metrics", "openapi.json", "login", "session"]
+            let pages = try service.app.routes.all.filter { $0.method == .GET && !excluded.contains($0.path.first?.description ?? "") }.map { route in
+                try "/" + route.path.map { component -> String in
+                    switch component.description {
+                    case ":encounterID": return encounter
+                    case let text where text.hasPrefix(":"): throw SweepError(route: route.description)
+                    default: return component.description
+                    }
+                }.joined(separator: "/")
+            }
+            #expect(pages.contains("/encounters/\(encounter)/what-if"), "\(pages)")
+            var entitledSaw = 0
+            for role in Role.allCases {
+                for purpose in [nil] + Purpose.allCases {
+                    var browser = PageBrowser(service: service)
+                    _ = try await browser.signIn("\(role.rawValue)-nyc", purpose: purpose?.rawValue ?? "")
+                    // The policy pages (public texts whose rules name filings and indicia) and the
+                    // blank form that opens an encounter (which offers every indicium): there only
+                    // the canaries count.
+                    var seen = "", seenOnPublicPages = ""
+                    for path in pages + ["/encounters/\(encounter)/what-if?asOf=2025-03-01&flip%5B%5D=detained"] {
+                        let reply = try await browser.get(path)
+                        #expect(reply.status.code < 500, "\(path)")
+                        if path.hasPrefix("/policies") || path == "/encounters/new" { seenOnPublicPages += reply.text } else { seen += reply.text }
+                    }
+                    let canaries = [Self.receipt, Self.statement, Self.summary, Self.justification]
+                    #expect(!canaries.contains { seenOnPublicPages.contains($0) })
+                    let leaked = (canaries + ["protection-order"] + Self.revealing).filter { seen.contains($0) }
+                    if purpose.map({ Disclosure.purposes[role]?.contains($0) ?? false }) ?? false {
+                        #expect(leaked.contains(Self.summary) && leaked.contains("refrain-known-beneficiary"), "\(role) \(String(describing: purpose))")
+                        entitledSaw += 1
+                    } else {
+                        #expect(leaked.isEmpty, "\(role) with purpose \(purpose?.rawValue ?? "none") saw \(leaked) on a page")
+                        #expect(!seen.contains("Encounter: detention") || seen.contains(Disclosure.marker), "\(role): no marker")
+                    }
+                }
+            }
+            #expect(entitledSaw == 4)
+        }
+    }
+
     @Test func aPersonWhoseOnlyFilingIsFinallyDeniedIsNotProtected() async throws {
         try await TestService.with { service in
             let person = try await service.createPerson()

@@ -6,12 +6,6 @@ import Vapor
 /// The form that opens an encounter: every fact of the case contract that an officer states, each
 /// with its question in plain words. Filings come from the person's records, never from the form.
 struct EncounterForm: Encodable {
-    struct Choice: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     struct Fact: Encodable {
         var field: String
         var question: String
@@ -22,16 +16,16 @@ struct EncounterForm: Encodable {
     struct EvidenceRow: Encodable {
         var index: Int
         var label: String
-        var sources: [Choice]
+        var sources: [FormChoice]
         var adverse: Bool
     }
 
     var frame: PageController.Frame
     var aNumber: String
     var asOf: String
-    var actions: [Choice]
+    var actions: [FormChoice]
     var facts: [Fact]
-    var indicia: [Choice]
+    var indicia: [FormChoice]
     var evidence: [EvidenceRow]
     var errors: [String] = []
 
@@ -78,16 +72,16 @@ struct EncounterForm: Encodable {
         self.frame = frame
         aNumber = submission.aNumber ?? ""
         asOf = submission.asOf ?? Date().formatted(.iso8601.year().month().day())
-        actions = Action.allCases.map { Choice(value: $0.spelling, label: Self.actionLabels[$0] ?? $0.spelling, selected: $0.spelling == submission.action) }
+        actions = Action.allCases.map { FormChoice(value: $0.spelling, label: Self.actionLabels[$0] ?? $0.spelling, selected: $0.spelling == submission.action) }
         facts = EncounterFact.allCases.map { Fact(field: $0.field, question: $0.question, checked: submission.facts?.contains($0.field) ?? false) }
         indicia = VictimIndicium.allCases.map {
-            Choice(value: $0.spelling, label: Self.indiciumLabels[$0] ?? $0.spelling, selected: submission.indicia?.contains($0.spelling) ?? false)
+            FormChoice(value: $0.spelling, label: Self.indiciumLabels[$0] ?? $0.spelling, selected: submission.indicia?.contains($0.spelling) ?? false)
         }
         evidence = (0..<Self.evidenceRows).map { index in
             let source = submission.evidenceSource?[safe: index]
             return EvidenceRow(
                 index: index + 1, label: submission.evidenceLabel?[safe: index] ?? "",
-                sources: InformationSource.allCases.map { Choice(value: $0.spelling, label: Self.sourceLabels[$0] ?? $0.spelling, selected: $0.spelling == source) },
+                sources: InformationSource.allCases.map { FormChoice(value: $0.spelling, label: Self.sourceLabels[$0] ?? $0.spelling, selected: $0.spelling == source) },
                 adverse: submission.evidenceAdverse?[safe: index] == "adverse"
             )
         }

@@ -32,17 +32,12 @@ struct WhatIfPage: Encodable {
         var flipped: Bool
     }
 
-    struct Choice: Encodable {
-        var value: String
-        var selected: Bool
-    }
-
     var frame: PageController.Frame
     var encounterID: String
     var asOf: String
-    var actions: [Choice]
+    var actions: [FormChoice]
     var facts: [FactChoice]
-    var steps: [Choice]
+    var steps: [FormChoice]
     var columns: [DecisionColumn]
     /// What differs, one line each; for a user not entitled, only the disposition and the steps.
     var changes: [String]
@@ -52,13 +47,13 @@ struct WhatIfPage: Encodable {
         self.frame = frame
         self.encounterID = encounterID
         asOf = changed.asOf.description
-        actions = Action.allCases.map { Choice(value: $0.spelling, selected: $0 == changed.action) }
+        actions = Action.allCases.map { FormChoice(value: $0.spelling, label: $0.spelling, selected: $0 == changed.action) }
         let flipped = Set(query.flip ?? [])
         facts = EncounterFact.allCases.map { fact in
             FactChoice(field: fact.field, question: fact.question, recorded: recorded[keyPath: fact.caseKeyPath] ? "yes" : "no", flipped: flipped.contains(fact.field))
         }
         let before = ruleSet.evaluate(recorded), after = ruleSet.evaluate(changed)
-        steps = Step.allCases.filter { !recorded.stepsCompleted.contains($0) }.map { Choice(value: $0.spelling, selected: changed.stepsCompleted.contains($0)) }
+        steps = Step.allCases.filter { !recorded.stepsCompleted.contains($0) }.map { FormChoice(value: $0.spelling, label: $0.spelling, selected: changed.stepsCompleted.contains($0)) }
         func column(_ heading: String, _ decision: Decision) -> DecisionColumn {
             DecisionColumn(heading: heading, decision: Disclosure.decision(decision.json(in: ruleSet), shown: shown, ruleSet: ruleSet))
         }
