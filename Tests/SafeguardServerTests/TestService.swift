@@ -75,6 +75,9 @@ struct TestService {
             // booted as `serve` boots it (the audit heads' signing starts).
             // Redirects come back to the test as they are, as a browser's first response.
             app.http.client.configuration.redirectConfiguration = .disallow
+            // Tests send twenty requests at once; on a busy machine the default pool of eight
+            // connections made the others wait past its timeout.
+            app.http.client.configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 32
             try await app.asyncBoot()
             try await app.server.start(address: .hostname(settings.host, port: 0))
             do {

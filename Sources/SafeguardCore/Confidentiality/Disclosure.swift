@@ -14,7 +14,7 @@ public struct Disclosure: Sendable, Equatable {
         .supervisor: [.lawEnforcement],
         .oplaAttorney: [.legalConsultation],
         .hotlineSpecialist: [.victimAssistance],
-        .analyst: [], .auditor: [], .admin: [],
+        .analyst: [], .auditor: [], .admin: [], .integration: [],
     ]
 
     public let actor: Actor

@@ -19,5 +19,6 @@ public enum SafeguardMigrations {
         AddBasis(),
         AddStepDeclined(),
         AddRequiredSteps(),
+        CreateHotline(),
     ]
 }

@@ -27,7 +27,7 @@ public enum Entitlements {
 
     /// The roles that may read case records (people, filings, encounters, steps, follow-ups).
     /// Analysts see aggregate figures only, never a person.
-    public static let caseReadingRoles: Set<Role> = Set(Role.allCases).subtracting([.analyst])
+    public static let caseReadingRoles: Set<Role> = Set(Role.allCases).subtracting([.analyst, .integration])
 
     /// The roles that may search the audit log: auditors, and admins who run the service.
     public static let auditLogRoles: Set<Role> = [.auditor, .admin]

@@ -9,6 +9,8 @@ public enum Role: String, Codable, CaseIterable, Sendable {
     case analyst
     case auditor
     case admin
+    /// A system, not a person: the custody feed, and the voice gateway relaying PIN confirmations.
+    case integration
 
     /// Roles that see records of every office; the others see their own office's.
     public var spansOffices: Bool { self == .admin || self == .auditor || self == .analyst }

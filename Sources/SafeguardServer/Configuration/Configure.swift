@@ -15,7 +15,12 @@ public struct SafeguardServices: Sendable {
     let loginThrottle: LoginThrottle
     let metrics: ServiceMetrics
     /// On SQLite, the turns every writer in the process takes; nil on PostgreSQL.
-    let writeTurns: SQLiteWriteSerializer.Turns?
+    public var writeTurns: (any WriteTurns)? { sqliteTurns }
+    let sqliteTurns: SQLiteWriteSerializer.Turns?
+    public let custodyFeed: CustodyFeed
+    public let registrations: RegistrationBook
+    public let intake: HotlineIntake
+    public let delivery: DeliverySettings
     public var audit: AuditChain { workflow.audit }
 }
 
@@ -55,7 +60,9 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     app.safeguard = SafeguardServices(
         ruleSet: ruleSet, workflow: CaseWorkflow(ruleSet: ruleSet, audit: audit, metrics: WorkflowMetrics(factory: metrics.factory)),
         users: UserDirectory(hasher: hasher), loginThrottle: LoginThrottle(), metrics: metrics,
-        writeTurns: settings.databaseURL == nil ? SQLiteWriteSerializer.Turns() : nil
+        sqliteTurns: settings.databaseURL == nil ? SQLiteWriteSerializer.Turns() : nil,
+        custodyFeed: CustodyFeed(notifyOn: settings.notifyOn, audit: audit), registrations: RegistrationBook(audit: audit),
+        intake: HotlineIntake(audit: audit), delivery: settings.delivery
     )
     app.middleware = Middlewares()
     app.middleware.use(RequestObservationMiddleware(factory: metrics.factory))
@@ -63,7 +70,7 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     // The stylesheet, from the bundle: pages load nothing from elsewhere.
     app.middleware.use(FileMiddleware(publicDirectory: Bundle.module.resourcePath! + "/Public/"))
     // Outside the problem middleware, so that the audit record of a refusal is written in turn too.
-    if let turns = app.safeguard.writeTurns { app.middleware.use(SQLiteWriteSerializer(turns: turns)) }
+    if let turns = app.safeguard.sqliteTurns { app.middleware.use(SQLiteWriteSerializer(turns: turns)) }
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(app.sessions.middleware)
     app.views.use(.leaf)
@@ -73,6 +80,9 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions, .onlyLeafExtensions],
                                                   sandboxDirectory: views, viewDirectory: views))
     app.lifecycle.use(AuditHeadSigning(interval: settings.auditSigningInterval))
+    if settings.deliveryWorkers > 0 {
+        app.lifecycle.use(DeliveryWorkers(count: settings.deliveryWorkers, settings: settings.delivery, factory: metrics.factory))
+    }
     try await prepareDatabase(app, sqlite: settings.databaseURL == nil)
     try routes(app)
 }
@@ -108,4 +118,9 @@ func routes(_ app: Application) throws {
     try caseRecords.register(collection: FollowUpController())
     try authenticated.grouped(RoleGate(roles: Entitlements.auditLogRoles, what: "the audit log")).register(collection: AuditLogController())
     try authenticated.grouped(RoleGate(roles: Entitlements.statisticsRoles, what: "aggregate figures")).register(collection: StatisticsController())
+    let hotline = authenticated.grouped(RoleGate(roles: [.hotlineSpecialist], what: "hotline records"))
+    try hotline.register(collection: HotlineCallController())
+    try hotline.register(collection: RegistrationController())
+    try authenticated.register(collection: CustodyEventController())
+    try authenticated.register(collection: DeliveryController())
 }

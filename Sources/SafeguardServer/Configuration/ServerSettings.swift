@@ -16,6 +16,12 @@ public struct ServerSettings: Sendable, Equatable {
     public var auditKeyPath: String
     /// How often a running server signs the audit heads that moved.
     public var auditSigningInterval: Duration = .seconds(300)
+    /// The notification gateways and the workers' timing.
+    public var delivery = DeliverySettings(gateways: [:])
+    /// Delivery workers this server runs (none unless a gateway is configured).
+    public var deliveryWorkers = 0
+    /// The custody events that notify registrants.
+    public var notifyOn = Set(CustodyEventKind.allCases)
 
     public static let defaultDatabasePath = "safeguard.sqlite"
 
@@ -39,7 +45,12 @@ public struct ServerSettings: Sendable, Equatable {
 
     /// Reads settings: a flag wins over the environment (`SAFEGUARD_HOST`, `SAFEGUARD_PORT`,
     /// `SAFEGUARD_DATABASE`, `SAFEGUARD_AUDIT_KEY`), which wins over the default. `DATABASE_URL`
-    /// selects PostgreSQL.
+    /// selects PostgreSQL. Victim notification: `SAFEGUARD_GATEWAY_SMS`, `_EMAIL`, `_VOICE` (the
+    /// gateways' URLs), `SAFEGUARD_DELIVERY_WORKERS` (default 2 when a gateway is set),
+    /// `SAFEGUARD_NOTIFY_ON` (event kinds, comma-separated; default all), and in seconds
+    /// `SAFEGUARD_FEED_SILENCE` (without a custody event before the alert; 21600),
+    /// `SAFEGUARD_DELIVERY_LEASE` (120), `SAFEGUARD_DELIVERY_BACKOFF` (the first retry's wait; 30),
+    /// `SAFEGUARD_DELIVERY_RETRY_WINDOW` (172800) and `SAFEGUARD_DELIVERY_TIMEOUT` (20).
     /// - Throws: `SettingsError` listing every missing or invalid setting.
     public static func resolve(host: String?, port: String?, database: String?, auditKey: String? = nil,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws(SettingsError) -> ServerSettings {
@@ -68,6 +79,36 @@ public struct ServerSettings: Sendable, Equatable {
             do { _ = try AuditKey.load(at: settings.auditKeyPath) } catch { problems.append("audit key: \(error)") }
         } else if !FileManager.default.fileExists(atPath: URL(fileURLWithPath: settings.auditKeyPath).deletingLastPathComponent().path) {
             problems.append("audit key: the folder of '\(settings.auditKeyPath)' does not exist")
+        }
+        for kind in ChannelKind.allCases {
+            let name = "SAFEGUARD_GATEWAY_\(kind.rawValue.uppercased())"
+            guard let text = environment[name], !text.isEmpty else { continue }
+            if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
+                settings.delivery.gateways[kind] = url
+            } else {
+                problems.append("\(name): '\(text)' is not an http(s) URL")
+            }
+        }
+        let workersText = environment["SAFEGUARD_DELIVERY_WORKERS"] ?? (settings.delivery.gateways.isEmpty ? "0" : "2")
+        if let workers = Int(workersText), (0...64).contains(workers) { settings.deliveryWorkers = workers } else {
+            problems.append("SAFEGUARD_DELIVERY_WORKERS: '\(workersText)' is not a number of workers (0–64)")
+        }
+        if let text = environment["SAFEGUARD_NOTIFY_ON"] {
+            let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let kinds = names.compactMap(CustodyEventKind.init(rawValue:))
+            if kinds.count == names.count { settings.notifyOn = Set(kinds) } else {
+                problems.append("SAFEGUARD_NOTIFY_ON: expected event kinds among \(CustodyEventKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        let timings: [(String, WritableKeyPath<DeliverySettings, TimeInterval>)] = [
+            ("SAFEGUARD_FEED_SILENCE", \.feedSilence), ("SAFEGUARD_DELIVERY_LEASE", \.lease), ("SAFEGUARD_DELIVERY_BACKOFF", \.backoffBase),
+            ("SAFEGUARD_DELIVERY_RETRY_WINDOW", \.retryWindow), ("SAFEGUARD_DELIVERY_TIMEOUT", \.requestTimeout),
+        ]
+        for (name, keyPath) in timings {
+            guard let text = environment[name] else { continue }
+            if let seconds = TimeInterval(text), seconds > 0 { settings.delivery[keyPath: keyPath] = seconds } else {
+                problems.append("\(name): '\(text)' is not a number of seconds")
+            }
         }
         guard problems.isEmpty else { throw SettingsError(problems: problems) }
         settings.maximumBodySize = 1 << 20

@@ -1,7 +1,10 @@
+import SafeguardCore
 import Vapor
 
 /// `GET /metrics`: the Prometheus text exposition. Counts only, never case data, so it needs no
-/// sign-in; deployments keep it on the internal network like any scrape target.
+/// sign-in; deployments keep it on the internal network like any scrape target. The delivery
+/// alerts are computed at each scrape: `safeguard_alert{kind="dead-letters"}` (how many),
+/// `{kind="feed-silent"}` and `{kind="gateway-failing",channel=…}` (1 when raised).
 struct MetricsController: RouteCollection {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -10,6 +13,15 @@ struct MetricsController: RouteCollection {
     }
 
     func metrics(request: Request) async throws -> Response {
+        let services = request.application.safeguard
+        let alerts = try await DeliveryAlerts.compute(settings: services.delivery, on: request.db)
+        let registry = services.metrics.registry
+        registry.makeGauge(name: "safeguard_alert", labels: [("kind", "dead-letters")]).set(to: Double(alerts.deadLetters))
+        registry.makeGauge(name: "safeguard_alert", labels: [("kind", "feed-silent")]).set(to: alerts.feedSilentSince == nil ? 0.0 : 1.0)
+        for channel in ChannelKind.allCases {
+            registry.makeGauge(name: "safeguard_alert", labels: [("kind", "gateway-failing"), ("channel", channel.rawValue)])
+                .set(to: alerts.failingGateways[channel.rawValue] == nil ? 0.0 : 1.0)
+        }
         let response = Response(status: .ok, body: .init(data: Data(request.application.safeguard.metrics.exposition())))
         response.headers.replaceOrAdd(name: .contentType, value: Self.contentType)
         return response

@@ -1,3 +1,4 @@
+import SafeguardCore
 import Vapor
 
 /// On SQLite, requests that may write take turns within the process. SQLite allows one writer at
@@ -51,3 +52,5 @@ struct SQLiteWriteSerializer: AsyncMiddleware {
         }
     }
 }
+
+extension SQLiteWriteSerializer.Turns: WriteTurns {}

@@ -1,0 +1,35 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+/// The alerts of silence, the worst failure of notification: dead letters not yet seen to, a
+/// custody feed that has sent nothing for too long, and gateways that keep failing.
+public struct DeliveryAlerts: Sendable, Equatable {
+    public var deadLetters: Int
+    /// When the feed last sent an event, if it has been silent for longer than allowed (or never
+    /// sent one: then the time the check ran is given and `feedNeverSent` is true).
+    public var feedSilentSince: Double?
+    public var feedNeverSent: Bool
+    /// Channels whose gateway failed `failingAfter` times in a row or more, with the last error.
+    public var failingGateways: [String: String]
+
+    public var isQuiet: Bool { deadLetters == 0 && feedSilentSince == nil && failingGateways.isEmpty }
+
+    public static func compute(settings: DeliverySettings, now: Date = Date(), on database: any Database) async throws -> DeliveryAlerts {
+        let sql = try CaseRecords.sqlDatabase(database)
+        let dead = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(OutboxNotification.schema)
+            .where("status", .equal, NotificationStatus.dead.rawValue).first()?.decode(column: "n", as: Int.self) ?? 0
+        let last = try await sql.select().column(SQLFunction("MAX", args: SQLColumn("received_at")), as: "last").from(CustodyEvent.schema)
+            .first()?.decode(column: "last", as: Double?.self)
+        let silentSince: Double? = switch last {
+        case let last? where now.timeIntervalSince1970 - last > settings.feedSilence: last
+        case nil: now.timeIntervalSince1970
+        default: nil
+        }
+        var failing: [String: String] = [:]
+        for row in try await GatewayHealth.query(on: database).filter(\.$consecutiveFailures >= settings.failingAfter).all() {
+            failing[row.id ?? ""] = row.lastError ?? ""
+        }
+        return DeliveryAlerts(deadLetters: dead, feedSilentSince: silentSince, feedNeverSent: last == nil, failingGateways: failing)
+    }
+}

@@ -1,0 +1,5 @@
+/// Turns that writers within one process take on SQLite, which allows one writer at a time (the
+/// server's request serializer is one). On PostgreSQL there are none: row locks order writers.
+public protocol WriteTurns: Sendable {
+    func run<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result
+}

@@ -1,0 +1,103 @@
+import Fluent
+import PolicyEngine
+import SafeguardCore
+import Vapor
+
+/// `/api/v1/hotline/calls`: the hotline's call intake, for hotline specialists of the office.
+/// The caller's identity and contact, and what they said, are shown only with the purpose
+/// `victim-assistance`; every read is audited.
+struct HotlineCallController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let calls = routes.grouped("hotline", "calls")
+        calls.post(use: take)
+        calls.get(use: list)
+        calls.get(":callID", use: show)
+        calls.patch(":callID", use: move)
+    }
+
+    struct CallBody: Content {
+        var id: UUID
+        var office: String
+        var category: String
+        var narrative: String
+        var callerName: String?
+        var callerContact: String?
+        var followUp: String
+        var referral: String?
+        var status: String
+        var createdAt: Date?
+        var version: Int
+
+        init(_ call: HotlineCall, shown: Bool) throws {
+            id = try call.requireID()
+            (office, category, status, version, createdAt) = (call.office, call.category, call.status, call.version, call.createdAt)
+            func protected(_ value: String?) -> String? { value.map { shown ? $0 : Disclosure.marker } }
+            narrative = protected(call.narrative) ?? ""
+            callerName = protected(call.callerName)
+            callerContact = protected(call.callerContact)
+            followUp = protected(call.followUp) ?? ""
+            referral = call.referral
+        }
+    }
+
+    func take(request: Request) async throws -> Response {
+        let body = try request.strictJSONBody()
+        var errors: [FieldError] = []
+        guard let reader = JSONObjectReader(body, path: "", known: ["category", "narrative", "callerName", "callerContact", "followUp", "referral"],
+                                            errors: &errors) else { throw ProblemError.invalid(errors) }
+        let category: CallCategory? = reader.choice("category", required: true, errors: &errors)
+        let narrative = reader.string("narrative", required: true, maxLength: 8000, errors: &errors)
+        let callerName = reader.string("callerName", maxLength: 200, errors: &errors)
+        let callerContact = reader.string("callerContact", maxLength: 200, errors: &errors)
+        let followUp = reader.string("followUp", required: true, maxLength: 4000, errors: &errors)
+        let referral = reader.string("referral", minLength: 1, maxLength: 200, errors: &errors)
+        reader.rejectUnknownMembers(errors: &errors)
+        guard errors.isEmpty, let category, let narrative, let followUp else { throw ProblemError.invalid(errors) }
+        let call = try await request.application.safeguard.intake.record(
+            CallInput(category: category, narrative: narrative, callerName: callerName, callerContact: callerContact, followUp: followUp, referral: referral),
+            by: request.actor, on: request.db
+        )
+        let response = try Response.json(CallBody(call, shown: try request.showsHotlineData), status: .created, version: call.version)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/hotline/calls/\(try call.requireID())")
+        return response
+    }
+
+    func list(request: Request) async throws -> [CallBody] {
+        let actor = try request.actor
+        let calls = try await HotlineCall.query(on: request.db).filter(\.$office == actor.office).sort(\.$createdAt, .descending).limit(200).all()
+        let shown = try request.showsHotlineData
+        for call in calls { try await request.auditRead("call/\(try call.requireID())", shown: shown) }
+        return try calls.map { try CallBody($0, shown: shown) }
+    }
+
+    func show(request: Request) async throws -> Response {
+        let call = try await request.application.safeguard.intake.call(request.uuidParameter("callID"), for: request.actor, on: request.db)
+        let shown = try request.showsHotlineData
+        try await request.auditRead("call/\(try call.requireID())", shown: shown)
+        return try Response.json(CallBody(call, shown: shown), version: call.version)
+    }
+
+    /// `{"status"?, "referral"?, "followUp"?}` with `If-Match`.
+    func move(request: Request) async throws -> Response {
+        let expected = try request.requiredIfMatchVersion()
+        let body = try request.strictJSONBody()
+        var errors: [FieldError] = []
+        guard let reader = JSONObjectReader(body, path: "", known: ["status", "referral", "followUp"], errors: &errors) else { throw ProblemError.invalid(errors) }
+        let status: CallStatus? = reader.choice("status", errors: &errors)
+        let referral = reader.string("referral", minLength: 1, maxLength: 200, errors: &errors)
+        let followUp = reader.string("followUp", minLength: 1, maxLength: 4000, errors: &errors)
+        reader.rejectUnknownMembers(errors: &errors)
+        guard errors.isEmpty else { throw ProblemError.invalid(errors) }
+        let call = try await request.application.safeguard.intake.update(request.uuidParameter("callID"), expectedVersion: expected, status: status,
+                                                                         referral: referral, followUp: followUp, by: request.actor, on: request.db)
+        return try Response.json(CallBody(call, shown: try request.showsHotlineData), version: call.version)
+    }
+}
+
+extension Request {
+    /// Whether this request sees the hotline's protected data (callers, registrants, their
+    /// contacts): a hotline specialist with the purpose `victim-assistance`.
+    var showsHotlineData: Bool {
+        get throws { Disclosure(actor: try actor, purpose: try purpose).entitled }
+    }
+}

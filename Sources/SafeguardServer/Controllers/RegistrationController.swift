@@ -1,0 +1,164 @@
+import Fluent
+import PolicyEngine
+import SafeguardCore
+import Vapor
+
+/// `/api/v1/registrations`: victim-notification registrations, for hotline specialists of the
+/// office: register, confirm a channel, change, withdraw, and see each notification's delivery.
+/// The registrant's name and contacts are shown only with the purpose `victim-assistance`.
+struct RegistrationController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let registrations = routes.grouped("registrations")
+        registrations.post(use: register)
+        registrations.get(use: list)
+        registrations.get(":registrationID", use: show)
+        registrations.patch(":registrationID", use: change)
+        registrations.post(":registrationID", "withdrawal", use: withdraw)
+        registrations.post(":registrationID", "channels", ":channelID", "confirmation", use: confirm)
+        registrations.get(":registrationID", "notifications", use: notifications)
+    }
+
+    struct ChannelBody: Content {
+        var id: UUID
+        var kind: String
+        var address: String
+        var confirmedAt: Date?
+    }
+
+    struct RegistrationBody: Content {
+        var id: UUID
+        var office: String
+        var detaineeReference: String
+        var detaineeId: String
+        var registrantName: String
+        var relationship: String
+        var language: String
+        var consent: Bool
+        var status: String
+        var withdrawnAt: Date?
+        var channels: [ChannelBody]
+        var version: Int
+
+        init(_ registration: Registration, channels: [RegistrationChannel], shown: Bool) throws {
+            id = try registration.requireID()
+            (office, detaineeReference, detaineeId) = (registration.office, registration.detaineeReference, registration.detaineeID)
+            registrantName = shown ? registration.registrantName : Disclosure.marker
+            (relationship, language, consent, status, withdrawnAt, version) = (registration.relationship, registration.language, registration.consent,
+                                                                              registration.status, registration.withdrawnAt, registration.version)
+            self.channels = try channels.map { ChannelBody(id: try $0.requireID(), kind: $0.kind, address: shown ? $0.address : Disclosure.marker,
+                                                           confirmedAt: $0.confirmedAt) }
+        }
+    }
+
+    static func channel(_ value: JSONValue, path: String, errors: inout [FieldError]) -> (kind: ChannelKind, address: String)? {
+        guard let reader = JSONObjectReader(value, path: path, known: ["kind", "address"], errors: &errors) else { return nil }
+        let kindText = reader.string("kind", required: true, maxLength: 16, errors: &errors)
+        let kind = kindText.flatMap(ChannelKind.init(rawValue:))
+        if let kindText, kind == nil { errors.append(FieldError(path: path + ".kind", message: "'\(kindText)' is not one of sms, email, voice")) }
+        let address = reader.string("address", required: true, minLength: 1, maxLength: 254, errors: &errors)
+        reader.rejectUnknownMembers(errors: &errors)
+        guard let kind, let address else { return nil }
+        return (kind, address)
+    }
+
+    func body(_ registration: Registration, request: Request) async throws -> RegistrationBody {
+        let channels = try await RegistrationChannel.query(on: request.db).filter(\.$registration.$id == registration.requireID()).sort(\.$createdAt).all()
+        return try RegistrationBody(registration, channels: channels, shown: try request.showsHotlineData)
+    }
+
+    func register(request: Request) async throws -> Response {
+        let json = try request.strictJSONBody()
+        var errors: [FieldError] = []
+        guard let reader = JSONObjectReader(json, path: "", known: ["detaineeReference", "detaineeId", "registrantName", "relationship", "language",
+                                                                   "consent", "channels", "voicePin"], errors: &errors) else { throw ProblemError.invalid(errors) }
+        let reference: DetaineeReference? = reader.choice("detaineeReference", required: true, errors: &errors)
+        let detaineeID = reader.string("detaineeId", required: true, maxLength: 64, errors: &errors)
+        let name = reader.string("registrantName", required: true, maxLength: 200, errors: &errors)
+        let relationship = reader.string("relationship", required: true, maxLength: 16, errors: &errors)
+        let language: NoticeLanguage? = reader.choice("language", required: true, errors: &errors)
+        let consent = reader.bool("consent", required: true, errors: &errors)
+        let channels = reader.list("channels", maxCount: 10, errors: &errors, element: Self.channel)
+        let pin = reader.string("voicePin", maxLength: 8, errors: &errors)
+        reader.rejectUnknownMembers(errors: &errors)
+        guard errors.isEmpty, let reference, let detaineeID, let name, let relationship, let language, let consent else { throw ProblemError.invalid(errors) }
+        let registration = try await request.application.safeguard.registrations.register(
+            RegistrationInput(detaineeReference: reference, detaineeID: detaineeID, registrantName: name, relationship: relationship, language: language,
+                              consent: consent, channels: channels ?? [], voicePIN: pin),
+            by: request.actor, on: request.db
+        )
+        let response = try Response.json(try await body(registration, request: request), status: .created, version: registration.version)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/registrations/\(try registration.requireID())")
+        return response
+    }
+
+    func list(request: Request) async throws -> [RegistrationBody] {
+        let actor = try request.actor
+        let registrations = try await Registration.query(on: request.db).filter(\.$office == actor.office).sort(\.$createdAt, .descending).limit(200).all()
+        var bodies: [RegistrationBody] = []
+        for registration in registrations {
+            try await request.auditRead("registration/\(try registration.requireID())", shown: try request.showsHotlineData)
+            bodies.append(try await body(registration, request: request))
+        }
+        return bodies
+    }
+
+    func show(request: Request) async throws -> Response {
+        let registration = try await request.application.safeguard.registrations.registration(request.uuidParameter("registrationID"), for: request.actor,
+                                                                                               on: request.db)
+        try await request.auditRead("registration/\(try registration.requireID())", shown: try request.showsHotlineData)
+        return try Response.json(try await body(registration, request: request), version: registration.version)
+    }
+
+    /// `{"language"?, "addChannel"?}` with `If-Match`.
+    func change(request: Request) async throws -> Response {
+        let expected = try request.requiredIfMatchVersion()
+        let json = try request.strictJSONBody()
+        var errors: [FieldError] = []
+        guard let reader = JSONObjectReader(json, path: "", known: ["language", "addChannel"], errors: &errors) else { throw ProblemError.invalid(errors) }
+        let language: NoticeLanguage? = reader.choice("language", errors: &errors)
+        let channel = reader.member("addChannel", errors: &errors).flatMap { Self.channel($0, path: "addChannel", errors: &errors) }
+        reader.rejectUnknownMembers(errors: &errors)
+        guard errors.isEmpty else { throw ProblemError.invalid(errors) }
+        let registration = try await request.application.safeguard.registrations.update(
+            request.uuidParameter("registrationID"), expectedVersion: expected, language: language, addChannel: channel, by: request.actor, on: request.db
+        )
+        return try Response.json(try await body(registration, request: request), version: registration.version)
+    }
+
+    func withdraw(request: Request) async throws -> Response {
+        let registration = try await request.application.safeguard.registrations.withdraw(request.uuidParameter("registrationID"), by: request.actor,
+                                                                                          on: request.db)
+        return try Response.json(try await body(registration, request: request), version: registration.version)
+    }
+
+    func confirm(request: Request) async throws -> Response {
+        let registrationID = try request.uuidParameter("registrationID")
+        _ = try await request.application.safeguard.registrations.confirmChannel(request.uuidParameter("channelID"), of: registrationID, by: request.actor,
+                                                                                 on: request.db)
+        let registration = try await request.application.safeguard.registrations.registration(registrationID, for: request.actor, on: request.db)
+        return try Response.json(try await body(registration, request: request), version: registration.version)
+    }
+
+    struct NotificationBody: Content {
+        var id: UUID
+        var eventId: UUID
+        var channelId: UUID
+        var channel: String
+        var status: String
+        var attempts: Int
+        var calls: Int
+        var lastError: String?
+        var deliveredAt: Double?
+    }
+
+    /// Each notification of the registration and how its delivery stands.
+    func notifications(request: Request) async throws -> [NotificationBody] {
+        let registration = try await request.application.safeguard.registrations.registration(request.uuidParameter("registrationID"), for: request.actor,
+                                                                                               on: request.db)
+        try await request.auditRead("registration/\(try registration.requireID())", shown: try request.showsHotlineData)
+        return try await OutboxNotification.query(on: request.db).filter(\.$registration.$id == registration.requireID()).sort(\.$createdAt).all().map {
+            NotificationBody(id: try $0.requireID(), eventId: $0.$event.id, channelId: $0.$channel.id, channel: $0.channelKind, status: $0.status,
+                             attempts: $0.attempts, calls: $0.calls, lastError: $0.lastError, deliveredAt: $0.deliveredAt)
+        }
+    }
+}

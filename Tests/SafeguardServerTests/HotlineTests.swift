@@ -1,0 +1,160 @@
+import Foundation
+import SafeguardCore
+@testable import SafeguardServer
+import Testing
+import Vapor
+
+/// The Victims Engagement and Services Line over HTTP: call intake without an immigration-status
+/// field, registrations with consent and confirmed channels, the custody feed idempotent by its
+/// event id with the outbox written in the same transaction, withdrawal, voice PINs and alerts.
+@Suite struct HotlineTests {
+    static let victimAssistance = [("Safeguard-Purpose", "victim-assistance")]
+
+    static func register(_ service: TestService, detainee: String, channels: String, pin: String? = nil) async throws -> [String: Any] {
+        let reply = try await service.send(.POST, "/api/v1/registrations", as: "hotline-specialist@NYC", json: """
+        {"detaineeReference": "a-number", "detaineeId": "\(detainee)", "registrantName": "Canary Registrant", "relationship": "victim",
+         "language": "es", "consent": true, "channels": \(channels)\(pin.map { #", "voicePin": "\#($0)""# } ?? "")}
+        """, headers: victimAssistance)
+        #expect(reply.status == .created, "\(reply.text)")
+        return reply.json
+    }
+
+    /// Confirms every channel of a registration; returns the registration's id.
+    static func confirmAll(_ service: TestService, _ registration: [String: Any]) async throws -> String {
+        let id = try #require(registration["id"] as? String)
+        for channel in registration["channels"] as? [[String: Any]] ?? [] {
+            let reply = try await service.send(.POST, "/api/v1/registrations/\(id)/channels/\(channel["id"] as! String)/confirmation", as: "hotline-specialist@NYC")
+            #expect(reply.status == .ok, "\(reply.text)")
+        }
+        return id
+    }
+
+    static func event(_ service: TestService, _ feedID: String, detainee: String, kind: String = "released-bond") async throws -> TestService.Reply {
+        try await service.send(.POST, "/api/v1/custody-events", as: "integration@NYC", json: """
+        {"feedEventId": "\(feedID)", "kind": "\(kind)", "detaineeReference": "a-number", "detaineeId": "\(detainee)", "occurredAt": "2026-11-20T14:00:00Z"}
+        """)
+    }
+
+    @Test func callsAreTakenWithoutImmigrationStatusAndCallersAreProtected() async throws {
+        try await TestService.with { service in
+            let body = #"{"category": "abuse-in-detention", "narrative": "Canary narrative", "callerName": "Canary Caller", "callerContact": "+15551234567", "followUp": "Refer to OPR"}"#
+            #expect(try await service.send(.POST, "/api/v1/hotline/calls", as: "officer@NYC", json: body).status == .forbidden)
+            let withStatus = try await service.send(.POST, "/api/v1/hotline/calls", as: "hotline-specialist@NYC",
+                                                    json: #"{"category": "other", "narrative": "x", "followUp": "y", "immigrationStatus": "undocumented"}"#)
+            #expect(withStatus.status == .unprocessableEntity && withStatus.text.contains("immigrationStatus"), "there is no such field")
+            let taken = try await service.send(.POST, "/api/v1/hotline/calls", as: "hotline-specialist@NYC", json: body)
+            #expect(taken.status == .created)
+            let id = try #require(taken.json["id"] as? String)
+            let unstated = try await service.send(.GET, "/api/v1/hotline/calls/\(id)", as: "hotline-specialist@NYC")
+            #expect(!unstated.text.contains("Canary") && unstated.text.contains("withheld under 8 U.S.C. § 1367"))
+            let stated = try await service.send(.GET, "/api/v1/hotline/calls/\(id)", as: "hotline-specialist@NYC", headers: Self.victimAssistance)
+            #expect(stated.text.contains("Canary Caller") && stated.text.contains("Canary narrative"))
+            #expect(try await service.send(.GET, "/api/v1/hotline/calls/\(id)", as: "hotline-specialist@LAX").status == .notFound, "another office's call")
+            let referred = try await service.send(.PATCH, "/api/v1/hotline/calls/\(id)", as: "hotline-specialist@NYC", json: #"{"status": "referred"}"#,
+                                                  headers: [("If-Match", "\"1\"")])
+            #expect(referred.status == .unprocessableEntity && referred.text.contains("names the agency"))
+            let moved = try await service.send(.PATCH, "/api/v1/hotline/calls/\(id)", as: "hotline-specialist@NYC",
+                                               json: #"{"status": "referred", "referral": "DHS Office of Inspector General"}"#, headers: [("If-Match", "\"1\"")])
+            #expect(moved.status == .ok && moved.json["status"] as? String == "referred")
+        }
+    }
+
+    @Test func anEventFansOutOncePerConfirmedChannelAndAWithdrawalStopsIt() async throws {
+        try await TestService.with { service in
+            let unconsented = try await service.send(.POST, "/api/v1/registrations", as: "hotline-specialist@NYC", json: """
+            {"detaineeReference": "a-number", "detaineeId": "A123456789", "registrantName": "R", "relationship": "victim", "language": "en",
+             "consent": false, "channels": [{"kind": "voice", "address": "+15550001111"}]}
+            """)
+            #expect(unconsented.status == .unprocessableEntity && unconsented.text.contains("consent") && unconsented.text.contains("voicePin"))
+            let registration = try await Self.register(service, detainee: "A123456789",
+                                                       channels: #"[{"kind": "sms", "address": "+15550001111"}, {"kind": "email", "address": "r@example.org"}]"#)
+            let id = try #require(registration["id"] as? String)
+            let first = try await Self.event(service, "feed-1", detainee: "A123456789")
+            #expect(first.status == .created && first.json["notifications"] as? Int == 0, "no channel confirmed yet")
+            _ = try await Self.confirmAll(service, registration)
+            let second = try await Self.event(service, "feed-2", detainee: "A123456789")
+            #expect(second.status == .created && second.json["notifications"] as? Int == 2)
+            let repeated = try await Self.event(service, "feed-2", detainee: "A123456789")
+            #expect(repeated.status == .ok && repeated.json["id"] as? String == second.json["id"] as? String)
+            #expect(try await service.count("notifications") == 2, "a repeated feed event writes nothing")
+            #expect(try await Self.event(service, "feed-3", detainee: "A999999999").json["notifications"] as? Int == 0)
+
+            let withdrawn = try await service.send(.POST, "/api/v1/registrations/\(id)/withdrawal", as: "hotline-specialist@NYC")
+            #expect(withdrawn.status == .ok && withdrawn.json["status"] as? String == "withdrawn")
+            #expect(try await service.count("notifications WHERE status = 'cancelled'") == 2)
+            #expect(try await Self.event(service, "feed-4", detainee: "A123456789").json["notifications"] as? Int == 0)
+            #expect(try await service.send(.POST, "/api/v1/custody-events", as: "officer@NYC", json: "{}").status == .forbidden)
+        }
+    }
+
+    @Test func registrantDataIsNeverVisibleFromTheDetaineesSide() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson(aNumber: "A123456789")
+            _ = try await service.openEncounter(person, asOf: "2026-01-05")
+            _ = try await Self.register(service, detainee: "A123456789", channels: #"[{"kind": "sms", "address": "+15550002222"}]"#)
+            for role in ["officer", "supervisor", "opla-attorney", "auditor", "admin"] {
+                var seen = ""
+                for path in ["/api/v1/people/\(person)", "/api/v1/people/\(person)/filings", "/api/v1/encounters", "/api/v1/people"] {
+                    seen += try await service.send(.GET, path, as: "\(role)@NYC", headers: TestService.lawEnforcement).text
+                }
+                #expect(!seen.contains("Canary Registrant") && !seen.contains("5550002222"), "\(role)")
+                #expect(try await service.send(.GET, "/api/v1/registrations", as: "\(role)@NYC").status == .forbidden)
+            }
+        }
+    }
+
+    @Test func aVoiceNoticeRepeatsUntilThePINConfirmsIt() async throws {
+        try await TestService.with { service in
+            let gateway = TestGateway()
+            let url = try await gateway.start()
+            let registration = try await Self.register(service, detainee: "A123456789", channels: #"[{"kind": "voice", "address": "+15550003333"}]"#, pin: "4321")
+            _ = try await Self.confirmAll(service, registration)
+            _ = try await Self.event(service, "feed-voice", detainee: "A123456789", kind: "escaped")
+            var settings = DeliverySettings(gateways: [.voice: url.appendingPathComponent("voice")])
+            settings.voiceRepeat = 0.2
+            let worker = NotificationWorker(settings: settings, gateway: HTTPNotificationGateway(), turns: service.app.safeguard.writeTurns)
+            #expect(try await worker.deliverDue(on: service.app.db) == 1)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await worker.deliverDue(on: service.app.db) == 1, "not confirmed: the call is placed again")
+            let ledger = gateway.snapshot
+            let message = try #require(ledger.messages.values.first)
+            #expect(ledger.accepted.count == 2 && message.text.contains("se fugó de la custodia") && message.text.contains("PIN"))
+            let notification = message.notificationId.uuidString
+            let wrong = try await service.send(.POST, "/api/v1/notifications/\(notification)/confirmation", as: "integration@NYC", json: #"{"pin": "0000"}"#)
+            #expect(wrong.status == .unprocessableEntity)
+            let right = try await service.send(.POST, "/api/v1/notifications/\(notification)/confirmation", as: "integration@NYC", json: #"{"pin": "4321"}"#)
+            #expect(right.status == .noContent)
+            #expect(try await service.count("notifications WHERE status = 'delivered'") == 1)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await worker.deliverDue(on: service.app.db) == 0, "confirmed: no more calls")
+            try await gateway.stop()
+        }
+    }
+
+    @Test func deadLettersAFailingGatewayAndASilentFeedRaiseAlerts() async throws {
+        try await TestService.with { service in
+            let quietBefore = try await service.send(.GET, "/api/v1/delivery-status", as: "hotline-specialist@NYC")
+            #expect(quietBefore.json["feedNeverSent"] as? Bool == true && quietBefore.json["quiet"] as? Bool == false)
+            let gateway = TestGateway(chaos: .init(refused: ["+15550004444"]))
+            let url = try await gateway.start()
+            let registration = try await Self.register(service, detainee: "A123456789", channels: #"[{"kind": "sms", "address": "+15550004444"}]"#)
+            _ = try await Self.confirmAll(service, registration)
+            _ = try await Self.event(service, "feed-dead", detainee: "A123456789")
+            var settings = DeliverySettings(gateways: [.sms: url.appendingPathComponent("sms")])
+            (settings.backoffBase, settings.backoffCap, settings.retryWindow, settings.failingAfter) = (0.01, 0.05, 0.5, 3)
+            let worker = NotificationWorker(settings: settings, gateway: HTTPNotificationGateway(), turns: service.app.safeguard.writeTurns)
+            let deadline = Date().addingTimeInterval(10)
+            while try await service.count("notifications WHERE status = 'dead'") == 0, Date() < deadline {
+                try await worker.deliverDue(on: service.app.db)
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(try await service.count("notifications WHERE status = 'dead'") == 1)
+            let alerts = try await DeliveryAlerts.compute(settings: settings, on: service.app.db)
+            #expect(alerts.deadLetters == 1 && alerts.failingGateways["sms"]?.contains("503") == true && alerts.feedSilentSince == nil)
+            let metrics = try await service.send(.GET, "/metrics")
+            #expect(metrics.text.contains(#"safeguard_alert{kind="dead-letters"} 1"#))
+            #expect(try await service.send(.GET, "/api/v1/delivery-status", as: "analyst@NYC").status == .forbidden)
+            try await gateway.stop()
+        }
+    }
+}

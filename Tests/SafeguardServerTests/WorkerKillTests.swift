@@ -1,0 +1,77 @@
+import Fluent
+import Foundation
+import SafeguardCore
+@testable import SafeguardServer
+import Testing
+
+/// `safeguard deliver` processes killed with SIGKILL at random moments lose nothing: after the
+/// restarts every notification is delivered, each accepted by the gateway under one key once.
+/// One worker process on SQLite; two at once on PostgreSQL.
+@Suite struct WorkerKillTests {
+    @Test func killedWorkersLoseNothing() async throws {
+        try await TestService.with { service in
+            let gateway = TestGateway()
+            let url = try await gateway.start()
+            let database = service.app.db
+            let services = service.app.safeguard
+            let hotline = try #require(try await services.users.user(named: "hotline-specialist-nyc", on: database).actor)
+            let feed = try #require(try await services.users.user(named: "integration-nyc", on: database).actor)
+            for index in 0..<200 {
+                let registration = try await services.registrations.register(RegistrationInput(
+                    detaineeReference: .detentionID, detaineeID: "D-\(index)", registrantName: "Registrant \(index)", relationship: "witness",
+                    language: .english, consent: true, channels: [(.sms, "+1555\(String(format: "%07d", index))"), (.email, "r\(index)@example.org")]
+                ), by: hotline, on: database)
+                for channel in try await RegistrationChannel.query(on: database).filter(\.$registration.$id == registration.requireID()).all() {
+                    _ = try await services.registrations.confirmChannel(try channel.requireID(), of: try registration.requireID(), by: hotline, on: database)
+                }
+            }
+            for index in 0..<1_500 {
+                _ = try await services.custodyFeed.receive(CustodyEventInput(feedEventID: "kill-\(index)", kind: .transferred, detaineeReference: .detentionID,
+                                                                             detaineeID: "D-\(index % 200)", occurredAt: "2026-11-21"), by: feed, on: database)
+            }
+            let total = try await service.count("notifications")
+            #expect(total == 3_000)
+
+            var environment = ["SAFEGUARD_AUDIT_KEY": service.settings.auditKeyPath, "SAFEGUARD_GATEWAY_SMS": url.appendingPathComponent("sms").absoluteString,
+                               "SAFEGUARD_GATEWAY_EMAIL": url.appendingPathComponent("email").absoluteString, "SAFEGUARD_DELIVERY_LEASE": "1",
+                               "SAFEGUARD_DELIVERY_BACKOFF": "0.05", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? ""]
+            if let databaseURL = service.settings.databaseURL { environment["DATABASE_URL"] = databaseURL } else {
+                environment["SAFEGUARD_DATABASE"] = service.settings.databasePath
+            }
+            let processes = service.settings.databaseURL == nil ? 1 : 2
+            func start() throws -> Process {
+                let process = Process()
+                process.executableURL = SafeguardCommand.executable
+                process.arguments = ["deliver", "--workers", "2"]
+                process.environment = environment
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                return process
+            }
+            var running = try (0..<processes).map { _ in try start() }
+            var kills = 0
+            let deadline = Date().addingTimeInterval(240)
+            while try await service.count("notifications WHERE status = 'delivered'") < total, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(Int.random(in: 200...900)))
+                // Kill one at random mid-work, and start another in its place.
+                let victim = Int.random(in: 0..<running.count)
+                kill(running[victim].processIdentifier, SIGKILL)
+                running[victim].waitUntilExit()
+                kills += 1
+                running[victim] = try start()
+            }
+            for process in running {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+            let delivered = try await service.count("notifications WHERE status = 'delivered'")
+            let ledger = gateway.snapshot
+            print("kill: \(kills) workers killed; \(delivered) of \(total) delivered; the gateway saw \(ledger.requests) requests, accepted \(ledger.accepted.count)")
+            #expect(kills >= 3, "the workers were killed along the way")
+            #expect(delivered == total, "every notification delivered after the kills")
+            #expect(ledger.deliveries.count == total && ledger.deliveries.values.allSatisfy { $0 == 1 }, "each accepted once, under one key")
+            try await gateway.stop()
+        }
+    }
+}
