@@ -11,6 +11,8 @@ import Vapor
 @Suite struct ConfidentialityTests {
     static let receipt = "Canary-receipt-01", statement = "canary-statement", summary = "Canary verification summary"
     static let justification = "Canary justification for expedited adjudication"
+    /// The hotline's protected data: a caller, what they said, a registrant and their contact.
+    static let hotline = ["Canary Caller", "Canary narrative", "Canary Registrant", "+15557770000"]
     /// What reveals the filing even without a canary: the rules and duty that name it.
     static let revealing = ["refrain-known-beneficiary", "section-1367-confidentiality", "expedited-adjudication-request"]
 
@@ -34,14 +36,29 @@ import Vapor
         return (person, encounter)
     }
 
+    /// A call and a registration at the hotline, with a canary in each protected field.
+    static func plantHotline(_ service: TestService) async throws -> (call: String, registration: String) {
+        let purpose = [("Safeguard-Purpose", "victim-assistance")]
+        let call = try await service.send(.POST, "/api/v1/hotline/calls", as: "hotline-specialist@NYC", json: """
+        {"category": "abuse-in-detention", "narrative": "\(hotline[1])", "callerName": "\(hotline[0])", "followUp": "Refer to OPR"}
+        """, headers: purpose)
+        let registration = try await service.send(.POST, "/api/v1/registrations", as: "hotline-specialist@NYC", json: """
+        {"detaineeReference": "a-number", "detaineeId": "A123456789", "registrantName": "\(hotline[2])", "relationship": "victim", "language": "en",
+         "consent": true, "channels": [{"kind": "sms", "address": "\(hotline[3])"}]}
+        """, headers: purpose)
+        return (try #require(call.json["id"] as? String), try #require(registration.json["id"] as? String))
+    }
+
     /// Every GET route of the API with its record ids filled in; a route with a parameter the
     /// sweep does not know fails the test, so that a new route cannot escape it.
-    static func readRoutes(_ service: TestService, person: String, encounter: String) throws -> [String] {
+    static func readRoutes(_ service: TestService, person: String, encounter: String, call: String, registration: String) throws -> [String] {
         try service.app.routes.all.filter { $0.method == .GET && $0.path.first?.description == "api" }.map { route in
             try "/" + route.path.map { component -> String in
                 switch component.description {
                 case ":personID": return person
                 case ":encounterID": return encounter
+                case ":callID": return call
+                case ":registrationID": return registration
                 case let text where text.hasPrefix(":"): throw SweepError(route: route.description)
                 default: return component.description
                 }
@@ -54,7 +71,8 @@ import Vapor
     @Test func canariesReachOnlyEntitledRolesWithAPurposeOnEveryRoute() async throws {
         try await TestService.with { service in
             let (person, encounter) = try await Self.plant(service)
-            let routes = try Self.readRoutes(service, person: person, encounter: encounter)
+            let (call, registration) = try await Self.plantHotline(service)
+            let routes = try Self.readRoutes(service, person: person, encounter: encounter, call: call, registration: registration)
             #expect(routes.count >= 7, "\(routes)")
             var entitledSaw = 0
             for role in Role.allCases {
@@ -72,10 +90,13 @@ import Vapor
                         seen += try await service.send(.POST, "/api/v1/encounters/\(encounter)/decisions", as: "\(role.rawValue)@NYC", headers: headers).text
                         seen += try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "\(role.rawValue)@NYC", headers: headers).text
                     }
-                    let leaked = ([Self.receipt, Self.statement, Self.summary, Self.justification, "protection-order"] + Self.revealing).filter { seen.contains($0) }
+                    let leaked = ([Self.receipt, Self.statement, Self.summary, Self.justification, "protection-order"] + Self.revealing + Self.hotline)
+                        .filter { seen.contains($0) }
                     if entitled {
-                        // The test can fail: an entitled user does see every canary.
+                        // The test can fail: an entitled user does see every canary, the hotline's
+                        // to the hotline specialist alone.
                         #expect(leaked.contains(Self.receipt) && leaked.contains(Self.summary) && leaked.contains(Self.statement), "\(role) \(String(describing: purpose))")
+                        #expect(Self.hotline.allSatisfy(leaked.contains) == (role == .hotlineSpecialist), "\(role)")
                         entitledSaw += 1
                     } else {
                         #expect(leaked.isEmpty, "\(role) with purpose \(purpose?.rawValue ?? "none") saw \(leaked)")

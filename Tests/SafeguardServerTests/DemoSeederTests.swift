@@ -11,7 +11,7 @@ import Testing
             let seeder = DemoSeeder(workflow: service.app.safeguard.workflow, users: service.app.safeguard.users)
             let summary = try await seeder.seed(password: { GeneratedSecret.password() }, on: service.app.db)
             #expect(summary.people == 40 && summary.encounters == 40)
-            #expect(summary.users.count == 8 && Set(summary.users.map(\.password)).count == 8)
+            #expect(summary.users.count == Role.allCases.count + 1 && Set(summary.users.map(\.password)).count == Role.allCases.count + 1)
             let sql = service.app.db as! any SQLDatabase
             func values(_ query: String) async throws -> Set<String> {
                 Set(try await sql.raw(SQLQueryString(query)).all().map { try $0.decode(column: "v", as: String.self) })
