@@ -122,11 +122,13 @@ import Vapor
     @Test func canariesReachOnlyEntitledRolesOnEveryPage() async throws {
         try await TestService.with { service in
             let (_, encounter) = try await Self.plant(service)
+            let (_, registration) = try await Self.plantHotline(service)
             let excluded: Set<String> = ["api", "health", "metrics", "openapi.json", "login", "session"]
             let pages = try service.app.routes.all.filter { $0.method == .GET && !excluded.contains($0.path.first?.description ?? "") }.map { route in
                 try "/" + route.path.map { component -> String in
                     switch component.description {
                     case ":encounterID": return encounter
+                    case ":registrationID": return registration
                     case let text where text.hasPrefix(":"): throw SweepError(route: route.description)
                     default: return component.description
                     }
@@ -149,9 +151,10 @@ import Vapor
                     }
                     let canaries = [Self.receipt, Self.statement, Self.summary, Self.justification]
                     #expect(!canaries.contains { seenOnPublicPages.contains($0) })
-                    let leaked = (canaries + ["protection-order"] + Self.revealing).filter { seen.contains($0) }
+                    let leaked = (canaries + ["protection-order"] + Self.revealing + Self.hotline).filter { seen.contains($0) }
                     if purpose.map({ Disclosure.purposes[role]?.contains($0) ?? false }) ?? false {
                         #expect(leaked.contains(Self.summary) && leaked.contains("refrain-known-beneficiary"), "\(role) \(String(describing: purpose))")
+                        #expect(Self.hotline.allSatisfy(leaked.contains) == (role == .hotlineSpecialist), "\(role) on the hotline's pages")
                         entitledSaw += 1
                     } else {
                         #expect(leaked.isEmpty, "\(role) with purpose \(purpose?.rawValue ?? "none") saw \(leaked) on a page")

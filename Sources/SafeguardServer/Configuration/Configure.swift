@@ -111,6 +111,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AuditPageController())
     try app.register(collection: PolicyPageController())
     try app.register(collection: DashboardPageController())
+    try app.register(collection: HotlinePageController())
     let authenticated = api.grouped(BearerAuthenticator())
     let caseRecords = authenticated.grouped(RoleGate(roles: Entitlements.caseReadingRoles, what: "case records"))
     try caseRecords.register(collection: PersonController())

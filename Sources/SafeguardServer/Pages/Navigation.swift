@@ -14,6 +14,10 @@ enum Navigation {
         if Entitlements.enforcementRoles.contains(role) { links.append(Link(title: "Open an encounter", path: "/encounters/new")) }
         if Entitlements.statisticsRoles.contains(role) { links.append(Link(title: "Dashboard", path: "/dashboard")) }
         if Entitlements.auditLogRoles.contains(role) { links.append(Link(title: "Audit log", path: "/audit")) }
+        if role == .hotlineSpecialist {
+            links += [Link(title: "Calls", path: "/hotline"), Link(title: "Registrations", path: "/hotline/registrations")]
+        }
+        if DeliveryController.statusRoles.contains(role) { links.append(Link(title: "Delivery status", path: "/hotline/status")) }
         links.append(Link(title: "Policies", path: "/policies"))
         return links
     }
