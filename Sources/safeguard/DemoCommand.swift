@@ -53,6 +53,8 @@ struct DemoCommand: AsyncParsableCommand {
         try await SafeguardService.demo(settings: settings, ruleSet: ruleSet, people: people, serve: serve) { summary, token in
             print("Demonstration database \(settings.databasePath): \(summary.people) people, \(summary.encounters) encounters, "
                   + "\(summary.steps) steps, \(summary.actionsRecorded) enforcement actions recorded.")
+            let hotline = "\(summary.calls) calls, \(summary.registrations) registrations, \(summary.custodyEvents) custody events"
+            print("Hotline: \(hotline); their notices wait for a gateway (SAFEGUARD_GATEWAY_SMS, _EMAIL, _VOICE).")
             print("\nDemo users (passwords are new each run):")
             for user in summary.users {
                 print("  \(user.username.padding(toLength: 24, withPad: " ", startingAt: 0)) \(user.role.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)) \(user.office)  password: \(user.password)")

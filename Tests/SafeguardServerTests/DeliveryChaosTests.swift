@@ -60,7 +60,7 @@ import Testing
                         .filter(\.$status == NotificationStatus.awaitingConfirmation.rawValue).limit(200).all()) ?? []
                     for notice in waiting where Int.random(in: 0..<3) > 0 {
                         guard let id = notice.id, let pin = pinsByRegistration[notice.$registration.id] else { continue }
-                        try? await write(turns) { try await VoiceConfirmation.confirm(id, pin: pin, by: feed, audit: services.audit, on: database) }
+                        try? await turns.run { try await VoiceConfirmation.confirm(id, pin: pin, by: feed, audit: services.audit, on: database) }
                     }
                     try? await Task.sleep(for: .milliseconds(100))
                 }
@@ -72,7 +72,7 @@ import Testing
             for index in 0..<Self.events {
                 let detainee = index % Self.registrations
                 let kind = CustodyEventKind.allCases[index % CustodyEventKind.allCases.count]
-                _ = try await write(turns) {
+                _ = try await turns.run {
                     try await services.custodyFeed.receive(CustodyEventInput(feedEventID: "feed-\(index)", kind: kind, detaineeReference: .aNumber,
                                                                              detaineeID: "A\(100_000_000 + detainee)", occurredAt: "2026-11-20T14:00:00Z"),
                                                            by: feed, on: database)
@@ -80,7 +80,7 @@ import Testing
                 if withdrawnAt[registrationIDs[detainee]] == nil { expected += 1 + (detainee % 2 == 0 ? 1 : 0) + (detainee % 5 == 0 ? 1 : 0) }
                 if index % 1_000 == 500 {
                     for id in registrationIDs.enumerated().filter({ $0.offset % 10 == index / 1_000 }).map(\.element) {
-                        _ = try await write(turns) { try await services.registrations.withdraw(id, by: hotline, on: database) }
+                        _ = try await turns.run { try await services.registrations.withdraw(id, by: hotline, on: database) }
                         withdrawnAt[id] = Date().timeIntervalSince1970
                     }
                 }
@@ -130,10 +130,5 @@ import Testing
             #expect(alerts.deadLetters == dead)
             try await gateway.stop()
         }
-    }
-
-    /// On SQLite, the test's own writes take the process's turns, as the server's requests do.
-    func write<Result: Sendable>(_ turns: (any WriteTurns)?, _ body: @Sendable () async throws -> Result) async throws -> Result {
-        if let turns { try await turns.run(body) } else { try await body() }
     }
 }

@@ -11,6 +11,8 @@ import Testing
             let seeder = DemoSeeder(workflow: service.app.safeguard.workflow, users: service.app.safeguard.users)
             let summary = try await seeder.seed(password: { GeneratedSecret.password() }, on: service.app.db)
             #expect(summary.people == 40 && summary.encounters == 40)
+            #expect(summary.calls == CallCategory.allCases.count && summary.registrations == 3 && summary.custodyEvents == 3)
+            #expect(try await service.count("notifications") == 4, "one per confirmed channel of the three registrants")
             #expect(summary.users.count == Role.allCases.count + 1 && Set(summary.users.map(\.password)).count == Role.allCases.count + 1)
             let sql = service.app.db as! any SQLDatabase
             func values(_ query: String) async throws -> Set<String> {

@@ -5,10 +5,12 @@ an officer opens an encounter from the form, verifies the filing, asks what chan
 flips, and is stopped by the gate; a supervisor approves from the queue; the officer records the
 action; an OPLA attorney records advice from the consultation queue; an analyst reads the
 dashboard; an auditor without need-to-know sees the § 1367 marker and verifies the chain; the
-policy timeline and one case on two dates. Every page visited is checked for accessibility
+policy timeline and one case on two dates; a hotline specialist takes a call, registers a victim,
+confirms the channel, and sees the notice of a custody event delivered through a local gateway.
+Every page visited is checked for accessibility
 (accessibility.py). A screenshot of each main page goes to artifacts/screenshots/.
 Usage: walkthrough.py PATH-TO-SAFEGUARD. Exit code 0 when every check holds."""
-import json, os, socket, subprocess, sys, tempfile, time, urllib.request
+import http.server, json, os, socket, subprocess, sys, tempfile, threading, time, urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.common.by import By
@@ -22,7 +24,7 @@ PASSWORD = "correct horse battery staple"
 SHOTS = os.path.join(os.getcwd(), "artifacts", "screenshots")
 MARKER = "withheld under 8 U.S.C. § 1367"
 USERS = [("officer-nyc", "officer"), ("supervisor-nyc", "supervisor"), ("attorney-nyc", "opla-attorney"),
-         ("analyst-nyc", "analyst"), ("auditor-nyc", "auditor")]
+         ("analyst-nyc", "analyst"), ("auditor-nyc", "auditor"), ("hotline-nyc", "hotline-specialist"), ("feed", "integration")]
 failures = []
 
 
@@ -76,12 +78,33 @@ run("migrate")
 for username, role in USERS:
     run("users", "add", "--username", username, "--role", role, "--office", "NYC", "--password-stdin", input=PASSWORD + "\n")
 token = run("users", "token", "officer-nyc").strip()
+feed_token = run("users", "token", "feed").strip()
+
+
+class Gateway(http.server.BaseHTTPRequestHandler):
+    """A text-message gateway that accepts every message."""
+    received = []
+
+    def do_POST(self):
+        Gateway.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *arguments):
+        pass
+
+
+gateway = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
+threading.Thread(target=gateway.serve_forever, daemon=True).start()
 
 with socket.socket() as probe:
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
 base = f"http://127.0.0.1:{port}"
-server = subprocess.Popen([SAFEGUARD, "serve", "--port", str(port), "--database", database], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+environment = dict(os.environ, SAFEGUARD_GATEWAY_SMS=f"http://127.0.0.1:{gateway.server_address[1]}/sms", SAFEGUARD_DELIVERY_WORKERS="1")
+server = subprocess.Popen([SAFEGUARD, "serve", "--port", str(port), "--database", database], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          env=environment)
 drivers = []
 try:
     for _ in range(100):
@@ -203,7 +226,41 @@ try:
     follow(officer, By.CSS_SELECTOR, "form[action='/policies/compare'] button")
     visit(officer, "policies-compare", "one case on two dates")
     check("policies newly in force: ice-interim-guidance-2025" in officer.page_source, "one case on two dates, side by side")
+
+    # The hotline: a call taken, a victim registered for notification, a custody event delivered.
+    specialist = signed_in("hotline-nyc", "victim-assistance")
+    follow(specialist, By.LINK_TEXT, "Calls")
+    visit(specialist, "hotline-calls", "the hotline's call intake")
+    specialist.find_element(By.CSS_SELECTOR, "#category option[value='abuse-in-detention']").click()
+    specialist.find_element(By.ID, "narrative").send_keys("Caller reports being denied medical care.")
+    specialist.find_element(By.ID, "followUp").send_keys("Refer to the field office's detention standards officer.")
+    follow(specialist, By.CSS_SELECTOR, "form[action='/hotline/calls'] button")
+    check("Caller reports being denied medical care." in specialist.page_source, "the hotline specialist records a call")
+    follow(specialist, By.LINK_TEXT, "Registrations")
+    visit(specialist, "hotline-registrations", "the registrations page")
+    specialist.find_element(By.ID, "detaineeId").send_keys("A123456780")
+    specialist.find_element(By.ID, "registrantName").send_keys("Rosa")
+    specialist.find_element(By.CSS_SELECTOR, "#language option[value='es']").click()
+    specialist.find_element(By.ID, "sms").send_keys("+15553334444")
+    specialist.find_element(By.ID, "consent").click()
+    follow(specialist, By.CSS_SELECTOR, "form[action='/hotline/registrations'] button")
+    follow(specialist, By.CSS_SELECTOR, "form[action$='/confirmation'] button")
+    check("Confirm sms" not in specialist.page_source, "the registrant's text channel is confirmed")
+    api("POST", "/api/v1/custody-events", feed_token, {"feedEventId": "walkthrough-1", "kind": "released-bond", "detaineeReference": "a-number",
+                                                       "detaineeId": "A123456780", "occurredAt": "2026-11-20T14:00:00Z"})
+    for _ in range(50):
+        specialist.refresh()
+        if "<td>sms</td><td>delivered</td>" in specialist.page_source:
+            break
+        time.sleep(0.2)
+    visit(specialist, "hotline-registration", "a registration's page")
+    check("<td>sms</td><td>delivered</td>" in specialist.page_source and any("fianza" in m["text"] for m in Gateway.received),
+          "the release is told to the registrant, in Spanish, through the gateway")
+    follow(specialist, By.LINK_TEXT, "Delivery status")
+    visit(specialist, "hotline-status", "the delivery status")
+    check("<td>delivered</td><td>1</td>" in specialist.page_source, "the operator's status counts the delivered notice")
 finally:
+    gateway.shutdown()
     for driver in drivers:
         driver.quit()
     server.terminate()

@@ -28,6 +28,9 @@ public struct DemoSeeder: Sendable {
         public var encounters: Int
         public var steps: Int
         public var actionsRecorded: Int
+        public var calls = 0
+        public var registrations = 0
+        public var custodyEvents = 0
     }
 
     static let givenNames = ["Ana", "Luis", "Marisol", "Jorge", "Rosa", "Tomás", "Elena", "Samuel", "Wendy", "Kevin"]
@@ -130,7 +133,41 @@ public struct DemoSeeder: Sendable {
                 }
             }
         }
+        try await seedHotline(specialist: actors["hotline-specialist-nyc"]!, feed: actors["integration-nyc"]!, into: &summary, on: database)
         return summary
+    }
+
+    /// Calls of each category, registrations (Spanish and English, text, email and voice), and
+    /// custody events for the registered detainees: their notifications wait in the outbox for a
+    /// gateway (`SAFEGUARD_GATEWAY_*`).
+    func seedHotline(specialist: Actor, feed: Actor, into summary: inout Summary, on database: any Database) async throws {
+        let intake = HotlineIntake(audit: workflow.audit), book = RegistrationBook(audit: workflow.audit)
+        let custody = CustodyFeed(audit: workflow.audit)
+        for (index, category) in CallCategory.allCases.enumerated() {
+            _ = try await intake.record(CallInput(category: category, narrative: "Demo call \(index + 1): \(category.rawValue).",
+                                                  followUp: "Call back within two days.", referral: index % 2 == 0 ? "NYC field office" : nil),
+                                        by: specialist, on: database)
+            summary.calls += 1
+        }
+        let registrants: [(String, NoticeLanguage, [(kind: ChannelKind, address: String)], String?)] = [
+            ("Rosa Demo", .spanish, [(.sms, "+15550100001")], nil),
+            ("Grace Demo", .english, [(.email, "grace@example.org"), (.sms, "+15550100002")], nil),
+            ("Inés Demo", .spanish, [(.voice, "+15550100003")], "2468"),
+        ]
+        for (index, (name, language, channels, pin)) in registrants.enumerated() {
+            let registration = try await book.register(RegistrationInput(
+                detaineeReference: .aNumber, detaineeID: String(format: "A%09d", 201_000_000 + index * 7_919), registrantName: name,
+                relationship: index == 1 ? "witness" : "victim", language: language, consent: true, channels: channels, voicePIN: pin
+            ), by: specialist, on: database)
+            for channel in try await RegistrationChannel.query(on: database).filter(\.$registration.$id == registration.requireID()).all() {
+                _ = try await book.confirmChannel(try channel.requireID(), of: try registration.requireID(), by: specialist, on: database)
+            }
+            summary.registrations += 1
+            _ = try await custody.receive(CustodyEventInput(feedEventID: "demo-\(index)", kind: index == 0 ? .releasedOnBond : .transferred,
+                                                            detaineeReference: .aNumber, detaineeID: registration.detaineeID, occurredAt: "2026-01-15T10:00:00Z"),
+                                          by: feed, on: database)
+            summary.custodyEvents += 1
+        }
     }
 }
 

@@ -27,9 +27,6 @@ public struct NotificationWorker: Sendable {
         self.turns = turns
     }
 
-    func writing<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
-        if let turns { try await turns.run(body) } else { try await body() }
-    }
 
     /// Works until cancelled: delivers what is due, waits `pollInterval` when nothing is.
     public func run(on database: any Database) async {
@@ -42,7 +39,7 @@ public struct NotificationWorker: Sendable {
     /// Claims one batch of due notifications and delivers it. Returns how many were claimed.
     @discardableResult
     public func deliverDue(now: Date = Date(), on database: any Database) async throws -> Int {
-        let claimed = try await writing { try await claim(now: now.timeIntervalSince1970, on: database) }
+        let claimed = try await turns.run { try await claim(now: now.timeIntervalSince1970, on: database) }
         guard !claimed.isEmpty else { return 0 }
         await withTaskGroup(of: Void.self) { group in
             for notice in claimed {
@@ -135,7 +132,7 @@ public struct NotificationWorker: Sendable {
     func finish(_ notice: Claimed, _ outcome: Outcome, on database: any Database) async {
         let now = Date().timeIntervalSince1970
         do {
-            try await writing { try await record(notice, outcome, now: now, on: database) }
+            try await turns.run { try await record(notice, outcome, now: now, on: database) }
         } catch {
             // The lease runs out and another attempt follows: nothing is lost.
         }

@@ -3,3 +3,10 @@
 public protocol WriteTurns: Sendable {
     func run<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result
 }
+
+extension Optional where Wrapped == any WriteTurns {
+    /// Runs `body` in a turn when there are turns (SQLite), at once otherwise (PostgreSQL).
+    public func run<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
+        if let turns = self { try await turns.run(body) } else { try await body() }
+    }
+}

@@ -149,6 +149,12 @@ struct RegistrationController: RouteCollection {
         var calls: Int
         var lastError: String?
         var deliveredAt: Double?
+
+        init(_ notice: OutboxNotification) throws {
+            id = try notice.requireID()
+            (eventId, channelId, channel, status) = (notice.$event.id, notice.$channel.id, notice.channelKind, notice.status)
+            (attempts, calls, lastError, deliveredAt) = (notice.attempts, notice.calls, notice.lastError, notice.deliveredAt)
+        }
     }
 
     /// Each notification of the registration and how its delivery stands.
@@ -156,9 +162,6 @@ struct RegistrationController: RouteCollection {
         let registration = try await request.application.safeguard.registrations.registration(request.uuidParameter("registrationID"), for: request.actor,
                                                                                                on: request.db)
         try await request.auditRead("registration/\(try registration.requireID())", shown: try request.showsHotlineData)
-        return try await OutboxNotification.query(on: request.db).filter(\.$registration.$id == registration.requireID()).sort(\.$createdAt).all().map {
-            NotificationBody(id: try $0.requireID(), eventId: $0.$event.id, channelId: $0.$channel.id, channel: $0.channelKind, status: $0.status,
-                             attempts: $0.attempts, calls: $0.calls, lastError: $0.lastError, deliveredAt: $0.deliveredAt)
-        }
+        return try await OutboxNotification.query(on: request.db).filter(\.$registration.$id == registration.requireID()).sort(\.$createdAt).all().map(NotificationBody.init)
     }
 }

@@ -120,10 +120,7 @@ struct HotlinePageController: RouteCollection {
         let registration = try await book.registration(request.uuidParameter("registrationID"), for: request.actor, on: request.db)
         try await request.auditRead("registration/\(try registration.requireID())", shown: try request.showsHotlineData)
         let notifications = try await OutboxNotification.query(on: request.db).filter(\.$registration.$id == registration.requireID())
-            .sort(\.$createdAt, .descending).limit(200).all().map {
-                RegistrationController.NotificationBody(id: try $0.requireID(), eventId: $0.$event.id, channelId: $0.$channel.id, channel: $0.channelKind,
-                                                        status: $0.status, attempts: $0.attempts, calls: $0.calls, lastError: $0.lastError, deliveredAt: $0.deliveredAt)
-            }
+            .sort(\.$createdAt, .descending).limit(200).all().map(RegistrationController.NotificationBody.init)
         return try await request.view.render("hotline-registration", RegistrationPage(
             frame: .init("Registration", request: request), registration: try await RegistrationController().body(registration, request: request),
             notifications: notifications))
