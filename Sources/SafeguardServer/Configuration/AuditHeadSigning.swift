@@ -22,7 +22,7 @@ final class AuditHeadSigning: LifecycleHandler, @unchecked Sendable {
                 do {
                     try await Task.sleep(for: interval)
                     if let turns {
-                        try await turns.run { try await audit.signHeads(on: database) }
+                        _ = try await turns.run { try await audit.signHeads(on: database) }
                     } else {
                         try await audit.signHeads(on: database)
                     }
