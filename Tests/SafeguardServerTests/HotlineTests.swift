@@ -87,6 +87,29 @@ import Vapor
         }
     }
 
+    @Test func whichEventsNotifyIsConfigurationAllByDefault() async throws {
+        #expect(throws: SettingsError.self) {
+            try ServerSettings.resolve(host: nil, port: nil, database: nil, environment: ["SAFEGUARD_NOTIFY_ON": "booked,exploded"])
+        }
+        let settings = try ServerSettings.resolve(host: nil, port: nil, database: nil,
+                                                  environment: ["SAFEGUARD_NOTIFY_ON": "released-bond, died", "SAFEGUARD_GATEWAY_SMS": "http://127.0.0.1:9/sms"])
+        #expect(settings.notifyOn == [.releasedOnBond, .died] && settings.deliveryWorkers == 2)
+        #expect(try ServerSettings.resolve(host: nil, port: nil, database: nil, environment: [:]).notifyOn == Set(CustodyEventKind.allCases))
+        try await TestService.with { service in
+            _ = try await Self.confirmAll(service, try await Self.register(service, detainee: "A123456789", channels: #"[{"kind": "sms", "address": "+15550005555"}]"#))
+            let feed = CustodyFeed(notifyOn: [.releasedOnBond], audit: service.app.safeguard.audit)
+            let actor = try #require(try await service.app.safeguard.users.user(named: "integration-nyc", on: service.app.db).actor)
+            for (id, kind) in [("only-booked", CustodyEventKind.booked), ("released", .releasedOnBond)] {
+                _ = try await service.app.safeguard.writeTurns.run {
+                    try await feed.receive(CustodyEventInput(feedEventID: id, kind: kind, detaineeReference: .aNumber, detaineeID: "A123456789",
+                                                             occurredAt: "2026-11-20"), by: actor, on: service.app.db)
+                }
+            }
+            let (events, notifications) = (try await service.count("custody_events"), try await service.count("notifications"))
+            #expect(events == 2 && notifications == 1, "a booking is recorded but tells no one")
+        }
+    }
+
     @Test func registrantDataIsNeverVisibleFromTheDetaineesSide() async throws {
         try await TestService.with { service in
             let person = try await service.createPerson(aNumber: "A123456789")

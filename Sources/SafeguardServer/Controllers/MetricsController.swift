@@ -1,3 +1,4 @@
+import Prometheus
 import SafeguardCore
 import Vapor
 
@@ -16,11 +17,12 @@ struct MetricsController: RouteCollection {
         let services = request.application.safeguard
         let alerts = try await DeliveryAlerts.compute(settings: services.delivery, on: request.db)
         let registry = services.metrics.registry
-        let help = "Victim-notification alerts: dead letters (how many); a silent custody feed and a failing gateway (1 when raised)"
-        registry.makeGauge(name: "safeguard_alert", labels: [("kind", "dead-letters")], help: help).set(to: Double(alerts.deadLetters))
-        registry.makeGauge(name: "safeguard_alert", labels: [("kind", "feed-silent")], help: help).set(to: alerts.feedSilentSince == nil ? 0.0 : 1.0)
+        let alert = MetricNameDescriptor(namespace: "safeguard", metricName: "alert", unitName: "",
+                                         helpText: "Victim-notification alerts: dead letters (how many); a silent custody feed and a failing gateway (1 when raised)")
+        registry.makeGauge(descriptor: alert, labels: [("kind", "dead-letters")]).set(to: Double(alerts.deadLetters))
+        registry.makeGauge(descriptor: alert, labels: [("kind", "feed-silent")]).set(to: alerts.feedSilentSince == nil ? 0.0 : 1.0)
         for channel in ChannelKind.allCases {
-            registry.makeGauge(name: "safeguard_alert", labels: [("kind", "gateway-failing"), ("channel", channel.rawValue)], help: help)
+            registry.makeGauge(descriptor: alert, labels: [("kind", "gateway-failing"), ("channel", channel.rawValue)])
                 .set(to: alerts.failingGateways[channel.rawValue] == nil ? 0.0 : 1.0)
         }
         let response = Response(status: .ok, body: .init(data: Data(request.application.safeguard.metrics.exposition())))
