@@ -4,12 +4,15 @@ for each peer, the parse cost (loading the policy) apart from evaluation, per-de
 one case at a time, and batch throughput, with the share of the batch time spent in the Python
 binding (building the engine's input and reading its output); for Safeguard, `safeguard batch`
 end to end from JSONL. Prints a Markdown table of ratios.
-Usage: compare.py PATH-TO-SAFEGUARD [N]   (N cases per batch; default 100,000)"""
-import json, os, statistics, subprocess, sys, tempfile, time
+Usage: compare.py PATH-TO-SAFEGUARD [N] [--plot SIZES FILE]   (N cases per batch; default 100,000;
+--plot 10000,100000 docs/images/peers-throughput.svg also times every engine at each size and
+draws throughput against population size)"""
+import json, os, subprocess, sys, tempfile, time
 
 import cases
 import cedar_peer
 import openfisca_peer
+import plot
 import rego_peer
 
 
@@ -65,16 +68,39 @@ def openfisca_batch(engine, population):
 PEERS = [("Rego (regopy)", rego_peer, rego_batch), ("Cedar (cedarpy)", cedar_peer, cedar_batch), ("OpenFisca (openfisca-core)", openfisca_peer, openfisca_batch)]
 
 
-def main():
-    safeguard, count = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
-    population = cases.generate(safeguard, count)
-    expected = cases.safeguard_decisions(safeguard, population[:10_000])
+def safeguard_batch(safeguard, population):
+    """Seconds for `safeguard batch` over the population, from a JSONL file to decisions."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as file:
         file.writelines(json.dumps(case) + "\n" for case in population)
     started = time.perf_counter()
     subprocess.run([safeguard, "batch", file.name, "--out", os.devnull], check=True, capture_output=True)
-    safeguard_seconds = time.perf_counter() - started
+    seconds = time.perf_counter() - started
     os.unlink(file.name)
+    return seconds
+
+
+def scaling(safeguard, sizes, path):
+    """Every engine's end-to-end batch throughput at each size, drawn to `path`."""
+    series = {"Safeguard": []} | {name: [] for name, _, _ in PEERS}
+    for size in sizes:
+        population = cases.generate(safeguard, size)
+        series["Safeguard"].append((size, size / safeguard_batch(safeguard, population)))
+        for name, peer, batch in PEERS:
+            series[name].append((size, size / batch(peer.prepare(), population)[0]))
+        print(f"{size:,}: " + ", ".join(f"{name} {points[-1][1]:,.0f}/s" for name, points in series.items()))
+    with open(path, "w") as file:
+        file.write(plot.svg(series, "Decisions per second against batch size (2021 and 2025 rules; end to end)"))
+
+
+def main():
+    safeguard, count = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2].isdigit() else 100_000
+    if "--plot" in sys.argv:
+        at = sys.argv.index("--plot")
+        scaling(safeguard, [int(size) for size in sys.argv[at + 1].split(",")], sys.argv[at + 2])
+        return
+    population = cases.generate(safeguard, count)
+    expected = cases.safeguard_decisions(safeguard, population[:10_000])
+    safeguard_seconds = safeguard_batch(safeguard, population)
     rows = [("Safeguard (`safeguard batch`, JSONL in, decisions out)", None, None, None, safeguard_seconds, None)]
     for name, peer, batch in PEERS:
         t0 = time.perf_counter()
