@@ -35,10 +35,16 @@ public struct CustodyFeed: Sendable {
         self.audit = audit
     }
 
+    /// Refuses anyone but an `integration` user: custody events come from the feed alone.
+    public static func requireFeedRole(_ actor: Actor) throws {
+        guard actor.role == .integration else { throw WorkflowError.forbidden("a \(actor.role.rawValue) may not post custody events") }
+    }
+
     /// Records the event and its notifications, once: the same feed event id again returns the
     /// event recorded first and writes nothing.
     /// - Returns: the event and whether this call recorded it.
     public func receive(_ input: CustodyEventInput, by actor: Actor, now: Date = Date(), on database: any Database) async throws -> (event: CustodyEvent, created: Bool) {
+        try Self.requireFeedRole(actor)
         if let existing = try await find(input.feedEventID, on: database) { return (existing, false) }
         do {
             let event = try await database.transaction { database in

@@ -21,7 +21,8 @@ struct CustodyEventController: RouteCollection {
 
     func receive(request: Request) async throws -> Response {
         let actor = try request.actor
-        guard actor.role == .integration else { throw WorkflowError.forbidden("a \(actor.role.rawValue) may not post custody events") }
+        // The role first: a body is no business of someone who may not post events.
+        try CustodyFeed.requireFeedRole(actor)
         let json = try request.strictJSONBody()
         var errors: [FieldError] = []
         guard let reader = JSONObjectReader(json, path: "", known: ["feedEventId", "kind", "detaineeReference", "detaineeId", "occurredAt", "details"],

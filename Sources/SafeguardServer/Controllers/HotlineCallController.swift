@@ -63,8 +63,12 @@ struct HotlineCallController: RouteCollection {
     }
 
     func list(request: Request) async throws -> [CallBody] {
-        let actor = try request.actor
-        let calls = try await HotlineCall.query(on: request.db).filter(\.$office == actor.office).sort(\.$createdAt, .descending).limit(200).all()
+        try await Self.recentCalls(request, limit: 200)
+    }
+
+    /// The office's newest calls as this request sees them, each read audited (the API's list and the page).
+    static func recentCalls(_ request: Request, limit: Int) async throws -> [CallBody] {
+        let calls = try await HotlineCall.query(on: request.db).filter(\.$office == request.actor.office).sort(\.$createdAt, .descending).limit(limit).all()
         let shown = try request.showsHotlineData
         for call in calls { try await request.auditRead("call/\(try call.requireID())", shown: shown) }
         return try calls.map { try CallBody($0, shown: shown) }

@@ -92,12 +92,18 @@ struct RegistrationController: RouteCollection {
     }
 
     func list(request: Request) async throws -> [RegistrationBody] {
-        let actor = try request.actor
-        let registrations = try await Registration.query(on: request.db).filter(\.$office == actor.office).sort(\.$createdAt, .descending).limit(200).all()
+        try await Self.recentRegistrations(request, limit: 200)
+    }
+
+    /// The office's newest registrations as this request sees them, each read audited (the API's
+    /// list and the page).
+    static func recentRegistrations(_ request: Request, limit: Int) async throws -> [RegistrationBody] {
+        let registrations = try await Registration.query(on: request.db).filter(\.$office == request.actor.office)
+            .sort(\.$createdAt, .descending).limit(limit).all()
         var bodies: [RegistrationBody] = []
         for registration in registrations {
             try await request.auditRead("registration/\(try registration.requireID())", shown: try request.showsHotlineData)
-            bodies.append(try await body(registration, request: request))
+            bodies.append(try await RegistrationController().body(registration, request: request))
         }
         return bodies
     }

@@ -5,15 +5,15 @@ import Vapor
 /// a time and answers a second one with "database is locked" at once rather than waiting, so
 /// concurrent writes through several connections would fail; in turn they are all decided
 /// cleanly (one wins a race, the others see a stale version or a conflict). Reads of case records
-/// write too (their audit records), as does every refusal, so only the routes that never touch
-/// the database skip the line. PostgreSQL needs none of this: row locks order its writers.
+/// write too (their audit records), as does every refusal, so only the routes that never write
+/// skip the line (`/metrics` reads the delivery alerts; reads need no turn in WAL mode). PostgreSQL needs none of this: row locks order its writers.
 struct SQLiteWriteSerializer: AsyncMiddleware {
     /// Shared with everything else in the process that writes (`AuditHeadSigning`).
     let turns: Turns
-    static let databaseFree: Set<String> = ["/metrics", "/openapi.json"]
+    static let writeFree: Set<String> = ["/metrics", "/openapi.json"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard !Self.databaseFree.contains(request.url.path) else { return try await next.respond(to: request) }
+        guard !Self.writeFree.contains(request.url.path) else { return try await next.respond(to: request) }
         return try await turns.run { try await next.respond(to: request) }
     }
 

@@ -31,11 +31,7 @@ struct HotlinePageController: RouteCollection {
     }
 
     func callsPage(_ request: Request, errors: [String] = [], status: HTTPStatus = .ok) async throws -> Response {
-        let actor = try request.actor
-        let shown = try request.showsHotlineData
-        let calls = try await HotlineCall.query(on: request.db).filter(\.$office == actor.office).sort(\.$createdAt, .descending).limit(100).all()
-        for call in calls { try await request.auditRead("call/\(try call.requireID())", shown: shown) }
-        let page = CallsPage(frame: .init("Calls", request: request), calls: try calls.map { try .init($0, shown: shown) },
+        let page = CallsPage(frame: .init("Calls", request: request), calls: try await HotlineCallController.recentCalls(request, limit: 100),
                              categories: CallCategory.allCases.map { FormChoice(value: $0.rawValue, label: $0.rawValue, selected: false) }, errors: errors)
         let response = try await request.view.render("hotline-calls", page).encodeResponse(for: request)
         response.status = status
@@ -68,13 +64,7 @@ struct HotlinePageController: RouteCollection {
     }
 
     func registrationsPage(_ request: Request, errors: [String] = [], status: HTTPStatus = .ok) async throws -> Response {
-        let actor = try request.actor
-        let shown = try request.showsHotlineData
-        var bodies: [RegistrationController.RegistrationBody] = []
-        for registration in try await Registration.query(on: request.db).filter(\.$office == actor.office).sort(\.$createdAt, .descending).limit(100).all() {
-            try await request.auditRead("registration/\(try registration.requireID())", shown: shown)
-            bodies.append(try await RegistrationController().body(registration, request: request))
-        }
+        let bodies = try await RegistrationController.recentRegistrations(request, limit: 100)
         let response = try await request.view.render("hotline-registrations", RegistrationsPage(frame: .init("Registrations", request: request),
                                                                                                 registrations: bodies, errors: errors))
             .encodeResponse(for: request)
