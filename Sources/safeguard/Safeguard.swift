@@ -11,7 +11,7 @@ struct Safeguard: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, EvaluateCommand.self, DiffCommand.self, BatchCommand.self, GenerateCommand.self,
             PoliciesCommand.self, ServeCommand.self, MigrateCommand.self, UsersCommand.self, ReevaluateCommand.self, PopulateCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self,
-            DeliverCommand.self,
+            DeliverCommand.self, MeasureCommand.self,
         ]
     )
 

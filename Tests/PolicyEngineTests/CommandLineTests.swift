@@ -72,6 +72,34 @@ import Testing
         #expect(result.standardError == "LOG_LEVEL: 'loud' is not a log level (trace, debug, info, notice, warning, error, critical)\n")
     }
 
+    @Test func measureChecksThePopulationEvaluatorOnEveryCase() throws {
+        let cases = try CommandLineRunner.run(["generate", "--count", "2000", "--seed", "8"]).standardOutput
+        let result = try CommandLineRunner.run(["measure", try write("cases.jsonl", cases), "--runs", "1", "--json"])
+        #expect(result.status == 0)
+        let figures = try #require(JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        #expect(figures["cases"] as? Int == 2000)
+        #expect(figures["disagreements"] as? Int == 0)
+        for key in ["decodeSeconds", "decideAllSeconds", "columnsSeconds", "populationSeconds", "decisionP99Nanoseconds"] {
+            #expect((figures[key] as? Double ?? 0) > 0, "\(key)")
+        }
+        let bad = try CommandLineRunner.run(["measure", try write("bad.jsonl", cases + #"{"asOf": "2023-02-30", "action": "arrest"}"# + "\n")])
+        #expect(bad.status == 2)
+        #expect(bad.standardError.hasPrefix("\(folder.path)/bad.jsonl:2001: asOf:"))
+    }
+
+    @Test func measureNamesARuleThePopulationEvaluatorCannotRun() throws {
+        let policies = try Fixtures.policyCopy(
+            editing: "ice-interim-guidance-2025.yaml",
+            replacing: "when: lawEnforcementInterest || subject.pendingCriminalCase",
+            with: "when: lawEnforcementInterest || information.exists(i, i.id == 'x')"
+        )
+        defer { try? FileManager.default.removeItem(at: policies) }
+        let result = try CommandLineRunner.run(["measure", try write("case.jsonl", Self.knownU + "\n"), "--policies", policies.path])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("ice-interim-guidance-2025.yaml:"))
+        #expect(result.standardError.contains("cannot run an information item's id (a string) as columns"))
+    }
+
     @Test func aPolicyFileWithATypeErrorExitsWithTwoAndItsPosition() throws {
         let policies = try Fixtures.policyCopy(
             editing: "ice-interim-guidance-2025.yaml",

@@ -122,9 +122,3 @@ public struct BatchEvaluator: Sendable {
         return result
     }
 }
-
-/// Hands a buffer whose parts are written by different workers to a concurrent closure; each
-/// worker writes only its own index.
-private struct UnsafeSendable<Value>: @unchecked Sendable {
-    let value: Value
-}

@@ -99,6 +99,18 @@ public struct Rule: Sendable {
     /// `subject.benefits[].type`: what its firing reveals about a case.
     public var reads: Set<String>
     let matcher: RuleMatcher
+    /// The condition as parsed, with what it reads by name, for the population compiler.
+    let parsed: ParsedCondition
+}
+
+/// A rule's condition before compilation: the population compiler turns it into column
+/// operations, as the condition compiler turns it into closures over one case.
+struct ParsedCondition: Sendable {
+    let when: Expression
+    /// `forEach: VARIABLE in LIST`, parsed.
+    let loop: (variable: String, list: Expression)?
+    /// The parameters of the rule's file.
+    let parameters: [String: Parameter]
 }
 
 /// How a rule's condition is applied: once to the case, or to each item of a list.

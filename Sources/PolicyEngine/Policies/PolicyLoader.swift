@@ -320,7 +320,7 @@ struct PolicyLoader {
         defer { usage.record(contentsOf: reads) }
         var compiler = ConditionCompiler(definitions: definitions, parameters: parameters, slots: slots, usage: reads)
         var forEachText: String?
-        var loop: (slot: Int, list: ListAccess)?
+        var loop: (slot: Int, list: ListAccess, variable: String, expression: Expression)?
         if let forEachNode = values["forEach"], let text = document.string(forEachNode, what: "forEach") {
             forEachText = text
             guard let bound = bindLoop(text, node: forEachNode, compiler: &compiler, &document) else { return nil }
@@ -328,8 +328,10 @@ struct PolicyLoader {
         }
         let effects = readEffects(effectsNode, loopsOverInformation: { if case .information = loop?.list { true } else { false } }(), &document)
         let condition: CompiledCondition
+        let parsedWhen: Expression
         do {
-            condition = try compiler.condition(try ConditionParser.parse(when))
+            parsedWhen = try ConditionParser.parse(when)
+            condition = try compiler.condition(parsedWhen)
         } catch {
             document.report(PolicyProblem(location: document.location(ofOffset: error.offset, in: whenNode), message: error.message))
             return nil
@@ -344,12 +346,15 @@ struct PolicyLoader {
             id: id, policyID: policy.id,
             description: values["description"].flatMap { document.string($0, what: "description") } ?? "",
             when: when, forEach: forEachText, effects: effects, citation: citation, source: source,
-            location: document.location(of: node), reads: reads.paths, matcher: matcher
+            location: document.location(of: node), reads: reads.paths, matcher: matcher,
+            parsed: ParsedCondition(when: parsedWhen, loop: loop.map { ($0.variable, $0.expression) }, parameters: parameters)
         )
     }
 
     /// Binds the variable of `forEach: x in LIST`, where LIST is `information` or `subject.benefits`.
-    private func bindLoop(_ text: String, node: Node, compiler: inout ConditionCompiler, _ document: inout YAMLDocument) -> (slot: Int, list: ListAccess)? {
+    private func bindLoop(
+        _ text: String, node: Node, compiler: inout ConditionCompiler, _ document: inout YAMLDocument
+    ) -> (slot: Int, list: ListAccess, variable: String, expression: Expression)? {
         let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
         guard parts.count == 3, parts[1] == "in", let first = parts[0].unicodeScalars.first,
               first == "_" || first.properties.isAlphabetic else {
@@ -359,14 +364,15 @@ struct PolicyLoader {
         let listText = String(parts[2])
         let listOffset = text.unicodeScalars.count - listText.unicodeScalars.count
         do {
-            let list = try compiler.compile(try ConditionParser.parse(listText))
+            let listExpression = try ConditionParser.parse(listText)
+            let list = try compiler.compile(listExpression)
             guard case .list(let element, let access) = list, element == .object(.information) || element == .object(.benefit) else {
                 document.report("forEach ranges over information or subject.benefits, not a \(list.type)", at: node)
                 return nil
             }
             let slot = slots.next()
             compiler.variables[String(parts[0])] = ConditionCompiler.boundElement(of: list, slot: slot)
-            return (slot, access)
+            return (slot, access, String(parts[0]), listExpression)
         } catch {
             document.report(PolicyProblem(location: document.location(ofOffset: listOffset + error.offset, in: node), message: error.message))
             return nil
