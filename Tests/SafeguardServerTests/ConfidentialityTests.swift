@@ -123,7 +123,7 @@ import Vapor
         try await TestService.with { service in
             let (_, encounter) = try await Self.plant(service)
             let (_, registration) = try await Self.plantHotline(service)
-            let excluded: Set<String> = ["api", "health", "metrics", "openapi.json", "login", "session"]
+            let excluded: Set<String> = ["api", "health", "metrics", "openapi.json", "styles.css", "login", "session"]
             let pages = try service.app.routes.all.filter { $0.method == .GET && !excluded.contains($0.path.first?.description ?? "") }.map { route in
                 try "/" + route.path.map { component -> String in
                     switch component.description {

@@ -2,7 +2,7 @@ extension JSONValue {
     /// The value as JSON text: compact on one line, or pretty with two-space indentation.
     public func serialized(pretty: Bool = false) -> String {
         var output: [UInt8] = []
-        output.reserveCapacity(512)
+        output.reserveCapacity(4096)
         write(to: &output, pretty: pretty, indent: 0)
         return String(decoding: output, as: UTF8.self)
     }
@@ -48,6 +48,12 @@ extension JSONValue {
     /// Appends `text` as a JSON string literal, escaped.
     public static func writeString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        // Most strings need no escape: copy them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output.append(contentsOf: text.utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: #"\""#.utf8)

@@ -67,8 +67,6 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     app.middleware = Middlewares()
     app.middleware.use(RequestObservationMiddleware(factory: metrics.factory))
     app.middleware.use(SecurityHeaders())
-    // The stylesheet, from the bundle: pages load nothing from elsewhere.
-    app.middleware.use(FileMiddleware(publicDirectory: Bundle.module.resourcePath! + "/Public/"))
     // Outside the problem middleware, so that the audit record of a refusal is written in turn too.
     if let turns = app.safeguard.sqliteTurns { app.middleware.use(SQLiteWriteSerializer(turns: turns)) }
     app.middleware.use(ProblemMiddleware())
@@ -100,6 +98,8 @@ func prepareDatabase(_ app: Application, sqlite: Bool) async throws {
 
 func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
+    // The stylesheet, from the bundle: pages load nothing from elsewhere.
+    try app.register(collection: StylesheetController())
     try app.register(collection: OpenAPIController())
     try app.register(collection: MetricsController())
     let api = app.grouped("api", "v1")

@@ -6,11 +6,13 @@ import Vapor
 /// concurrent writes through several connections would fail; in turn they are all decided
 /// cleanly (one wins a race, the others see a stale version or a conflict). Reads of case records
 /// write too (their audit records), as does every refusal, so only the routes that never write
-/// skip the line (`/metrics` reads the delivery alerts; reads need no turn in WAL mode). PostgreSQL needs none of this: row locks order its writers.
+/// nor refuse skip the line: `/health` and `/metrics` read (reads need no turn in WAL mode), the
+/// contract's `/api/v1/decisions` stores nothing and needs no sign-in, the stylesheet and the
+/// OpenAPI document are constants. PostgreSQL needs none of this: row locks order its writers.
 struct SQLiteWriteSerializer: AsyncMiddleware {
     /// Shared with everything else in the process that writes (`AuditHeadSigning`).
     let turns: Turns
-    static let writeFree: Set<String> = ["/metrics", "/openapi.json"]
+    static let writeFree: Set<String> = ["/health", "/metrics", "/api/v1/decisions", "/styles.css", "/openapi.json"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard !Self.writeFree.contains(request.url.path) else { return try await next.respond(to: request) }
