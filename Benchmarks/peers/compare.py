@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Times Safeguard and the peers on the same generated cases, after checking that they agree:
-for each peer, the parse cost (loading the policy) apart from evaluation, per-decision p50/p99
-one case at a time, and batch throughput, with the share of the batch time spent in the Python
-binding (building the engine's input and reading its output); for Safeguard, `safeguard batch`
-end to end from JSONL. Prints a Markdown table of ratios.
-Usage: compare.py PATH-TO-SAFEGUARD [N] [--plot SIZES FILE]   (N cases per batch; default 100,000;
---plot 10000,100000 docs/images/peers-throughput.svg also times every engine at each size and
-draws throughput against population size)"""
+for each engine, the policy's load apart from evaluation, per-decision p50/p99 one case at a
+time, and batch throughput with the share of the time spent outside the engine (a peer's Python
+binding building its input and reading its output; Safeguard's decoding of the JSON); for
+Safeguard also its population evaluator (`safeguard measure`, checked on every case against the
+per-case engine) and `safeguard batch` end to end from JSONL. Prints Markdown tables: the figures
+and the ratios, like with like.
+Usage: compare.py PATH-TO-SAFEGUARD [SIZES] [--plot FILE]: every engine at each population size
+(comma-separated; default 100000), then with --plot a drawing of end-to-end throughput against
+population size, e.g. compare.py .build/release/safeguard 1000,10000,100000,1000000 --plot
+docs/images/peers-throughput.svg"""
 import json, os, subprocess, sys, tempfile, time
 
 import cases
@@ -79,29 +82,30 @@ def safeguard_batch(safeguard, population):
     return seconds
 
 
-def scaling(safeguard, sizes, path):
-    """Every engine's end-to-end batch throughput at each size, drawn to `path`."""
-    series = {"Safeguard": []} | {name: [] for name, _, _ in PEERS}
-    for size in sizes:
-        population = cases.generate(safeguard, size)
-        series["Safeguard"].append((size, size / safeguard_batch(safeguard, population)))
-        for name, peer, batch in PEERS:
-            series[name].append((size, size / batch(peer.prepare(), population)[0]))
-        print(f"{size:,}: " + ", ".join(f"{name} {points[-1][1]:,.0f}/s" for name, points in series.items()))
-    with open(path, "w") as file:
-        file.write(plot.svg(series, "Decisions per second against batch size (2021 and 2025 rules; end to end)"))
+def safeguard_measure(safeguard, population):
+    """`safeguard measure`: decoding, one decision at a time, all on one core, the population
+    evaluator from decoded facts laid out in columns (both cores), checked on every case."""
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as file:
+        file.writelines(json.dumps(case) + "\n" for case in population)
+    figures = json.loads(subprocess.run([safeguard, "measure", file.name, "--json"], check=True, capture_output=True, text=True).stdout)
+    os.unlink(file.name)
+    return figures
 
 
-def main():
-    safeguard, count = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2].isdigit() else 100_000
-    if "--plot" in sys.argv:
-        at = sys.argv.index("--plot")
-        scaling(safeguard, [int(size) for size in sys.argv[at + 1].split(",")], sys.argv[at + 2])
-        return
+def measure(safeguard, count):
+    """Every engine on `count` cases: prints the tables, returns each engine's end-to-end cases/s."""
     population = cases.generate(safeguard, count)
     expected = cases.safeguard_decisions(safeguard, population[:10_000])
-    safeguard_seconds = safeguard_batch(safeguard, population)
-    rows = [("Safeguard (`safeguard batch`, JSONL in, decisions out)", None, None, None, safeguard_seconds, None)]
+    batch_seconds = safeguard_batch(safeguard, population)
+    measured = safeguard_measure(safeguard, population)
+    decode = measured["decodeSeconds"]
+    # name, parse, p50, p99, end-to-end seconds, binding seconds (end to end minus the engine alone)
+    per_case = ("Safeguard, per-case engine (one core)", measured["policyLoadSeconds"], measured["decisionP50Nanoseconds"] * 1e-9,
+                measured["decisionP99Nanoseconds"] * 1e-9, decode + measured["decideAllSeconds"], decode)
+    columnar = ("Safeguard, population evaluator (columns, both cores)", None, None, None,
+                decode + measured["columnsSeconds"] + measured["populationSeconds"], decode + measured["columnsSeconds"])
+    batch_row = ("Safeguard, `safeguard batch` (JSONL in, decisions out, both cores)", None, None, None, batch_seconds, None)
+    rows = [per_case, columnar, batch_row]
     for name, peer, batch in PEERS:
         t0 = time.perf_counter()
         engine = peer.prepare()
@@ -112,15 +116,43 @@ def main():
         p50, p99 = one_at_a_time(peer.decide, engine, population)
         seconds, binding = batch(engine, population)
         rows.append((name, parse, p50, p99, seconds, binding))
-    print(f"{count:,} cases, {os.cpu_count()} cores; every peer agreed with Safeguard on 10,000 of them first\n")
-    print("| engine | parse (ms) | one case p50 (µs) | one case p99 (µs) | batch, end to end (cases/s) | binding share | engine alone (cases/s) | Safeguard end to end is faster by |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        print(f"{count:,}: timed {name}", file=sys.stderr)
+    print(f"\n### {count:,} cases\n\n{os.cpu_count()} cores; every peer agreed with Safeguard on {min(count, 10_000):,} of them first, "
+          f"and Safeguard's population evaluator with its per-case engine on all {measured['cases']:,} "
+          f"({measured['disagreements']} disagreements)\n")
+    print("| engine | policy load (ms) | one case p50 (µs) | one case p99 (µs) | end to end (cases/s) | binding share | engine alone (cases/s) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, parse, p50, p99, seconds, binding in rows:
-        ratio = "—" if parse is None else f"{seconds / safeguard_seconds:,.0f}×"
-        cells = ["—" if v is None else f"{v * 1e3:,.1f}" for v in [parse]] + ["—" if v is None else f"{v * 1e6:,.0f}" for v in [p50, p99]]
+        cells = ["—" if parse is None else f"{parse * 1e3:,.1f}"] + ["—" if v is None else f"{v * 1e6:,.2f}" for v in [p50, p99]]
         share = "—" if binding is None else f"{binding / seconds:.0%}"
         alone = "—" if binding is None else f"{count / (seconds - binding):,.0f}"
-        print(f"| {name} | {cells[0]} | {cells[1]} | {cells[2]} | {count / seconds:,.0f} | {share} | {alone} | {ratio} |")
+        print(f"| {name} | {cells[0]} | {cells[1]} | {cells[2]} | {count / seconds:,.0f} | {share} | {alone} |")
+    alone = {name: seconds - binding for name, _, _, _, seconds, binding in rows if binding is not None}
+    whole = {name: seconds for name, _, _, _, seconds, _ in rows}
+    p50s = {name: p50 for name, _, p50, _, _, _ in rows if p50 is not None}
+    print("\n| comparison (like with like) | Safeguard is faster by |")
+    print("| --- | --- |")
+    for peer_name in [PEERS[0][0], PEERS[1][0]]:
+        print(f"| per decision in a batch, engine alone: per-case engine vs {peer_name} | {alone[peer_name] / alone[per_case[0]]:,.0f}× |")
+        print(f"| one case at a time, p50: per-case engine vs {peer_name} | {p50s[peer_name] / p50s[per_case[0]]:,.0f}× |")
+        print(f"| end to end: `safeguard batch` vs {peer_name} | {whole[peer_name] / batch_seconds:,.0f}× |")
+    openfisca = PEERS[2][0]
+    print(f"| columns to outcomes: population evaluator vs {openfisca}'s calculation | {alone[openfisca] / alone[columnar[0]]:,.1f}× |")
+    print(f"| end to end from JSON: population evaluator vs {openfisca} | {whole[openfisca] / whole[columnar[0]]:,.1f}× |")
+    print(f"| end to end: `safeguard batch` vs {openfisca} | {whole[openfisca] / batch_seconds:,.1f}× |", flush=True)
+    short = {per_case[0]: "Safeguard per-case engine", columnar[0]: "Safeguard population evaluator", batch_row[0]: "Safeguard batch"}
+    return {short.get(name, name): count / seconds for name, _, _, _, seconds, _ in rows}
+
+
+def main():
+    sizes = [int(size) for size in (sys.argv[2] if len(sys.argv) > 2 else "100000").split(",")]
+    series = {}
+    for size in sizes:
+        for name, rate in measure(sys.argv[1], size).items():
+            series.setdefault(name, []).append((size, rate))
+    if "--plot" in sys.argv:
+        with open(sys.argv[sys.argv.index("--plot") + 1], "w") as file:
+            file.write(plot.svg(series, "Decisions per second against population size (2021 and 2025 rules; end to end from JSON)"))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 engine, both axes logarithmic."""
 import math
 
-COLOURS = ["#12355b", "#8a1c1c", "#c98a00", "#2e7d32", "#6a3d9a"]
+COLOURS = ["#12355b", "#8a1c1c", "#c98a00", "#2e7d32", "#6a3d9a", "#00695c"]
 
 
 def svg(series, title):

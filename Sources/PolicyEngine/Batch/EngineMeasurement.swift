@@ -3,6 +3,8 @@
 /// checks the population's outcomes against the per-case decisions on every case.
 public struct EngineMeasurement: Sendable {
     public var cases = 0
+    /// Loading and compiling the policy files (set by the caller, which loads them).
+    public var policyLoadSeconds = 0.0
     /// Parse cost: JSON lines to typed facts, all cases, one core.
     public var decodeSeconds = 0.0
     /// One case at a time from decoded facts, each timed on its own.
