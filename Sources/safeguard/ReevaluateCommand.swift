@@ -23,14 +23,14 @@ struct ReevaluateCommand: AsyncParsableCommand {
         let (batchSize, resume, username) = (batchSize, resume, user)
         let showProgress = isatty(STDERR_FILENO) == 1
         let started = Date()
-        let run = try await service.withDatabase(policyOptions) { database, services in
+        let run = try await service.withDatabases(policyOptions) { database, reader, services in
             guard let actor = try await services.users.user(named: username, on: database).actor, [.admin, .supervisor].contains(actor.role) else {
                 throw WorkflowError.forbidden("--user must name an enabled admin or supervisor")
             }
             let reevaluator = Reevaluator(workflow: services.workflow, batchSize: batchSize)
             return try await reevaluator.run(asOf: date, resume: resume, by: actor, progress: { done in
                 if showProgress { FileHandle.standardError.write(Data("\r\(done) encounters re-evaluated".utf8)) }
-            }, on: database)
+            }, on: database, readingFrom: reader)
         }
         if showProgress { printError("") }
         let seconds = Date().timeIntervalSince(started)

@@ -20,8 +20,14 @@ struct ServiceOptions: ParsableArguments {
     /// refusals as bad input.
     func withDatabase<Result: Sendable>(_ policies: PolicyOptions,
                                         _ body: @Sendable (any Database, SafeguardServices) async throws -> Result) async throws -> Result {
+        try await withDatabases(policies) { database, _, services in try await body(database, services) }
+    }
+
+    /// The database with a second connection for reading while the first writes.
+    func withDatabases<Result: Sendable>(_ policies: PolicyOptions,
+                                         _ body: @Sendable (any Database, any Database, SafeguardServices) async throws -> Result) async throws -> Result {
         do {
-            return try await SafeguardService.withDatabase(settings: try settings(), ruleSet: try policies.load(), body)
+            return try await SafeguardService.withDatabases(settings: try settings(), ruleSet: try policies.load(), body)
         } catch let error as BadInput {
             throw error.exit()
         } catch let error as WorkflowError {

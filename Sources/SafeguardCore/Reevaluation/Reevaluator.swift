@@ -3,9 +3,9 @@ import Foundation
 import PolicyEngine
 
 /// Re-applies the policies to every open encounter, in batches ordered by id: each batch loads
-/// its cases with one query per table (`CaseRecords`), decides every encounter, stores the
-/// decisions that changed with one INSERT, supersedes the old ones with one UPDATE (`DecisionRows`),
-/// and moves the run's cursor, all in one transaction. An
+/// its cases with one query per table (`CaseRecords`) and decides every encounter while the
+/// previous batch is written, then stores the decisions that changed with one INSERT, supersedes the old
+/// ones with one UPDATE (`DecisionRows`) and moves the run's cursor, in one transaction. An
 /// interrupted run resumes after the last batch it committed.
 public struct Reevaluator: Sendable {
     public let workflow: CaseWorkflow
@@ -21,8 +21,11 @@ public struct Reevaluator: Sendable {
     ///   - asOf: decide every encounter on this date instead of its own.
     ///   - maximumBatches: stop after this many batches, leaving the run unfinished (for tests of resuming).
     ///   - progress: called after each batch with the encounters done so far in this run.
+    ///   - reader: a second connection to read the next batch from while this one writes; without
+    ///     it, reads wait for writes.
     public func run(asOf: CalendarDate?, resume: Bool, by actor: Actor, maximumBatches: Int? = nil,
-                    progress: @Sendable (Int) -> Void = { _ in }, on database: any Database) async throws -> ReevaluationRun {
+                    progress: @Sendable (Int) -> Void = { _ in }, on database: any Database,
+                    readingFrom reader: (any Database)? = nil) async throws -> ReevaluationRun {
         let run: ReevaluationRun
         if resume {
             guard let unfinished = try await ReevaluationRun.query(on: database).filter(\.$finishedAt == nil)
@@ -38,57 +41,83 @@ public struct Reevaluator: Sendable {
             try await run.create(on: database)
         }
         let runAsOf = run.asOf.flatMap { CalendarDate($0) }
+        var tally = Tally(processed: run.processed, changed: run.changed, diff: try PopulationDiff(json: run.diff))
+        var batch = try await Batch.read(after: run.cursor, limit: batchSize, on: reader ?? database)
+        var decided = try decide(batch, after: tally, asOf: runAsOf, by: actor)
         var batches = 0
         while maximumBatches.map({ batches < $0 }) ?? true {
-            let done = try await database.transaction { database in
-                try await reevaluateBatch(run, asOf: runAsOf, by: actor, on: database)
+            guard let last = batch.cases.last else {
+                run.finishedAt = Date()
+                try await run.update(on: database)
+                break
             }
+            // Three stages at once: while this batch's decisions are written, the next batch is read
+            // (through the second connection) and then decided. The batches hold different
+            // encounters, and the run's row takes only what is written.
+            let (written, done) = decided
+            async let committed: Void = database.transaction { database in
+                try await written.write(on: database)
+                try await workflow.audit.append(written.newIDs.map { AuditEntry(actor, .write, "decision/\($0)") }, on: database)
+                (run.processed, run.changed, run.diff, run.cursor) = (done.processed, done.changed, done.diff.json, last.id)
+                try await run.update(on: database)
+            }
+            let following = try await Batch.read(after: last.id, limit: batchSize, on: reader ?? database)
+            let next = try decide(following, after: done, asOf: runAsOf, by: actor)
+            try await committed
+            tally = done
             batches += 1
-            progress(run.processed)
-            if done { break }
+            progress(tally.processed)
+            (batch, decided) = (following, next)
         }
         return run
     }
 
-    /// One batch; true when there was nothing left to do (and the run is finished).
-    private func reevaluateBatch(_ run: ReevaluationRun, asOf: CalendarDate?, by actor: Actor, on database: any Database) async throws -> Bool {
-        let cases = try await CaseRecords.openCases(after: run.cursor, limit: batchSize, on: database)
-        guard let last = cases.last else {
-            run.finishedAt = Date()
-            try await run.update(on: database)
-            return true
+    /// A batch of open encounters with their current decisions.
+    private struct Batch: Sendable {
+        var cases: [(id: UUID, facts: CaseFacts)]
+        var current: [UUID: DecisionRows.Current]
+
+        static func read(after cursor: UUID?, limit: Int, on database: any Database) async throws -> Batch {
+            let cases = try await CaseRecords.openCases(after: cursor, limit: limit, on: database)
+            return Batch(cases: cases, current: cases.isEmpty ? [:] : try await DecisionRows.current(of: cases.map(\.id), on: database))
         }
-        let current = try await DecisionRows.current(of: cases.map(\.id), on: database)
-        var diff = try PopulationDiff(json: run.diff)
+    }
+
+    /// What a run has counted up to the end of a batch.
+    private struct Tally: Sendable {
+        var processed: Int
+        var changed: Int
+        var diff: PopulationDiff
+    }
+
+    /// Decides a batch: the decisions to write (those whose outcome changed, or that an older rule
+    /// set made) and the run's counts once they are.
+    private func decide(_ batch: Batch, after tally: Tally, asOf: CalendarDate?, by actor: Actor) throws -> (DecisionRows, Tally) {
+        var tally = tally
         let ruleSet = workflow.ruleSet
         let scope = ruleSet.makeScope()
         var written = DecisionRows()
-        for (id, var facts) in cases {
+        for (id, var facts) in batch.cases {
             if let asOf { facts.asOf = asOf }
             let decision = ruleSet.evaluate(facts, in: scope)
             workflow.metrics.decided(decision.disposition)
             let newJSON = decision.json(in: ruleSet, caseId: facts.caseId)
-            let previous = current[id]
+            let previous = batch.current[id]
             let old = try previous.map { try JSONParser.parse($0.decision) }
             let changed = old.map(Self.outcome) != Self.outcome(newJSON)
             if changed {
-                diff.add(from: old.map(Self.disposition) ?? "none", to: decision.disposition.spelling,
-                         oldRules: old.map(Self.ruleIDs) ?? [], newRules: decision.ruleIDs(in: ruleSet))
-                run.changed += 1
+                tally.diff.add(from: old.map(Self.disposition) ?? "none", to: decision.disposition.spelling,
+                               oldRules: old.map(Self.ruleIDs) ?? [], newRules: decision.ruleIDs(in: ruleSet))
+                tally.changed += 1
             } else {
-                diff.add(from: decision.disposition.spelling, to: decision.disposition.spelling, oldRules: [], newRules: [])
+                tally.diff.add(from: decision.disposition.spelling, to: decision.disposition.spelling, oldRules: [], newRules: [])
             }
             if changed || previous?.ruleSetDigest != ruleSet.digest {
                 written.add(decision, json: newJSON, facts: facts, encounterID: id, computedBy: actor.userID, superseding: previous?.id)
             }
         }
-        try await written.write(on: database)
-        try await workflow.audit.append(written.newIDs.map { AuditEntry(actor, .write, "decision/\($0)") }, on: database)
-        run.processed += cases.count
-        run.cursor = last.id
-        run.diff = diff.json
-        try await run.update(on: database)
-        return false
+        tally.processed += batch.cases.count
+        return (written, tally)
     }
 
     /// The parts of a decision's JSON that make its outcome, as one comparable text.

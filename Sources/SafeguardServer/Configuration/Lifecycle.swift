@@ -40,11 +40,23 @@ public enum SafeguardService {
         settings: ServerSettings, ruleSet: RuleSet,
         _ body: @Sendable (any Database, SafeguardServices) async throws -> Result
     ) async throws -> Result {
+        try await withDatabases(settings: settings, ruleSet: ruleSet) { database, _, services in try await body(database, services) }
+    }
+
+    /// As `withDatabase`, with a second handle on a connection of its own (another event loop's),
+    /// for reading while the first one writes.
+    public static func withDatabases<Result: Sendable>(
+        settings: ServerSettings, ruleSet: RuleSet,
+        _ body: @Sendable (_ database: any Database, _ reader: any Database, SafeguardServices) async throws -> Result
+    ) async throws -> Result {
         let app = try await Application.make(Environment(name: "production", arguments: ["safeguard"]))
         app.logger.logLevel = .warning
         do {
             try await configure(app, settings: settings, ruleSet: ruleSet)
-            let result = try await body(app.db, app.safeguard)
+            let loops = Array(app.eventLoopGroup.makeIterator())
+            let database = app.databases.database(logger: app.logger, on: loops[0])!
+            let reader = app.databases.database(logger: app.logger, on: loops[loops.count > 1 ? 1 : 0])!
+            let result = try await body(database, reader, app.safeguard)
             try await app.asyncShutdown()
             return result
         } catch {
