@@ -12,25 +12,7 @@ import Testing
     }
 
     func policy(when: String, parameters: String = "") -> (name: String, bytes: [UInt8]) {
-        let text = """
-        kind: policy
-        id: test-policy
-        title: Test
-        inForceFrom: 2000-01-01
-        \(parameters)
-        definitions:
-          pendingFiling:
-            parameters: {filing: benefit}
-            expression: filing.status == 'pending'
-        rules:
-          - id: test-policy/rule
-            when: >-
-              \(when)
-            effects: {duties: [seek-victim-indicia]}
-            citation: {document: D, passage: P, quote: Q}
-            source: primary
-        """
-        return ("test-policy.yaml", Array(text.utf8))
+        Fixtures.oneRulePolicy(when: when, parameters: parameters)
     }
 
     /// The problem the loader reports for a condition, as `line:column: message`.

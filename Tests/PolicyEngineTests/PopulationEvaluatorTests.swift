@@ -89,24 +89,6 @@ import Testing
     }
 
     static func policy(when: String, forEach: String? = nil) -> (name: String, bytes: [UInt8]) {
-        let text = """
-        kind: policy
-        id: test-policy
-        title: Test
-        inForceFrom: 2000-01-01
-        definitions:
-          pendingFiling:
-            parameters: {filing: benefit}
-            expression: filing.status == 'pending'
-        rules:
-          - id: test-policy/rule
-            \(forEach.map { "forEach: \($0)" } ?? "")
-            when: >-
-              \(when)
-            effects: {steps: [opla-consultation], duties: [source-prohibition]}
-            citation: {document: D, passage: P, quote: Q}
-            source: primary
-        """
-        return ("test-policy.yaml", Array(text.utf8))
+        Fixtures.oneRulePolicy(when: when, forEach: forEach, effects: "{steps: [opla-consultation], duties: [source-prohibition]}")
     }
 }

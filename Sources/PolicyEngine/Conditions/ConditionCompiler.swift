@@ -364,17 +364,10 @@ struct ConditionCompiler {
         }
     }
 
-    /// Compiles both sides of a binary operator, letting a typed side give a string literal its
-    /// vocabulary (so `b.status == 'pending'` checks `'pending'` against the statuses).
     private func operands(_ left: Expression, _ right: Expression, rightIsList: Bool = false) throws(ConditionError) -> (Compiled, Compiled) {
-        if case .stringLiteral = left.kind {
-            let rhs = try compile(right)
-            var hint = rhs.type
-            if rightIsList, case .list(let element) = rhs.type { hint = element }
-            return (try compile(left, hint: hint), rhs)
+        try typedOperands(left, right, rightIsList: rightIsList, type: \.type) { expression, hint throws(ConditionError) in
+            try compile(expression, hint: hint)
         }
-        let lhs = try compile(left)
-        return (lhs, try compile(right, hint: rightIsList ? .list(lhs.type) : lhs.type))
     }
 
     private func comparison(_ op: BinaryOperator, _ left: Expression, _ right: Expression) throws(ConditionError) -> Compiled {

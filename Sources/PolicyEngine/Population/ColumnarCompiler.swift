@@ -210,17 +210,10 @@ struct ColumnarCompiler {
         }
     }
 
-    /// Both sides, with a typed side giving a string literal its vocabulary, as the condition
-    /// compiler does.
     private func operands(_ left: Expression, _ right: Expression, rightIsList: Bool) throws(ConditionError) -> (ColumnarValue, ColumnarValue) {
-        if case .stringLiteral = left.kind {
-            let rhs = try compile(right)
-            var hint = rhs.type
-            if rightIsList, case .list(let element) = rhs.type { hint = element }
-            return (try compile(left, hint: hint), rhs)
+        try typedOperands(left, right, rightIsList: rightIsList, type: \.type) { expression, hint throws(ConditionError) in
+            try compile(expression, hint: hint)
         }
-        let lhs = try compile(left)
-        return (lhs, try compile(right, hint: rightIsList ? .list(lhs.type) : lhs.type))
     }
 }
 

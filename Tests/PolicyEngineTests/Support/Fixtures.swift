@@ -38,6 +38,33 @@ enum Fixtures {
     static func date(_ text: String) -> CalendarDate { CalendarDate(text)! }
 
     /// A fresh folder holding copies of the built-in policy files, for tests that change them.
+    /// A policy file of one rule (`test-policy/rule`) in force from 2000, with `when`, optionally a
+    /// `forEach`, the given parameters block, and the definition `pendingFiling(filing)`.
+    static func oneRulePolicy(
+        when: String, parameters: String = "", forEach: String? = nil, effects: String = "{duties: [seek-victim-indicia]}"
+    ) -> (name: String, bytes: [UInt8]) {
+        let text = """
+        kind: policy
+        id: test-policy
+        title: Test
+        inForceFrom: 2000-01-01
+        \(parameters)
+        definitions:
+          pendingFiling:
+            parameters: {filing: benefit}
+            expression: filing.status == 'pending'
+        rules:
+          - id: test-policy/rule
+            when: >-
+              \(when)
+            effects: \(effects)
+            citation: {document: D, passage: P, quote: Q}
+            source: primary
+            \(forEach.map { "forEach: \($0)" } ?? "")
+        """
+        return ("test-policy.yaml", Array(text.utf8))
+    }
+
     static func policyCopy() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-policies-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: policySources, to: folder)
