@@ -6,11 +6,11 @@ binding building its input and reading its output; Safeguard's decoding of the J
 Safeguard also its population evaluator (`safeguard measure`, checked on every case against the
 per-case engine) and `safeguard batch` end to end from JSONL. Prints Markdown tables: the figures
 and the ratios, like with like.
-Usage: compare.py PATH-TO-SAFEGUARD [SIZES] [--plot FILE]: every engine at each population size
-(comma-separated; default 100000), then with --plot a drawing of end-to-end throughput against
-population size, e.g. compare.py .build/release/safeguard 1000,10000,100000,1000000 --plot
-docs/images/peers-throughput.svg"""
-import json, os, subprocess, sys, tempfile, time
+Usage: compare.py PATH-TO-SAFEGUARD [SIZES] [--series FILE] [--plot FILE]: every engine at each
+population size (comma-separated; default 100000); --series keeps the end-to-end figures in a
+JSON file across runs, --plot draws throughput against population size. Benchmarks/peers/run
+runs each size in a process of its own and draws docs/images/peers-throughput.svg."""
+import json, os, resource, subprocess, sys, tempfile, time
 
 import cases
 import cedar_peer
@@ -51,12 +51,21 @@ def rego_batch(engine, population):
 
 
 def cedar_batch(engine, population):
-    t0 = time.perf_counter()
-    requests = [request for case in population for request in cedar_peer.requests(case)]
-    t1 = time.perf_counter()
-    cedar_peer.cedarpy.is_authorized_batch(requests, engine, [])
-    t2 = time.perf_counter()
-    return t2 - t0, t1 - t0
+    """Cedar: five requests per case, one `is_authorized_batch` per CHUNK cases (5,000,000 requests
+    in one call exhaust this machine's 24 GB)."""
+    binding = engine_time = 0.0
+    for start in range(0, len(population), CHUNK):
+        t0 = time.perf_counter()
+        requests = [request for case in population[start:start + CHUNK] for request in cedar_peer.requests(case)]
+        t1 = time.perf_counter()
+        cedar_peer.cedarpy.is_authorized_batch(requests, engine, [])
+        t2 = time.perf_counter()
+        binding += t1 - t0
+        engine_time += t2 - t1
+    return binding + engine_time, binding
+
+
+CHUNK = 100_000
 
 
 def openfisca_batch(engine, population):
@@ -116,7 +125,8 @@ def measure(safeguard, count):
         p50, p99 = one_at_a_time(peer.decide, engine, population)
         seconds, binding = batch(engine, population)
         rows.append((name, parse, p50, p99, seconds, binding))
-        print(f"{count:,}: timed {name}", file=sys.stderr)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        print(f"{count:,}: timed {name} ({seconds:.1f} s; peak memory so far {peak:,} MB)", file=sys.stderr, flush=True)
     print(f"\n### {count:,} cases\n\n{os.cpu_count()} cores; every peer agreed with Safeguard on {min(count, 10_000):,} of them first, "
           f"and Safeguard's population evaluator with its per-case engine on all {measured['cases']:,} "
           f"({measured['disagreements']} disagreements)\n")
@@ -145,14 +155,21 @@ def measure(safeguard, count):
 
 
 def main():
-    sizes = [int(size) for size in (sys.argv[2] if len(sys.argv) > 2 else "100000").split(",")]
-    series = {}
+    """Each size in turn; with --series FILE the end-to-end figures are added to those the file
+    holds (so that each size can run in a process of its own), with --plot FILE drawn."""
+    sizes = [int(size) for size in (sys.argv[2] if len(sys.argv) > 2 and not sys.argv[2].startswith("--") else "100000").split(",")]
+    store = sys.argv[sys.argv.index("--series") + 1] if "--series" in sys.argv else None
+    series = json.load(open(store)) if store and os.path.exists(store) else {}
     for size in sizes:
         for name, rate in measure(sys.argv[1], size).items():
-            series.setdefault(name, []).append((size, rate))
+            series[name] = sorted([point for point in series.get(name, []) if point[0] != size] + [[size, rate]])
+    if store:
+        with open(store, "w") as file:
+            json.dump(series, file)
     if "--plot" in sys.argv:
         with open(sys.argv[sys.argv.index("--plot") + 1], "w") as file:
-            file.write(plot.svg(series, "Decisions per second against population size (2021 and 2025 rules; end to end from JSON)"))
+            file.write(plot.svg({name: [tuple(point) for point in points] for name, points in series.items()},
+                                "Decisions per second against population size (2021 and 2025 rules; end to end from JSON)"))
 
 
 if __name__ == "__main__":

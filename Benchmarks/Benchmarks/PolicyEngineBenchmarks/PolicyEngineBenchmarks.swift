@@ -81,4 +81,18 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.stopMeasurement()
         }
     }
+
+    // The population evaluator: 1,000,000 cases laid out in columns once, decided as a whole
+    // (both cores); the layout timed apart.
+    let million = (0..<1_000_000).map { pool[$0 & 0xFFFF] }
+    let evaluator = try! PopulationEvaluator(ruleSet: ruleSet)
+    Benchmark("population evaluator, 1M cases", configuration: .init(metrics: [.wallClock, .peakMemoryResident], scalingFactor: .one)) { benchmark in
+        let population = Population(million)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(evaluator.evaluate(population)) }
+    }
+
+    Benchmark("lay out 1M cases in columns", configuration: .init(metrics: [.wallClock], scalingFactor: .one, maxIterations: 20)) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(Population(million)) }
+    }
 }
