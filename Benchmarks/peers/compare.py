@@ -8,7 +8,8 @@ per-case engine) and `safeguard batch` end to end from JSONL. Prints Markdown ta
 and the ratios, like with like.
 Usage: compare.py PATH-TO-SAFEGUARD [SIZES] [--series FILE] [--plot FILE]: every engine at each
 population size (comma-separated; default 100000); --series keeps the end-to-end figures in a
-JSON file across runs, --plot draws throughput against population size. Benchmarks/peers/run
+JSON file across runs, --plot draws throughput against population size, --skip NAME leaves out
+the peers whose name contains NAME. Benchmarks/peers/run
 runs each size in a process of its own and draws docs/images/peers-throughput.svg."""
 import json, os, resource, subprocess, sys, tempfile, time
 
@@ -115,7 +116,11 @@ def measure(safeguard, count):
                 decode + measured["columnsSeconds"] + measured["populationSeconds"], decode + measured["columnsSeconds"])
     batch_row = ("Safeguard, `safeguard batch` (JSONL in, decisions out, both cores)", None, None, None, batch_seconds, None)
     rows = [per_case, columnar, batch_row]
+    skipped = sys.argv[sys.argv.index("--skip") + 1] if "--skip" in sys.argv else None
     for name, peer, batch in PEERS:
+        if skipped and skipped in name:
+            print(f"{count:,}: {name} not run (--skip)", file=sys.stderr)
+            continue
         t0 = time.perf_counter()
         engine = peer.prepare()
         parse = time.perf_counter() - t0
@@ -137,20 +142,22 @@ def measure(safeguard, count):
         share = "—" if binding is None else f"{binding / seconds:.0%}"
         alone = "—" if binding is None else f"{count / (seconds - binding):,.0f}"
         print(f"| {name} | {cells[0]} | {cells[1]} | {cells[2]} | {count / seconds:,.0f} | {share} | {alone} |")
+    short = {per_case[0]: "Safeguard per-case engine", columnar[0]: "Safeguard population evaluator", batch_row[0]: "Safeguard batch"}
     alone = {name: seconds - binding for name, _, _, _, seconds, binding in rows if binding is not None}
     whole = {name: seconds for name, _, _, _, seconds, _ in rows}
     p50s = {name: p50 for name, _, p50, _, _, _ in rows if p50 is not None}
     print("\n| comparison (like with like) | Safeguard is faster by |")
     print("| --- | --- |")
-    for peer_name in [PEERS[0][0], PEERS[1][0]]:
+    for peer_name in [name for name, _, _ in PEERS[:2] if name in alone]:
         print(f"| per decision in a batch, engine alone: per-case engine vs {peer_name} | {alone[peer_name] / alone[per_case[0]]:,.0f}× |")
         print(f"| one case at a time, p50: per-case engine vs {peer_name} | {p50s[peer_name] / p50s[per_case[0]]:,.0f}× |")
         print(f"| end to end: `safeguard batch` vs {peer_name} | {whole[peer_name] / batch_seconds:,.0f}× |")
     openfisca = PEERS[2][0]
+    if openfisca not in alone:
+        return {short.get(name, name): count / seconds for name, _, _, _, seconds, _ in rows}
     print(f"| columns to outcomes: population evaluator vs {openfisca}'s calculation | {alone[openfisca] / alone[columnar[0]]:,.1f}× |")
     print(f"| end to end from JSON: population evaluator vs {openfisca} | {whole[openfisca] / whole[columnar[0]]:,.1f}× |")
     print(f"| end to end: `safeguard batch` vs {openfisca} | {whole[openfisca] / batch_seconds:,.1f}× |", flush=True)
-    short = {per_case[0]: "Safeguard per-case engine", columnar[0]: "Safeguard population evaluator", batch_row[0]: "Safeguard batch"}
     return {short.get(name, name): count / seconds for name, _, _, _, seconds, _ in rows}
 
 
