@@ -81,33 +81,29 @@ def openfisca_batch(engine, population):
 PEERS = [("Rego (regopy)", rego_peer, rego_batch), ("Cedar (cedarpy)", cedar_peer, cedar_batch), ("OpenFisca (openfisca-core)", openfisca_peer, openfisca_batch)]
 
 
-def safeguard_batch(safeguard, population):
-    """Seconds for `safeguard batch` over the population, from a JSONL file to decisions."""
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as file:
-        file.writelines(json.dumps(case) + "\n" for case in population)
+def safeguard_batch(safeguard, path):
+    """Seconds for `safeguard batch` over a JSONL file of cases, decisions written out."""
     started = time.perf_counter()
-    subprocess.run([safeguard, "batch", file.name, "--out", os.devnull], check=True, capture_output=True)
-    seconds = time.perf_counter() - started
-    os.unlink(file.name)
-    return seconds
+    subprocess.run([safeguard, "batch", path, "--out", os.devnull], check=True, capture_output=True)
+    return time.perf_counter() - started
 
 
-def safeguard_measure(safeguard, population):
-    """`safeguard measure`: decoding, one decision at a time, all on one core, the population
-    evaluator from decoded facts laid out in columns (both cores), checked on every case."""
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as file:
-        file.writelines(json.dumps(case) + "\n" for case in population)
-    figures = json.loads(subprocess.run([safeguard, "measure", file.name, "--json"], check=True, capture_output=True, text=True).stdout)
-    os.unlink(file.name)
-    return figures
+def safeguard_measure(safeguard, path):
+    """`safeguard measure` over a JSONL file: decoding, one decision at a time, all on one core,
+    the population evaluator from decoded facts laid out in columns (both cores), checked on
+    every case."""
+    return json.loads(subprocess.run([safeguard, "measure", path, "--json"], check=True, capture_output=True, text=True).stdout)
 
 
 def measure(safeguard, count):
     """Every engine on `count` cases: prints the tables, returns each engine's end-to-end cases/s."""
     population = cases.generate(safeguard, count)
     expected = cases.safeguard_decisions(safeguard, population[:10_000])
-    batch_seconds = safeguard_batch(safeguard, population)
-    measured = safeguard_measure(safeguard, population)
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as file:
+        file.writelines(json.dumps(case) + "\n" for case in population)
+    batch_seconds = safeguard_batch(safeguard, file.name)
+    measured = safeguard_measure(safeguard, file.name)
+    os.unlink(file.name)
     decode = measured["decodeSeconds"]
     # name, parse, p50, p99, end-to-end seconds, binding seconds (end to end minus the engine alone)
     per_case = ("Safeguard, per-case engine (one core)", measured["policyLoadSeconds"], measured["decisionP50Nanoseconds"] * 1e-9,

@@ -38,8 +38,7 @@ struct MeasureCommand: ParsableCommand {
                 lines.append(ArraySlice(Array(text)))
             }
             do {
-                measured = try EngineMeasurement.run(lines, ruleSet: ruleSet, populationRuns: runs)
-                measured?.policyLoadSeconds = Double(loadTime.components.attoseconds) * 1e-18 + Double(loadTime.components.seconds)
+                measured = try EngineMeasurement.run(lines, ruleSet: ruleSet, policyLoad: loadTime, populationRuns: runs)
             } catch let bad as EngineMeasurement.BadLine {
                 throw BadInput(bad.error.errors.map { "\(file):\(bad.lineNumber): \($0)" })
             } catch let error as PolicyLoadError {

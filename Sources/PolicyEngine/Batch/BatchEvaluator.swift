@@ -56,18 +56,11 @@ public struct BatchEvaluator: Sendable {
             let firstLine = lineNumber + 1
             lineNumber += lines.count
             let parts = min(workers, max(1, lines.count / 256))
-            let results = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: parts)
-            results.initialize(repeating: ChunkResult())
-            defer {
-                results.deinitialize()
-                results.deallocate()
-            }
-            let shared = UnsafeSendable(value: results)
             let chunk = lines
             let maximumLineLength = reader.maximumLineLength
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let results = concurrentMap(0..<parts) { part in
                 let range = (chunk.count * part / parts)..<(chunk.count * (part + 1) / parts)
-                shared.value[part] = decide(chunk[range], firstLine: firstLine + range.lowerBound, maximumLineLength: maximumLineLength)
+                return decide(chunk[range], firstLine: firstLine + range.lowerBound, maximumLineLength: maximumLineLength)
             }
             for result in results {
                 try write(result.output)

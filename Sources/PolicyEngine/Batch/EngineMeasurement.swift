@@ -3,7 +3,7 @@
 /// checks the population's outcomes against the per-case decisions on every case.
 public struct EngineMeasurement: Sendable {
     public var cases = 0
-    /// Loading and compiling the policy files (set by the caller, which loads them).
+    /// Loading and compiling the policy files, as the caller timed it.
     public var policyLoadSeconds = 0.0
     /// Parse cost: JSON lines to typed facts, all cases, one core.
     public var decodeSeconds = 0.0
@@ -26,10 +26,13 @@ public struct EngineMeasurement: Sendable {
         public var error: CaseInputError
     }
 
-    public static func run(_ lines: [ArraySlice<UInt8>], ruleSet: RuleSet, populationRuns: Int = 5) throws -> EngineMeasurement {
+    public static func run(
+        _ lines: [ArraySlice<UInt8>], ruleSet: RuleSet, policyLoad: Duration = .zero, populationRuns: Int = 5
+    ) throws -> EngineMeasurement {
         let clock = ContinuousClock()
         var figures = EngineMeasurement()
         figures.cases = lines.count
+        figures.policyLoadSeconds = seconds(policyLoad)
         var facts: [CaseFacts] = []
         facts.reserveCapacity(lines.count)
         var start = clock.now

@@ -325,7 +325,7 @@ struct ConditionCompiler {
 
     /// A list built from element expressions; constant elements fold into a constant list.
     static func list(of elements: [Compiled], elementType: ValueType, at offset: Int) throws(ConditionError) -> Compiled {
-        let probe = EvaluationScope(facts: CaseFacts(asOf: CalendarDate(year: 2000, month: 1, day: 1)!, action: .arrest), slots: 0)
+        let probe = EvaluationScope.blank(slots: 0)
         switch elementType {
         case .enumeration:
             var mask: UInt64 = 0

@@ -18,6 +18,12 @@ public final class EvaluationScope {
         scalars = Array(repeating: 0, count: slots)
         strings = Array(repeating: "", count: slots)
     }
+
+    /// A scope over placeholder facts, before any case: for evaluation scopes and for reading
+    /// constants.
+    static func blank(slots: Int) -> EvaluationScope {
+        EvaluationScope(facts: CaseFacts(asOf: CalendarDate(year: 2000, month: 1, day: 1)!, action: .arrest), slots: slots)
+    }
 }
 
 typealias Getter<Value> = @Sendable (EvaluationScope) -> Value

@@ -42,7 +42,7 @@ public struct RuleSet: Sendable {
 
     /// A scope for evaluating cases with this rule set on one thread.
     public func makeScope() -> EvaluationScope {
-        EvaluationScope(facts: CaseFacts(asOf: CalendarDate(year: 2000, month: 1, day: 1)!, action: .arrest), slots: slotCount)
+        .blank(slots: slotCount)
     }
 
     /// The policy files of a folder: every `*.yaml` file, in file-name order.

@@ -92,7 +92,7 @@ struct ColumnarCompiler {
 
     /// A parameter's value, folded: parameters are constants of their file.
     private static func constant(_ parameter: Parameter, at offset: Int) throws(ConditionError) -> ColumnarValue {
-        let probe = EvaluationScope(facts: CaseFacts(asOf: CalendarDate(year: 2000, month: 1, day: 1)!, action: .arrest), slots: 0)
+        let probe = EvaluationScope.blank(slots: 0)
         switch parameter.constant {
         case .bool(let value): return .constantBool(value(probe))
         case .scalar(let type, let value): return .constantScalar(type, value(probe))

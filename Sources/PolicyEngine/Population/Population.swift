@@ -1,5 +1,3 @@
-import Foundation
-
 /// A population of cases in columns, cut into chunks small enough to stay in the cache while
 /// each is decided; the chunks are laid out and decided on every core.
 public struct Population: Sendable {
@@ -12,30 +10,15 @@ public struct Population: Sendable {
     public init(_ cases: [CaseFacts], chunkSize: Int = 1 << 15) {
         let starts = Array(stride(from: 0, to: cases.count, by: max(1, chunkSize)))
         chunkStarts = starts
-        chunks = Self.concurrentMap(starts.indices) { index in
+        chunks = concurrentMap(starts.indices) { index in
             PopulationColumns(cases[starts[index]..<min(cases.count, starts[index] + chunkSize)])
         }
-    }
-
-    /// `transform` of every index, spread over the cores, in order.
-    static func concurrentMap<Result: Sendable>(_ indices: Range<Int>, _ transform: @Sendable (Int) -> Result) -> [Result] {
-        let results = UnsafeMutableBufferPointer<Result?>.allocate(capacity: indices.count)
-        results.initialize(repeating: nil)
-        defer {
-            results.deinitialize()
-            results.deallocate()
-        }
-        let shared = UnsafeSendable(value: results)
-        DispatchQueue.concurrentPerform(iterations: indices.count) { offset in
-            shared.value[offset] = transform(indices.lowerBound + offset)
-        }
-        return results.map { $0! }
     }
 }
 
 extension PopulationEvaluator {
     /// Decides every chunk of a population, on every core; outcomes in the order of the chunks.
     public func evaluate(_ population: Population) -> [PopulationOutcomes] {
-        Population.concurrentMap(population.chunks.indices) { evaluate(population.chunks[$0]) }
+        concurrentMap(population.chunks.indices) { evaluate(population.chunks[$0]) }
     }
 }

@@ -41,9 +41,9 @@ public struct Reevaluator: Sendable {
             try await run.create(on: database)
         }
         let runAsOf = run.asOf.flatMap { CalendarDate($0) }
-        var tally = Tally(processed: run.processed, changed: run.changed, diff: try PopulationDiff(json: run.diff))
+        let resumed = Tally(processed: run.processed, changed: run.changed, diff: try PopulationDiff(json: run.diff))
         var batch = try await Batch.read(after: run.cursor, limit: batchSize, on: reader ?? database)
-        var decided = try decide(batch, after: tally, asOf: runAsOf, by: actor)
+        var decided = try decide(batch, after: resumed, asOf: runAsOf, by: actor)
         var batches = 0
         while maximumBatches.map({ batches < $0 }) ?? true {
             guard let last = batch.cases.last else {
@@ -64,9 +64,8 @@ public struct Reevaluator: Sendable {
             let following = try await Batch.read(after: last.id, limit: batchSize, on: reader ?? database)
             let next = try decide(following, after: done, asOf: runAsOf, by: actor)
             try await committed
-            tally = done
             batches += 1
-            progress(tally.processed)
+            progress(done.processed)
             (batch, decided) = (following, next)
         }
         return run
