@@ -14,7 +14,7 @@ import http.server, json, os, socket, subprocess, sys, tempfile, threading, time
 
 from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 import accessibility
@@ -52,11 +52,26 @@ def person(token, a_number):
     return api("POST", "/api/v1/people", token, {"aNumber": a_number, "givenName": "Ana", "familyName": "Doe", "dateOfBirth": "1990-04-02", "country": "GT"})
 
 
+def detached(element):
+    """Whether the page that held `element` is gone. Chromium answers a node of an unloaded
+    document either as stale or as "does not belong to the document" (a plain WebDriverException):
+    both mean the navigation happened."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+
+
 def follow(driver, by, selector):
     """Clicks a button or link and waits for the page it leads to."""
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(by, selector).click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 10).until(lambda _: detached(old))
     WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
