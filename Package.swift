@@ -11,6 +11,8 @@ let package = Package(
     products: [
         .library(name: "PolicyEngine", targets: ["PolicyEngine"]),
         .executable(name: "safeguard", targets: ["safeguard"]),
+        // What the fuzz targets (Fuzz/) and the regression tests of their findings do with one input.
+        .library(name: "HostileInputs", targets: ["HostileInputs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
@@ -39,6 +41,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "HostileInputs", dependencies: ["PolicyEngine"], swiftSettings: swiftSettings),
         // The policy documents this build carries: one YAML file per document in Policies/documents.
         .target(
             name: "BundledPolicies",
@@ -79,6 +82,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "LeafKit", package: "leaf-kit"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.copy("Resources/openapi.json"), .copy("Resources/Views"), .copy("Resources/Public")],
             swiftSettings: swiftSettings
@@ -117,9 +121,11 @@ let package = Package(
         .testTarget(
             name: "PolicyEngineTests",
             dependencies: [
-                "PolicyEngine", "BundledPolicies", "safeguard",
+                "PolicyEngine", "BundledPolicies", "safeguard", "HostileInputs",
                 .product(name: "Yams", package: "Yams"),
             ],
+            // Inputs fuzzing found, read from the source tree by `FuzzFindingsTests`.
+            exclude: ["FuzzFindings"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -17,6 +17,7 @@ struct Safeguard: AsyncParsableCommand {
 
     /// Every log line of every command goes through Safeguard's handler, which keeps case data out.
     static func main() async {
+        SafeguardService.runTasksOnEventLoops()
         do {
             try SafeguardLogHandler.bootstrap()
         } catch {

@@ -130,4 +130,22 @@ import Testing
             #expect(error.problems.contains { $0.message.contains("refers to itself") })
         }
     }
+
+    /// The parser and everything that recurses over its trees would exhaust the stack on these;
+    /// they are refused with the place and the reason instead.
+    @Test(arguments: [
+        String(repeating: "(", count: 100_000) + "true",
+        String(repeating: "!", count: 100_000) + "true",
+        String(repeating: "[", count: 50_000),
+        Array(repeating: "detained", count: 20_000).joined(separator: " || "),
+        "detained" + String(repeating: ".a", count: 20_000),
+    ])
+    func conditionsNestedTooDeeplyAreRefused(_ text: String) {
+        #expect {
+            _ = try ConditionParser.parse(text)
+        } throws: { error in
+            "\(error)".contains("nests deeper than \(ConditionParser.maximumHeight) levels")
+        }
+    }
+
 }

@@ -83,6 +83,21 @@ import Vapor
         }
     }
 
+    /// A NUL a caller puts in a username or a path (API fuzzing found it) once made a record the
+    /// chain read back cut short, reported as tampered with; it is stored as U+FFFD now, and a
+    /// sign-in form with one is refused.
+    @Test func aNULFromACallerLeavesTheChainVerifiable() async throws {
+        try await TestService.with { service in
+            let form = try await service.send(.POST, "/session", json: "username=a%00b&password=x", contentType: "application/x-www-form-urlencoded")
+            #expect(form.status == .unprocessableEntity)
+            #expect(try await service.send(.POST, "/api/v1/tokens", json: #"{"username": "a\u0000b", "password": "x"}"#).status == .unprocessableEntity)
+            #expect(try await service.send(.GET, "/api/v1/people/a%00b").status == .unauthorized)
+            try await service.app.safeguard.audit.append(AuditEntry(actorID: nil, username: "a\u{0}b", role: "", office: "", action: .login,
+                                                                   object: "session\u{0}", outcome: .failure), on: service.app.db)
+            #expect(try await Self.verify(service).isClean)
+        }
+    }
+
     @Test func tamperingIsFoundWhereItHappened() async throws {
         try await TestService.with { service in
             _ = try await Self.work(service)

@@ -22,9 +22,14 @@ final class LogCapture: Sendable {
     private init(path: String?) {
         var state = State()
         if let path {
-            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
-            state.file = FileHandle(forWritingAtPath: path)
-            _ = try? state.file?.seekToEnd()
+            // A log that cannot be written would let `scripts/test` search nothing and pass.
+            if !FileManager.default.fileExists(atPath: path), !FileManager.default.createFile(atPath: path, contents: nil) {
+                fatalError("SAFEGUARD_TEST_LOG: cannot create \(path)")
+            }
+            guard let file = FileHandle(forWritingAtPath: path), (try? file.seekToEnd()) != nil else {
+                fatalError("SAFEGUARD_TEST_LOG: cannot append to \(path)")
+            }
+            state.file = file
         }
         self.state = Mutex(state)
     }

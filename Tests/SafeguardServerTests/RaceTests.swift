@@ -7,15 +7,8 @@ import Vapor
 @Suite struct RaceTests {
     @Test func twentyClientsRaceToRecordOneAction() async throws {
         try await TestService.with { service in
-            let person = try await service.createPerson()
-            let encounter = try #require(try await service.openEncounter(person, asOf: "2026-01-15").json["id"] as? String)
-            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
-                for index in 0..<20 {
-                    group.addTask {
-                        try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: index % 2 == 0 ? "officer@NYC" : "supervisor@NYC").status
-                    }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
+            let (_, statuses) = try await Self.atOnceOnANewEncounter(service, clients: 20) { index, encounter in
+                try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: Self.client(index)).status
             }
             #expect(statuses.filter { $0 == .ok }.count == 1)
             #expect(statuses.allSatisfy { [.ok, .conflict, .preconditionFailed].contains($0) }, "\(statuses)")
@@ -42,4 +35,40 @@ import Vapor
             #expect(read.headers.first(name: .eTag) == "\"2\"")
         }
     }
+
+    /// Steps name no version, so none of them may be refused as stale: each waits its turn. In
+    /// pairs, eight times over: each step holds one of the server's few PostgreSQL connections
+    /// while it waits, and on a loaded machine a long queue of them outwaits the pool's timeout.
+    @Test func twoStepsAtOnceAreNeitherStaleNorLost() async throws {
+        try await TestService.with { service in
+            for _ in 0..<8 {
+                let (encounter, statuses) = try await Self.atOnceOnANewEncounter(service, clients: 2) { index, encounter in
+                    try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: Self.client(index),
+                                           json: #"{"step": "law-enforcement-deconfliction", "summary": "no conflict", "counterpart": "NYPD \#(index)"}"#).status
+                }
+                #expect(statuses == [.created, .created])
+                let read = try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC")
+                #expect(read.headers.first(name: .eTag) == "\"3\"", "each step moved the version once")
+            }
+            #expect(try await service.count("step_records") == 16)
+            #expect(try await service.count("decisions WHERE superseded_by IS NULL") == 8)
+        }
+    }
+
+    /// Opens an encounter and sends `request(index, encounter)` from `clients` clients at once.
+    static func atOnceOnANewEncounter(_ service: TestService, clients: Int, _ request: @escaping @Sendable (Int, String) async throws -> HTTPStatus)
+        async throws -> (encounter: String, statuses: [HTTPStatus]) {
+        let person = try await service.createPerson()
+        let encounter = try #require(try await service.openEncounter(person, asOf: "2026-01-15").json["id"] as? String)
+        let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+            for index in 0..<clients {
+                group.addTask { try await request(index, encounter) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        return (encounter, statuses)
+    }
+
+    /// Officers and supervisors in turn.
+    static func client(_ index: Int) -> String { index % 2 == 0 ? "officer@NYC" : "supervisor@NYC" }
 }

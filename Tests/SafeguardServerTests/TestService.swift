@@ -28,7 +28,11 @@ struct TestService {
     static var onPostgres: Bool { postgresURL != nil }
 
     /// Runs `body` against a fresh service, and always shuts it down.
-    static func with(seedUsers: Bool = true, auditSigningInterval: Duration = .seconds(300),
+    /// - Parameter addRoutes: routes a test adds to the configured service before it starts.
+    /// - Parameter logLevel: what the service and its databases log (`LogCapture`); only a test
+    ///   whose millions of library lines would cost more than its work asks for less than trace.
+    static func with(seedUsers: Bool = true, auditSigningInterval: Duration = .seconds(300), sessionTimeouts: SessionTimeouts = SessionTimeouts(),
+                     logLevel: Logger.Level = .trace, addRoutes: @escaping @Sendable (Application) -> Void = { _ in },
                      _ body: (TestService) async throws -> Void) async throws {
         _ = LogCapture.shared
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-service-\(UUID().uuidString)")
@@ -44,8 +48,9 @@ struct TestService {
                                       databaseURL: databaseURL, maximumBodySize: 64 * 1024,
                                       auditKeyPath: folder.appendingPathComponent("audit-key").path)
         settings.auditSigningInterval = auditSigningInterval
+        settings.sessionTimeouts = sessionTimeouts
         do {
-            try await run(settings: settings, seedUsers: seedUsers, body)
+            try await run(settings: settings, seedUsers: seedUsers, logLevel: logLevel, addRoutes: addRoutes, body)
         } catch {
             try? await dropDatabase(databaseURL)
             throw error
@@ -58,9 +63,12 @@ struct TestService {
         try await PostgresAdministration.run(postgresURL, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 
-    private static func run(settings: ServerSettings, seedUsers: Bool, _ body: (TestService) async throws -> Void) async throws {
+    private static func run(settings: ServerSettings, seedUsers: Bool, logLevel: Logger.Level, addRoutes: @escaping @Sendable (Application) -> Void,
+                            _ body: (TestService) async throws -> Void) async throws {
         try await withApp(configure: { app in
+            app.logger.logLevel = logLevel
             try await configure(app, settings: settings, ruleSet: ruleSet, hasher: BcryptHasher(cost: 4))
+            addRoutes(app)
         }) { app in
             var tokens: [String: String] = [:]
             for office in ["NYC", "LAX"] where seedUsers {
@@ -105,16 +113,19 @@ struct TestService {
     @discardableResult
     func send(_ method: HTTPMethod, _ path: String, as user: String? = nil, json: String? = nil,
               headers extra: [(String, String)] = [], contentType: String = "application/json") async throws -> Reply {
+        try await send(method, path, as: user, bytes: json.map { Array($0.utf8) }, headers: extra, contentType: contentType)
+    }
+
+    /// Sends a request with a body of any bytes, well-formed or not.
+    @discardableResult
+    func send(_ method: HTTPMethod, _ path: String, as user: String? = nil, bytes: [UInt8]?,
+              headers extra: [(String, String)] = [], contentType: String = "application/json") async throws -> Reply {
         var headers = HTTPHeaders()
         if let user { headers.bearerAuthorization = BearerAuthorization(token: tokens[user]!) }
         for (name, value) in extra { headers.add(name: name, value: value) }
-        var body = ByteBuffer()
-        if let json {
-            headers.replaceOrAdd(name: .contentType, value: contentType)
-            body.writeString(json)
-        }
+        if bytes != nil { headers.replaceOrAdd(name: .contentType, value: contentType) }
         let response = try await app.client.send(method, headers: headers, to: URI(string: "http://127.0.0.1:\(port)\(path)")) { request in
-            if json != nil { request.body = body }
+            if let bytes { request.body = ByteBuffer(bytes: bytes) }
         }
         let text = response.body.map { String(buffer: $0) } ?? ""
         let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]

@@ -58,7 +58,7 @@ struct TwoServerTests {
                 // Everything the servers log, at the most detailed level, joins the suite's lines.
                 server.environment = ["DATABASE_URL": databaseURL, "SAFEGUARD_AUDIT_KEY": auditKey, "LOG_LEVEL": "trace"]
                 server.standardOutput = FileHandle.nullDevice
-                FileManager.default.createFile(atPath: log.path, contents: nil)
+                try Data().write(to: log)
                 server.standardError = try FileHandle(forWritingTo: log)
                 try server.run()
                 servers.append(server)

@@ -9,7 +9,9 @@ import Testing
 /// One worker process on SQLite; two at once on PostgreSQL.
 @Suite struct WorkerKillTests {
     @Test func killedWorkersLoseNothing() async throws {
-        try await TestService.with { service in
+        // At notice level: at trace, the database drivers' lines for every statement cost more
+        // than the deliveries (the same paths are logged at trace by HotlineTests).
+        try await TestService.with(logLevel: .notice) { service in
             let gateway = TestGateway()
             let url = try await gateway.start()
             let database = service.app.db

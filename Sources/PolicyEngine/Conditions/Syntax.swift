@@ -15,9 +15,25 @@ public struct Expression: Sendable, Equatable {
         case binary(BinaryOperator, Expression, Expression)
     }
 
-    public var kind: Kind
+    public let kind: Kind
     /// Offset of the expression's first character, in Unicode scalars.
-    public var offset: Int
+    public let offset: Int
+    /// Levels of the tree from here down: 1 for a leaf. The parser bounds it, because the type
+    /// checker and the compilers recurse over the tree.
+    public let height: Int
+
+    public init(kind: Kind, offset: Int) {
+        self.kind = kind
+        self.offset = offset
+        let children: [Expression] = switch kind {
+        case .boolLiteral, .intLiteral, .stringLiteral, .identifier: []
+        case .member(let target, _), .not(let target), .negate(let target): [target]
+        case .call(let target, _, let arguments): (target.map { [$0] } ?? []) + arguments
+        case .list(let elements): elements
+        case .binary(_, let left, let right): [left, right]
+        }
+        height = 1 + (children.map(\.height).max() ?? 0)
+    }
 }
 
 public enum BinaryOperator: String, Sendable, Equatable {
@@ -124,8 +140,13 @@ struct Lexer {
 /// Parses a condition into an `Expression`, by recursive descent over CEL's precedence levels:
 /// `||`, `&&`, relations (`==` `!=` `<` `<=` `>` `>=` `in`), unary `!` and `-`, member access and calls.
 public struct ConditionParser {
+    /// The deepest tree a condition may make (`Expression.height`). Policies nest a few levels;
+    /// a deeper condition is refused instead of exhausting the stack of whoever recurses over it.
+    public static let maximumHeight = 100
     private let tokens: [Token]
     private var position = 0
+    /// Frames of `parseUnary` open now: every recursion of the descent passes through it.
+    private var nesting = 0
 
     public static func parse(_ text: String) throws(ConditionError) -> Expression {
         var parser = ConditionParser(tokens: try Lexer.tokens(of: text))
@@ -159,7 +180,7 @@ public struct ConditionParser {
         while case .symbol("||") = current.kind {
             position += 1
             let right = try parseAnd()
-            left = Expression(kind: .binary(.or, left, right), offset: left.offset)
+            left = try bounded(Expression(kind: .binary(.or, left, right), offset: left.offset))
         }
         return left
     }
@@ -169,7 +190,7 @@ public struct ConditionParser {
         while case .symbol("&&") = current.kind {
             position += 1
             let right = try parseRelation()
-            left = Expression(kind: .binary(.and, left, right), offset: left.offset)
+            left = try bounded(Expression(kind: .binary(.and, left, right), offset: left.offset))
         }
         return left
     }
@@ -188,14 +209,27 @@ public struct ConditionParser {
         if case .symbol(let symbol) = current.kind, let next = BinaryOperator(rawValue: symbol), ![.or, .and].contains(next) {
             throw ConditionError(offset: current.offset, message: "comparisons do not chain; add parentheses or '&&'")
         }
-        return Expression(kind: .binary(relation, left, right), offset: left.offset)
+        return try bounded(Expression(kind: .binary(relation, left, right), offset: left.offset))
     }
 
     private mutating func parseUnary() throws(ConditionError) -> Expression {
         let start = current.offset
-        if take("!") { return Expression(kind: .not(try parseUnary()), offset: start) }
-        if take("-") { return Expression(kind: .negate(try parseUnary()), offset: start) }
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maximumHeight else { throw tooDeep(at: start) }
+        if take("!") { return try bounded(Expression(kind: .not(try parseUnary()), offset: start)) }
+        if take("-") { return try bounded(Expression(kind: .negate(try parseUnary()), offset: start)) }
         return try parseMember()
+    }
+
+    /// The node, unless it is deeper than a condition may be.
+    private func bounded(_ expression: Expression) throws(ConditionError) -> Expression {
+        guard expression.height <= Self.maximumHeight else { throw tooDeep(at: expression.offset) }
+        return expression
+    }
+
+    private func tooDeep(at offset: Int) -> ConditionError {
+        ConditionError(offset: offset, message: "the condition nests deeper than \(Self.maximumHeight) levels; split it into definitions")
     }
 
     private mutating func parseMember() throws(ConditionError) -> Expression {
@@ -208,9 +242,9 @@ public struct ConditionParser {
             position += 1
             if take("(") {
                 let arguments = try parseArguments(closing: ")")
-                expression = Expression(kind: .call(target: expression, name: name, arguments: arguments), offset: nameOffset)
+                expression = try bounded(Expression(kind: .call(target: expression, name: name, arguments: arguments), offset: nameOffset))
             } else {
-                expression = Expression(kind: .member(expression, name), offset: nameOffset)
+                expression = try bounded(Expression(kind: .member(expression, name), offset: nameOffset))
             }
         }
         return expression
@@ -243,7 +277,7 @@ public struct ConditionParser {
         case .identifier(let name):
             position += 1
             if take("(") {
-                return Expression(kind: .call(target: nil, name: name, arguments: try parseArguments(closing: ")")), offset: token.offset)
+                return try bounded(Expression(kind: .call(target: nil, name: name, arguments: try parseArguments(closing: ")")), offset: token.offset))
             }
             return Expression(kind: .identifier(name), offset: token.offset)
         case .symbol("("):
@@ -253,7 +287,7 @@ public struct ConditionParser {
             return inner
         case .symbol("["):
             position += 1
-            return Expression(kind: .list(try parseArguments(closing: "]")), offset: token.offset)
+            return try bounded(Expression(kind: .list(try parseArguments(closing: "]")), offset: token.offset))
         default:
             throw ConditionError(offset: token.offset, message: "expected a value, found \(token.kind.description)")
         }

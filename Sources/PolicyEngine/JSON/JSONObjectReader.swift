@@ -57,6 +57,12 @@ public struct JSONObjectReader {
             errors.append(FieldError(path: path, message: "expected a string, found \(value.kindName)"))
             return nil
         }
+        // SQLite's C interface ends a text at a NUL and PostgreSQL refuses one: a value that would
+        // be stored cut short, or not at all, is refused whole.
+        guard !text.unicodeScalars.contains("\u{0}") else {
+            errors.append(FieldError(path: path, message: "must not contain a NUL character (U+0000)"))
+            return nil
+        }
         let length = text.unicodeScalars.count
         guard length >= minLength, length <= maxLength else {
             errors.append(FieldError(

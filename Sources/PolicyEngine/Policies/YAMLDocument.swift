@@ -63,6 +63,9 @@ struct YAMLDocument {
             // character for the line break (a newline, or the space that folding puts there).
             var remaining = offset
             var indentation: Int?
+            // YAML breaks lines at a carriage return too, so its line can lie past the last of
+            // the file's newline-separated lines: then the block's own mark has to do.
+            guard mark.line < lines.count else { return location(of: node) }
             for lineIndex in mark.line..<lines.count {
                 let line = lines[lineIndex]
                 let leading = line.prefix(while: { $0 == " " }).count

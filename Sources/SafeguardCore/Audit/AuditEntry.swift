@@ -29,11 +29,11 @@ public struct AuditEntry: Sendable, Equatable {
     public init(actorID: UUID?, username: String, role: String, office: String, action: Action, object: String,
                 outcome: Outcome, purpose: Purpose? = nil) {
         self.actorID = actorID
-        self.username = username
+        self.username = Self.storable(username)
         self.role = role
         self.office = office
         self.action = action
-        self.object = object
+        self.object = Self.storable(object)
         self.outcome = outcome
         self.purpose = purpose
     }
@@ -49,5 +49,12 @@ public struct AuditEntry: Sendable, Equatable {
     public static func byOperator(_ action: Action, _ object: String) -> AuditEntry {
         AuditEntry(actorID: nil, username: "operator:" + ProcessInfo.processInfo.userName, role: "operator", office: "",
                    action: action, object: object, outcome: .success)
+    }
+
+    /// The text as the chain can store and read back unchanged: SQLite's C interface ends a text
+    /// at a NUL (the record would no longer match its hash) and PostgreSQL refuses one, so a NUL
+    /// that a caller put in a username or a path is recorded as U+FFFD.
+    static func storable(_ text: String) -> String {
+        text.unicodeScalars.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
     }
 }

@@ -18,6 +18,12 @@ public final class CustodyEvent: Model, @unchecked Sendable {
     /// How many notifications it created.
     @Field(key: "notifications") public var notifications: Int
     @Field(key: "received_at") public var receivedAt: Double
+    /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
+    public var properties: [any AnyProperty] {
+        [
+            $id, $feedEventID, $kind, $detaineeReference, $detaineeID, $occurredAt, $details, $notifications, $receivedAt
+        ]
+    }
 
     public init() {}
 }

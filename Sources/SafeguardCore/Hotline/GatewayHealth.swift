@@ -11,6 +11,8 @@ public final class GatewayHealth: Model, @unchecked Sendable {
     @OptionalField(key: "last_success_at") public var lastSuccessAt: Double?
     @OptionalField(key: "last_failure_at") public var lastFailureAt: Double?
     @OptionalField(key: "last_error") public var lastError: String?
+    /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
+    public var properties: [any AnyProperty] { [$id, $consecutiveFailures, $lastSuccessAt, $lastFailureAt, $lastError] }
 
     public init() {}
 }

@@ -22,6 +22,13 @@ public final class HotlineCall: Model, @unchecked Sendable {
     @Field(key: "version") public var version: Int
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
+    /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
+    public var properties: [any AnyProperty] {
+        [
+            $id, $office, $category, $narrative, $callerName, $callerContact, $followUp, $referral, $status, $takenBy, $version,
+            $createdAt, $updatedAt
+        ]
+    }
 
     public init() {}
 

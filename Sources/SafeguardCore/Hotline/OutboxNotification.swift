@@ -25,6 +25,13 @@ public final class OutboxNotification: Model, @unchecked Sendable {
     @OptionalField(key: "last_error") public var lastError: String?
     @OptionalField(key: "delivered_at") public var deliveredAt: Double?
     @Field(key: "created_at") public var createdAt: Double
+    /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
+    public var properties: [any AnyProperty] {
+        [
+            $id, $event, $registration, $channel, $channelKind, $status, $attempts, $calls, $nextAttemptAt, $firstAttemptAt, $claimedAt,
+            $leaseOwner, $leaseUntil, $lastError, $deliveredAt, $createdAt
+        ]
+    }
 
     public init() {}
 }

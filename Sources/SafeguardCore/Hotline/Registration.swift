@@ -25,6 +25,13 @@ public final class Registration: Model, @unchecked Sendable {
     @Field(key: "version") public var version: Int
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
+    /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
+    public var properties: [any AnyProperty] {
+        [
+            $id, $office, $detaineeReference, $detaineeID, $registrantName, $relationship, $language, $consent, $status, $withdrawnAt,
+            $voicePINHash, $createdBy, $version, $createdAt, $updatedAt
+        ]
+    }
 
     public static let active = "active"
     public static let withdrawn = "withdrawn"
@@ -45,6 +52,8 @@ public final class RegistrationChannel: Model, @unchecked Sendable {
     @OptionalField(key: "confirmed_at") public var confirmedAt: Date?
     @OptionalField(key: "confirmed_by") public var confirmedBy: UUID?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
+    public var properties: [any AnyProperty] { [$id, $registration, $kind, $address, $confirmedAt, $confirmedBy, $createdAt] }
 
     public init() {}
 

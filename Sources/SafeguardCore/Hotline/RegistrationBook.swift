@@ -150,6 +150,8 @@ public struct RegistrationBook: Sendable {
     /// is claimed after (the workers claim for active registrations only).
     public func withdraw(_ registrationID: UUID, by actor: Actor, now: Date = Date(), on database: any Database) async throws -> Registration {
         try await database.transaction { database in
+            // The turn first, so that a concurrent withdrawal is found done rather than stale.
+            try await VersionClaim.hold(Registration.schema, id: registrationID, on: database)
             let registration = try await registration(registrationID, for: actor, on: database)
             guard registration.status == Registration.active else { return registration }
             try await VersionClaim.advance(Registration.schema, id: registrationID, from: registration.version, on: database)

@@ -10,6 +10,8 @@ public final class APIToken: Model, @unchecked Sendable {
     @Field(key: "token_hash") public var tokenHash: String
     @OptionalField(key: "revoked_at") public var revokedAt: Date?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
+    public var properties: [any AnyProperty] { [$id, $user, $tokenHash, $revokedAt, $createdAt] }
 
     public init() {}
 

@@ -21,6 +21,13 @@ public final class BenefitFilingRecord: Model, @unchecked Sendable {
     @OptionalField(key: "verified_at") public var verifiedAt: Date?
     @Field(key: "version") public var version: Int
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
+    public var properties: [any AnyProperty] {
+        [
+            $id, $person, $type, $role, $status, $receiptNumber, $filedOn, $decidedOn, $verificationSource, $verifiedBy, $verifiedAt,
+            $version, $createdAt
+        ]
+    }
 
     public init() {}
 

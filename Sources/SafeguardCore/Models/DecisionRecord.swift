@@ -21,6 +21,13 @@ public final class DecisionRecord: Model, @unchecked Sendable {
     @Field(key: "computed_by") public var computedBy: UUID
     @OptionalField(key: "superseded_by") public var supersededBy: UUID?
     @Timestamp(key: "computed_at", on: .create) public var computedAt: Date?
+    /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
+    public var properties: [any AnyProperty] {
+        [
+            $id, $encounter, $asOf, $disposition, $ruleSetDigest, $facts, $decision, $requiredSteps, $computedBy, $supersededBy,
+            $computedAt
+        ]
+    }
 
     public init() {}
 

@@ -37,6 +37,15 @@ public final class Encounter: Model, @unchecked Sendable {
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
     @Children(for: \.$encounter) public var evidence: [EvidenceRecord]
     @Children(for: \.$encounter) public var steps: [StepRecord]
+    /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
+    public var properties: [any AnyProperty] {
+        [
+            $id, $person, $office, $action, $asOf, $victimIndicia, $immediateVictimOrWitness, $pendingCriminalCase, $crimeReported,
+            $wishesToReport, $detained, $outsideUnitedStates, $lawEnforcementInterest, $exceptionalCircumstances, $aggravatingFactors,
+            $expediteInAgencyInterest, $convicted237a2, $status, $openedBy, $actionRecordedBy, $actionRecordedAt, $actionBasis, $version,
+            $createdAt, $updatedAt, $evidence, $steps
+        ]
+    }
 
     public static let open = "open"
     public static let actionRecorded = "action-recorded"

@@ -12,6 +12,8 @@ public final class EvidenceRecord: Model, @unchecked Sendable {
     @Field(key: "source") public var source: String
     @Field(key: "adverse") public var adverse: Bool
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
+    public var properties: [any AnyProperty] { [$id, $encounter, $label, $source, $adverse, $createdAt] }
 
     public init() {}
 

@@ -20,6 +20,12 @@ public final class FollowUp: Model, @unchecked Sendable {
     @Field(key: "version") public var version: Int
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
+    /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
+    public var properties: [any AnyProperty] {
+        [
+            $id, $encounter, $kind, $recipient, $justification, $status, $createdBy, $version, $createdAt, $updatedAt
+        ]
+    }
 
     public init() {}
 

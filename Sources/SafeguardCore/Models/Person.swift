@@ -17,6 +17,12 @@ public final class Person: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
     @Children(for: \.$person) public var filings: [BenefitFilingRecord]
+    /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
+    public var properties: [any AnyProperty] {
+        [
+            $id, $aNumber, $givenName, $familyName, $dateOfBirth, $country, $version, $createdAt, $updatedAt, $filings
+        ]
+    }
 
     public init() {}
 

@@ -26,6 +26,13 @@ public final class StepRecord: Model, @unchecked Sendable {
     /// A declined exceptional-circumstances approval: recorded with its reason, not done.
     @Field(key: "declined") public var declined: Bool
     @Timestamp(key: "recorded_at", on: .create) public var recordedAt: Date?
+    /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
+    public var properties: [any AnyProperty] {
+        [
+            $id, $encounter, $step, $recordedBy, $recordedRole, $summary, $counterpart, $filing, $confirmed, $basis, $declined,
+            $recordedAt
+        ]
+    }
 
     public init() {}
 

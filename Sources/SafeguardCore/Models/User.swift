@@ -14,6 +14,8 @@ public final class User: Model, @unchecked Sendable {
     @Field(key: "password_hash") public var passwordHash: String
     @Field(key: "disabled") public var disabled: Bool
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
+    public var properties: [any AnyProperty] { [$id, $username, $displayName, $role, $office, $passwordHash, $disabled, $createdAt] }
 
     public init() {}
 

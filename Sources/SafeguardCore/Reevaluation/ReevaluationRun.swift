@@ -19,6 +19,12 @@ public final class ReevaluationRun: Model, @unchecked Sendable {
     @Field(key: "started_by") public var startedBy: String
     @Timestamp(key: "started_at", on: .create) public var startedAt: Date?
     @OptionalField(key: "finished_at") public var finishedAt: Date?
+    /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
+    public var properties: [any AnyProperty] {
+        [
+            $id, $asOf, $ruleSetDigest, $cursor, $processed, $changed, $diff, $startedBy, $startedAt, $finishedAt
+        ]
+    }
 
     public init() {}
 

@@ -28,6 +28,13 @@ public struct CaseWorkflow: Sendable {
         return encounter
     }
 
+    /// The encounter, read once this transaction holds its turn (`VersionClaim.hold`): a writer
+    /// that reads it first would find it stale after a concurrent writer, or decide on old facts.
+    func encounterInTurn(_ id: UUID, for actor: Actor, on database: any Database) async throws -> Encounter {
+        try await VersionClaim.hold(Encounter.schema, id: id, on: database)
+        return try await encounter(id, for: actor, on: database)
+    }
+
     /// The case the engine decides, from the records (see `CaseRecords`).
     public func facts(for encounter: Encounter, on database: any Database) async throws -> CaseFacts {
         let id = try encounter.requireID()
@@ -67,15 +74,23 @@ public struct CaseWorkflow: Sendable {
     /// Decides the encounter now and stores the decision, superseding the one before.
     public func decide(_ encounterID: UUID, by actor: Actor, on database: any Database) async throws -> DecisionRecord {
         try await database.transaction { database in
-            let encounter = try await encounter(encounterID, for: actor, on: database)
+            let encounter = try await encounterInTurn(encounterID, for: actor, on: database)
             return try await storeDecision(for: encounter, by: actor, on: database).record
         }
     }
 
     /// The encounter's current decision, if one was computed.
     public func currentDecision(of encounterID: UUID, on database: any Database) async throws -> DecisionRecord? {
-        try await DecisionRecord.query(on: database)
-            .filter(\.$encounter.$id == encounterID).filter(\.$supersededBy == nil).first()
+        try await currentDecisions(of: [encounterID], on: database)[encounterID]
+    }
+
+    /// The current decision of each encounter named that has one, by encounter id.
+    public func currentDecisions(of encounterIDs: [UUID], on database: any Database) async throws -> [UUID: DecisionRecord] {
+        // `IN ()` is an error in PostgreSQL.
+        guard !encounterIDs.isEmpty else { return [:] }
+        let records = try await DecisionRecord.query(on: database)
+            .filter(\.$encounter.$id ~~ encounterIDs).filter(\.$supersededBy == nil).all()
+        return Dictionary(records.map { ($0.$encounter.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     private func storeDecision(for encounter: Encounter, by actor: Actor, on database: any Database) async throws -> (record: DecisionRecord, decision: Decision) {
@@ -159,13 +174,12 @@ public struct CaseWorkflow: Sendable {
         }
         guard problems.isEmpty else { throw WorkflowError.invalid(problems) }
         return try await database.transaction { database in
-            let encounter = try await encounter(encounterID, for: actor, on: database)
+            let encounter = try await encounterInTurn(encounterID, for: actor, on: database)
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
             if !input.basis.isEmpty {
                 let facts = try await facts(for: encounter, on: database)
                 try SourceProhibition.check(input.basis, facts: facts, decision: ruleSet.evaluate(facts))
             }
-            // Writes to one encounter take turns: a concurrent one makes this one stale.
             try await VersionClaim.advance(Encounter.schema, id: encounterID, from: encounter.version, on: database)
             encounter.version += 1
             if let filingID = input.filingID {
@@ -207,9 +221,9 @@ public struct CaseWorkflow: Sendable {
                                         on database: any Database) async throws -> Encounter {
         try Entitlements.requireEnforcementRole(actor, for: "record an enforcement action")
         return try await database.transaction { database in
-            let encounter = try await encounter(encounterID, for: actor, on: database)
+            let encounter = try await encounterInTurn(encounterID, for: actor, on: database)
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
-            // Of two requests racing to record the action, one claims the version and the other is stale.
+            // With `If-Match`, a version other than the one the caller read is stale.
             try await VersionClaim.advance(Encounter.schema, id: encounterID, from: expectedVersion ?? encounter.version, on: database)
             let facts = try await facts(for: encounter, on: database)
             let decision = ruleSet.evaluate(facts)

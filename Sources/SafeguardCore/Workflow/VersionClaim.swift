@@ -17,4 +17,13 @@ public enum VersionClaim {
         let current = try await sql.raw("SELECT version FROM \(ident: schema) WHERE id = \(bind: id)").first()
         throw WorkflowError.staleVersion(current: try current?.decode(column: "version", as: Int.self) ?? 0)
     }
+
+    /// Takes the row's write lock for the rest of the transaction without changing it: a writer
+    /// that moves no version (a re-decision) still takes its turn on the record, first, as every
+    /// other writer of it does, so that none of them locks the record's decision or the audit head
+    /// in another order (a deadlock on PostgreSQL) or supersedes a decision another just stored.
+    public static func hold(_ schema: String, id: UUID, on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { preconditionFailure("Safeguard's databases speak SQL") }
+        try await sql.raw("UPDATE \(ident: schema) SET version = version WHERE id = \(bind: id)").run()
+    }
 }

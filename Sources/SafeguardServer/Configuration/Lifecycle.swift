@@ -1,10 +1,20 @@
 import Fluent
+import NIOCore
+import NIOPosix
 import PolicyEngine
 import SafeguardCore
 import Vapor
 
 /// Running Safeguard's service, and opening its database for commands.
 public enum SafeguardService {
+    /// Runs Swift's tasks on the event loops' threads, as Vapor's own template does: an `await`
+    /// on a database result then resumes where the result arrived, instead of waking a thread of
+    /// the default executor for it (on two cores those wake-ups cost a fifth of a request's time).
+    /// Must be the process's first work, before any task but `main`'s has started.
+    public static func runTasksOnEventLoops() {
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    }
+
     /// Serves HTTP until the process is asked to stop (SIGINT, SIGTERM).
     public static func serve(settings: ServerSettings, ruleSet: RuleSet) async throws {
         // Vapor's own command line is not used: Safeguard's parser has read the arguments.

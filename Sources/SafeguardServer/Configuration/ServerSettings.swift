@@ -22,6 +22,8 @@ public struct ServerSettings: Sendable, Equatable {
     public var deliveryWorkers = 0
     /// The custody events that notify registrants.
     public var notifyOn = Set(CustodyEventKind.allCases)
+    /// When page sessions end.
+    public var sessionTimeouts = SessionTimeouts()
 
     public static let defaultDatabasePath = "safeguard.sqlite"
 
@@ -50,7 +52,8 @@ public struct ServerSettings: Sendable, Equatable {
     /// `SAFEGUARD_NOTIFY_ON` (event kinds, comma-separated; default all), and in seconds
     /// `SAFEGUARD_FEED_SILENCE` (without a custody event before the alert; 21600),
     /// `SAFEGUARD_DELIVERY_LEASE` (120), `SAFEGUARD_DELIVERY_BACKOFF` (the first retry's wait; 30),
-    /// `SAFEGUARD_DELIVERY_RETRY_WINDOW` (172800) and `SAFEGUARD_DELIVERY_TIMEOUT` (20).
+    /// `SAFEGUARD_DELIVERY_RETRY_WINDOW` (172800) and `SAFEGUARD_DELIVERY_TIMEOUT` (20). Page
+    /// sessions, in seconds: `SAFEGUARD_SESSION_IDLE` (1800) and `SAFEGUARD_SESSION_LIFETIME` (28800).
     /// - Throws: `SettingsError` listing every missing or invalid setting.
     public static func resolve(host: String?, port: String?, database: String?, auditKey: String? = nil,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws(SettingsError) -> ServerSettings {
@@ -104,12 +107,18 @@ public struct ServerSettings: Sendable, Equatable {
             ("SAFEGUARD_FEED_SILENCE", \.feedSilence), ("SAFEGUARD_DELIVERY_LEASE", \.lease), ("SAFEGUARD_DELIVERY_BACKOFF", \.backoffBase),
             ("SAFEGUARD_DELIVERY_RETRY_WINDOW", \.retryWindow), ("SAFEGUARD_DELIVERY_TIMEOUT", \.requestTimeout),
         ]
-        for (name, keyPath) in timings {
-            guard let text = environment[name] else { continue }
-            if let seconds = TimeInterval(text), seconds > 0 { settings.delivery[keyPath: keyPath] = seconds } else {
-                problems.append("\(name): '\(text)' is not a number of seconds")
-            }
+        let sessionTimings: [(String, WritableKeyPath<SessionTimeouts, TimeInterval>)] = [
+            ("SAFEGUARD_SESSION_IDLE", \.idle), ("SAFEGUARD_SESSION_LIFETIME", \.lifetime),
+        ]
+        /// A positive number of seconds from the environment; nil when unset or invalid (a problem).
+        func seconds(_ name: String) -> TimeInterval? {
+            guard let text = environment[name] else { return nil }
+            if let seconds = TimeInterval(text), seconds > 0 { return seconds }
+            problems.append("\(name): '\(text)' is not a number of seconds")
+            return nil
         }
+        for (name, keyPath) in timings { if let value = seconds(name) { settings.delivery[keyPath: keyPath] = value } }
+        for (name, keyPath) in sessionTimings { if let value = seconds(name) { settings.sessionTimeouts[keyPath: keyPath] = value } }
         guard problems.isEmpty else { throw SettingsError(problems: problems) }
         settings.maximumBodySize = 1 << 20
         return settings

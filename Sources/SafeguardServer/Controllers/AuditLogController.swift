@@ -6,7 +6,7 @@ import Vapor
 /// search itself is recorded.
 struct AuditLogController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("audit-records", use: search)
+        routes.access(.roles(Entitlements.auditLogRoles, "the audit log", reach: .everyOffice)).get("audit-records", use: search)
     }
 
     struct AuditRecordBody: Content {

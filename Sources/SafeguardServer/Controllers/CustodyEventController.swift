@@ -8,7 +8,7 @@ import Vapor
 /// The event and its notifications are one transaction (the outbox).
 struct CustodyEventController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.post("custody-events", use: receive)
+        routes.access(.roles([.integration], "the custody feed", reach: .everyOffice)).post("custody-events", use: receive)
     }
 
     struct EventBody: Content {

@@ -10,8 +10,9 @@ struct DeliveryController: RouteCollection {
     static let statusRoles: Set<Role> = [.hotlineSpecialist, .supervisor, .admin]
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.post("notifications", ":notificationID", "confirmation", use: confirm)
-        routes.grouped(RoleGate(roles: Self.statusRoles, what: "the delivery status")).get("delivery-status", use: status)
+        routes.access(.roles([.integration], "voice confirmations", reach: .everyOffice))
+            .post("notifications", ":notificationID", "confirmation", use: confirm)
+        routes.access(.roles(Self.statusRoles, "the delivery status", reach: .noRecord)).get("delivery-status", use: status)
     }
 
     func confirm(request: Request) async throws -> HTTPStatus {

@@ -6,7 +6,7 @@ import Vapor
 /// Encounters, their decisions, steps and the enforcement action behind the gate.
 struct EncounterController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let encounters = routes.grouped("encounters")
+        let encounters = routes.access(.roles(Entitlements.caseReadingRoles, "case records", reach: .ownOffice)).grouped("encounters")
         encounters.post(use: open)
         encounters.get(use: list)
         encounters.get(":encounterID", use: show)
@@ -81,14 +81,27 @@ struct EncounterController: RouteCollection {
 
     /// The encounter as shown to this request: with its protected data withheld unless `shown`.
     func encounterBody(for encounter: Encounter, shown: Bool, request: Request) async throws -> EncounterBody {
+        try await encounterBodies(for: [encounter], shown: { _ in shown }, request: request)[0]
+    }
+
+    /// The encounters as shown to this request, each with its person's protected data withheld
+    /// unless `shown` says otherwise: their cases and decisions in one statement per table, not
+    /// one per encounter.
+    func encounterBodies(for encounters: [Encounter], shown: (_ person: UUID) -> Bool, request: Request) async throws -> [EncounterBody] {
         let workflow = request.application.safeguard.workflow
-        let id = try encounter.requireID()
-        return EncounterBody(
-            id: id, personId: encounter.$person.id, office: encounter.office, action: encounter.action, asOf: encounter.asOf,
-            status: encounter.status, version: encounter.version,
-            facts: JSONValueBody(value: Disclosure.facts(try await workflow.facts(for: encounter, on: request.db).json, shown: shown)),
-            decision: try await workflow.currentDecision(of: id, on: request.db).map { try DecisionBody($0, shown: shown, ruleSet: workflow.ruleSet) }
-        )
+        let ids = try encounters.map { try $0.requireID() }
+        let facts = try await CaseRecords.facts(of: ids, on: request.db)
+        let decisions = try await workflow.currentDecisions(of: ids, on: request.db)
+        return try encounters.map { encounter in
+            let id = try encounter.requireID(), shown = shown(encounter.$person.id)
+            guard let caseFacts = facts[id] else { throw WorkflowError.notFound("encounter \(id)") }
+            return EncounterBody(
+                id: id, personId: encounter.$person.id, office: encounter.office, action: encounter.action, asOf: encounter.asOf,
+                status: encounter.status, version: encounter.version,
+                facts: JSONValueBody(value: Disclosure.facts(caseFacts.json, shown: shown)),
+                decision: try decisions[id].map { try DecisionBody($0, shown: shown, ruleSet: workflow.ruleSet) }
+            )
+        }
     }
 
     func list(request: Request) async throws -> PageBody<EncounterBody> {
@@ -105,12 +118,8 @@ struct EncounterController: RouteCollection {
         let total = try await query.count()
         let encounters = try await query.sort(\.$createdAt, .descending).sort(\.$id).range(paging.offset..<paging.offset + paging.per).all()
         let disclosure = try await request.disclosure(ofPeople: encounters.map { $0.$person.id })
-        var items: [EncounterBody] = []
-        for encounter in encounters {
-            let shown = disclosure.shows(encounter.$person.id)
-            try await request.auditRead("encounter/\(try encounter.requireID())", shown: shown)
-            items.append(try await encounterBody(for: encounter, shown: shown, request: request))
-        }
+        try await request.auditReads(encounters.map { ("encounter/\(try $0.requireID())", disclosure.shows($0.$person.id)) })
+        let items = try await encounterBodies(for: encounters, shown: disclosure.shows, request: request)
         return PageBody(items: items, page: paging.page, per: paging.per, total: total)
     }
 
@@ -155,6 +164,7 @@ struct EncounterController: RouteCollection {
     }
 
     func decide(request: Request) async throws -> Response {
+        try request.requireNoBody()
         let workflow = request.application.safeguard.workflow
         let record = try await workflow.decide(request.uuidParameter("encounterID"), by: request.actor, on: request.db)
         let personID = try await workflow.encounter(record.$encounter.id, for: request.actor, on: request.db).$person.id
@@ -225,7 +235,7 @@ struct EncounterController: RouteCollection {
         let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: request.actor, on: request.db)
         let steps = try await StepRecord.query(on: request.db).filter(\.$encounter.$id == encounter.requireID()).sort(\.$recordedAt).all()
         let shown = try await request.showsProtectedData(of: encounter.$person.id)
-        for step in steps { try await request.auditRead("step/\(try step.requireID())", shown: shown) }
+        try await request.auditReads(steps.map { ("step/\(try $0.requireID())", shown) })
         return try steps.map { try StepBody($0, shown: shown) }
     }
 

@@ -6,6 +6,7 @@ import Vapor
 /// Follow-ups of an encounter: referrals and requests the decision calls for.
 struct FollowUpController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
+        let routes = routes.access(.roles(Entitlements.caseReadingRoles, "case records", reach: .ownOffice))
         routes.post("encounters", ":encounterID", "follow-ups", use: file)
         routes.get("encounters", ":encounterID", "follow-ups", use: list)
         routes.patch("follow-ups", ":followUpID", use: move)
@@ -65,7 +66,7 @@ struct FollowUpController: RouteCollection {
         let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: request.actor, on: request.db)
         let shown = try await Self.shows(encounter: encounter.requireID(), to: request)
         let followUps = try await FollowUp.query(on: request.db).filter(\.$encounter.$id == encounter.requireID()).sort(\.$createdAt).all()
-        for followUp in followUps { try await request.auditRead("follow-up/\(try followUp.requireID())", shown: shown) }
+        try await request.auditReads(followUps.map { ("follow-up/\(try $0.requireID())", shown) })
         return try followUps.map { try FollowUpBody($0, shown: shown) }
     }
 

@@ -8,7 +8,7 @@ import Vapor
 /// `victim-assistance`; every read is audited.
 struct HotlineCallController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let calls = routes.grouped("hotline", "calls")
+        let calls = routes.access(.roles([.hotlineSpecialist], "hotline records", reach: .ownOffice)).grouped("hotline", "calls")
         calls.post(use: take)
         calls.get(use: list)
         calls.get(":callID", use: show)
@@ -70,7 +70,7 @@ struct HotlineCallController: RouteCollection {
     static func recentCalls(_ request: Request, limit: Int) async throws -> [CallBody] {
         let calls = try await HotlineCall.query(on: request.db).filter(\.$office == request.actor.office).sort(\.$createdAt, .descending).limit(limit).all()
         let shown = try request.showsHotlineData
-        for call in calls { try await request.auditRead("call/\(try call.requireID())", shown: shown) }
+        try await request.auditReads(calls.map { ("call/\(try $0.requireID())", shown) })
         return try calls.map { try CallBody($0, shown: shown) }
     }
 

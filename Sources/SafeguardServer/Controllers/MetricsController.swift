@@ -10,7 +10,7 @@ struct MetricsController: RouteCollection {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("metrics", use: metrics)
+        routes.access(.anyone).get("metrics", use: metrics)
     }
 
     func metrics(request: Request) async throws -> Response {

@@ -14,7 +14,7 @@ struct OpenAPIController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("openapi.json", use: serve)
+        routes.access(.anyone).get("openapi.json", use: serve)
     }
 
     func serve(request: Request) -> Response {

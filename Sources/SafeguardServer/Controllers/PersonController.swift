@@ -6,7 +6,7 @@ import Vapor
 /// People and their benefit filings.
 struct PersonController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let people = routes.grouped("people")
+        let people = routes.access(.roles(Entitlements.caseReadingRoles, "case records", reach: .everyOffice)).grouped("people")
         people.post(use: create)
         people.get(use: list)
         people.get(":personID", use: show)
@@ -185,7 +185,7 @@ struct PersonController: RouteCollection {
         let filings = try await BenefitFilingRecord.query(on: request.db).filter(\.$person.$id == person.requireID()).sort(\.$createdAt).all()
         let personID = try person.requireID()
         let shown = try await request.showsProtectedData(of: personID)
-        for filing in filings { try await request.auditRead("filing/\(try filing.requireID())", shown: shown) }
+        try await request.auditReads(filings.map { ("filing/\(try $0.requireID())", shown) })
         return try filings.map { try FilingBody($0, shown: shown) }
     }
 }

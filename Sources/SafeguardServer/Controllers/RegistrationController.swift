@@ -8,7 +8,7 @@ import Vapor
 /// The registrant's name and contacts are shown only with the purpose `victim-assistance`.
 struct RegistrationController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let registrations = routes.grouped("registrations")
+        let registrations = routes.access(.roles([.hotlineSpecialist], "hotline records", reach: .ownOffice)).grouped("registrations")
         registrations.post(use: register)
         registrations.get(use: list)
         registrations.get(":registrationID", use: show)
@@ -100,9 +100,10 @@ struct RegistrationController: RouteCollection {
     static func recentRegistrations(_ request: Request, limit: Int) async throws -> [RegistrationBody] {
         let registrations = try await Registration.query(on: request.db).filter(\.$office == request.actor.office)
             .sort(\.$createdAt, .descending).limit(limit).all()
+        let shown = try request.showsHotlineData
+        try await request.auditReads(registrations.map { ("registration/\(try $0.requireID())", shown) })
         var bodies: [RegistrationBody] = []
         for registration in registrations {
-            try await request.auditRead("registration/\(try registration.requireID())", shown: try request.showsHotlineData)
             bodies.append(try await RegistrationController().body(registration, request: request))
         }
         return bodies
@@ -132,12 +133,14 @@ struct RegistrationController: RouteCollection {
     }
 
     func withdraw(request: Request) async throws -> Response {
+        try request.requireNoBody()
         let registration = try await request.application.safeguard.registrations.withdraw(request.uuidParameter("registrationID"), by: request.actor,
                                                                                           on: request.db)
         return try Response.json(try await body(registration, request: request), version: registration.version)
     }
 
     func confirm(request: Request) async throws -> Response {
+        try request.requireNoBody()
         let registrationID = try request.uuidParameter("registrationID")
         _ = try await request.application.safeguard.registrations.confirmChannel(request.uuidParameter("channelID"), of: registrationID, by: request.actor,
                                                                                  on: request.db)

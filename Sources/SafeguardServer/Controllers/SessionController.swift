@@ -3,14 +3,16 @@ import SafeguardCore
 import Vapor
 
 /// Sign-in for pages: a session kept in the database behind a cookie that is `Secure`,
-/// `HttpOnly` and `SameSite=Strict`. Failed attempts share the token route's throttle.
+/// `HttpOnly` and `SameSite=Strict`, under a new id at each sign-in, ended by sign-out, by idleness
+/// and by age (`SessionTimeouts`). Failed attempts share the token route's throttle.
 struct SessionController: RouteCollection {
     static let cookieName = "safeguard-session"
-    /// Eight hours: a working day.
-    static let maximumAge = 8 * 60 * 60
     static let userKey = "user"
+    static let signedInKey = "signed-in-at"
+    static let seenKey = "seen-at"
 
     func boot(routes: any RoutesBuilder) throws {
+        let routes = routes.access(.anyone)
         routes.post("session", use: signIn)
         routes.get("session", use: current)
         routes.delete("session", use: signOut)
@@ -24,7 +26,7 @@ struct SessionController: RouteCollection {
 
     func signIn(request: Request) async throws -> Response {
         let actor = try await Credentials(request).signIn(request)
-        request.session.data[Self.userKey] = actor.userID.uuidString
+        try await Self.begin(actor, purpose: nil, on: request)
         return try Response.json(SessionBody(username: actor.username, role: actor.role.rawValue, office: actor.office), status: .created)
     }
 
@@ -38,10 +40,34 @@ struct SessionController: RouteCollection {
         return .noContent
     }
 
-    /// The signed-in actor of a page request, or nil; a disabled user's session no longer counts.
+    /// Starts the actor's session under a new id, so that an id planted before sign-in is worth
+    /// nothing: the old record goes, and the sessions middleware stores the session anew.
+    static func begin(_ actor: Actor, purpose: Purpose?, on request: Request) async throws {
+        if let old = request.session.id {
+            try await request.application.sessions.driver.deleteSession(old, for: request).get()
+        }
+        request.session.id = nil
+        request.session.data = SessionData()
+        let now = String(Date().timeIntervalSince1970)
+        request.session.data[userKey] = actor.userID.uuidString
+        request.session.data[signedInKey] = now
+        request.session.data[seenKey] = now
+        request.session.data[PageAuthenticator.purposeKey] = purpose?.rawValue
+    }
+
+    /// The signed-in actor of a page request, or nil. A session idle or old past its timeouts
+    /// ends here; a disabled user's session no longer counts.
     static func actor(of request: Request) async throws -> Actor? {
-        guard request.hasSession, let text = request.session.data[userKey], let id = UUID(uuidString: text),
-              let user = try await User.find(id, on: request.db) else { return nil }
+        guard request.hasSession, let text = request.session.data[userKey], let id = UUID(uuidString: text) else { return nil }
+        let timeouts = request.application.safeguard.sessionTimeouts
+        let now = Date().timeIntervalSince1970
+        guard let signedIn = request.session.data[signedInKey].flatMap(TimeInterval.init), now - signedIn < timeouts.lifetime,
+              let seen = request.session.data[seenKey].flatMap(TimeInterval.init), now - seen < timeouts.idle else {
+            request.session.destroy()
+            return nil
+        }
+        guard let user = try await User.find(id, on: request.db) else { return nil }
+        request.session.data[seenKey] = String(now)
         return user.actor
     }
 }
@@ -57,6 +83,9 @@ struct Credentials {
             let form = try request.content.decode(Form.self)
             guard let username = form.username, !username.isEmpty, let password = form.password else {
                 throw ProblemError.invalid([FieldError(path: form.username == nil ? "username" : "password", message: "required field is missing")])
+            }
+            if username.unicodeScalars.contains("\u{0}") || username.count > 64 {
+                throw ProblemError.invalid([FieldError(path: "username", message: "1 to 64 characters, none of them NUL")])
             }
             self.init(username: username, password: password)
             return

@@ -5,7 +5,7 @@ import Vapor
 /// than `smallestCount` are left out.
 struct StatisticsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("statistics", use: statistics)
+        routes.access(.roles(Entitlements.statisticsRoles, "aggregate figures", reach: .noRecord)).get("statistics", use: statistics)
     }
 
     struct CellBody: Content {

@@ -12,7 +12,7 @@ struct StylesheetController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("styles.css") { _ in
+        routes.access(.anyone).get("styles.css") { _ in
             var headers = HTTPHeaders()
             headers.contentType = .init(type: "text", subType: "css", parameters: ["charset": "utf-8"])
             headers.replaceOrAdd(name: .cacheControl, value: "max-age=3600")

@@ -5,7 +5,7 @@ import Vapor
 /// throttled per username.
 struct TokenController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.post("tokens", use: issue)
+        routes.access(.anyone).post("tokens", use: issue)
     }
 
     struct TokenBody: Content {

@@ -1,4 +1,5 @@
 import Fluent
+import FluentPostgresDriver
 import PolicyEngine
 import SafeguardCore
 import Vapor
@@ -41,7 +42,9 @@ struct ProblemMiddleware: AsyncMiddleware {
             let slug = error.status == .payloadTooLarge ? "body-too-large" : error.status == .notFound ? "not-found" : "request-refused"
             return ProblemDetails(status: error.status, slug: slug, detail: error.reason)
         default:
-            request.logger.error("internal error: \(String(reflecting: type(of: error)))")
+            // The type, and PostgreSQL's error code: what went wrong, never the data involved.
+            let code = (error as? PSQLError)?.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+            request.logger.error("internal error: \(String(reflecting: type(of: error)))\(code)")
             return ProblemDetails(status: .internalServerError, slug: "internal-error", detail: "an internal error occurred; nothing was changed")
         }
     }

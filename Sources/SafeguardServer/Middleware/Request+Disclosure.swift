@@ -18,7 +18,16 @@ extension Request {
 
     /// Records a read of `object`, about a person whose protected data was shown or withheld.
     func auditRead(_ object: String, shown: Bool) async throws {
-        try await audit(.read, object, shown ? .success : .denied)
+        try await auditReads([(object, shown)])
+    }
+
+    /// Records the reads of a page of records at once: one claim of the audit head and one
+    /// insert, however many there are.
+    func auditReads(_ reads: [(object: String, shown: Bool)]) async throws {
+        let actor = try actor
+        let purpose = try purpose
+        try await application.safeguard.audit.append(reads.map { AuditEntry(actor, .read, $0.object, $0.shown ? .success : .denied, purpose: purpose) },
+                                                     on: db)
     }
 }
 

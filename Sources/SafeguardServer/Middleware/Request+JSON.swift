@@ -15,6 +15,11 @@ extension Request {
         }
     }
 
+    /// Refuses a body on a route that takes none: whoever sent one meant a request this is not.
+    func requireNoBody() throws {
+        if let buffer = body.data, buffer.readableBytes > 0 { throw ProblemError.badRequest("this request takes no body") }
+    }
+
     /// The `If-Match` version, if the request sent one; a malformed one is a 400.
     func ifMatchVersion() throws -> Int? {
         guard let value = headers.first(name: .ifMatch) else { return nil }

@@ -6,7 +6,7 @@ import Vapor
 /// verifies the whole chain and shows the verdict.
 struct AuditPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let pages = routes.grouped(CSRFProtection(), PageAuthenticator(), RoleGate(roles: Entitlements.auditLogRoles, what: "the audit log"))
+        let pages = routes.grouped(CSRFProtection(), PageAuthenticator()).access(.roles(Entitlements.auditLogRoles, "the audit log", reach: .everyOffice))
         pages.get("audit", use: search)
         pages.post("audit", "verify", use: verify)
     }

@@ -8,7 +8,7 @@ import Vapor
 /// Never a person: groups under `CaseStatistics.smallestCount` are left out.
 struct DashboardPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.grouped(CSRFProtection(), PageAuthenticator(), RoleGate(roles: Entitlements.statisticsRoles, what: "aggregate figures"))
+        routes.grouped(CSRFProtection(), PageAuthenticator()).access(.roles(Entitlements.statisticsRoles, "aggregate figures", reach: .noRecord))
             .get("dashboard", use: dashboard)
     }
 

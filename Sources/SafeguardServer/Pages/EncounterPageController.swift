@@ -7,7 +7,8 @@ import Vapor
 /// the action, and "what changes if…".
 struct EncounterPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let encounters = routes.grouped(CSRFProtection(), PageAuthenticator()).grouped("encounters")
+        let encounters = routes.grouped(CSRFProtection(), PageAuthenticator()).access(.roles(Entitlements.caseReadingRoles, "case records", reach: .ownOffice))
+            .grouped("encounters")
         encounters.get("new", use: newEncounter)
         encounters.post(use: open)
         encounters.get(":encounterID", use: show)
@@ -83,7 +84,7 @@ struct EncounterPageController: RouteCollection {
     /// The person's filings for the verification form; each is a read of protected data, audited.
     func filingChoices(of encounter: Encounter, request: Request) async throws -> DecisionPage.Verification {
         let filings = try await BenefitFilingRecord.query(on: request.db).filter(\.$person.$id == encounter.$person.id).sort(\.$createdAt).all()
-        for filing in filings { try await request.auditRead("filing/\(try filing.requireID())", shown: true) }
+        try await request.auditReads(filings.map { ("filing/\(try $0.requireID())", true) })
         return .init(filings: try filings.map { filing in
             DecisionPage.FilingChoice(id: try filing.requireID().uuidString,
                                       label: "\(filing.type) \(filing.role), \(filing.status), receipt \(filing.receiptNumber ?? "none")\(filing.isVerified ? " (verified)" : "")")

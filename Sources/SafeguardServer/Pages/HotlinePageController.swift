@@ -10,8 +10,8 @@ import Vapor
 struct HotlinePageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let pages = routes.grouped(CSRFProtection(), PageAuthenticator()).grouped("hotline")
-        pages.grouped(RoleGate(roles: DeliveryController.statusRoles, what: "the delivery status")).get("status", use: status)
-        let hotline = pages.grouped(RoleGate(roles: [.hotlineSpecialist], what: "hotline records"))
+        pages.access(.roles(DeliveryController.statusRoles, "the delivery status", reach: .noRecord)).get("status", use: status)
+        let hotline = pages.access(.roles([.hotlineSpecialist], "hotline records", reach: .ownOffice))
         hotline.get(use: calls)
         hotline.post("calls", use: takeCall)
         hotline.get("registrations", use: registrations)

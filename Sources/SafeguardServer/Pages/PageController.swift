@@ -7,9 +7,10 @@ import Vapor
 struct PageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let forms = routes.grouped(CSRFProtection())
-        forms.get("login", use: loginPage)
-        forms.post("login", use: login)
-        let signedIn = forms.grouped(PageAuthenticator())
+        let signingIn = forms.access(.anyone)
+        signingIn.get("login", use: loginPage)
+        signingIn.post("login", use: login)
+        let signedIn = forms.grouped(PageAuthenticator()).access(.signedIn("the home page", reach: .ownOffice))
         signedIn.post("logout", use: logout)
         signedIn.get(use: home)
     }
@@ -51,15 +52,7 @@ struct PageController: RouteCollection {
         let purpose = try request.content.decode(Form.self).purpose.flatMap { $0.isEmpty ? nil : Purpose(rawValue: $0) }
         do {
             let actor = try await Credentials(request).signIn(request)
-            // A new session id at sign-in, so that one planted before it is worth nothing: the old
-            // record goes, and the sessions middleware stores the session under a new id.
-            if let old = request.session.id {
-                try await request.application.sessions.driver.deleteSession(old, for: request).get()
-            }
-            request.session.id = nil
-            request.session.data = SessionData()
-            request.session.data[SessionController.userKey] = actor.userID.uuidString
-            request.session.data[PageAuthenticator.purposeKey] = purpose?.rawValue
+            try await SessionController.begin(actor, purpose: purpose, on: request)
             return request.redirect(to: "/", redirectType: .normal)
         } catch let error as any AbortError where error.status == .unauthorized || error.status == .tooManyRequests {
             let page = LoginPage(frame: Frame("Sign in", request: request), purposes: Purpose.allCases.map(\.rawValue), error: error.reason)

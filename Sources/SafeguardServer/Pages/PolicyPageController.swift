@@ -7,7 +7,7 @@ import Vapor
 /// may read them, and the case compared is typed in, not read from records.
 struct PolicyPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let policies = routes.grouped(CSRFProtection(), PageAuthenticator()).grouped("policies")
+        let policies = routes.grouped(CSRFProtection(), PageAuthenticator()).access(.signedIn("the policies", reach: .noRecord)).grouped("policies")
         policies.get(use: timeline)
         policies.get("compare", use: compare)
     }

@@ -1,0 +1,139 @@
+import Foundation
+@testable import SafeguardServer
+import Testing
+import Vapor
+
+/// A page session from sign-in to its end: a new id at every sign-in (the old one is worth
+/// nothing), an end after idleness and after its lifetime however busy, an end at sign-out that
+/// a kept cookie cannot undo, throttled guessing on the sign-in page, and CSRF on every form.
+@Suite struct SessionLifetimeTests {
+    @Test func signingInThroughTheAPIRotatesTheSessionID() async throws {
+        try await TestService.with { service in
+            var browser = PageBrowser(service: service)
+            _ = try await browser.signIn("officer-nyc")
+            let first = try #require(browser.cookie)
+            let again = try await service.send(.POST, "/session", json: #"{"username": "auditor-nyc", "password": "correct horse battery"}"#,
+                                               headers: [("Cookie", first)])
+            #expect(again.status == .created)
+            let second = try #require(again.headers.first(name: .setCookie).map { String($0.split(separator: ";")[0]) })
+            #expect(second != first)
+            #expect(try await service.send(.GET, "/session", headers: [("Cookie", first)]).status == .unauthorized, "the old id is gone")
+            #expect(try await service.send(.GET, "/session", headers: [("Cookie", second)]).json["role"] as? String == "auditor")
+        }
+    }
+
+    @Test func anIdleSessionEnds() async throws {
+        let idle: Duration = .seconds(4)
+        try await TestService.with(sessionTimeouts: SessionTimeouts(idle: 4, lifetime: 60)) { service in
+            var browser = PageBrowser(service: service)
+            // The server last saw the session between these instants, however slow the machine:
+            // an answer is owed only while the whole round trip lies inside the idle time, and a
+            // refusal only once the idle time has passed since the answer came back.
+            let beforeSignIn = ContinuousClock.now
+            _ = try await browser.signIn("officer-nyc")
+            let first = try await browser.get("/").status
+            let lastSeen = ContinuousClock.now
+            if lastSeen - beforeSignIn < idle {
+                #expect(first == .ok, "refused \(lastSeen - beforeSignIn) after sign-in began")
+            }
+            try await Task.sleep(until: lastSeen + idle + .milliseconds(500))
+            let after = try await browser.get("/")
+            #expect(after.status == .seeOther && after.headers.first(name: .location) == "/login")
+            #expect(try await browser.get("/").status == .seeOther, "an ended session does not come back")
+        }
+    }
+
+    @Test func aBusySessionEndsAtItsLifetime() async throws {
+        try await TestService.with(sessionTimeouts: SessionTimeouts(idle: 60, lifetime: 2.5)) { service in
+            var browser = PageBrowser(service: service)
+            // The session began between these two instants, however slow the machine: each bound
+            // below is measured from the one that makes it hold only if the server is right.
+            let beforeSignIn = ContinuousClock.now
+            _ = try await browser.signIn("officer-nyc")
+            let signedIn = ContinuousClock.now
+            // A request the session answered was sent before the server saw it, so before the
+            // lifetime ran out; a refusal arrived after the server saw it, so after.
+            var lastAnsweredSent = signedIn
+            var refusedBy: ContinuousClock.Instant?
+            while refusedBy == nil, ContinuousClock.now - signedIn < .seconds(20) {
+                let sent = ContinuousClock.now
+                let status = try await browser.get("/").status
+                if status == .ok { lastAnsweredSent = sent } else { refusedBy = ContinuousClock.now }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            let refused = try #require(refusedBy, "the session outlived its lifetime while in use")
+            #expect(lastAnsweredSent - signedIn < .seconds(2.5), "answered \(lastAnsweredSent - signedIn) after sign-in")
+            #expect(refused - beforeSignIn >= .seconds(2.5), "refused \(refused - beforeSignIn) after sign-in began")
+            #expect(try await browser.get("/").status == .seeOther)
+        }
+    }
+
+    @Test func signingOutEndsTheSessionForAKeptCookieToo() async throws {
+        try await TestService.with { service in
+            var browser = PageBrowser(service: service)
+            _ = try await browser.signIn("supervisor-nyc")
+            let kept = try #require(browser.cookie)
+            _ = try await browser.get("/")
+            #expect(try await browser.post("/logout", form: [:]).status == .seeOther)
+            let replayed = try await service.send(.GET, "/", headers: [("Cookie", kept)])
+            #expect(replayed.status == .seeOther && replayed.headers.first(name: .location) == "/login")
+            #expect(try await service.send(.GET, "/session", headers: [("Cookie", kept)]).status == .unauthorized)
+        }
+    }
+
+    @Test func guessingPasswordsOnTheSignInPageIsThrottled() async throws {
+        try await TestService.with { service in
+            var browser = PageBrowser(service: service)
+            _ = try await browser.get("/login")
+            for _ in 0..<5 {
+                #expect(try await browser.post("/login", form: ["username": "officer-lax", "password": "guess"]).status == .unauthorized)
+            }
+            let throttled = try await browser.post("/login", form: ["username": "officer-lax", "password": "correct horse battery"])
+            #expect(throttled.status == .tooManyRequests, "the right password is refused too while throttled")
+            #expect(try await service.count("audit_records WHERE action = 'login' AND outcome = 'denied'") == 1)
+        }
+    }
+
+    /// Every form route the service has, found in its routing table rather than listed here: a
+    /// post without the session's CSRF token is refused before anything is written.
+    @Test func everyFormRefusesAPostWithoutTheSessionsToken() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let encounter = try #require(try await service.openEncounter(person, asOf: "2025-03-01").json["id"] as? String)
+            // The pages' routes that change state; /api and /session are the JSON API's, under bearer
+            // tokens or JSON bodies that no cross-site form can send.
+            let forms = service.app.routes.all.filter { route in
+                route.method != .GET && route.method != .HEAD && !["api", "session"].contains(route.path.first?.description ?? "")
+            }
+            #expect(forms.count >= 10, "the routing table's forms: \(forms.map(\.description))")
+            #expect(forms.allSatisfy { $0.method == .POST }, "a page changes state by a form's POST only")
+            for signedInAs in ["hotline-specialist-nyc", "supervisor-nyc"] {
+                var browser = PageBrowser(service: service)
+                _ = try await browser.signIn(signedInAs)
+                _ = try await browser.get("/")
+                let records = try await Self.caseRecords(service)
+                for route in forms {
+                    let path = "/" + route.path.map { component -> String in
+                        guard case .parameter(let name) = component else { return "\(component)" }
+                        return name == "encounterID" ? encounter : UUID().uuidString
+                    }.joined(separator: "/")
+                    let reply = try await browser.post(path, form: ["summary": "x", "counterpart": "y"], csrf: false)
+                    #expect(reply.status == .forbidden, "\(route.method) \(path) without the token: \(reply.status)")
+                    #expect(reply.text.contains("CSRF"), "\(route.method) \(path): \(reply.text.prefix(200))")
+                }
+                #expect(try await Self.caseRecords(service) == records, "nothing was written")
+            }
+        }
+    }
+}
+
+extension SessionLifetimeTests {
+    /// Rows of every table a form writes to.
+    static func caseRecords(_ service: TestService) async throws -> [Int] {
+        var counts: [Int] = []
+        for table in ["people", "encounters", "step_records", "decisions", "hotline_calls", "registrations", "registration_channels"] {
+            counts.append(try await service.count(table))
+        }
+        return counts
+    }
+}
