@@ -20,8 +20,8 @@ import Testing
 
     static let knownU = #"{"asOf": "2023-05-01", "action": "arrest", "subject": {"benefits": [{"type": "U", "role": "principal", "status": "pending", "verified": true}]}}"#
 
-    @Test func evaluateExplainsRuleByRule() throws {
-        let result = try CommandLineRunner.run(["evaluate", try write("case.json", Self.knownU)])
+    @Test func evaluateExplainsRuleByRule() async throws {
+        let result = try await CommandLineRunner.run(["evaluate", try write("case.json", Self.knownU)])
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("Disposition: REFRAIN"))
         #expect(result.standardOutput.contains("ice-directive-11005.3/refrain-known-beneficiary → refrain"))
@@ -29,8 +29,8 @@ import Testing
         #expect(result.standardOutput.contains("Rule set \(Fixtures.ruleSet.digest)"))
     }
 
-    @Test func evaluateReadsStandardInputAndOverridesTheDate() throws {
-        let result = try CommandLineRunner.run(["evaluate", "-", "--as-of", "2025-01-30", "--format", "json"], input: Self.knownU)
+    @Test func evaluateReadsStandardInputAndOverridesTheDate() async throws {
+        let result = try await CommandLineRunner.run(["evaluate", "-", "--as-of", "2025-01-30", "--format", "json"], input: Self.knownU)
         #expect(result.status == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         #expect(json["asOf"] as? String == "2025-01-30")
@@ -46,35 +46,35 @@ import Testing
         (#"{"asOf": "2023-05-01", "action": "arrest", "subject": {"benefits": [{"type": "U", "role": "boss", "status": "pending", "verified": true}]}}"#,
          "subject.benefits[0].role: 'boss' is not a valid benefit role"),
     ])
-    func badCasesExitWithTwoAndSayWhere(_ text: String, _ message: String) throws {
+    func badCasesExitWithTwoAndSayWhere(_ text: String, _ message: String) async throws {
         let path = try write("bad.json", text)
-        let result = try CommandLineRunner.run(["evaluate", path])
+        let result = try await CommandLineRunner.run(["evaluate", path])
         #expect(result.status == 2)
         #expect(result.standardOutput.isEmpty)
         #expect(result.standardError.contains(message), "\(result.standardError)")
     }
 
-    @Test func anUnreadableFileExitsWithTwo() throws {
-        let result = try CommandLineRunner.run(["evaluate", "/nonexistent/case.json"])
+    @Test func anUnreadableFileExitsWithTwo() async throws {
+        let result = try await CommandLineRunner.run(["evaluate", "/nonexistent/case.json"])
         #expect(result.status == 2)
         #expect(result.standardError == "/nonexistent/case.json: cannot read the file\n")
     }
 
-    @Test func aBadDateOptionExitsWithTwo() throws {
-        let result = try CommandLineRunner.run(["evaluate", try write("case.json", Self.knownU), "--as-of", "2025-13-01"])
+    @Test func aBadDateOptionExitsWithTwo() async throws {
+        let result = try await CommandLineRunner.run(["evaluate", try write("case.json", Self.knownU), "--as-of", "2025-13-01"])
         #expect(result.status == 2)
         #expect(result.standardError.contains("--as-of: '2025-13-01' is not a valid date"))
     }
 
-    @Test func anUnknownLogLevelExitsWithTwo() throws {
-        let result = try CommandLineRunner.run(["evaluate", try write("case.json", Self.knownU)], environment: ["LOG_LEVEL": "loud"])
+    @Test func anUnknownLogLevelExitsWithTwo() async throws {
+        let result = try await CommandLineRunner.run(["evaluate", try write("case.json", Self.knownU)], environment: ["LOG_LEVEL": "loud"])
         #expect(result.status == 2)
         #expect(result.standardError == "LOG_LEVEL: 'loud' is not a log level (trace, debug, info, notice, warning, error, critical)\n")
     }
 
-    @Test func measureChecksThePopulationEvaluatorOnEveryCase() throws {
-        let cases = try CommandLineRunner.run(["generate", "--count", "2000", "--seed", "8"]).standardOutput
-        let result = try CommandLineRunner.run(["measure", try write("cases.jsonl", cases), "--runs", "1", "--json"])
+    @Test func measureChecksThePopulationEvaluatorOnEveryCase() async throws {
+        let cases = try await CommandLineRunner.run(["generate", "--count", "2000", "--seed", "8"]).standardOutput
+        let result = try await CommandLineRunner.run(["measure", try write("cases.jsonl", cases), "--runs", "1", "--json"])
         #expect(result.status == 0)
         let figures = try #require(JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         #expect(figures["cases"] as? Int == 2000)
@@ -82,25 +82,25 @@ import Testing
         for key in ["decodeSeconds", "decideAllSeconds", "columnsSeconds", "populationSeconds", "decisionP99Nanoseconds"] {
             #expect((figures[key] as? Double ?? 0) > 0, "\(key)")
         }
-        let bad = try CommandLineRunner.run(["measure", try write("bad.jsonl", cases + #"{"asOf": "2023-02-30", "action": "arrest"}"# + "\n")])
+        let bad = try await CommandLineRunner.run(["measure", try write("bad.jsonl", cases + #"{"asOf": "2023-02-30", "action": "arrest"}"# + "\n")])
         #expect(bad.status == 2)
         #expect(bad.standardError.hasPrefix("\(folder.path)/bad.jsonl:2001: asOf:"))
     }
 
-    @Test func measureNamesARuleThePopulationEvaluatorCannotRun() throws {
+    @Test func measureNamesARuleThePopulationEvaluatorCannotRun() async throws {
         let policies = try Fixtures.policyCopy(
             editing: "ice-interim-guidance-2025.yaml",
             replacing: "when: lawEnforcementInterest || subject.pendingCriminalCase",
             with: "when: lawEnforcementInterest || information.exists(i, i.id == 'x')"
         )
         defer { try? FileManager.default.removeItem(at: policies) }
-        let result = try CommandLineRunner.run(["measure", try write("case.jsonl", Self.knownU + "\n"), "--policies", policies.path])
+        let result = try await CommandLineRunner.run(["measure", try write("case.jsonl", Self.knownU + "\n"), "--policies", policies.path])
         #expect(result.status == 2)
         #expect(result.standardError.contains("ice-interim-guidance-2025.yaml:"))
         #expect(result.standardError.contains("cannot run an information item's id (a string) as columns"))
     }
 
-    @Test func aPolicyFileWithATypeErrorExitsWithTwoAndItsPosition() throws {
+    @Test func aPolicyFileWithATypeErrorExitsWithTwoAndItsPosition() async throws {
         let policies = try Fixtures.policyCopy(
             editing: "ice-interim-guidance-2025.yaml",
             replacing: "when: lawEnforcementInterest || subject.pendingCriminalCase",
@@ -110,16 +110,16 @@ import Testing
         let file = policies.appendingPathComponent("ice-interim-guidance-2025.yaml")
         let text = try String(contentsOf: file, encoding: .utf8)
         let line = text.components(separatedBy: "\n").firstIndex { $0.contains("when: lawEnforcementInterest") }! + 1
-        let result = try CommandLineRunner.run(["evaluate", try write("case.json", Self.knownU), "--policies", policies.path])
+        let result = try await CommandLineRunner.run(["evaluate", try write("case.json", Self.knownU), "--policies", policies.path])
         #expect(result.status == 2)
         #expect(result.standardError == "\(file.path):\(line):68: cannot compare a bool with a string using '=='\n")
-        let check = try CommandLineRunner.run(["policies", "check", policies.path])
+        let check = try await CommandLineRunner.run(["policies", "check", policies.path])
         #expect(check.status == 2)
         #expect(check.standardError == result.standardError)
     }
 
-    @Test func diffNamesTheRulesBehindTheChange() throws {
-        let result = try CommandLineRunner.run(["diff", try write("case.json", Self.knownU), "--from", "2024-06-01", "--to", "2025-06-01"])
+    @Test func diffNamesTheRulesBehindTheChange() async throws {
+        let result = try await CommandLineRunner.run(["diff", try write("case.json", Self.knownU), "--from", "2024-06-01", "--to", "2025-06-01"])
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("disposition: refrain → proceed-after-steps"))
         #expect(result.standardOutput.contains("steps added: opla-consultation"))
@@ -127,7 +127,7 @@ import Testing
         #expect(result.standardOutput.contains("rule now fires: ice-interim-guidance-2025/consult-opla"))
     }
 
-    @Test func batchSkipsBadLinesWithTheirNumbersAndExitsWithTwo() throws {
+    @Test func batchSkipsBadLinesWithTheirNumbersAndExitsWithTwo() async throws {
         let lines = [
             #"{"caseId": "a", "asOf": "2023-05-01", "action": "arrest"}"#,
             #"{"caseId": "b", "asOf": "2023-05-01", "action": "jail"}"#,
@@ -137,7 +137,7 @@ import Testing
         ]
         let path = try write("cases.jsonl", lines.joined(separator: "\n") + "\n")
         let out = folder.appendingPathComponent("decisions.jsonl").path
-        let result = try CommandLineRunner.run(["batch", path, "--out", out])
+        let result = try await CommandLineRunner.run(["batch", path, "--out", out])
         #expect(result.status == 2)
         #expect(result.standardError.contains("\(path):2: action: 'jail' is not a valid action"))
         #expect(result.standardError.contains("\(path):5: malformed JSON at 1:1"))
@@ -149,19 +149,19 @@ import Testing
         #expect(decisions[1].contains(#""caseId":"c""#) && decisions[1].contains(#""reasons":["usc-8-1367/confidentiality","#))
     }
 
-    @Test func batchComparesTwoDates() throws {
+    @Test func batchComparesTwoDates() async throws {
         let path = try write("cases.jsonl", Self.knownU + "\n")
-        let result = try CommandLineRunner.run(["batch", path, "--as-of", "2025-06-01", "--compare-to", "2024-06-01"])
+        let result = try await CommandLineRunner.run(["batch", path, "--as-of", "2025-06-01", "--compare-to", "2024-06-01"])
         #expect(result.status == 0)
         #expect(result.standardOutput.contains(#""comparedTo":{"asOf":"2024-06-01","disposition":"refrain","outcomeChanged":true}"#))
         #expect(result.standardError.contains("refrain → proceed-after-steps"))
         #expect(result.standardError.contains("ice-interim-guidance-2025/consult-opla"))
     }
 
-    @Test func generateIsDeterministicAndValid() throws {
-        let first = try CommandLineRunner.run(["generate", "--count", "300", "--seed", "42"])
-        let second = try CommandLineRunner.run(["generate", "--count", "300", "--seed", "42"])
-        let other = try CommandLineRunner.run(["generate", "--count", "300", "--seed", "43"])
+    @Test func generateIsDeterministicAndValid() async throws {
+        let first = try await CommandLineRunner.run(["generate", "--count", "300", "--seed", "42"])
+        let second = try await CommandLineRunner.run(["generate", "--count", "300", "--seed", "42"])
+        let other = try await CommandLineRunner.run(["generate", "--count", "300", "--seed", "43"])
         #expect(first.status == 0)
         #expect(first.standardOutput == second.standardOutput)
         #expect(first.standardOutput != other.standardOutput)
@@ -174,85 +174,87 @@ import Testing
         #expect(periods.count == Fixtures.ruleSet.stretches.count)
     }
 
-    @Test func usersAreAddedAndGivenTokensWithoutDefaultCredentials() throws {
+    @Test func usersAreAddedAndGivenTokensWithoutDefaultCredentials() async throws {
         let database = folder.appendingPathComponent("users.sqlite").path
-        let added = try CommandLineRunner.run(["users", "add", "--username", "rosa", "--role", "opla-attorney", "--office", "NYC", "--database", database])
+        let added = try await CommandLineRunner.run(["users", "add", "--username", "rosa", "--role", "opla-attorney", "--office", "NYC", "--database", database])
         #expect(added.status == 0, "\(added.standardError)")
         #expect(added.standardOutput.contains("password: "))
-        let typed = try CommandLineRunner.run(["users", "add", "--username", "tom", "--role", "officer", "--office", "NYC",
+        let typed = try await CommandLineRunner.run(["users", "add", "--username", "tom", "--role", "officer", "--office", "NYC",
                                                "--password-stdin", "--database", database], input: "short\n")
         #expect(typed.status == 2)
         #expect(typed.standardError.contains("password: at least 12 characters"))
-        #expect(try CommandLineRunner.run(["users", "add", "--username", "rosa", "--role", "officer", "--office", "NYC", "--database", database]).status == 2)
-        #expect(try CommandLineRunner.run(["users", "add", "--username", "x1", "--role", "chief", "--office", "NYC", "--database", database]).status == 2)
-        let token = try CommandLineRunner.run(["users", "token", "rosa", "--database", database])
+        #expect(try await CommandLineRunner.run(["users", "add", "--username", "rosa", "--role", "officer", "--office", "NYC", "--database", database]).status == 2)
+        #expect(try await CommandLineRunner.run(["users", "add", "--username", "x1", "--role", "chief", "--office", "NYC", "--database", database]).status == 2)
+        let token = try await CommandLineRunner.run(["users", "token", "rosa", "--database", database])
         #expect(token.status == 0 && token.standardOutput.hasPrefix("sg_"))
-        #expect(try CommandLineRunner.run(["users", "disable", "rosa", "--database", database]).status == 0)
-        #expect(try CommandLineRunner.run(["users", "token", "rosa", "--database", database]).status == 2)
-        #expect(try CommandLineRunner.run(["users", "token", "nobody", "--database", database]).status == 2)
+        #expect(try await CommandLineRunner.run(["users", "disable", "rosa", "--database", database]).status == 0)
+        #expect(try await CommandLineRunner.run(["users", "token", "rosa", "--database", database]).status == 2)
+        #expect(try await CommandLineRunner.run(["users", "token", "nobody", "--database", database]).status == 2)
     }
 
-    @Test func reevaluateReportsThePopulationDiff() throws {
+    @Test func reevaluateReportsThePopulationDiff() async throws {
         let database = folder.appendingPathComponent("demo.sqlite").path
-        #expect(try CommandLineRunner.run(["demo", "--no-serve", "--database", database]).status == 0)
-        let result = try CommandLineRunner.run(["reevaluate", "--as-of", "2025-06-01", "--user", "admin-nyc", "--batch-size", "7", "--database", database])
+        #expect(try await CommandLineRunner.run(["demo", "--no-serve", "--database", database]).status == 0)
+        let result = try await CommandLineRunner.run(["reevaluate", "--as-of", "2025-06-01", "--user", "admin-nyc", "--batch-size", "7", "--database", database])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("open encounters as of 2025-06-01"))
         #expect(result.standardOutput.contains("refrain → proceed-after-steps"))
         #expect(result.standardOutput.contains("+ice-interim-guidance-2025/consult-opla"))
-        let notAllowed = try CommandLineRunner.run(["reevaluate", "--user", "officer-nyc", "--database", database])
+        let notAllowed = try await CommandLineRunner.run(["reevaluate", "--user", "officer-nyc", "--database", database])
         #expect(notAllowed.status == 2)
         #expect(notAllowed.standardError.contains("--user must name an enabled admin or supervisor"))
-        #expect(try CommandLineRunner.run(["reevaluate", "--resume", "--user", "admin-nyc", "--database", database]).status == 2)
+        #expect(try await CommandLineRunner.run(["reevaluate", "--resume", "--user", "admin-nyc", "--database", database]).status == 2)
     }
 
-    @Test func backupThenRestoreThroughTheCommandLine() throws {
+    @Test func backupThenRestoreThroughTheCommandLine() async throws {
         let database = folder.appendingPathComponent("demo.sqlite").path
-        #expect(try CommandLineRunner.run(["demo", "--no-serve", "--database", database]).status == 0)
+        #expect(try await CommandLineRunner.run(["demo", "--no-serve", "--database", database]).status == 0)
         let file = folder.appendingPathComponent("demo.backup").path
-        let backup = try CommandLineRunner.run(["backup", "--to", file, "--database", database])
+        let backup = try await CommandLineRunner.run(["backup", "--to", file, "--database", database])
         #expect(backup.status == 0, "\(backup.standardError)")
-        #expect(try CommandLineRunner.run(["backup", "--to", file, "--database", database]).status == 2)
+        #expect(try await CommandLineRunner.run(["backup", "--to", file, "--database", database]).status == 2)
         let restored = folder.appendingPathComponent("restored.sqlite").path
-        let restore = try CommandLineRunner.run(["restore", "--from", file, "--database", restored])
+        let restore = try await CommandLineRunner.run(["restore", "--from", file, "--database", restored])
         #expect(restore.status == 0, "\(restore.standardError)")
         #expect(restore.standardOutput.contains("encounters           40 rows"))
-        #expect(try CommandLineRunner.run(["restore", "--from", file, "--database", restored]).status == 2)
+        #expect(try await CommandLineRunner.run(["restore", "--from", file, "--database", restored]).status == 2)
     }
 
-    @Test func serveListsEveryBadSettingAndExitsWithTwo() throws {
-        let result = try CommandLineRunner.run(["serve", "--port", "0", "--host", "", "--database", "/nonexistent/x.sqlite"])
+    @Test func serveListsEveryBadSettingAndExitsWithTwo() async throws {
+        let result = try await CommandLineRunner.run(["serve", "--port", "0", "--host", "", "--database", "/nonexistent/x.sqlite"],
+                                                     environment: ["SAFEGUARD_DATABASE_CONNECTIONS": "0"])
         #expect(result.status == 2)
+        #expect(result.standardError.contains("SAFEGUARD_DATABASE_CONNECTIONS: '0' is not a number of connections per event loop (1–64)"))
         #expect(result.standardError.contains("host: '' is not a host name or address"))
         #expect(result.standardError.contains("port: '0' is not a port number"))
         #expect(result.standardError.contains("database: the folder of '/nonexistent/x.sqlite' does not exist"))
     }
 
-    @Test func policiesListShowAndTimeline() throws {
-        let list = try CommandLineRunner.run(["policies", "list"])
+    @Test func policiesListShowAndTimeline() async throws {
+        let list = try await CommandLineRunner.run(["policies", "list"])
         #expect(list.status == 0)
         #expect(list.standardOutput.contains("ice-directive-11005.3        2021-08-10 through 2025-01-29"))
-        let show = try CommandLineRunner.run(["policies", "show", "ice-directive-11005.3"])
+        let show = try await CommandLineRunner.run(["policies", "show", "ice-directive-11005.3"])
         #expect(show.standardOutput.contains("exceptionalCircumstancesApprover: string = Field Office Director or Special Agent in Charge  [not in the texts we hold"))
         #expect(show.standardOutput.contains("Supersedes: ice-directive-11005.2"))
-        let unknown = try CommandLineRunner.run(["policies", "show", "nothing"])
+        let unknown = try await CommandLineRunner.run(["policies", "show", "nothing"])
         #expect(unknown.status == 2)
-        let timeline = try CommandLineRunner.run(["policies", "timeline"])
+        let timeline = try await CommandLineRunner.run(["policies", "timeline"])
         #expect(timeline.standardOutput.contains("2021-08-10 – 2025-01-29: usc-8-1367, ice-policy-10076.1, ice-directive-11005.3"))
         #expect(timeline.standardOutput.contains("2025-01-30 – …: usc-8-1367, ice-interim-guidance-2025"))
     }
 
-    @Test(.enabled(if: Fixtures.sharedIsExpected)) func verifySampleReportsItsCount() throws {
+    @Test(.enabled(if: Fixtures.sharedIsExpected)) func verifySampleReportsItsCount() async throws {
         let seeds = try Fixtures.sharedFile("seeds")
-        let result = try CommandLineRunner.run(["policies", "verify", "--sample-every", "5000", "--seeds", seeds.path])
+        let result = try await CommandLineRunner.run(["policies", "verify", "--sample-every", "5000", "--seeds", seeds.path])
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
         #expect(result.standardOutput.contains("0 invariant violations"))
         #expect(result.standardOutput.contains("0 not verbatim"))
     }
 
-    @Test func demoShowsEveryPeriodAndCreatesItsDatabase() throws {
+    @Test func demoShowsEveryPeriodAndCreatesItsDatabase() async throws {
         let database = folder.appendingPathComponent("demo.sqlite").path
-        let result = try CommandLineRunner.run(["demo", "--no-serve", "--database", database])
+        let result = try await CommandLineRunner.run(["demo", "--no-serve", "--database", database])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(FileManager.default.fileExists(atPath: database))
         #expect(result.standardOutput.contains("40 people, 40 encounters"))

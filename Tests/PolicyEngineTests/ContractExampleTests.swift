@@ -67,9 +67,9 @@ struct ContractExampleTests {
         }
     }
 
-    @Test func everyExampleThroughTheCommandLine() throws {
+    @Test func everyExampleThroughTheCommandLine() async throws {
         for example in try Self.examples() {
-            let result = try CommandLineRunner.run(["evaluate", example.casePath, "--format", "json"])
+            let result = try await CommandLineRunner.run(["evaluate", example.casePath, "--format", "json"])
             #expect(result.status == 0, "\(example.name): \(result.standardError)")
             let decision = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
             #expect(Self.mismatches(decision, example.expected) == [], "\(example.name)")

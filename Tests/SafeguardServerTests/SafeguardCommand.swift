@@ -10,7 +10,9 @@ enum SafeguardCommand {
         var output: String
     }
 
-    static func run(_ arguments: [String], environment: [String: String], input: String? = nil) throws -> Result {
+    /// Waits for the child on a Dispatch thread, never on one of Swift's cooperative threads (two on
+    /// two cores): a test blocked there would stall every server the test process runs.
+    static func run(_ arguments: [String], environment: [String: String], input: String? = nil) async throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -22,18 +24,22 @@ enum SafeguardCommand {
         try process.run()
         if let input { standardInput.fileHandleForWriting.write(Data(input.utf8)) }
         try standardInput.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self)))
+            }
+        }
     }
 }
 
 extension TestService {
     /// Runs a `safeguard` command against this service's database and audit key.
-    func runCommand(_ arguments: [String]) throws -> SafeguardCommand.Result {
+    func runCommand(_ arguments: [String]) async throws -> SafeguardCommand.Result {
         var environment = ["SAFEGUARD_AUDIT_KEY": settings.auditKeyPath]
         var arguments = arguments
         if let databaseURL = settings.databaseURL { environment["DATABASE_URL"] = databaseURL } else { arguments += ["--database", databasePath] }
-        return try SafeguardCommand.run(arguments, environment: environment)
+        return try await SafeguardCommand.run(arguments, environment: environment)
     }
 }

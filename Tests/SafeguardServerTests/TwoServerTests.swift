@@ -9,8 +9,8 @@ import Testing
 @Suite(.enabled(if: TestService.onPostgres, "needs SAFEGUARD_TEST_POSTGRES_URL"))
 struct TwoServerTests {
     @discardableResult
-    static func runCommand(_ arguments: [String], databaseURL: String, auditKey: String, input: String? = nil) throws -> String {
-        let result = try SafeguardCommand.run(arguments, environment: ["DATABASE_URL": databaseURL, "SAFEGUARD_AUDIT_KEY": auditKey], input: input)
+    static func runCommand(_ arguments: [String], databaseURL: String, auditKey: String, input: String? = nil) async throws -> String {
+        let result = try await SafeguardCommand.run(arguments, environment: ["DATABASE_URL": databaseURL, "SAFEGUARD_AUDIT_KEY": auditKey], input: input)
         try #require(result.status == 0, "safeguard \(arguments.joined(separator: " ")) exited with \(result.status)")
         return result.output
     }
@@ -46,10 +46,10 @@ struct TwoServerTests {
         let auditKey = FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-\(name).audit-key").path
         defer { (logs.map(\.path) + [auditKey]).forEach { try? FileManager.default.removeItem(atPath: $0) } }
         do {
-            try Self.runCommand(["migrate"], databaseURL: databaseURL, auditKey: auditKey)
-            try Self.runCommand(["users", "add", "--username", "officer-a", "--role", "officer", "--office", "NYC", "--password-stdin"],
+            try await Self.runCommand(["migrate"], databaseURL: databaseURL, auditKey: auditKey)
+            try await Self.runCommand(["users", "add", "--username", "officer-a", "--role", "officer", "--office", "NYC", "--password-stdin"],
                                 databaseURL: databaseURL, auditKey: auditKey, input: "a long enough password\n")
-            let token = try Self.runCommand(["users", "token", "officer-a"], databaseURL: databaseURL, auditKey: auditKey).trimmingCharacters(in: .whitespacesAndNewlines)
+            let token = try await Self.runCommand(["users", "token", "officer-a"], databaseURL: databaseURL, auditKey: auditKey).trimmingCharacters(in: .whitespacesAndNewlines)
             let ports = [Int.random(in: 41_000...50_000), Int.random(in: 50_001...59_000)]
             for (port, log) in zip(ports, logs) {
                 let server = Process()

@@ -42,10 +42,12 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: settings.maximumBodySize)
     // The drivers log statements with their bound values (case data) at debug level; the log
     // handler withholds those values (see SafeguardLogHandler).
+    let connections = settings.databaseConnectionsPerLoop
     if let url = settings.databaseURL {
-        app.databases.use(try .postgres(url: url), as: .psql)
+        app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: connections), as: .psql)
     } else {
-        app.databases.use(.sqlite(.file(settings.databasePath)), as: .sqlite)
+        app.databases.use(.sqlite(.file(settings.databasePath), maxConnectionsPerEventLoop: connections, connectionPoolTimeout: .seconds(10),
+                                  dataEncoder: .init(), dataDecoder: .init(), sqlLogLevel: .debug), as: .sqlite)
     }
     app.migrations.add(SafeguardMigrations.all)
     // Page sessions live in the database, so that every server process shares them.

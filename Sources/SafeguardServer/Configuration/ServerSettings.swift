@@ -24,6 +24,10 @@ public struct ServerSettings: Sendable, Equatable {
     public var notifyOn = Set(CustodyEventKind.allCases)
     /// When page sessions end.
     public var sessionTimeouts = SessionTimeouts()
+    /// Database connections each event loop may open. The drivers' default of one made every
+    /// request on a loop wait for the one that held its connection (a writer in its transaction,
+    /// on PostgreSQL a step waiting for its encounter's row).
+    public var databaseConnectionsPerLoop = 4
 
     public static let defaultDatabasePath = "safeguard.sqlite"
 
@@ -54,6 +58,7 @@ public struct ServerSettings: Sendable, Equatable {
     /// `SAFEGUARD_DELIVERY_LEASE` (120), `SAFEGUARD_DELIVERY_BACKOFF` (the first retry's wait; 30),
     /// `SAFEGUARD_DELIVERY_RETRY_WINDOW` (172800) and `SAFEGUARD_DELIVERY_TIMEOUT` (20). Page
     /// sessions, in seconds: `SAFEGUARD_SESSION_IDLE` (1800) and `SAFEGUARD_SESSION_LIFETIME` (28800).
+    /// `SAFEGUARD_DATABASE_CONNECTIONS`: connections per event loop (4).
     /// - Throws: `SettingsError` listing every missing or invalid setting.
     public static func resolve(host: String?, port: String?, database: String?, auditKey: String? = nil,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws(SettingsError) -> ServerSettings {
@@ -95,6 +100,11 @@ public struct ServerSettings: Sendable, Equatable {
         let workersText = environment["SAFEGUARD_DELIVERY_WORKERS"] ?? (settings.delivery.gateways.isEmpty ? "0" : "2")
         if let workers = Int(workersText), (0...64).contains(workers) { settings.deliveryWorkers = workers } else {
             problems.append("SAFEGUARD_DELIVERY_WORKERS: '\(workersText)' is not a number of workers (0–64)")
+        }
+        if let text = environment["SAFEGUARD_DATABASE_CONNECTIONS"] {
+            if let connections = Int(text), (1...64).contains(connections) { settings.databaseConnectionsPerLoop = connections } else {
+                problems.append("SAFEGUARD_DATABASE_CONNECTIONS: '\(text)' is not a number of connections per event loop (1–64)")
+            }
         }
         if let text = environment["SAFEGUARD_NOTIFY_ON"] {
             let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -14,7 +14,7 @@ struct ProblemMiddleware: AsyncMiddleware {
             var problem = Self.problem(for: error, request: request)
             if Self.isDenial(error) {
                 do {
-                    try await request.application.safeguard.audit.append(Self.denial(of: request), on: request.db)
+                    try await request.appendAudit([Self.denial(of: request)])
                 } catch {
                     request.logger.error("the audit record of a denial could not be written: \(String(reflecting: type(of: error)))")
                     problem = ProblemDetails(status: .internalServerError, slug: "internal-error", detail: "an internal error occurred; nothing was changed")

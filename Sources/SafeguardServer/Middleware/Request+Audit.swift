@@ -27,6 +27,14 @@ extension Request {
     /// in (the request's database by default).
     func audit(_ action: AuditEntry.Action, _ object: String, _ outcome: AuditEntry.Outcome = .success,
                on database: (any Database)? = nil) async throws {
-        try await application.safeguard.audit.append(AuditEntry(actor, action, object, outcome, purpose: try purpose), on: database ?? db)
+        try await appendAudit([AuditEntry(actor, action, object, outcome, purpose: try purpose)], on: database)
+    }
+
+    /// Appends audit records, in the transaction `database` is in (the request's database by
+    /// default); on SQLite, in a turn of their own when the request holds none (`SQLiteWriteSerializer`).
+    func appendAudit(_ entries: [AuditEntry], on database: (any Database)? = nil) async throws {
+        let (audit, database) = (application.safeguard.audit, database ?? db)
+        let turns: (any WriteTurns)? = storage[SQLiteWriteSerializer.OwedTurnsKey.self]
+        try await turns.run { try await audit.append(entries, on: database) }
     }
 }

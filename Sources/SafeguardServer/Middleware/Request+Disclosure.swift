@@ -26,8 +26,7 @@ extension Request {
     func auditReads(_ reads: [(object: String, shown: Bool)]) async throws {
         let actor = try actor
         let purpose = try purpose
-        try await application.safeguard.audit.append(reads.map { AuditEntry(actor, .read, $0.object, $0.shown ? .success : .denied, purpose: purpose) },
-                                                     on: db)
+        try await appendAudit(reads.map { AuditEntry(actor, .read, $0.object, $0.shown ? .success : .denied, purpose: purpose) })
     }
 }
 

@@ -1,14 +1,19 @@
 import SafeguardCore
 import Vapor
 
-/// On SQLite, requests that may write take turns within the process. SQLite allows one writer at
-/// a time and answers a second one with "database is locked" at once rather than waiting, so
-/// concurrent writes through several connections would fail; in turn they are all decided
-/// cleanly (one wins a race, the others see a stale version or a conflict). Reads of case records
-/// write too (their audit records), as does every refusal, so only the routes that never write
-/// nor refuse skip the line: `/health` and `/metrics` read (reads need no turn in WAL mode), the
-/// contract's `/api/v1/decisions` stores nothing and needs no sign-in, the stylesheet and the
-/// OpenAPI document are constants. PostgreSQL needs none of this: row locks order its writers.
+/// On SQLite, writers take turns within the process. SQLite allows one writer at a time, and
+/// SQLiteNIO's busy handler retries without pause, so two writers at once spin a thread each
+/// (and a deferred transaction that read before another writer committed fails with
+/// `SQLITE_BUSY_SNAPSHOT`); in turn they are all decided cleanly (one wins a race, the others
+/// see a stale version or a conflict). PostgreSQL needs none of this: row locks order its writers.
+///
+/// A request that may change records holds one turn from start to end, so that what it read
+/// still holds when it writes. An API read (`GET` or `HEAD` under `/api/`, without a session
+/// cookie, whose session would be written back) changes nothing but the audit chain: it runs
+/// beside the others and takes a turn only for each audit append (`Request.appendAudit`), so
+/// reading and encoding run in parallel. The routes that never write nor refuse skip turns:
+/// `/health` and `/metrics` read, the contract's `/api/v1/decisions` stores nothing and needs no
+/// sign-in, the stylesheet and the OpenAPI document are constants.
 struct SQLiteWriteSerializer: AsyncMiddleware {
     /// Shared with everything else in the process that writes (`AuditHeadSigning`).
     let turns: Turns
@@ -16,8 +21,20 @@ struct SQLiteWriteSerializer: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard !Self.writeFree.contains(request.url.path) else { return try await next.respond(to: request) }
+        guard !Self.onlyAudits(request) else {
+            request.storage[OwedTurnsKey.self] = turns
+            return try await next.respond(to: request)
+        }
         return try await turns.run { try await next.respond(to: request) }
     }
+
+    /// Whether the request's only writes are its audit appends.
+    static func onlyAudits(_ request: Request) -> Bool {
+        [.GET, .HEAD].contains(request.method) && request.url.path.hasPrefix("/api/") && request.headers[.cookie].isEmpty
+    }
+
+    /// The turns that each of a request's audit appends takes, for a request that holds none.
+    struct OwedTurnsKey: StorageKey { typealias Value = Turns }
 
     /// A first-come, first-served lock for async code.
     actor Turns {

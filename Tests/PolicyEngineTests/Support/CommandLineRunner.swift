@@ -14,7 +14,9 @@ struct CommandLineRunner {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("safeguard")
     }
 
-    static func run(_ arguments: [String], input: String? = nil, in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    /// Waits for the child on a Dispatch thread, never on one of Swift's cooperative threads (two on
+    /// two cores): a test blocked there would stall every other test of the process, servers included.
+    static func run(_ arguments: [String], input: String? = nil, in directory: URL? = nil, environment: [String: String] = [:]) async throws -> Result {
         try #require(FileManager.default.isExecutableFile(atPath: executable.path), "safeguard is not built at \(executable.path)")
         let process = Process()
         process.executableURL = executable
@@ -28,21 +30,25 @@ struct CommandLineRunner {
         try process.run()
         if let input { standardInput.fileHandleForWriting.write(Data(input.utf8)) }
         try standardInput.fileHandleForWriting.close()
-        // Read both pipes to the end before waiting, so a full pipe cannot block the child.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errorData = Data()
-        group.enter()
-        DispatchQueue.global().async {
-            errorData = errors.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                // Read both pipes to the end before waiting, so a full pipe cannot block the child.
+                let group = DispatchGroup()
+                nonisolated(unsafe) var errorData = Data()
+                group.enter()
+                DispatchQueue.global().async {
+                    errorData = errors.fileHandleForReading.readDataToEndOfFile()
+                    group.leave()
+                }
+                let outputData = output.fileHandleForReading.readDataToEndOfFile()
+                group.wait()
+                process.waitUntilExit()
+                continuation.resume(returning: Result(
+                    status: process.terminationStatus,
+                    standardOutput: String(decoding: outputData, as: UTF8.self),
+                    standardError: String(decoding: errorData, as: UTF8.self)
+                ))
+            }
         }
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            standardOutput: String(decoding: outputData, as: UTF8.self),
-            standardError: String(decoding: errorData, as: UTF8.self)
-        )
     }
 }
