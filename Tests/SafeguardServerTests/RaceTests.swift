@@ -55,6 +55,28 @@ import Vapor
         }
     }
 
+    /// Reads of the API run beside writes (on SQLite they take a write turn only for their audit
+    /// appends): each is answered, each read is recorded once, and the chain stays one chain.
+    @Test func readsBesideWritesAreEachAnsweredAndAudited() async throws {
+        try await TestService.with { service in
+            let (encounter, statuses) = try await Self.atOnceOnANewEncounter(service, clients: 40) { index, encounter in
+                switch index % 4 {
+                case 0: try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: """
+                    {"step": "law-enforcement-deconfliction", "summary": "no conflict", "counterpart": "NYPD \(index)"}
+                    """).status
+                case 1: try await service.send(.GET, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", headers: TestService.lawEnforcement).status
+                case 2: try await service.send(.GET, "/api/v1/encounters?limit=20", as: "officer@NYC", headers: TestService.lawEnforcement).status
+                default: try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC", headers: TestService.lawEnforcement).status
+                }
+            }
+            #expect(statuses.filter { $0 == .created }.count == 10 && statuses.filter { $0 == .ok }.count == 30, "\(statuses)")
+            #expect(try await service.count("step_records") == 10)
+            // Ten reads of the encounter and ten lists that hold it: one record of the encounter each.
+            #expect(try await service.count("audit_records WHERE action = 'read' AND LOWER(object) = 'encounter/\(encounter.lowercased())'") == 20)
+            #expect(try await AuditChainTests.verify(service).isClean)
+        }
+    }
+
     /// Opens an encounter and sends `request(index, encounter)` from `clients` clients at once.
     static func atOnceOnANewEncounter(_ service: TestService, clients: Int, _ request: @escaping @Sendable (Int, String) async throws -> HTTPStatus)
         async throws -> (encounter: String, statuses: [HTTPStatus]) {
