@@ -74,6 +74,13 @@ import Vapor
             #expect(later.text.contains("If… (2025-03-01, arrest)"))
             #expect(later.text.contains("policies no longer in force: ice-policy-10076.1, ice-directive-11005.3"))
 
+            // A query string that does not parse (a key with an unclosed bracket) is a documented 400.
+            for page in [base, "/encounters/new", "/policies/compare"] {
+                let malformed = try await officer.get(page + "?a%5Bb=1")
+                #expect(malformed.status == .badRequest && malformed.json["detail"] as? String == "Malformed form-urlencoded key encountered: a%5Bb",
+                        "\(page): \(malformed.status) \(malformed.text.prefix(200))")
+            }
+
             let bad = try await officer.get(base + "?asOf=someday&flip%5B%5D=nonsense")
             #expect(bad.status == .ok && bad.text.contains("Date: &#39;someday&#39; is not a date") || bad.text.contains("Date: 'someday' is not a date"))
             #expect(bad.text.contains("is not a fact"))
