@@ -4,9 +4,10 @@ import Foundation
 import PolicyEngine
 
 /// Turns passwords into stored hashes and checks them; the server layer provides bcrypt.
+/// Hashing is slow on purpose, so implementations do it off the caller's thread.
 public protocol PasswordHashing: Sendable {
-    func hash(_ password: String) throws -> String
-    func verify(_ password: String, against hash: String) throws -> Bool
+    func hash(_ password: String) async throws -> String
+    func verify(_ password: String, against hash: String) async throws -> Bool
 }
 
 /// Users and their API tokens. There are no default users and no built-in credentials.
@@ -32,7 +33,7 @@ public struct UserDirectory: Sendable {
             throw WorkflowError.conflict("user '\(username)' already exists")
         }
         let user = User(username: username, displayName: displayName.isEmpty ? username : displayName, role: role, office: office,
-                        passwordHash: try hasher.hash(password))
+                        passwordHash: try await hasher.hash(password))
         try await user.create(on: database)
         return user
     }
@@ -76,10 +77,10 @@ public struct UserDirectory: Sendable {
     public func actor(username: String, password: String, on database: any Database) async throws -> Actor? {
         guard let user = try await User.query(on: database).filter(\.$username == username).first() else {
             // Hashing costs what checking does, so the time a sign-in takes does not tell which usernames exist.
-            _ = try hasher.hash(password)
+            _ = try await hasher.hash(password)
             return nil
         }
-        guard try hasher.verify(password, against: user.passwordHash) else { return nil }
+        guard try await hasher.verify(password, against: user.passwordHash) else { return nil }
         return user.actor
     }
 
