@@ -117,6 +117,37 @@ import Testing
         #expect(duplicated.first?.contains("duplicate key(s) a") == true, "\(duplicated)")
     }
 
+    /// Keys that are not scalars are refused where they stand, before YAML composes the file
+    /// (composing nested ones takes exponential time); quotes, comments and block scalars that
+    /// merely contain the characters are read as what they are.
+    @Test func complexKeysAreRefusedBeforeComposing() {
+        let explicit = "an explicit key ('? '): policy files use plain keys"
+        let flow = "a flow collection as a key: policy files use plain keys"
+        for (text, expected) in [
+            ("kind: policy\n? a\n: b\n", "p.yaml:2:1: " + explicit),
+            ("kind: policy\nsummary: >\n  text\n? ? ? a\n", "p.yaml:4:1: " + explicit),
+            ("rules:\n  - id: x\n    ? y\n", "p.yaml:3:5: " + explicit),
+            ("kind: {? a: b}\n", "p.yaml:1:8: " + explicit),
+            ("[a, b]: c\n", "p.yaml:1:6: " + flow),
+            ("kind: {[a]: b}\n", "p.yaml:1:10: " + flow),
+            ("kind: {{a: b} : c}\n", "p.yaml:1:13: " + flow),
+        ] {
+            #expect(problems([("p.yaml", text)]) == [expected], "\(text)")
+        }
+        for text in [
+            "kind: policy\nsummary: 'why? [see]: x'\n",
+            "kind: policy\nsummary: \"a \\\" ? b\n  [c]: d\"\n",
+            "kind: policy\nsummary: it's a question? yes\n",
+            "kind: policy\n# ? not a key\nsummary: x # [y]: z\n",
+            "kind: policy\nrules:\n  - when: >-\n      ? text [a]: b\n    id: x\n",
+            "kind: policy\nsummary: |\n  ? a\n  {b}: c\nid: x\n",
+            "kind: policy\nlist: [a, b]\nmap: {\"a\":1, b: [c]}\n",
+        ] {
+            let found = problems([("p.yaml", text)])
+            #expect(!found.contains { $0.contains("plain keys") || $0.contains("YAML syntax") }, "\(text): \(found)")
+        }
+    }
+
     @Test func yamlSyntaxErrorsAreLocated() {
         #expect(problems([("p.yaml", "id: [unclosed\n")]).first?.hasPrefix("p.yaml:2:1: YAML syntax") == true)
     }

@@ -11,6 +11,9 @@ struct YAMLDocument {
     init(fileName: String, text: String) throws(PolicyProblem) {
         self.fileName = fileName
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if let key = YAMLKeyScreen.firstComplexKey(in: text) {
+            throw PolicyProblem(location: SourceLocation(file: fileName, line: key.line, column: key.column), message: key.message)
+        }
         do {
             guard let root = try Yams.compose(yaml: text) else {
                 throw PolicyProblem(location: SourceLocation(file: fileName, line: 1, column: 1), message: "the file is empty")
