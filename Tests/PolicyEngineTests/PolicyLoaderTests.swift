@@ -117,12 +117,13 @@ import Testing
         #expect(duplicated.first?.contains("duplicate key(s) a") == true, "\(duplicated)")
     }
 
-    /// Keys that are not scalars are refused where they stand, before YAML composes the file
-    /// (composing nested ones takes exponential time); quotes, comments and block scalars that
-    /// merely contain the characters are read as what they are.
-    @Test func complexKeysAreRefusedBeforeComposing() {
+    /// Keys that are not scalars and aliases are refused where they stand, before YAML composes
+    /// the file (composing them can take exponential time); quotes, comments and block scalars
+    /// that merely contain the characters are read as what they are.
+    @Test func complexKeysAndAliasesAreRefusedBeforeComposing() {
         let explicit = "an explicit key ('? '): policy files use plain keys"
         let flow = "a flow collection as a key: policy files use plain keys"
+        let alias = "an alias ('*name'): policy files write each value out"
         for (text, expected) in [
             ("kind: policy\n? a\n: b\n", "p.yaml:2:1: " + explicit),
             ("kind: policy\nsummary: >\n  text\n? ? ? a\n", "p.yaml:4:1: " + explicit),
@@ -131,13 +132,15 @@ import Testing
             ("[a, b]: c\n", "p.yaml:1:6: " + flow),
             ("kind: {[a]: b}\n", "p.yaml:1:10: " + flow),
             ("kind: {{a: b} : c}\n", "p.yaml:1:13: " + flow),
+            ("a: &x [1]\nb: [*x: 1]\n", "p.yaml:2:5: " + alias),
+            ("kind: policy\nsummary: *x\n", "p.yaml:2:10: " + alias),
         ] {
             #expect(problems([("p.yaml", text)]) == [expected], "\(text)")
         }
         for text in [
             "kind: policy\nsummary: 'why? [see]: x'\n",
             "kind: policy\nsummary: \"a \\\" ? b\n  [c]: d\"\n",
-            "kind: policy\nsummary: it's a question? yes\n",
+            "kind: policy\nsummary: it's a question? yes, 2 * 3\n",
             "kind: policy\n# ? not a key\nsummary: x # [y]: z\n",
             "kind: policy\nrules:\n  - when: >-\n      ? text [a]: b\n    id: x\n",
             "kind: policy\nsummary: |\n  ? a\n  {b}: c\nid: x\n",

@@ -11,8 +11,8 @@ struct YAMLDocument {
     init(fileName: String, text: String) throws(PolicyProblem) {
         self.fileName = fileName
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if let key = YAMLKeyScreen.firstComplexKey(in: text) {
-            throw PolicyProblem(location: SourceLocation(file: fileName, line: key.line, column: key.column), message: key.message)
+        if let outside = YAMLSubsetScreen.firstOutside(in: text) {
+            throw PolicyProblem(location: SourceLocation(file: fileName, line: outside.line, column: outside.column), message: outside.message)
         }
         do {
             guard let root = try Yams.compose(yaml: text) else {

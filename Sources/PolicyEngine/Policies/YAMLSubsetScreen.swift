@@ -1,13 +1,14 @@
-/// Finds, before Yams composes a policy file, YAML that would make a mapping key anything but a
-/// scalar: the explicit-key indicator `?` and a flow collection (`[…]`, `{…}`) followed by `:`.
-/// Policy files have no use for either, and composing them can take exponential time: Yams sorts
-/// a mapping's duplicate keys by comparing whole key subtrees, twice per level, so a 1.6 KB file
-/// of nested explicit keys took 13 s to load (found by fuzzing).
+/// Finds, before Yams composes a policy file, the YAML that policy files have no use for and that
+/// composing can spend exponential time on: keys that are not scalars (the explicit-key indicator
+/// `?`, a flow collection followed by `:`) and aliases (`*name`). Yams checks a mapping's keys for
+/// duplicates by hashing them and sorts duplicates by comparing whole key subtrees, twice per
+/// level: fuzzing found a 1.6 KB file of nested explicit keys that took 13 s to load, and one of
+/// aliases in key position (each standing for a million nodes) that took longer.
 ///
-/// It reads the text as YAML's scanner does, as far as keys need: quoted scalars (which may span
+/// It reads the text as YAML's scanner does, as far as that needs: quoted scalars (which may span
 /// lines), comments, block scalars (`|`, `>`: their lines are content) and the flow depth.
-/// A `?` that begins a line of a multi-line plain scalar is taken for the indicator too.
-struct YAMLKeyScreen {
+/// A `?` or `*` that begins a line of a multi-line plain scalar is taken for the indicator too.
+struct YAMLSubsetScreen {
     struct Finding: Equatable {
         /// 1-based, as the loader reports places.
         var line: Int
@@ -15,8 +16,8 @@ struct YAMLKeyScreen {
         var message: String
     }
 
-    static func firstComplexKey(in text: String) -> Finding? {
-        var screen = YAMLKeyScreen()
+    static func firstOutside(in text: String) -> Finding? {
+        var screen = YAMLSubsetScreen()
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if let finding = screen.scan(Array(line.unicodeScalars), lineNumber: index + 1) { return finding }
         }
@@ -66,6 +67,8 @@ struct YAMLKeyScreen {
                 openQuote = character
             } else if atTokenStart && character == "?" && isBlank(index + 1) {
                 return found(index, "an explicit key ('? '): policy files use plain keys")
+            } else if atTokenStart && character == "*" && !isBlank(index + 1) {
+                return found(index, "an alias ('*name'): policy files write each value out")
             } else if atTokenStart && (character == "[" || character == "{") {
                 flowDepth += 1
             } else if flowDepth > 0 && (character == "]" || character == "}") {
