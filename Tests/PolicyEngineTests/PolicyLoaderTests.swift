@@ -134,6 +134,8 @@ import Testing
             ("kind: {{a: b} : c}\n", "p.yaml:1:13: " + flow),
             ("a: &x [1]\nb: [*x: 1]\n", "p.yaml:2:5: " + alias),
             ("kind: policy\nsummary: *x\n", "p.yaml:2:10: " + alias),
+            ("a: &x [1]\nb: &y [*x]\n", "p.yaml:2:8: " + alias),
+            ("a: !!seq [&x {? b}]\n", "p.yaml:1:15: " + explicit),
         ] {
             #expect(problems([("p.yaml", text)]) == [expected], "\(text)")
         }

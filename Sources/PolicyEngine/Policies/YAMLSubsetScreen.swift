@@ -67,6 +67,9 @@ struct YAMLSubsetScreen {
                 openQuote = character
             } else if atTokenStart && character == "?" && isBlank(index + 1) {
                 return found(index, "an explicit key ('? '): policy files use plain keys")
+            } else if atTokenStart && (character == "&" || character == "!") {
+                // A node's anchor or tag: the node itself comes after it.
+                while index + 1 < line.count, !isBlank(index + 1) { index += 1 }
             } else if atTokenStart && character == "*" && !isBlank(index + 1) {
                 return found(index, "an alias ('*name'): policy files write each value out")
             } else if atTokenStart && (character == "[" || character == "{") {
