@@ -136,6 +136,7 @@ import Testing
             ("kind: policy\nsummary: *x\n", "p.yaml:2:10: " + alias),
             ("a: &x [1]\nb: &y [*x]\n", "p.yaml:2:8: " + alias),
             ("a: !!seq [&x {? b}]\n", "p.yaml:1:15: " + explicit),
+            ("kind: policy\r? a\r: b\r", "p.yaml:2:1: " + explicit),
         ] {
             #expect(problems([("p.yaml", text)]) == [expected], "\(text)")
         }

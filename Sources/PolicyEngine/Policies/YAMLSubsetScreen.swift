@@ -18,7 +18,9 @@ struct YAMLSubsetScreen {
 
     static func firstOutside(in text: String) -> Finding? {
         var screen = YAMLSubsetScreen()
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Lines end where YAML's do, at a carriage return too (and, erring towards more token
+        // starts, at every other line separator).
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             if let finding = screen.scan(Array(line.unicodeScalars), lineNumber: index + 1) { return finding }
         }
         return nil
