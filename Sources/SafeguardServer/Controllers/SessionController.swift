@@ -114,18 +114,18 @@ struct Credentials {
         if let wait = await services.loginThrottle.retryAfter(username: username) {
             var throttled = attempt
             throttled.outcome = .denied
-            try await services.audit.append(throttled, on: request.db)
+            try await request.appendAudit([throttled])
             var headers = HTTPHeaders()
             headers.add(name: .retryAfter, value: String(Int(wait.rounded(.up))))
             throw Abort(.tooManyRequests, headers: headers, reason: "too many failed sign-ins; try again later")
         }
         guard let actor = try await services.users.actor(username: username, password: password, on: request.db) else {
             await services.loginThrottle.recordFailure(username: username)
-            try await services.audit.append(attempt, on: request.db)
+            try await request.appendAudit([attempt])
             throw Abort(.unauthorized, reason: "the username or password is wrong, or the user is disabled")
         }
         await services.loginThrottle.recordSuccess(username: username)
-        try await services.audit.append(AuditEntry(actor, .login, "session"), on: request.db)
+        try await request.appendAudit([AuditEntry(actor, .login, "session")])
         return actor
     }
 }
