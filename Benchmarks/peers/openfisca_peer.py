@@ -2,7 +2,8 @@
 numpy expression over every case at once (OpenFisca's vectorised calculation). The binding
 prepares the columns OpenFisca reads: the date as a number, the action as a code, the flags,
 the steps done, and the filings counted by status and verification (OpenFisca has no lists
-inside an entity). `known`, `live` and every rule are formulas."""
+inside an entity; known live CP filings are counted apart, for the 2025 deconfliction). `known`,
+`live` and every rule are formulas."""
 import numpy
 from openfisca_core.entities import build_entity
 from openfisca_core.periods import DateUnit
@@ -35,7 +36,8 @@ def filings(case, period, verified):
 
 INPUTS = ([column("as_of", int), column("action", int)] + [column(flag, bool) for flag in FLAGS]
           + [column(f"done_{step.replace('-', '_')}", bool) for step in STEPS]
-          + [column(f"filings_{status.replace('-', '_')}_{v}", int) for status in STATUSES for v in ["verified", "unverified"]])
+          + [column(f"filings_{status.replace('-', '_')}_{v}", int) for status in STATUSES for v in ["verified", "unverified"]]
+          + [column("filings_cp_known_live", int)])
 
 RULES = [
     # A filing is known when verified, live when pending or approved; every contract type is victim-based.
@@ -50,10 +52,11 @@ RULES = [
            & ~case("aggravatingFactors", period)))),
     formula("owes_exceptional_circumstances_approval", bool, lambda case, period: case("victim_centered", period) & case("protected", period)
             & case("exceptionalCircumstances", period) & ~case("done_exceptional_circumstances_approval", period)),
-    formula("owes_benefit_verification", bool, lambda case, period: case("victim_centered", period) & case("claimed_live", period)
+    formula("owes_benefit_verification", bool, lambda case, period: (case("victim_centered", period) | case("interim_2025", period)) & case("claimed_live", period)
             & ~case("known_live", period) & ~case("done_benefit_verification", period)),
     formula("owes_law_enforcement_deconfliction", bool, lambda case, period: case("interim_2025", period)
-            & (case("lawEnforcementInterest", period) | case("pendingCriminalCase", period)) & ~case("done_law_enforcement_deconfliction", period)),
+            & (case("lawEnforcementInterest", period) | case("pendingCriminalCase", period) | (case("filings_cp_known_live", period) > 0))
+            & ~case("done_law_enforcement_deconfliction", period)),
     formula("owes_opla_consultation", bool, lambda case, period: case("interim_2025", period) & case("known_live", period)
             & ~case("done_opla_consultation", period)),
     formula("disposition", int, lambda case, period: numpy.where(case("refrains", period), 2, numpy.where(
@@ -82,6 +85,9 @@ def columns(cases):
             data[f"filings_{status.replace('-', '_')}_{'verified' if verified else 'unverified'}"] = numpy.fromiter(
                 (sum(1 for b in c.get("subject", {}).get("benefits", []) if b["status"] == status and b["verified"] == verified) for c in cases),
                 dtype=numpy.int32, count=count)
+    data["filings_cp_known_live"] = numpy.fromiter(
+        (sum(1 for b in c.get("subject", {}).get("benefits", []) if b["type"] == "CP" and b["verified"] and b["status"] in ("pending", "approved"))
+         for c in cases), dtype=numpy.int32, count=count)
     return data
 
 

@@ -18,6 +18,13 @@ known_live(c) if {
 	b.type in victim_based
 }
 
+known_live_cp(c) if {
+	some b in benefits(c)
+	b.verified
+	b.status in live
+	b.type == "CP"
+}
+
 claimed_live(c) if {
 	some b in benefits(c)
 	not b.verified
@@ -61,8 +68,9 @@ step(c, "exceptional-circumstances-approval") if {
 	flag(c, "exceptionalCircumstances")
 }
 
+# 11005.3, and the 2025 guidance read the same way: a claimed live filing, none known, is verified first.
 step(c, "benefit-verification") if {
-	victim_centered(c)
+	c.asOf >= "2021-08-10"
 	claimed_live(c)
 	not known_live(c)
 }
@@ -75,6 +83,11 @@ step(c, "law-enforcement-deconfliction") if {
 step(c, "law-enforcement-deconfliction") if {
 	interim_2025(c)
 	subject_flag(c, "pendingCriminalCase")
+}
+
+step(c, "law-enforcement-deconfliction") if {
+	interim_2025(c)
+	known_live_cp(c)
 }
 
 step(c, "opla-consultation") if {

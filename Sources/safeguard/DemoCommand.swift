@@ -33,6 +33,9 @@ struct DemoCommand: AsyncParsableCommand {
              CaseFacts(asOf: someDay, action: .detention,
                        subject: Subject(benefits: [BenefitFiling(type: .vawa, role: .principal, status: .approved, verified: true)], detained: true),
                        information: [InformationItem(id: "statement-of-spouse", source: .abuser, adverse: true)])),
+            ("Removal of a U visa applicant, on a statement by the perpetrator of the crime against her",
+             CaseFacts(asOf: someDay, action: .removal, subject: Subject(benefits: [knownU]),
+                       information: [InformationItem(id: "statement-of-perpetrator", source: .perpetrator, adverse: true)])),
         ]
     }()
 

@@ -56,7 +56,15 @@ struct PoliciesCommand: ParsableCommand {
                     if let forEach = rule.forEach { print("    for each \(forEach)") }
                     print("    when \(rule.when.replacingOccurrences(of: "\n", with: " "))")
                     print("    then \(rule.effects.summary)")
-                    print("    \(rule.citation.document), \(rule.citation.passage): “\(rule.citation.quote)”")
+                    if let authority = rule.authority { print("    authority: \(authority)") }
+                    let quote = rule.citation.quote.isEmpty ? " (no text held to quote)" : ": “\(rule.citation.quote)”"
+                    print("    \(rule.citation.document), \(rule.citation.passage)\(quote)")
+                }
+                if !document.invariants.isEmpty {
+                    print("\nInvariants (policies verify checks them wherever this document is in force):")
+                    for invariant in document.invariants {
+                        print("  \(invariant.id): \(invariant.description.trimmingCharacters(in: .whitespacesAndNewlines))")
+                    }
                 }
             }
         }
@@ -90,7 +98,7 @@ struct PoliciesCommand: ParsableCommand {
         func run() throws {
             try reportingBadInput {
                 let ruleSet = try PolicyOptions(policies: directory).load()
-                print("\(directory): \(ruleSet.documents.count) documents, \(ruleSet.rules.count) rules, \(ruleSet.definitions.count) definitions, all conditions type-check")
+                print("\(directory): \(ruleSet.documents.count) documents, \(ruleSet.rules.count) rules, \(ruleSet.documents.flatMap(\.invariants).count) invariants, \(ruleSet.definitions.count) definitions, all conditions type-check")
                 print("rule set \(ruleSet.digest)")
             }
         }
@@ -119,8 +127,10 @@ struct PoliciesCommand: ParsableCommand {
                 let seconds = Date().timeIntervalSince(started)
                 print("checked \(report.casesChecked) cases in \(String(format: "%.1f", seconds)) s; \(report.violations.count) invariant violations")
                 print("checked \(quotes.checked) held quotes; \(quotes.problems.count) not verbatim")
-                for skipped in report.skippedInvariants { print("skipped (document not in this rule set): \(skipped)") }
-                let problems = report.violations.map(\.description) + quotes.problems
+                print("checked \(report.premisesHeld.count) invariants of the policy files; each with the cases it applied to:")
+                for (invariant, cases) in report.premisesHeld { print("  \(invariant): \(cases)") }
+                let vacuous = report.vacuous.map { "\($0): its 'when' held on no case checked, so it tested nothing" }
+                let problems = report.violations.map(\.description) + vacuous + quotes.problems
                 guard problems.isEmpty else { throw BadInput(problems) }
             }
         }

@@ -29,6 +29,23 @@ import Testing
         #expect(result.standardOutput.contains("Rule set \(Fixtures.ruleSet.digest)"))
     }
 
+    /// A decision no rule speaks to says so, naming what was in force; `proceed` says what it is
+    /// and what it is not; relief names its authority; a rule resting on an unheld secondary
+    /// account quotes nothing.
+    @Test func evaluateSaysWhatTheOutcomeIsAndIsNot() async throws {
+        let nothing = try await CommandLineRunner.run(["evaluate", "-"], input: #"{"asOf": "2010-03-01", "action": "arrest"}"#)
+        #expect(nothing.standardOutput.contains("No rule fired. In force on 2010-03-01: standing-relief, usc-8-1367; none of their rules applies to these facts."))
+        #expect(nothing.standardOutput.contains("Disposition: PROCEED\n  Nothing in the victim-protection policies in force stands in the way of this action. This is not a finding that the person is removable"))
+        let removal = try await CommandLineRunner.run(["evaluate", "-"], input: """
+            {"asOf": "2023-05-01", "action": "removal", "exceptionalCircumstances": true, "stepsCompleted": ["exceptional-circumstances-approval"],
+             "subject": {"benefits": [{"type": "T", "role": "principal", "status": "pending", "verified": true}]}}
+            """)
+        #expect(removal.standardOutput.contains("Disposition: PROCEED\n"))
+        #expect(removal.standardOutput.contains("     Authority: 22 U.S.C. § 7105(c)(3); 28 CFR 1100.35"))
+        #expect(removal.standardOutput.contains("Secondary accounts of ICE Directive 11005.3's stay provisions (the directive's text on stays is not held), "
+            + "Stays of removal for known beneficiaries and applicants of victim-based benefits, on the totality of the circumstances [secondary source; no text held to quote]"))
+    }
+
     @Test func evaluateReadsStandardInputAndOverridesTheDate() async throws {
         let result = try await CommandLineRunner.run(["evaluate", "-", "--as-of", "2025-01-30", "--format", "json"], input: Self.knownU)
         #expect(result.status == 0)
@@ -145,7 +162,7 @@ import Testing
         #expect(result.standardError.contains("bad lines skipped: 2"))
         let decisions = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
         #expect(decisions.count == 2)
-        #expect(decisions[0].hasPrefix(#"{"caseId":"a","asOf":"2023-05-01","policies":["usc-8-1367","ice-policy-10076.1","ice-directive-11005.3"],"disposition":"proceed""#))
+        #expect(decisions[0].hasPrefix(#"{"caseId":"a","asOf":"2023-05-01","policies":["standing-relief","usc-8-1367","ice-policy-10076.1","ice-directive-11005.3"],"disposition":"proceed""#))
         #expect(decisions[1].contains(#""caseId":"c""#) && decisions[1].contains(#""reasons":["usc-8-1367/confidentiality","#))
     }
 
@@ -240,8 +257,11 @@ import Testing
         let unknown = try await CommandLineRunner.run(["policies", "show", "nothing"])
         #expect(unknown.status == 2)
         let timeline = try await CommandLineRunner.run(["policies", "timeline"])
-        #expect(timeline.standardOutput.contains("2021-08-10 – 2025-01-29: usc-8-1367, ice-policy-10076.1, ice-directive-11005.3"))
-        #expect(timeline.standardOutput.contains("2025-01-30 – …: usc-8-1367, ice-interim-guidance-2025"))
+        #expect(timeline.standardOutput.contains("2021-08-10 – 2025-01-29: standing-relief, usc-8-1367, ice-policy-10076.1, ice-directive-11005.3"))
+        #expect(timeline.standardOutput.contains("2025-01-30 – …: standing-relief, usc-8-1367, ice-interim-guidance-2025"))
+        let relief = try await CommandLineRunner.run(["policies", "show", "standing-relief"])
+        #expect(relief.standardOutput.contains("    authority: 22 U.S.C. § 7105(c)(3); 28 CFR 1100.35"))
+        #expect(relief.standardOutput.contains("standing-relief/continued-presence-only-in-the-united-states: Continued Presence is never offered"))
     }
 
     @Test(.enabled(if: Fixtures.sharedIsExpected)) func verifySampleReportsItsCount() async throws {
@@ -250,6 +270,7 @@ import Testing
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
         #expect(result.standardOutput.contains("0 invariant violations"))
         #expect(result.standardOutput.contains("0 not verbatim"))
+        #expect(result.standardOutput.contains("  usc-8-1367/conviction-lifts-every-bar: "))
     }
 
     @Test func demoShowsEveryPeriodAndCreatesItsDatabase() async throws {

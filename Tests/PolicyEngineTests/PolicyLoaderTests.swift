@@ -48,7 +48,7 @@ import Testing
         let knownU = CaseFacts(asOf: Fixtures.date("2027-03-01"), action: .arrest,
                                subject: Subject(benefits: [BenefitFiling(type: .u, role: .principal, status: .pending, verified: true)]))
         let decision = extended.evaluate(knownU)
-        #expect(decision.policyIDs(in: extended) == ["usc-8-1367", "future-guidance-2027"])
+        #expect(decision.policyIDs(in: extended) == ["standing-relief", "usc-8-1367", "future-guidance-2027"])
         #expect(decision.disposition == .refrain)
         var dayBefore = knownU
         dayBefore.asOf = Fixtures.date("2027-02-28")
@@ -115,6 +115,70 @@ import Testing
         #expect(found.first?.hasPrefix("terms.yaml:6:24: unknown field 'detained' of benefit") == true, "\(found)")
         let duplicated = problems([("terms.yaml", "kind: terms\ntitle: T\ndefinitions:\n  a: {expression: 'true'}\n  a: {expression: 'false'}\n")])
         #expect(duplicated.first?.contains("duplicate key(s) a") == true, "\(duplicated)")
+    }
+
+    @Test func invariantsAreCheckedWhereTheyAreWritten() {
+        let found = problems([("p.yaml", """
+        kind: policy
+        id: p
+        title: P
+        rules:
+          - id: p/rule
+            when: decision.disposition == 'refrain'
+            effects: {duties: [seek-victim-indicia]}
+            citation: {document: D, passage: P, quote: Q}
+            source: primary
+        invariants:
+          - id: p/reads-the-decision-too-early
+            when: "'refrain' == decision.disposition"
+            expect: "true"
+          - id: p/unknown-field
+            when: "true"
+            expect: decision.verdict == 'refrain'
+          - id: p/wrong-vocabulary
+            when: "true"
+            expect: "'opla' in decision.duties"
+          - id: other/name
+            when: "true"
+            expect: "true"
+          - id: p/no-expectation
+            when: "true"
+          - id: other/name
+            when: "true"
+            expect: "'parole' in decision.options && decision.discretionaryFactors.all(x, x.weight != 'negative')"
+        """)])
+        #expect(found.contains("p.yaml:6:11: 'decision' can be read only in an invariant's 'expect'"), "\(found)")
+        #expect(found.contains("p.yaml:12:25: 'decision' can be read only in an invariant's 'expect'"), "\(found)")
+        #expect(found.contains { $0.hasPrefix("p.yaml:16:22: unknown field 'verdict' of decision") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("p.yaml:19:14: 'opla' is not a value of duty") }, "\(found)")
+        #expect(found.contains("p.yaml:20:9: an invariant id is 'POLICY-ID/name': expected 'p/…'"), "\(found)")
+        #expect(found.contains("p.yaml:23:5: an invariant needs 'expect'"), "\(found)")
+        #expect(found.contains("p.yaml:25:9: an invariant id is 'POLICY-ID/name': expected 'p/…'"), "\(found)")
+        #expect(found.contains("p.yaml:25:5: id 'other/name' is also used at p.yaml:20:5"), "\(found)")
+        #expect(found.count == 8, "\(found)")
+    }
+
+    /// A quote may be left empty only by a secondary source whose text is not held, so that no
+    /// words stand as a rule's text that do not state it.
+    @Test func anEmptyQuoteIsOnlyForAnUnheldSecondarySource() {
+        func rule(_ citation: String, source: String) -> [(String, String)] {
+            [("p.yaml", """
+            kind: policy
+            id: p
+            title: P
+            rules:
+              - id: p/rule
+                when: "true"
+                effects: {duties: [seek-victim-indicia]}
+                citation: \(citation)
+                source: \(source)
+                authority: INA § 212(d)(5)
+            """)]
+        }
+        let refusal = "p.yaml:8:48: an empty quote is for a secondary source whose text is not held; quote the passage, or mark the rule 'source: secondary' without 'heldText'"
+        #expect(problems(rule(#"{document: D, passage: P, quote: ""}"#, source: "primary")) == [refusal])
+        #expect(problems(rule(#"{document: D, passage: P, quote: "", heldText: x.txt}"#, source: "secondary")).first?.hasPrefix("p.yaml:8:48: an empty quote") == true)
+        #expect(problems(rule(#"{document: D, passage: P, quote: ""}"#, source: "secondary")) == [])
     }
 
     /// Keys that are not scalars and aliases are refused where they stand, before YAML composes

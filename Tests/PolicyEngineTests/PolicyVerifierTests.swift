@@ -7,7 +7,10 @@ import Testing
         let report = PolicyVerifier(ruleSet: Fixtures.ruleSet).run(sampleEvery: 997)
         #expect(report.violations.map(\.description) == [])
         #expect(report.casesChecked > 10_000)
-        #expect(report.skippedInvariants.isEmpty)
+        // Every invariant of the policy files was put to the test: its premise held on some case.
+        #expect(report.premisesHeld.count == Fixtures.ruleSet.documents.flatMap(\.invariants).count)
+        #expect(report.premisesHeld.count >= 25)
+        #expect(report.vacuous == [])
     }
 
     @Test func theSpaceCoversEveryBoundary() {
@@ -29,11 +32,38 @@ import Testing
         #expect(report.violations.contains { $0.invariant.contains("11005.3") })
     }
 
+    /// The conviction clause of § 1367(a)(1) forgotten in the rule: the statute's own invariant
+    /// (stated in its policy file, not in Swift) finds it.
+    @Test func aBrokenSourceProhibitionIsCaughtByTheFilesInvariant() throws {
+        let folder = try Fixtures.policyCopy(
+            editing: "usc-8-1367.yaml", replacing: "when: item.adverse && !convicted237a2 && barredSource(item)",
+            with: "when: item.adverse && barredSource(item)"
+        )
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let report = PolicyVerifier(ruleSet: try RuleSet.load(from: folder)).run(sampleEvery: 97)
+        #expect(Set(report.violations.map(\.invariant)) == ["usc-8-1367/conviction-lifts-every-bar"])
+    }
+
+    /// An invariant whose premise never holds tests nothing, and the report says so.
+    @Test func aVacuousInvariantIsReported() throws {
+        let folder = try Fixtures.policyCopy(
+            editing: "standing-relief.yaml", replacing: "invariants:\n",
+            with: "invariants:\n  - id: standing-relief/never\n    when: size(subject.benefits) > 2\n    expect: \"false\"\n"
+        )
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let report = PolicyVerifier(ruleSet: try RuleSet.load(from: folder)).run(sampleEvery: 997)
+        #expect(report.vacuous == ["standing-relief/never"])
+        #expect(report.violations.isEmpty)
+    }
+
     @Test func anOutcomeWithoutAReasonIsCaught() {
         let ruleSet = Fixtures.ruleSet
-        var decision = ruleSet.evaluate(CaseFacts(asOf: Fixtures.date("2026-01-01"), action: .arrest))
+        let facts = CaseFacts(asOf: Fixtures.date("2026-01-01"), action: .arrest)
+        var decision = ruleSet.evaluate(facts)
         decision.options.insert(.parole)
-        let violations = PolicyVerifier(ruleSet: ruleSet).check(CaseFacts(asOf: Fixtures.date("2026-01-01"), action: .arrest), decision)
-        #expect(violations.map(\.detail) == ["option parole"])
+        let outcome = PolicyVerifier(ruleSet: ruleSet).check(facts, decision, in: ruleSet.makeScope())
+        // The engine's invariant and standing-relief's own both see the parole without a reason.
+        #expect(Set(outcome.violations.map(\.invariant)) == ["every outcome has a reason", "standing-relief/parole-only-abroad"])
+        #expect(outcome.violations.first { $0.invariant == "every outcome has a reason" }?.detail == "option parole")
     }
 }

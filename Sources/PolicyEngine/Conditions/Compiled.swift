@@ -25,6 +25,8 @@ enum ObjectAccess {
     case subject
     case benefit(Getter<BenefitFiling>)
     case information(Getter<InformationItem>)
+    case decision
+    case factor(Getter<DiscretionaryFactor>)
 
     var kind: ObjectKind {
         switch self {
@@ -32,6 +34,8 @@ enum ObjectAccess {
         case .subject: .subject
         case .benefit: .benefit
         case .information: .information
+        case .decision: .decision
+        case .factor: .factor
         }
     }
 }
@@ -39,6 +43,7 @@ enum ObjectAccess {
 enum ListAccess {
     case benefits(Getter<[BenefitFiling]>)
     case information(Getter<[InformationItem]>)
+    case factors(Getter<[DiscretionaryFactor]>)
     /// A list of unique vocabulary values, as a bit mask over their ordinals.
     case enumSet(Getter<UInt64>)
     case scalars(Getter<[Int]>)

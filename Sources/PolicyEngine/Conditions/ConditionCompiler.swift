@@ -8,6 +8,8 @@ struct ConditionCompiler {
     var variables: [String: Compiled] = [:]
     /// Definitions being expanded, to refuse recursion.
     var expanding: [String] = []
+    /// True for an invariant's expectation, the one place that reads `decision`.
+    var readsDecision = false
 
     init(definitions: [String: Definition], parameters: [String: Parameter], slots: SlotCounter, usage: FieldUsage) {
         self.definitions = definitions
@@ -85,6 +87,12 @@ struct ConditionCompiler {
         if let definition = definitions[name] {
             return try expand(definition, arguments: [], at: offset)
         }
+        if name == "decision" {
+            guard readsDecision else {
+                throw ConditionError(offset: offset, message: "'decision' can be read only in an invariant's 'expect'")
+            }
+            return .object(.decision)
+        }
         return try field(name, of: .facts, at: offset)
     }
 
@@ -148,13 +156,29 @@ struct ConditionCompiler {
             case "adverse": .bool { item($0).adverse }
             default: nil
             }
+        case .decision:
+            compiled = switch name {
+            case "disposition": .scalar(.enumeration(Disposition.vocabulary), { Int($0.decision!.disposition.rawValue) })
+            case "requiredSteps": .list(.enumeration(Step.vocabulary), .enumSet { $0.decision!.requiredSteps.bits })
+            case "duties": .list(.enumeration(Duty.vocabulary), .enumSet { $0.decision!.duties.bits })
+            case "options": .list(.enumeration(ReliefOption.vocabulary), .enumSet { $0.decision!.options.bits })
+            case "discretionaryFactors": .list(.object(.factor), .factors { $0.decision!.discretionaryFactors })
+            case "excludedInformation": .list(.string, .strings { $0.decision!.excludedInformation })
+            default: nil
+            }
+        case .factor(let factor):
+            compiled = switch name {
+            case "factor": .string { factor($0).factor }
+            case "weight": .scalar(.enumeration(FactorWeight.vocabulary), { Int(factor($0).weight.rawValue) })
+            default: nil
+            }
         }
         guard let compiled else {
             let known = FieldCatalog.fields(of: access.kind).joined(separator: ", ")
             let what = access.kind == .facts ? "unknown name '\(name)'" : "unknown field '\(name)' of \(access.kind.rawValue)"
             throw ConditionError(offset: offset, message: "\(what); known fields: \(known)")
         }
-        usage.record(FieldCatalog.path(of: name, in: access.kind))
+        if let path = FieldCatalog.path(of: name, in: access.kind) { usage.record(path) }
         return compiled
     }
 
@@ -200,6 +224,7 @@ struct ConditionCompiler {
             switch access {
             case .benefits(let list): return .scalar(.int, { list($0).count })
             case .information(let list): return .scalar(.int, { list($0).count })
+            case .factors(let list): return .scalar(.int, { list($0).count })
             case .enumSet(let mask): return .scalar(.int, { mask($0).nonzeroBitCount })
             case .scalars(let list): return .scalar(.int, { list($0).count })
             case .strings(let list): return .scalar(.int, { list($0).count })
@@ -264,6 +289,7 @@ struct ConditionCompiler {
         switch access {
         case .benefits: return .object(.benefit { $0.benefits[slot] })
         case .information: return .object(.information { $0.items[slot] })
+        case .factors: return .object(.factor { $0.factors[slot] })
         case .enumSet, .scalars: return .scalar(element, { $0.scalars[slot] })
         case .strings: return .string { $0.strings[slot] }
         }
@@ -275,6 +301,7 @@ struct ConditionCompiler {
         switch access {
         case .benefits(let list): return iterate(list, bind: { $0.benefits[slot] = $1 }, predicate: predicate, all: all)
         case .information(let list): return iterate(list, bind: { $0.items[slot] = $1 }, predicate: predicate, all: all)
+        case .factors(let list): return iterate(list, bind: { $0.factors[slot] = $1 }, predicate: predicate, all: all)
         case .scalars(let list): return iterate(list, bind: { $0.scalars[slot] = $1 }, predicate: predicate, all: all)
         case .strings(let list): return iterate(list, bind: { $0.strings[slot] = $1 }, predicate: predicate, all: all)
         case .enumSet(let mask):

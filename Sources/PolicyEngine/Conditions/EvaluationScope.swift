@@ -1,12 +1,17 @@
-/// What a compiled condition reads while it runs: the case facts and the values bound to the
-/// variables of comprehensions (`exists`, `all`) and of `forEach` rules, one slot per variable.
+/// What a compiled condition reads while it runs: the case facts, the decision when an invariant
+/// checks it, and the values bound to the variables of comprehensions (`exists`, `all`) and of
+/// `forEach` rules, one slot per variable.
 ///
 /// One scope serves one evaluation at a time; it is reused across cases to keep evaluation free of
 /// allocation.
 public final class EvaluationScope {
     public internal(set) var facts: CaseFacts
+    /// The decision of `facts`, set only while invariants are checked: only an invariant's
+    /// expectation reads it.
+    var decision: Decision?
     var benefits: [BenefitFiling]
     var items: [InformationItem]
+    var factors: [DiscretionaryFactor]
     var scalars: [Int]
     var strings: [String]
 
@@ -15,6 +20,7 @@ public final class EvaluationScope {
         let filler = BenefitFiling(type: .t, role: .principal, status: .pending, verified: false)
         benefits = Array(repeating: filler, count: slots)
         items = Array(repeating: InformationItem(id: "", source: .independent, adverse: false), count: slots)
+        factors = Array(repeating: DiscretionaryFactor(factor: "", weight: .positive), count: slots)
         scalars = Array(repeating: 0, count: slots)
         strings = Array(repeating: "", count: slots)
     }

@@ -11,16 +11,20 @@ enum FieldCatalog {
              "wishesToReport", "detained", "outsideUnitedStates"]
         case .benefit: ["type", "role", "status", "verified"]
         case .information: ["id", "source", "adverse"]
+        case .decision: ["disposition", "requiredSteps", "duties", "options", "discretionaryFactors", "excludedInformation"]
+        case .factor: ["factor", "weight"]
         }
     }
 
-    /// The contract's path of a field: `subject.detained`, `subject.benefits[].status`, `information[].source`.
-    static func path(of field: String, in kind: ObjectKind) -> String {
+    /// The contract's path of a field of the facts: `subject.detained`, `subject.benefits[].status`,
+    /// `information[].source`; nil for the decision's fields, which are no facts.
+    static func path(of field: String, in kind: ObjectKind) -> String? {
         switch kind {
         case .facts: field
         case .subject: "subject.\(field)"
         case .benefit: "subject.benefits[].\(field)"
         case .information: "information[].\(field)"
+        case .decision, .factor: nil
         }
     }
 }

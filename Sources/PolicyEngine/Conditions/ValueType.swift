@@ -16,7 +16,8 @@ public struct Vocabulary: Hashable, Sendable {
     static let all: [Vocabulary] = [
         Vocabulary(Action.self), Vocabulary(BenefitType.self), Vocabulary(BenefitRole.self),
         Vocabulary(BenefitStatus.self), Vocabulary(VictimIndicium.self), Vocabulary(InformationSource.self),
-        Vocabulary(Step.self),
+        Vocabulary(Step.self), Vocabulary(Duty.self), Vocabulary(ReliefOption.self), Vocabulary(FactorWeight.self),
+        Vocabulary(Disposition.self),
     ]
 }
 
@@ -24,12 +25,15 @@ extension ContractEnum {
     static var vocabulary: Vocabulary { Vocabulary(Self.self) }
 }
 
-/// The objects of the case facts that conditions can read fields of.
+/// The objects that conditions can read fields of: the case facts and, in an invariant's
+/// expectation only, the decision.
 public enum ObjectKind: String, Sendable, Hashable {
     case facts = "case"
     case subject
     case benefit
     case information = "information item"
+    case decision
+    case factor = "discretionary factor"
 }
 
 /// The static type of a condition's sub-expression; every condition is checked against these

@@ -15,6 +15,7 @@ extension Decision {
         }
         lines.append("")
         lines.append("Disposition: \(disposition.spelling.uppercased())")
+        lines.append("  \(disposition.meaning)")
         lines.append("Steps still owed: \(list(requiredSteps))")
         if !facts.stepsCompleted.isEmpty { lines.append("Steps completed: \(list(facts.stepsCompleted))") }
         lines.append("Duties: \(list(duties))")
@@ -23,14 +24,19 @@ extension Decision {
         lines.append("Discretionary factors: \(factors.isEmpty ? "none" : factors.joined(separator: ", "))")
         lines.append("Excluded information (8 U.S.C. § 1367(a)(1)): \(excludedInformation.isEmpty ? "none" : excludedInformation.joined(separator: ", "))")
         lines.append("")
-        lines.append(reasons.isEmpty ? "No rule fired: nothing in these policies stands in the way." : "Why, rule by rule:")
+        lines.append(noRuleFiredText(in: ruleSet) ?? "Why, rule by rule:")
         for (number, firing) in reasons.enumerated() {
             let rule = ruleSet.rules[firing.rule]
             lines.append("  \(number + 1). \(rule.id) → \(rule.effects.summary)")
             if !rule.description.isEmpty { lines.append("     \(rule.description)") }
             if !firing.items.isEmpty { lines.append("     Applies to: \(firing.items.joined(separator: ", "))") }
-            lines.append("     \(rule.citation.document), \(rule.citation.passage) [\(rule.source.rawValue) source]:")
-            lines.append("     “\(rule.citation.quote)”")
+            if let authority = rule.authority { lines.append("     Authority: \(authority)") }
+            if rule.citation.quote.isEmpty {
+                lines.append("     \(rule.citation.document), \(rule.citation.passage) [\(rule.source.rawValue) source; no text held to quote]")
+            } else {
+                lines.append("     \(rule.citation.document), \(rule.citation.passage) [\(rule.source.rawValue) source]:")
+                lines.append("     “\(rule.citation.quote)”")
+            }
         }
         lines.append("")
         lines.append("Rule set \(ruleSetDigest)")

@@ -16,6 +16,9 @@ extension Decision {
                 ])),
                 JSONMember(key: "source", value: .string(rule.source.rawValue)),
             ]
+            if let authority = rule.authority {
+                reason.append(JSONMember(key: "authority", value: .string(authority)))
+            }
             if !firing.items.isEmpty {
                 reason.append(JSONMember(key: "items", value: .array(firing.items.map(JSONValue.string))))
             }

@@ -17,6 +17,8 @@ public struct PolicyDocument: Sendable {
     public var fileName: String
     public var parameters: [Parameter]
     public internal(set) var rules: [Rule]
+    /// What the policy's decisions must satisfy, checked by `policies verify`.
+    public internal(set) var invariants: [Invariant] = []
 
     public func isInForce(on date: CalendarDate) -> Bool {
         if let inForceFrom, date < inForceFrom { return false }
@@ -39,6 +41,8 @@ public struct PolicyDocument: Sendable {
 public struct Citation: Sendable, Hashable {
     public var document: String
     public var passage: String
+    /// The passage's words, verbatim; empty when the rule rests on a secondary account whose text
+    /// we do not hold, so that no words are presented as the rule's text.
     public var quote: String
     /// The name of the held text (in the project's source documents) the quote is taken from
     /// verbatim; nil when we do not hold the document and the quote comes from a secondary account.
@@ -94,6 +98,9 @@ public struct Rule: Sendable {
     public var effects: Effects
     public var citation: Citation
     public var source: SourceKind
+    /// The law that grants the relief or imposes the duty, when it is not the cited document
+    /// (parole: INA § 212(d)(5)). Shown beside the citation, never as a quote.
+    public var authority: String?
     public var location: SourceLocation
     /// The facts the rule's condition reads (its definitions included), as paths such as
     /// `subject.benefits[].type`: what its firing reveals about a case.

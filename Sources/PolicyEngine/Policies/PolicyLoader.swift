@@ -16,7 +16,7 @@ struct PolicyLoader {
 
     private static let policyKeys: Set<String> = [
         "kind", "id", "number", "title", "issued", "inForceFrom", "supersedes", "rescinds", "summary",
-        "parameters", "definitions", "rules",
+        "parameters", "definitions", "rules", "invariants",
     ]
     private static let termsKeys: Set<String> = ["kind", "title", "summary", "parameters", "definitions"]
 
@@ -27,6 +27,7 @@ struct PolicyLoader {
         var parameters: [String: Parameter] = [:]
         var definitionNodes: [(name: String, keyNode: Node, value: Node)] = []
         var ruleNodes: [Node] = []
+        var invariantNodes: [Node] = []
         var endingNodes: [String: Node] = [:]
     }
 
@@ -98,6 +99,7 @@ struct PolicyLoader {
         }
         let rules = required("rules").flatMap { file.document.sequence($0, what: "rules") } ?? []
         file.ruleNodes = rules
+        file.invariantNodes = values["invariants"].flatMap { file.document.sequence($0, what: "invariants") } ?? []
         file.policy = PolicyDocument(
             id: id,
             number: values["number"].flatMap { file.document.string($0, what: "number") },
@@ -277,7 +279,7 @@ struct PolicyLoader {
 
     // MARK: Rules
 
-    private static let ruleKeys: Set<String> = ["id", "description", "when", "forEach", "effects", "citation", "source"]
+    private static let ruleKeys: Set<String> = ["id", "description", "when", "forEach", "effects", "citation", "source", "authority"]
     private static let effectKeys: Set<String> = ["disposition", "steps", "duties", "options", "factors", "excludeItems"]
     private static let citationKeys: Set<String> = ["document", "passage", "quote", "heldText"]
 
@@ -286,6 +288,11 @@ struct PolicyLoader {
         for node in file.ruleNodes {
             if let rule = compileRule(node, policy: policy, parameters: file.parameters, definitions: definitions, &file.document) {
                 policy.rules.append(rule)
+            }
+        }
+        for node in file.invariantNodes {
+            if let invariant = compileInvariant(node, policy: policy, parameters: file.parameters, definitions: definitions, &file.document) {
+                policy.invariants.append(invariant)
             }
         }
         file.policy = policy
@@ -315,7 +322,7 @@ struct PolicyLoader {
             }
             return kind
         }
-        let citation = readCitation(citationNode, &document)
+        let citation = readCitation(citationNode, source: source, &document)
         let reads = FieldUsage()
         defer { usage.record(contentsOf: reads) }
         var compiler = ConditionCompiler(definitions: definitions, parameters: parameters, slots: slots, usage: reads)
@@ -344,11 +351,17 @@ struct PolicyLoader {
         }
         return Rule(
             id: id, policyID: policy.id,
-            description: values["description"].flatMap { document.string($0, what: "description") } ?? "",
+            description: description(values["description"], &document),
             when: when, forEach: forEachText, effects: effects, citation: citation, source: source,
+            authority: values["authority"].flatMap { document.string($0, what: "authority") },
             location: document.location(of: node), reads: reads.paths, matcher: matcher,
             parsed: ParsedCondition(when: parsedWhen, loop: loop.map { ($0.variable, $0.expression) }, parameters: parameters)
         )
+    }
+
+    /// A rule's or invariant's description, without the line break a folded YAML scalar ends with.
+    private func description(_ node: Node?, _ document: inout YAMLDocument) -> String {
+        node.flatMap { document.string($0, what: "description") }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
     }
 
     /// Binds the variable of `forEach: x in LIST`, where LIST is `information` or `subject.benefits`.
@@ -419,15 +432,69 @@ struct PolicyLoader {
         return effects
     }
 
-    private func readCitation(_ node: Node, _ document: inout YAMLDocument) -> Citation? {
+    /// A citation. Its quote may be empty only for a secondary source whose text we do not hold:
+    /// then the document and passage name the account, and no words stand as the rule's text.
+    private func readCitation(_ node: Node, source: SourceKind?, _ document: inout YAMLDocument) -> Citation? {
         guard let fields = document.mapping(node, allowed: Self.citationKeys, what: "a citation") else { return nil }
         var values: [String: String] = [:]
-        for (key, _, value) in fields { values[key] = document.string(value, what: key) }
+        var quoteNode: Node?
+        for (key, _, value) in fields {
+            values[key] = document.string(value, what: key)
+            if key == "quote" { quoteNode = value }
+        }
         for key in ["document", "passage", "quote"] where values[key] == nil {
             document.report("a citation needs '\(key)'", at: node)
         }
         guard let citedDocument = values["document"], let passage = values["passage"], let quote = values["quote"] else { return nil }
+        if quote.allSatisfy(\.isWhitespace), source != .secondary || values["heldText"] != nil {
+            document.report(
+                "an empty quote is for a secondary source whose text is not held; quote the passage, or mark the rule 'source: secondary' without 'heldText'",
+                at: quoteNode ?? node
+            )
+        }
         return Citation(document: citedDocument, passage: passage, quote: quote, heldText: values["heldText"])
+    }
+
+    // MARK: Invariants
+
+    private static let invariantKeys: Set<String> = ["id", "description", "when", "expect"]
+
+    /// An invariant: `when` is a condition over the facts, like a rule's; `expect` may also read
+    /// `decision`.
+    private func compileInvariant(
+        _ node: Node, policy: PolicyDocument, parameters: [String: Parameter], definitions: [String: Definition],
+        _ document: inout YAMLDocument
+    ) -> Invariant? {
+        guard let fields = document.mapping(node, allowed: Self.invariantKeys, what: "an invariant") else { return nil }
+        var values: [String: Node] = [:]
+        for field in fields { values[field.key] = field.value }
+        for key in ["id", "when", "expect"] where values[key] == nil {
+            document.report("an invariant needs '\(key)'", at: node)
+        }
+        guard let idNode = values["id"], let id = document.string(idNode, what: "id"),
+              let whenNode = values["when"], let when = document.string(whenNode, what: "when"),
+              let expectNode = values["expect"], let expect = document.string(expectNode, what: "expect") else { return nil }
+        if !id.hasPrefix(policy.id + "/") || id.count <= policy.id.count + 1 {
+            document.report("an invariant id is 'POLICY-ID/name': expected '\(policy.id)/…'", at: idNode)
+        }
+        // The facts an invariant reads are varied by the verifier like those the rules read.
+        var compiler = ConditionCompiler(definitions: definitions, parameters: parameters, slots: slots, usage: usage)
+        func compile(_ text: String, at textNode: Node) -> CompiledCondition? {
+            do {
+                return try compiler.condition(try ConditionParser.parse(text))
+            } catch {
+                document.report(PolicyProblem(location: document.location(ofOffset: error.offset, in: textNode), message: error.message))
+                return nil
+            }
+        }
+        let premise = compile(when, at: whenNode)
+        compiler.readsDecision = true
+        guard let premise, let expectation = compile(expect, at: expectNode) else { return nil }
+        return Invariant(
+            id: id, policyID: policy.id,
+            description: description(values["description"], &document),
+            when: when, expect: expect, location: document.location(of: node), premise: premise, expectation: expectation
+        )
     }
 
     // MARK: Periods and identity
@@ -469,11 +536,11 @@ struct PolicyLoader {
                 problems.append(PolicyProblem(location: SourceLocation(file: document.fileName, line: 1, column: 1), message: "id '\(document.id)' is also used by \(other)"))
             }
             seenPolicies[document.id] = document.fileName
-            for rule in document.rules {
-                if let other = seenRules[rule.id] {
-                    problems.append(PolicyProblem(location: rule.location, message: "rule id '\(rule.id)' is also used at \(other)"))
+            for (id, location) in document.rules.map({ ($0.id, $0.location) }) + document.invariants.map({ ($0.id, $0.location) }) {
+                if let other = seenRules[id] {
+                    problems.append(PolicyProblem(location: location, message: "id '\(id)' is also used at \(other)"))
                 }
-                seenRules[rule.id] = rule.location
+                seenRules[id] = location
             }
         }
     }

@@ -1,10 +1,12 @@
 import Foundation
 import Synchronization
 
-/// Checks a rule set against invariants that hold whatever the rules' wording, over a bounded
-/// space of facts: no filing, one or two; every type, role, status and verification; every flag
-/// the rules read; each action; a date inside each period and on each boundary. Facts no rule
-/// reads are held fixed.
+/// Checks a rule set over a bounded space of facts (no filing, one or two; every type, role, status
+/// and verification; every flag the rules or invariants read; each action; a date inside each
+/// period and on each boundary; facts nothing reads held fixed) against two kinds of invariant:
+/// those the policy files state (`invariants:`, each checked where its policy is in force), and the
+/// engine's own, which hold whatever the policies (completed steps are never owed; every outcome
+/// has a rule behind it).
 public struct PolicyVerifier: Sendable {
     public struct Violation: Sendable, CustomStringConvertible {
         public var invariant: String
@@ -16,16 +18,20 @@ public struct PolicyVerifier: Sendable {
     public struct Report: Sendable {
         public var casesChecked: Int
         public var violations: [Violation]
-        public var skippedInvariants: [String]
+        /// For each invariant of the policy files, in file order: on how many cases of the space its
+        /// policy was in force and its `when` held, so that it was put to the test.
+        public var premisesHeld: [(invariant: String, cases: Int)]
+        /// Invariants whose `when` never held in the space checked: they tested nothing.
+        public var vacuous: [String] { premisesHeld.filter { $0.cases == 0 }.map(\.invariant) }
     }
 
     public let ruleSet: RuleSet
-    /// Ids of the documents whose invariants are checked.
-    public static let interimGuidance = "ice-interim-guidance-2025"
-    public static let victimCenteredDirective = "ice-directive-11005.3"
+    /// Every invariant of the policy files, in evaluation order of their documents.
+    let invariants: [Invariant]
 
     public init(ruleSet: RuleSet) {
         self.ruleSet = ruleSet
+        invariants = ruleSet.documents.flatMap(\.invariants)
     }
 
     // MARK: The space
@@ -114,12 +120,14 @@ public struct PolicyVerifier: Sendable {
         let work: [(CalendarDate, Action, Int?)] = dates.flatMap { date in
             Action.allCases.flatMap { action in [(date, action, nil)] + variations.indices.map { (date, action, $0) } }
         }
-        let results = Mutex((total: 0, violations: [Violation]()))
+        let invariantIndex = Dictionary(uniqueKeysWithValues: invariants.enumerated().map { ($1.id, $0) })
+        let results = Mutex((total: 0, violations: [Violation](), premises: [Int](repeating: 0, count: invariants.count)))
         DispatchQueue.concurrentPerform(iterations: work.count) { index in
             let (date, action, variation) = work[index]
             let scope = ruleSet.makeScope()
             var checked = 0
             var found: [Violation] = []
+            var premises = [Int](repeating: 0, count: invariants.count)
             var counter = index
             for filingSet in variation == nil ? fullSets : smallSets {
                 for mask in 0..<(1 << flags.count) {
@@ -130,53 +138,51 @@ public struct PolicyVerifier: Sendable {
                     if let variation { variations[variation](&facts) }
                     let decision = ruleSet.evaluate(facts, in: scope)
                     checked += 1
-                    if found.count < 20 { found += check(facts, decision) }
+                    let outcome = check(facts, decision, in: scope)
+                    for id in outcome.premisesHeld { premises[invariantIndex[id]!] += 1 }
+                    if found.count < 20 { found += outcome.violations }
                 }
             }
             results.withLock { results in
                 results.total += checked
                 results.violations += found
+                for index in premises.indices { results.premises[index] += premises[index] }
             }
         }
-        let (total, violations) = results.withLock { ($0.total, $0.violations) }
-        var skipped: [String] = []
-        if ruleSet.document(id: Self.interimGuidance) == nil { skipped.append("OPLA consultation under \(Self.interimGuidance)") }
-        if ruleSet.document(id: Self.victimCenteredDirective) == nil { skipped.append("refrain under \(Self.victimCenteredDirective)") }
-        return Report(casesChecked: total, violations: violations, skippedInvariants: skipped)
+        let (total, violations, premises) = results.withLock { ($0.total, $0.violations, $0.premises) }
+        return Report(casesChecked: total, violations: violations, premisesHeld: Array(zip(invariants.map(\.id), premises)))
     }
 
     // MARK: Invariants
 
-    /// The invariants, each computed from the facts directly rather than through the rules.
-    public func check(_ facts: CaseFacts, _ decision: Decision) -> [Violation] {
+    /// Checks one decision: the invariants of every policy in force on its date, then the engine's.
+    /// - Returns: what failed, and the ids of the policy invariants whose `when` held.
+    public func check(_ facts: CaseFacts, _ decision: Decision, in scope: EvaluationScope) -> (violations: [Violation], premisesHeld: [String]) {
         var violations: [Violation] = []
-        func fail(_ invariant: String, _ detail: String) {
-            violations.append(Violation(invariant: invariant, facts: facts, detail: detail))
-        }
-        let inForce = Set(decision.policyIDs(in: ruleSet))
-        let knownLive = facts.subject.benefits.contains { $0.verified && ($0.status == .pending || $0.status == .approved) }
-
-        if inForce.contains(Self.interimGuidance), knownLive, !facts.stepsCompleted.contains(.oplaConsultation) {
-            if decision.disposition == .proceed || !decision.requiredSteps.contains(.oplaConsultation) {
-                fail("no proceed before OPLA consultation under the 2025 guidance",
-                     "disposition \(decision.disposition.spelling), steps \(decision.requiredSteps.spellings)")
-            }
-        }
-        if inForce.contains(Self.victimCenteredDirective), knownLive, !facts.exceptionalCircumstances,
-           decision.disposition != .refrain {
-            fail("refrain for a known live filing under 11005.3 without exceptional circumstances",
-                 "disposition \(decision.disposition.spelling)")
-        }
-        for item in facts.information where item.adverse && [.abuser, .abuserHousehold].contains(item.source) {
-            if !decision.excludedInformation.contains(item.id) {
-                fail("adverse information from the abuser is excluded (§ 1367(a)(1))", "'\(item.id)' not excluded")
+        var premisesHeld: [String] = []
+        scope.facts = facts
+        scope.decision = decision
+        defer { scope.decision = nil }
+        for document in decision.policies.map({ ruleSet.documents[$0] }) {
+            for invariant in document.invariants where invariant.premise(scope) {
+                premisesHeld.append(invariant.id)
+                if !invariant.expectation(scope) {
+                    violations.append(Violation(invariant: invariant.id, facts: facts, detail: "\(invariant.description) Decided: \(summary(of: decision))"))
+                }
             }
         }
         if !decision.requiredSteps.subtracting(decision.requiredSteps.subtracting(facts.stepsCompleted)).isEmpty {
-            fail("completed steps are never owed", "owed \(decision.requiredSteps.spellings)")
+            violations.append(Violation(invariant: "completed steps are never owed", facts: facts, detail: "owed \(decision.requiredSteps.spellings)"))
         }
         violations += unexplained(facts, decision).map { Violation(invariant: "every outcome has a reason", facts: facts, detail: $0) }
-        return violations
+        return (violations, premisesHeld)
+    }
+
+    /// A decision's outcome in one line, for a violation's message.
+    private func summary(of decision: Decision) -> String {
+        let factors = decision.discretionaryFactors.map { "\($0.factor) (\($0.weight.spelling))" }
+        return "disposition \(decision.disposition.spelling); steps \(decision.requiredSteps.spellings); duties \(decision.duties.spellings); "
+            + "options \(decision.options.spellings); factors \(factors); excluded \(decision.excludedInformation)"
     }
 
     /// Parts of the decision that no fired rule accounts for.

@@ -1,7 +1,9 @@
 import PolicyEngine
 
 /// 8 U.S.C. § 1367(a)(1): no adverse determination "using information furnished solely by" an
-/// abuser, a member of the abuser's household or a trafficker. An adverse step (the approval of
+/// abuser or a member of the abuser's household, or, for a U, T or VAWA applicant, the perpetrator
+/// or trafficker (unless the person has a § 237(a)(2) conviction; the policy engine decides which
+/// items are barred for this case and lists them in `excludedInformation`). An adverse step (the approval of
 /// exceptional circumstances) and the enforcement action may name the evidence they rest on, their
 /// basis; a basis made only of items the engine lists in `excludedInformation` is refused.
 public enum SourceProhibition {

@@ -88,8 +88,9 @@ struct ProblemMiddleware: AsyncMiddleware {
         case .sourceProhibited(let items):
             var problem = ProblemDetails(
                 status: .conflict, slug: "source-prohibition",
-                detail: "\(SourceProhibition.citation) bars an adverse determination resting solely on information furnished by an abuser, "
-                    + "a member of the abuser's household or a trafficker; every item of the basis is such information: \(items.joined(separator: ", "))"
+                detail: "\(SourceProhibition.citation) bars an adverse determination resting solely on information furnished by an abuser "
+                    + "or the abuser's household, or by the perpetrator or trafficker of a person who applied for protection; "
+                    + "every item of the basis is such information: \(items.joined(separator: ", "))"
             )
             problem.citation = SourceProhibition.citation
             problem.excludedInformation = items

@@ -17,17 +17,22 @@ struct DecisionColumn: Encodable {
         var document: String?
         var passage: String?
         var quote: String?
+        var authority: String?
     }
 
     /// What the column shows, e.g. "As recorded" or "On 2025-02-01".
     var heading: String
     var disposition: String
+    /// What the disposition allows, in words: never a finding that the person is removable.
+    var dispositionMeaning: String
     var policies: [String]
     var steps: [OwedStep]
     /// The duties and options, or the withheld marker in their place.
     var duties: [String]
     var options: [String]
     var reasons: [Reason]
+    /// Said in place of the reasons when no rule fired.
+    var noRuleFired: String
 
     init(heading: String, decision: JSONValue) {
         self.heading = heading
@@ -46,7 +51,9 @@ struct DecisionColumn: Encodable {
             }
         }
         disposition = text("disposition", of: decision) ?? ""
+        dispositionMeaning = Disposition(spelling: disposition)?.meaning ?? ""
         policies = strings("policies")
+        noRuleFired = Decision.noRuleFiredExplanation(asOf: text("asOf", of: decision) ?? "", policies: policies)
         steps = strings("requiredSteps").map { spelling in
             OwedStep(step: spelling, recordedBy: Step(spelling: spelling).map { Entitlements.roles(for: $0).map(\.rawValue).sorted().joined(separator: ", ") } ?? "")
         }
@@ -56,8 +63,10 @@ struct DecisionColumn: Encodable {
         reasons = items.map { item in
             if case .string(let marker) = item { return Reason(withheld: marker) }
             let citation = member("citation", of: item) ?? .null
+            let quote = text("quote", of: citation)
             return Reason(rule: text("rule", of: item), effect: text("effect", of: item), document: text("document", of: citation),
-                          passage: text("passage", of: citation), quote: text("quote", of: citation))
+                          passage: text("passage", of: citation), quote: quote?.isEmpty == true ? nil : quote,
+                          authority: text("authority", of: item))
         }
     }
 }

@@ -27,7 +27,9 @@ struct PolicyPageController: RouteCollection {
             var effect: String
             var document: String
             var passage: String
-            var quote: String
+            /// Nil when the rule rests on a secondary account we hold no text of.
+            var quote: String?
+            var authority: String?
             var secondary: Bool
         }
 
@@ -43,7 +45,8 @@ struct PolicyPageController: RouteCollection {
                 id: document.id, title: document.title, period: document.periodDescription, summary: document.summary,
                 rules: document.rules.map { rule in
                     PolicyPage.RuleLine(id: rule.id, description: rule.description, effect: rule.effects.summary, document: rule.citation.document,
-                                        passage: rule.citation.passage, quote: rule.citation.quote, secondary: rule.source == .secondary)
+                                        passage: rule.citation.passage, quote: rule.citation.quote.isEmpty ? nil : rule.citation.quote,
+                                        authority: rule.authority, secondary: rule.source == .secondary)
                 }
             )
         }
