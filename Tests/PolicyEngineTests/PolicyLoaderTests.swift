@@ -94,7 +94,7 @@ import Testing
         """)])
         #expect(found.contains("p.yaml:4:14: inForceFrom '2020-02-30' is not a valid date YYYY-MM-DD"))
         #expect(found.contains("p.yaml:5:14: no policy file has id 'nowhere'"))
-        #expect(found.contains("p.yaml:7:9: a rule id is 'POLICY-ID/rule-name': expected 'p/…'"))
+        #expect(found.contains("p.yaml:7:9: a rule id is 'POLICY-ID/name': expected 'p/…'"))
         #expect(found.contains { $0.hasPrefix("p.yaml:9:52: unknown key 'colour' in effects") })
         #expect(found.contains("p.yaml:9:28: a rule's disposition can only be 'refrain'; 'proceed-after-steps' follows from the steps owed"))
         #expect(found.contains { $0.hasPrefix("p.yaml:9:45: 'opla' is not a valid step") })

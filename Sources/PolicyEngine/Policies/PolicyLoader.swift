@@ -302,19 +302,14 @@ struct PolicyLoader {
         _ node: Node, policy: PolicyDocument, parameters: [String: Parameter], definitions: [String: Definition],
         _ document: inout YAMLDocument
     ) -> Rule? {
-        guard let fields = document.mapping(node, allowed: Self.ruleKeys, what: "a rule") else { return nil }
-        var values: [String: Node] = [:]
-        for field in fields { values[field.key] = field.value }
-        for key in ["id", "when", "effects", "citation", "source"] where values[key] == nil {
-            document.report("a rule needs '\(key)'", at: node)
+        guard let values = entry(node, allowed: Self.ruleKeys, required: ["id", "when", "effects", "citation", "source"], what: "a rule", &document) else {
+            return nil
         }
         guard let idNode = values["id"], let id = document.string(idNode, what: "id"),
               let whenNode = values["when"], let when = document.string(whenNode, what: "when"),
               let effectsNode = values["effects"], let citationNode = values["citation"],
               let sourceNode = values["source"] else { return nil }
-        if !id.hasPrefix(policy.id + "/") || id.count <= policy.id.count + 1 {
-            document.report("a rule id is 'POLICY-ID/rule-name': expected '\(policy.id)/…'", at: idNode)
-        }
+        checkID(id, of: "a rule", in: policy, at: idNode, &document)
         let source = document.string(sourceNode, what: "source").flatMap { text -> SourceKind? in
             guard let kind = SourceKind(rawValue: text) else {
                 document.report("source must be 'primary' or 'secondary'", at: sourceNode)
@@ -357,6 +352,26 @@ struct PolicyLoader {
             location: document.location(of: node), reads: reads.paths, matcher: matcher,
             parsed: ParsedCondition(when: parsedWhen, loop: loop.map { ($0.variable, $0.expression) }, parameters: parameters)
         )
+    }
+
+    /// The fields of a rule or an invariant by key, with each required key that is missing reported.
+    private func entry(
+        _ node: Node, allowed: Set<String>, required: [String], what: String, _ document: inout YAMLDocument
+    ) -> [String: Node]? {
+        guard let fields = document.mapping(node, allowed: allowed, what: what) else { return nil }
+        var values: [String: Node] = [:]
+        for field in fields { values[field.key] = field.value }
+        for key in required where values[key] == nil {
+            document.report("\(what) needs '\(key)'", at: node)
+        }
+        return values
+    }
+
+    /// Rule and invariant ids are `POLICY-ID/name`.
+    private func checkID(_ id: String, of what: String, in policy: PolicyDocument, at node: Node, _ document: inout YAMLDocument) {
+        if !id.hasPrefix(policy.id + "/") || id.count <= policy.id.count + 1 {
+            document.report("\(what) id is 'POLICY-ID/name': expected '\(policy.id)/…'", at: node)
+        }
     }
 
     /// A rule's or invariant's description, without the line break a folded YAML scalar ends with.
@@ -465,18 +480,13 @@ struct PolicyLoader {
         _ node: Node, policy: PolicyDocument, parameters: [String: Parameter], definitions: [String: Definition],
         _ document: inout YAMLDocument
     ) -> Invariant? {
-        guard let fields = document.mapping(node, allowed: Self.invariantKeys, what: "an invariant") else { return nil }
-        var values: [String: Node] = [:]
-        for field in fields { values[field.key] = field.value }
-        for key in ["id", "when", "expect"] where values[key] == nil {
-            document.report("an invariant needs '\(key)'", at: node)
+        guard let values = entry(node, allowed: Self.invariantKeys, required: ["id", "when", "expect"], what: "an invariant", &document) else {
+            return nil
         }
         guard let idNode = values["id"], let id = document.string(idNode, what: "id"),
               let whenNode = values["when"], let when = document.string(whenNode, what: "when"),
               let expectNode = values["expect"], let expect = document.string(expectNode, what: "expect") else { return nil }
-        if !id.hasPrefix(policy.id + "/") || id.count <= policy.id.count + 1 {
-            document.report("an invariant id is 'POLICY-ID/name': expected '\(policy.id)/…'", at: idNode)
-        }
+        checkID(id, of: "an invariant", in: policy, at: idNode, &document)
         // The facts an invariant reads are varied by the verifier like those the rules read.
         var compiler = ConditionCompiler(definitions: definitions, parameters: parameters, slots: slots, usage: usage)
         func compile(_ text: String, at textNode: Node) -> CompiledCondition? {
