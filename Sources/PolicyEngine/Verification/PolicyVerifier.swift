@@ -28,10 +28,17 @@ public struct PolicyVerifier: Sendable {
     public let ruleSet: RuleSet
     /// Every invariant of the policy files, in evaluation order of their documents.
     let invariants: [Invariant]
+    /// For each document (parallel to `ruleSet.documents`), the indices of its invariants in `invariants`.
+    private let invariantsOfDocument: [Range<Int>]
 
     public init(ruleSet: RuleSet) {
         self.ruleSet = ruleSet
         invariants = ruleSet.documents.flatMap(\.invariants)
+        var start = 0
+        invariantsOfDocument = ruleSet.documents.map { document in
+            defer { start += document.invariants.count }
+            return start..<(start + document.invariants.count)
+        }
     }
 
     // MARK: The space
@@ -120,7 +127,6 @@ public struct PolicyVerifier: Sendable {
         let work: [(CalendarDate, Action, Int?)] = dates.flatMap { date in
             Action.allCases.flatMap { action in [(date, action, nil)] + variations.indices.map { (date, action, $0) } }
         }
-        let invariantIndex = Dictionary(uniqueKeysWithValues: invariants.enumerated().map { ($1.id, $0) })
         let results = Mutex((total: 0, violations: [Violation](), premises: [Int](repeating: 0, count: invariants.count)))
         DispatchQueue.concurrentPerform(iterations: work.count) { index in
             let (date, action, variation) = work[index]
@@ -139,7 +145,7 @@ public struct PolicyVerifier: Sendable {
                     let decision = ruleSet.evaluate(facts, in: scope)
                     checked += 1
                     let outcome = check(facts, decision, in: scope)
-                    for id in outcome.premisesHeld { premises[invariantIndex[id]!] += 1 }
+                    for index in outcome.premisesHeld { premises[index] += 1 }
                     if found.count < 20 { found += outcome.violations }
                 }
             }
@@ -156,16 +162,17 @@ public struct PolicyVerifier: Sendable {
     // MARK: Invariants
 
     /// Checks one decision: the invariants of every policy in force on its date, then the engine's.
-    /// - Returns: what failed, and the ids of the policy invariants whose `when` held.
-    public func check(_ facts: CaseFacts, _ decision: Decision, in scope: EvaluationScope) -> (violations: [Violation], premisesHeld: [String]) {
+    /// - Returns: what failed, and the policy invariants whose `when` held (indices into `invariants`).
+    public func check(_ facts: CaseFacts, _ decision: Decision, in scope: EvaluationScope) -> (violations: [Violation], premisesHeld: [Int]) {
         var violations: [Violation] = []
-        var premisesHeld: [String] = []
+        var premisesHeld: [Int] = []
         scope.facts = facts
         scope.decision = decision
         defer { scope.decision = nil }
-        for document in decision.policies.map({ ruleSet.documents[$0] }) {
-            for invariant in document.invariants where invariant.premise(scope) {
-                premisesHeld.append(invariant.id)
+        for document in decision.policies {
+            for index in invariantsOfDocument[document] where invariants[index].premise(scope) {
+                let invariant = invariants[index]
+                premisesHeld.append(index)
                 if !invariant.expectation(scope) {
                     violations.append(Violation(invariant: invariant.id, facts: facts, detail: "\(invariant.description) Decided: \(summary(of: decision))"))
                 }
