@@ -32,16 +32,27 @@ import Testing
         #expect(report.violations.contains { $0.invariant.contains("11005.3") })
     }
 
-    /// The conviction clause of § 1367(a)(1) forgotten in the rule: the statute's own invariant
-    /// (stated in its policy file, not in Swift) finds it.
-    @Test func aBrokenSourceProhibitionIsCaughtByTheFilesInvariant() throws {
-        let folder = try Fixtures.policyCopy(
-            editing: "usc-8-1367.yaml", replacing: "when: item.adverse && !convicted237a2 && barredSource(item)",
-            with: "when: item.adverse && barredSource(item)"
-        )
+    /// Rules drifted from the reading, each caught by the policy file's own invariants (not by
+    /// Swift); all but the first in ways a one-way invariant would miss, caught by one that states
+    /// its outcome exactly (both when it must and when it must not hold).
+    @Test(arguments: [
+        // The conviction clause of § 1367(a)(1) forgotten.
+        ("usc-8-1367.yaml", "when: item.adverse && !convicted237a2 && barredSource(item)", "when: item.adverse && barredSource(item)",
+         "usc-8-1367/conviction-lifts-every-bar"),
+        ("ice-directive-11005.3.yaml", "when: hasKnownLiveFiling && !exceptionalCircumstances", "when: hasLiveFiling && !exceptionalCircumstances",
+         "ice-directive-11005.3/refrain-exactly-for-protected-people"),
+        ("ice-interim-guidance-2025.yaml", "|| hasKnownLiveCP", "|| subject.benefits.exists(f, f.type == 'CP' && live(f))",
+         "ice-interim-guidance-2025/deconfliction-exactly"),
+        ("standing-relief.yaml", "|| 'trafficking-eligibility-letter' in subject.victimIndicia)\n      && !subject.benefits.exists(f, f.type == 'CP' && live(f))",
+         ")\n      && !subject.benefits.exists(f, f.type == 'CP' && live(f))", "standing-relief/continued-presence-exactly"),
+        ("ice-policy-10076.1.yaml", "subject.pendingCriminalCase || hasKnownLiveFiling", "subject.pendingCriminalCase || hasLiveFiling",
+         "ice-policy-10076.1/victims-considered-for-discretion"),
+    ])
+    func aRuleThatDriftsEitherWayIsCaught(file: String, original: String, replacement: String, invariant: String) throws {
+        let folder = try Fixtures.policyCopy(editing: file, replacing: original, with: replacement)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let report = PolicyVerifier(ruleSet: try RuleSet.load(from: folder)).run(sampleEvery: 97)
-        #expect(Set(report.violations.map(\.invariant)) == ["usc-8-1367/conviction-lifts-every-bar"])
+        let report = PolicyVerifier(ruleSet: try RuleSet.load(from: folder)).run(sampleEvery: 997)
+        #expect(report.violations.contains { $0.invariant == invariant }, "\(Set(report.violations.map(\.invariant)))")
     }
 
     /// An invariant whose premise never holds tests nothing, and the report says so.
