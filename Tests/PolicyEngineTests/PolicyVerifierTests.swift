@@ -72,9 +72,9 @@ import Testing
         let facts = CaseFacts(asOf: Fixtures.date("2026-01-01"), action: .arrest)
         var decision = ruleSet.evaluate(facts)
         decision.options.insert(.parole)
-        let outcome = PolicyVerifier(ruleSet: ruleSet).check(facts, decision, in: ruleSet.makeScope())
+        let violations = PolicyVerifier(ruleSet: ruleSet).check(facts, decision, in: ruleSet.makeScope())
         // The engine's invariant and standing-relief's own both see the parole without a reason.
-        #expect(Set(outcome.violations.map(\.invariant)) == ["every outcome has a reason", "standing-relief/parole-only-abroad"])
-        #expect(outcome.violations.first { $0.invariant == "every outcome has a reason" }?.detail == "option parole")
+        #expect(Set(violations.map(\.invariant)) == ["every outcome has a reason", "standing-relief/parole-only-abroad"])
+        #expect(violations.first { $0.invariant == "every outcome has a reason" }?.detail == "option parole")
     }
 }

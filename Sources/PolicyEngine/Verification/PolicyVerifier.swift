@@ -144,9 +144,8 @@ public struct PolicyVerifier: Sendable {
                     if let variation { variations[variation](&facts) }
                     let decision = ruleSet.evaluate(facts, in: scope)
                     checked += 1
-                    let outcome = check(facts, decision, in: scope)
-                    for index in outcome.premisesHeld { premises[index] += 1 }
-                    if found.count < 20 { found += outcome.violations }
+                    let violations = check(facts, decision, in: scope, countingPremisesIn: &premises)
+                    if found.count < 20 { found += violations }
                 }
             }
             results.withLock { results in
@@ -162,17 +161,23 @@ public struct PolicyVerifier: Sendable {
     // MARK: Invariants
 
     /// Checks one decision: the invariants of every policy in force on its date, then the engine's.
-    /// - Returns: what failed, and the policy invariants whose `when` held (indices into `invariants`).
-    public func check(_ facts: CaseFacts, _ decision: Decision, in scope: EvaluationScope) -> (violations: [Violation], premisesHeld: [Int]) {
+    /// - Returns: what failed.
+    public func check(_ facts: CaseFacts, _ decision: Decision, in scope: EvaluationScope) -> [Violation] {
+        var premises = [Int](repeating: 0, count: invariants.count)
+        return check(facts, decision, in: scope, countingPremisesIn: &premises)
+    }
+
+    /// `check`, adding one to `premises[i]` for each policy invariant `i` whose `when` held: the
+    /// space's run counts into one array per thread instead of returning a list per case.
+    func check(_ facts: CaseFacts, _ decision: Decision, in scope: EvaluationScope, countingPremisesIn premises: inout [Int]) -> [Violation] {
         var violations: [Violation] = []
-        var premisesHeld: [Int] = []
         scope.facts = facts
         scope.decision = decision
         defer { scope.decision = nil }
         for document in decision.policies {
             for index in invariantsOfDocument[document] where invariants[index].premise(scope) {
                 let invariant = invariants[index]
-                premisesHeld.append(index)
+                premises[index] += 1
                 if !invariant.expectation(scope) {
                     violations.append(Violation(invariant: invariant.id, facts: facts, detail: "\(invariant.description) Decided: \(summary(of: decision))"))
                 }
@@ -182,7 +187,7 @@ public struct PolicyVerifier: Sendable {
             violations.append(Violation(invariant: "completed steps are never owed", facts: facts, detail: "owed \(decision.requiredSteps.spellings)"))
         }
         violations += unexplained(facts, decision).map { Violation(invariant: "every outcome has a reason", facts: facts, detail: $0) }
-        return (violations, premisesHeld)
+        return violations
     }
 
     /// A decision's outcome in one line, for a violation's message.
