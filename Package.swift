@@ -67,11 +67,39 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The composition root: opens the database (SQLite or PostgreSQL), the audit key and the
+        // core's services from settings, for the server and every command alike. No Vapor.
+        .target(
+            name: "SafeguardRuntime",
+            dependencies: [
+                "SafeguardCore",
+                "PolicyEngine",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQL", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Passwords hashed with bcrypt: Vapor's implementation, the one part of Vapor a command
+        // other than `serve` needs (`users add`).
+        .target(
+            name: "SafeguardPasswords",
+            dependencies: ["SafeguardCore", .product(name: "Vapor", package: "vapor"), .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         // HTTP: Vapor routes and middleware over SafeguardCore.
         .target(
             name: "SafeguardServer",
             dependencies: [
                 "SafeguardCore",
+                "SafeguardRuntime",
+                "SafeguardPasswords",
                 "PolicyEngine",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
@@ -92,6 +120,8 @@ let package = Package(
             dependencies: [
                 "PolicyEngine",
                 "SafeguardCore",
+                "SafeguardRuntime",
+                "SafeguardPasswords",
                 "SafeguardServer",
                 "BundledPolicies",
                 .product(name: "FluentKit", package: "fluent-kit"),
@@ -103,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "SafeguardServerTests",
             dependencies: [
-                "SafeguardServer", "SafeguardCore", "PolicyEngine", "BundledPolicies",
+                "SafeguardServer", "SafeguardRuntime", "SafeguardPasswords", "SafeguardCore", "PolicyEngine", "BundledPolicies", "SafeguardTestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
@@ -118,14 +148,29 @@ let package = Package(
             exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
+        // What the test targets share: fixtures, the contract's examples, running the built
+        // executable, seeded randomness.
+        .target(
+            name: "SafeguardTestSupport",
+            dependencies: ["PolicyEngine", "BundledPolicies"],
+            path: "Tests/Support",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PolicyEngineTests",
             dependencies: [
-                "PolicyEngine", "BundledPolicies", "safeguard", "HostileInputs",
+                "PolicyEngine", "BundledPolicies", "HostileInputs", "SafeguardTestSupport",
                 .product(name: "Yams", package: "Yams"),
             ],
             // Inputs fuzzing found, read from the source tree by `FuzzFindingsTests`.
             exclude: ["FuzzFindings"],
+            swiftSettings: swiftSettings
+        ),
+        // The `safeguard` executable run as an operator runs it (it builds the server, which the
+        // engine's tests do not).
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: ["safeguard", "PolicyEngine", "SafeguardTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

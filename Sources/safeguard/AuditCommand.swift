@@ -3,7 +3,7 @@ import Crypto
 import Foundation
 import PolicyEngine
 import SafeguardCore
-import SafeguardServer
+import SafeguardRuntime
 
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,19 +19,19 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "Heads exported earlier (`safeguard audit head --to`): the database must still hold them.") var head: String?
         @Option(name: .customLong("public-key"), help: "The audit key's public half (64 hex digits in a file), instead of the key file.")
         var publicKey: String?
-        @OptionGroup var service: ServiceOptions
+        @OptionGroup var databaseOptions: DatabaseOptions
         @OptionGroup var policyOptions: PolicyOptions
 
         func run() async throws {
             let key: Curve25519.Signing.PublicKey
             do {
-                key = try publicKey.map(AuditKey.loadPublicKey) ?? AuditKey.load(at: service.settings().auditKeyPath).publicKey
+                key = try publicKey.map(AuditKey.loadPublicKey) ?? AuditKey.load(at: databaseOptions.settings().auditKeyPath).publicKey
             } catch let error as AuditKey.Problem {
                 throw BadInput(error.description).exit()
             }
             let exported = try head.map(Self.readHeads) ?? []
             let started = Date()
-            let report = try await service.withDatabase(policyOptions) { database, _ in
+            let report = try await databaseOptions.withDatabase(policyOptions) { database, _ in
                 try await AuditChain.verify(key: key, exportedHeads: exported, on: database)
             }
             let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
@@ -61,17 +61,17 @@ struct AuditCommand: AsyncParsableCommand {
             abstract: "Sign the current head of every partition and write the signed heads to a file, to keep apart from the database."
         )
         @Option(help: "The file to write (JSON).") var to: String
-        @OptionGroup var service: ServiceOptions
+        @OptionGroup var databaseOptions: DatabaseOptions
         @OptionGroup var policyOptions: PolicyOptions
 
         func run() async throws {
-            let heads = try await service.withDatabase(policyOptions) { database, services in
+            let heads = try await databaseOptions.withDatabase(policyOptions) { database, services in
                 try await services.audit.append(.byOperator(.export, "audit-heads"), on: database)
                 return try await services.audit.exportHeads(on: database)
             }
             let text = JSONValue.array(heads.map(\.json)).serialized() + "\n"
             guard FileManager.default.createFile(atPath: to, contents: Data(text.utf8)) else { throw BadInput("\(to): cannot write the file").exit() }
-            let key = try AuditKey.load(at: service.settings().auditKeyPath)
+            let key = try AuditKey.load(at: databaseOptions.settings().auditKeyPath)
             print("exported the signed heads of \(heads.count) partitions to \(to); the audit key's public half is \(AuditKey.publicKeyText(key))")
         }
     }

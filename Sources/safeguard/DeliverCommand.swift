@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import SafeguardCore
-import SafeguardServer
+import SafeguardRuntime
 
 struct DeliverCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,15 +17,15 @@ struct DeliverCommand: AsyncParsableCommand {
 
     @Option(help: "Workers in this process.") var workers = 2
     @Flag(name: .customLong("until-idle"), help: "Stop when no notification is due (pending ones waiting for a retry are left).") var untilIdle = false
-    @OptionGroup var service: ServiceOptions
+    @OptionGroup var databaseOptions: DatabaseOptions
     @OptionGroup var policyOptions: PolicyOptions
 
     func run() async throws {
-        let settings = try service.settings().delivery
+        let settings = try databaseOptions.settings().delivery
         guard !settings.gateways.isEmpty else { throw BadInput(["no gateway: set SAFEGUARD_GATEWAY_SMS, SAFEGUARD_GATEWAY_EMAIL or SAFEGUARD_GATEWAY_VOICE"]).exit() }
         let (count, untilIdle) = (workers, untilIdle)
         let started = Date()
-        let claimed = try await service.withDatabase(policyOptions) { database, services in
+        let claimed = try await databaseOptions.withDatabase(policyOptions) { database, services in
             let gateway = HTTPNotificationGateway()
             return try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<count {

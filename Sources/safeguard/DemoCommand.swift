@@ -1,6 +1,7 @@
 import ArgumentParser
 import PolicyEngine
 import SafeguardCore
+import SafeguardRuntime
 import SafeguardServer
 
 struct DemoCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import SafeguardCore
-import SafeguardServer
+import SafeguardRuntime
 
 struct PopulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +14,7 @@ struct PopulateCommand: AsyncParsableCommand {
     @Option(help: "How many people, each with one open encounter.") var encounters: Int
     @Option(help: "Seed of the case generator (the same seed gives the same cases).") var seed: UInt64 = 1
     @Option(help: "The user the records are recorded under (an admin or supervisor).") var user: String
-    @OptionGroup var service: ServiceOptions
+    @OptionGroup var databaseOptions: DatabaseOptions
     @OptionGroup var policyOptions: PolicyOptions
 
     func run() async throws {
@@ -22,7 +22,7 @@ struct PopulateCommand: AsyncParsableCommand {
         let (count, seed, username) = (encounters, seed, user)
         let showProgress = isatty(STDERR_FILENO) == 1
         let started = Date()
-        try await service.withDatabase(policyOptions) { database, services in
+        try await databaseOptions.withDatabase(policyOptions) { database, services in
             guard let actor = try await services.users.user(named: username, on: database).actor, [.admin, .supervisor].contains(actor.role) else {
                 throw WorkflowError.forbidden("--user must name an enabled admin or supervisor")
             }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import PolicyEngine
 import SafeguardCore
-import SafeguardServer
+import SafeguardRuntime
 
 struct ReevaluateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +15,7 @@ struct ReevaluateCommand: AsyncParsableCommand {
     @Option(help: "Encounters per batch (one transaction each).") var batchSize = 1000
     @Flag(help: "Continue the newest unfinished run instead of starting a new one.") var resume = false
     @Option(help: "The user the new decisions are recorded under (an admin or supervisor).") var user: String
-    @OptionGroup var service: ServiceOptions
+    @OptionGroup var databaseOptions: DatabaseOptions
     @OptionGroup var policyOptions: PolicyOptions
 
     func run() async throws {
@@ -23,7 +23,7 @@ struct ReevaluateCommand: AsyncParsableCommand {
         let (batchSize, resume, username) = (batchSize, resume, user)
         let showProgress = isatty(STDERR_FILENO) == 1
         let started = Date()
-        let run = try await service.withDatabases(policyOptions) { database, reader, services in
+        let run = try await databaseOptions.withDatabases(policyOptions) { database, reader, services in
             guard let actor = try await services.users.user(named: username, on: database).actor, [.admin, .supervisor].contains(actor.role) else {
                 throw WorkflowError.forbidden("--user must name an enabled admin or supervisor")
             }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SafeguardServer
+import SafeguardRuntime
 
 @main
 struct Safeguard: AsyncParsableCommand {
@@ -17,7 +17,7 @@ struct Safeguard: AsyncParsableCommand {
 
     /// Every log line of every command goes through Safeguard's handler, which keeps case data out.
     static func main() async {
-        SafeguardService.runTasksOnEventLoops()
+        SafeguardRuntime.runTasksOnEventLoops()
         do {
             try SafeguardLogHandler.bootstrap()
         } catch {

@@ -3,7 +3,7 @@ import FluentKit
 import Foundation
 import PolicyEngine
 import SafeguardCore
-import SafeguardServer
+import SafeguardRuntime
 
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +18,7 @@ struct UsersCommand: AsyncParsableCommand {
         @Option(help: "The user's office, e.g. NYC.") var office: String
         @Option(help: "The name shown in pages.") var displayName: String = ""
         @Flag(help: "Read the password from standard input instead of generating one.") var passwordStdin = false
-        @OptionGroup var service: ServiceOptions
+        @OptionGroup var databaseOptions: DatabaseOptions
         @OptionGroup var policyOptions: PolicyOptions
 
         func run() async throws {
@@ -28,7 +28,7 @@ struct UsersCommand: AsyncParsableCommand {
             let generated = passwordStdin ? nil : GeneratedSecret.password()
             let password = generated ?? (readLine(strippingNewline: true) ?? "")
             let (username, displayName, office) = (username, displayName, office)
-            try await service.withDatabase(policyOptions) { database, services in
+            try await databaseOptions.withDatabase(policyOptions) { database, services in
                 try await database.transaction { database in
                     let user = try await services.users.add(username: username, displayName: displayName, role: role, office: office,
                                                             password: password, on: database)
@@ -43,12 +43,12 @@ struct UsersCommand: AsyncParsableCommand {
     struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable a user and revoke their tokens.")
         @Argument var username: String
-        @OptionGroup var service: ServiceOptions
+        @OptionGroup var databaseOptions: DatabaseOptions
         @OptionGroup var policyOptions: PolicyOptions
 
         func run() async throws {
             let username = username
-            try await service.withDatabase(policyOptions) { database, services in
+            try await databaseOptions.withDatabase(policyOptions) { database, services in
                 try await database.transaction { database in
                     try await services.users.disable(username: username, on: database)
                     try await services.audit.append(.byOperator(.write, "user/\(try await services.users.user(named: username, on: database).requireID())"), on: database)
@@ -61,12 +61,12 @@ struct UsersCommand: AsyncParsableCommand {
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Issue an API bearer token for a user; it is shown once.")
         @Argument var username: String
-        @OptionGroup var service: ServiceOptions
+        @OptionGroup var databaseOptions: DatabaseOptions
         @OptionGroup var policyOptions: PolicyOptions
 
         func run() async throws {
             let username = username
-            print(try await service.withDatabase(policyOptions) { database, services -> String in
+            print(try await databaseOptions.withDatabase(policyOptions) { database, services -> String in
                 try await database.transaction { database -> String in
                     let token = try await services.users.issueToken(for: username, on: database)
                     try await services.audit.append(.byOperator(.write, "token-of/\(try await services.users.user(named: username, on: database).requireID())"), on: database)

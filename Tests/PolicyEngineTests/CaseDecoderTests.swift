@@ -1,4 +1,5 @@
 import PolicyEngine
+import SafeguardTestSupport
 import Testing
 
 @Suite struct CaseDecoderTests {

@@ -1,5 +1,6 @@
 import Foundation
 import PolicyEngine
+import SafeguardTestSupport
 import Testing
 
 /// The condition language, through policy files: what it accepts, what it means, and where it

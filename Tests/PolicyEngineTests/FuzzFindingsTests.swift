@@ -1,5 +1,6 @@
 import Foundation
 import HostileInputs
+import SafeguardTestSupport
 import Testing
 
 /// Every input fuzzing kept (scripts/fuzz copies each crash, hang or disagreement it finds into

@@ -1,5 +1,6 @@
 import Foundation
 import PolicyEngine
+import SafeguardTestSupport
 import Testing
 
 /// Quotes from the texts we hold are verbatim (white space aside), checked against those texts.

@@ -1,5 +1,6 @@
 import Foundation
 import PolicyEngine
+import SafeguardTestSupport
 import Testing
 
 @Suite struct PolicyVerifierTests {

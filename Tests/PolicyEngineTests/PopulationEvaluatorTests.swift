@@ -1,4 +1,5 @@
 import PolicyEngine
+import SafeguardTestSupport
 import Testing
 
 /// The population evaluator against the per-case engine: the same answer for every case, for the

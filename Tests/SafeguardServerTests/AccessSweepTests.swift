@@ -1,5 +1,7 @@
 import Foundation
 import SafeguardCore
+import SafeguardPasswords
+import SafeguardRuntime
 @testable import SafeguardServer
 import SQLKit
 import Testing

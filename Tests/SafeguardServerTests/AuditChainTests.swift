@@ -157,17 +157,24 @@ import Vapor
     }
 
     @Test func aRunningServerSignsTheHeadsThatMoved() async throws {
-        try await TestService.with(auditSigningInterval: .milliseconds(100)) { service in
+        try await TestService.with(auditSigningInterval: .seconds(300)) { service in
             _ = try await service.createPerson()
             let sql = service.app.db as! any SQLDatabase
-            var signed = false
-            for _ in 0..<50 where !signed {
-                try await Task.sleep(for: .milliseconds(100))
+            // Whether the NYC head as it stands is the newest signed one.
+            func signed() async throws -> Bool {
                 let head = try await AuditChain.heads(on: service.app.db)["NYC"]
                 let latest = try await AuditChain.signedHeads(on: sql).filter { $0.partition == "NYC" }.last
-                signed = head != nil && latest?.sequence == head?.sequence && latest?.hash == head?.hash
+                return head != nil && latest?.sequence == head?.sequence && latest?.hash == head?.hash
             }
-            #expect(signed, "the NYC head was not signed within 5 s")
+            await service.clock.waitForSleepers()
+            #expect(try await !signed(), "not signed before the interval")
+            service.clock.advance(by: .seconds(299))
+            #expect(service.clock.sleepers == 1)
+            #expect(try await !signed(), "not signed a second before the interval")
+            service.clock.advance(by: .seconds(1))
+            // The signer wakes, signs and sleeps again.
+            while service.clock.sleepers == 0 { await Task.yield() }
+            #expect(try await signed(), "the NYC head is signed once the interval has passed")
             #expect(try await Self.verify(service).isClean)
         }
     }

@@ -1,5 +1,7 @@
 import Foundation
 import SafeguardCore
+import SafeguardPasswords
+import SafeguardRuntime
 @testable import SafeguardServer
 import Testing
 
@@ -13,10 +15,10 @@ import Testing
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let file = folder.appendingPathComponent("backup").path
-            try await DatabaseBackup.backup(settings: service.settings, to: file)
-            await #expect(throws: DatabaseBackup.Failure.self) { try await DatabaseBackup.backup(settings: service.settings, to: file) }
+            try await DatabaseBackup.backup(settings: service.settings.runtime, to: file)
+            await #expect(throws: DatabaseBackup.Failure.self) { try await DatabaseBackup.backup(settings: service.settings.runtime, to: file) }
 
-            var target = service.settings
+            var target = service.settings.runtime
             target.databasePath = folder.appendingPathComponent("restored.sqlite").path
             var restoredDatabase: String?
             if let admin = TestService.postgresURL {
@@ -27,8 +29,8 @@ import Testing
             }
             do {
                 try await DatabaseBackup.restore(settings: target, from: file)
-                let original = try await DatabaseBackup.rowCounts(settings: service.settings, ruleSet: TestService.ruleSet)
-                let restored = try await DatabaseBackup.rowCounts(settings: target, ruleSet: TestService.ruleSet)
+                let original = try await DatabaseBackup.rowCounts(settings: service.settings.runtime)
+                let restored = try await DatabaseBackup.rowCounts(settings: target)
                 #expect(original == restored)
                 #expect((original["encounters"] ?? 0) == 12 && (original["decisions"] ?? 0) > 12)
             } catch {

@@ -1,19 +1,25 @@
 import Fluent
 import Foundation
 import SafeguardCore
+import SafeguardPasswords
+import SafeguardRuntime
 @testable import SafeguardServer
 import SQLKit
+import SafeguardTestSupport
 import Testing
 
-/// No notification is silently lost: 10,000 custody events over 1,000 registrations, delivered by
+/// No notification is silently lost: custody events (2,000 in every run; 10,000 in the full run of
+/// docs/reliability.md, `SAFEGUARD_CHAOS_EVENTS=10000`) over a tenth as many registrations, delivered by
 /// four workers through a gateway that fails at random (errors, answers too late, dropped
 /// connections), while registrants withdraw and voice notices wait for PINs. Every notification
 /// ends delivered, dead-lettered with an alert, or cancelled by a withdrawal; none is accepted
 /// twice; none is claimed after its registration was withdrawn.
 @Suite struct DeliveryChaosTests {
-    static let registrations = 1_000, events = 10_000, lanes = 4
+    static let events = ProcessInfo.processInfo.environment["SAFEGUARD_CHAOS_EVENTS"].flatMap { Int($0) }.map { max($0, 1_000) } ?? 2_000
+    static let registrations = events / 10, lanes = 4
 
-    @Test func tenThousandEventsThroughAFailingGateway() async throws {
+    // The workers run on the system's clock: the gateway's late answers meet real HTTP timeouts.
+    @Test func thousandsOfEventsThroughAFailingGateway() async throws {
         // At notice level: at trace, the database drivers' lines for every statement cost more
         // than the deliveries (the same paths are logged at trace by HotlineTests).
         try await TestService.with(logLevel: .notice) { service in
@@ -26,7 +32,7 @@ import Testing
             let feed = try #require(try await services.users.user(named: "integration-nyc", on: database).actor)
             let clock = ContinuousClock(), began = clock.now
 
-            // 1,000 registrations, one per detainee, with one to three confirmed channels (a few at
+            // The registrations, one per detainee, with one to three confirmed channels (a few at
             // addresses the gateway always refuses), made by four specialists at once.
             let turns = services.writeTurns
             // Each lane and each worker on a database handle of its own, so on an event loop picked
@@ -56,10 +62,11 @@ import Testing
 
             // Registrants answer two voice calls in three with their PIN, all along.
             let answering = Task {
+                var dice = SeededGenerator()
                 while !Task.isCancelled {
                     let waiting = (try? await OutboxNotification.query(on: database)
                         .filter(\.$status == NotificationStatus.awaitingConfirmation.rawValue).limit(200).all()) ?? []
-                    for notice in waiting where Int.random(in: 0..<3) > 0 {
+                    for notice in waiting where Int.random(in: 0..<3, using: &dice) > 0 {
                         guard let id = notice.id, let pin = pinsByRegistration[notice.$registration.id] else { continue }
                         try? await turns.run { try await VoiceConfirmation.confirm(id, pin: pin, by: feed, audit: services.audit, on: database) }
                     }
@@ -67,13 +74,14 @@ import Testing
                 }
             }
 
-            // The feed: 10,000 events, four at a time. Once a thousand events, a tenth of the
+            // The feed, four events at a time. Ten times, once every `registrations` events, a tenth of the
             // registrants withdraw (those whose place ends in the round's digit), the first in the
             // very transaction of an event for it, so that its notices are cancelled before any
-            // worker could claim them (its earlier ones, a thousand events back, have long ended).
+            // worker could claim them (its earlier ones, a round back, have long ended).
             // Each round is alone, so every other event falls wholly before or after it.
-            let rounds = Self.events / 1_000
-            let withdrawals = (0..<rounds).map { round in (event: round * 1_000 + 500 + round, registration: 500 + round) }
+            let rounds = Self.events / Self.registrations
+            let half = Self.registrations / 2
+            let withdrawals = (0..<rounds).map { round in (event: round * Self.registrations + half + round, registration: half + round) }
             var withdrawnAt: [UUID: Double] = [:]
             var first = 0
             for round in 0...rounds {
@@ -122,7 +130,7 @@ import Testing
             let cancelled = try await service.count("notifications WHERE status = 'cancelled'")
             print("chaos: \(Self.events) events, \(total) notifications: \(delivered) delivered, \(dead) dead, \(cancelled) cancelled; gateway saw \(gateway.snapshot.requests) requests; "
                   + "registered in \(registered - began), fed in \(fed - registered), drained in \(clock.now - fed)")
-            #expect(open == 0, "every notification ends delivered, dead or cancelled")
+            #expect(open == 0, "every notification ends delivered, dead or cancelled (replay: \(SeededGenerator().replay))")
             #expect(total == expected, "one notification per confirmed channel of each active registration, per event")
             #expect(delivered + dead + cancelled == total)
             #expect(dead > 0, "the run exercised dead letters")
@@ -146,7 +154,7 @@ import Testing
             #expect(twice == 0, "\(twice) notifications accepted twice under one key")
             #expect(lost == 0, "\(lost) notifications marked delivered that the gateway never accepted")
             #expect(afterWithdrawal == 0, "\(afterWithdrawal) notifications claimed after their registration was withdrawn")
-            let alerts = try await DeliveryAlerts.compute(settings: settings, on: database)
+            let alerts = try await DeliveryAlerts.compute(settings: settings, now: Date(), on: database)
             #expect(alerts.deadLetters == dead)
             try await gateway.stop()
         }

@@ -1,6 +1,8 @@
 import FluentSQLiteDriver
 import Foundation
 import SafeguardCore
+import SafeguardPasswords
+import SafeguardRuntime
 @testable import SafeguardServer
 import Testing
 

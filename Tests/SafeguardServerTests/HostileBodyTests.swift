@@ -1,12 +1,15 @@
 import Foundation
 import SafeguardCore
+import SafeguardPasswords
+import SafeguardRuntime
 @testable import SafeguardServer
 import Testing
 import Vapor
 
 /// Malformed and hostile bodies at every route that takes one, found in the routing table: deep
 /// nesting, huge numbers, invalid UTF-8, lone surrogates, NUL bytes and a 10 MB string each get a
-/// 4xx problem, the server answers /health at once after each, and nothing is written.
+/// 4xx problem, the server answers /health at once after each, and nothing is written. (How fast they are refused is measured by `scripts/load-test` and the
+/// fuzzers, not held here against a wall clock.)
 @Suite struct HostileBodyTests {
     static let bodies: [(name: String, bytes: [UInt8])] = [
         ("60,000 nested arrays", Array(String(repeating: "[", count: 60_000).utf8)),
@@ -36,12 +39,10 @@ import Vapor
                     cookie = browser.cookie.map { [("Cookie", $0)] } ?? []
                 }
                 for body in Self.bodies {
-                    let started = ContinuousClock.now
                     let reply = try await service.send(route.method, path, as: isPage ? nil : Self.caller(of: rule).map { "\($0.rawValue)@NYC" },
                                                        bytes: body.bytes, headers: TestService.lawEnforcement + cookie,
                                                        contentType: isPage ? "application/x-www-form-urlencoded" : "application/json")
                     #expect((400..<500).contains(reply.status.code), "\(route) with \(body.name): \(reply.status) \(reply.text.prefix(200))")
-                    #expect(ContinuousClock.now - started < .seconds(5), "\(route) with \(body.name) took \(ContinuousClock.now - started)")
                     #expect(try await service.send(.GET, "/health").status == .ok)
                 }
             }

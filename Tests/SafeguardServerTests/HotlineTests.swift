@@ -1,5 +1,7 @@
 import Foundation
 import SafeguardCore
+import SafeguardPasswords
+import SafeguardRuntime
 @testable import SafeguardServer
 import Testing
 import Vapor
@@ -133,11 +135,13 @@ import Vapor
             let registration = try await Self.register(service, detainee: "A123456789", channels: #"[{"kind": "voice", "address": "+15550003333"}]"#, pin: "4321")
             _ = try await Self.confirmAll(service, registration)
             _ = try await Self.event(service, "feed-voice", detainee: "A123456789", kind: "escaped")
-            var settings = DeliverySettings(gateways: [.voice: url.appendingPathComponent("voice")])
-            settings.voiceRepeat = 0.2
-            let worker = NotificationWorker(settings: settings, gateway: HTTPNotificationGateway(), turns: service.app.safeguard.writeTurns)
+            let settings = DeliverySettings(gateways: [.voice: url.appendingPathComponent("voice")])
+            let worker = NotificationWorker(settings: settings, gateway: HTTPNotificationGateway(), turns: service.app.safeguard.writeTurns,
+                                            clock: service.clock)
             #expect(try await worker.deliverDue(on: service.app.db) == 1)
-            try await Task.sleep(for: .milliseconds(300))
+            service.clock.advance(by: .seconds(settings.voiceRepeat - 1))
+            #expect(try await worker.deliverDue(on: service.app.db) == 0, "the call is placed again only after \(settings.voiceRepeat) s")
+            service.clock.advance(by: .seconds(1))
             #expect(try await worker.deliverDue(on: service.app.db) == 1, "not confirmed: the call is placed again")
             let ledger = gateway.snapshot
             let message = try #require(ledger.messages.values.first)
@@ -148,7 +152,7 @@ import Vapor
             let right = try await service.send(.POST, "/api/v1/notifications/\(notification)/confirmation", as: "integration@NYC", json: #"{"pin": "4321"}"#)
             #expect(right.status == .noContent)
             #expect(try await service.count("notifications WHERE status = 'delivered'") == 1)
-            try await Task.sleep(for: .milliseconds(300))
+            service.clock.advance(by: .seconds(settings.voiceRepeat))
             #expect(try await worker.deliverDue(on: service.app.db) == 0, "confirmed: no more calls")
             try await gateway.stop()
         }
@@ -164,17 +168,20 @@ import Vapor
             _ = try await Self.confirmAll(service, registration)
             _ = try await Self.event(service, "feed-dead", detainee: "A123456789")
             var settings = DeliverySettings(gateways: [.sms: url.appendingPathComponent("sms")])
-            // Wide enough a window for three failed attempts even on a loaded machine.
-            (settings.backoffBase, settings.backoffCap, settings.retryWindow, settings.failingAfter) = (0.01, 0.05, 3, 3)
-            let worker = NotificationWorker(settings: settings, gateway: HTTPNotificationGateway(), turns: service.app.safeguard.writeTurns)
-            let deadline = Date().addingTimeInterval(30)
-            while try await service.count("notifications WHERE status = 'dead'") == 0, Date() < deadline {
-                try await worker.deliverDue(on: service.app.db)
-                try await Task.sleep(for: .milliseconds(20))
+            settings.failingAfter = 3
+            let worker = NotificationWorker(settings: settings, gateway: HTTPNotificationGateway(), turns: service.app.safeguard.writeTurns,
+                                            clock: service.clock)
+            // Attempts at the backoff's cap (an hour) until the retry window (two days) has closed.
+            var attempts = 0
+            while try await service.count("notifications WHERE status = 'dead'") == 0, attempts < 60 {
+                attempts += try await worker.deliverDue(on: service.app.db)
+                service.clock.advance(by: .seconds(settings.backoffCap))
             }
             #expect(try await service.count("notifications WHERE status = 'dead'") == 1)
-            let alerts = try await DeliveryAlerts.compute(settings: settings, on: service.app.db)
-            #expect(alerts.deadLetters == 1 && alerts.failingGateways["sms"]?.contains("503") == true && alerts.feedSilentSince == nil)
+            #expect((48...50).contains(attempts), "attempted \(attempts) times in two days at most an hour apart")
+            let alerts = try await DeliveryAlerts.compute(settings: settings, now: service.clock.now, on: service.app.db)
+            #expect(alerts.deadLetters == 1 && alerts.failingGateways["sms"]?.contains("503") == true)
+            #expect(alerts.feedSilentSince != nil, "two days without a custody event: the feed's silence is an alert too")
             let metrics = try await service.send(.GET, "/metrics")
             #expect(metrics.text.contains(#"safeguard_alert{kind="dead-letters"} 1"#))
             #expect(try await service.send(.GET, "/api/v1/delivery-status", as: "analyst@NYC").status == .forbidden)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SafeguardRuntime
 import SafeguardServer
 import Synchronization
 

@@ -74,7 +74,7 @@ import Vapor
             #expect(!owed.text.contains("Record exceptional-circumstances-approval"), "an officer may not approve")
             let blocked = try await officer.post(page + "/action", form: [:])
             #expect(blocked.status == .conflict)
-            #expect(blocked.text.contains("The policies in force do not allow the action yet: proceed-after-steps; steps still owed: exceptional-circumstances-approval."))
+            #expect(blocked.text.contains("The policies in force do not allow the action yet: disposition proceed-after-steps; steps still owed: exceptional-circumstances-approval."))
 
             var supervisor = PageBrowser(service: service)
             _ = try await supervisor.signIn("supervisor-nyc", purpose: "law-enforcement")

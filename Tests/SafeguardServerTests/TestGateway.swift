@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import SafeguardTestSupport
 import SafeguardCore
 
 /// A notification gateway for the tests: a real HTTP server on loopback that accepts messages as
@@ -30,6 +31,8 @@ final class TestGateway: Sendable {
 
     let chaos: Chaos
     private let ledger = NIOLockedValueBox(Ledger())
+    /// The chaos's dice, from the run's seed.
+    private let dice = NIOLockedValueBox(SeededGenerator())
     private let channel: NIOLockedValueBox<(any Channel)?> = NIOLockedValueBox(nil)
 
     init(chaos: Chaos = Chaos()) {
@@ -62,10 +65,10 @@ final class TestGateway: Sendable {
 
     func fate(for message: GatewayMessage) -> Fate {
         if chaos.refused.contains(message.to) { return .refuse }
-        let roll = Double.random(in: 0..<1)
+        let (roll, before) = dice.withLockedValue { (Double.random(in: 0..<1, using: &$0), Bool.random(using: &$0)) }
         if roll < chaos.errorRate { return .error }
         if roll < chaos.errorRate + chaos.lateRate { return .late }
-        if roll < chaos.errorRate + chaos.lateRate + chaos.dropRate { return Bool.random() ? .dropBefore : .dropAfter }
+        if roll < chaos.errorRate + chaos.lateRate + chaos.dropRate { return before ? .dropBefore : .dropAfter }
         return .accept
     }
 

@@ -5,8 +5,11 @@ import FluentSQLiteDriver
 import NIOHTTP1
 import PolicyEngine
 import SafeguardCore
+import SafeguardPasswords
+import SafeguardRuntime
 @testable import SafeguardServer
 import Testing
+import Synchronization
 import Vapor
 import VaporTesting
 
@@ -19,6 +22,8 @@ struct TestService {
     let settings: ServerSettings
     /// Bearer tokens by "role@office", e.g. "officer@NYC".
     let tokens: [String: String]
+    /// The service's clock, which moves only when the test moves it.
+    let clock: TestClock
 
     static let ruleSet: RuleSet = try! RuleSet.load(from: BundledPolicies.directory)
 
@@ -44,9 +49,9 @@ struct TestService {
             try await PostgresAdministration.createDatabase(name, at: postgresURL)
             databaseURL = try #require(URL(string: postgresURL)).deletingLastPathComponent().appendingPathComponent(name).absoluteString
         }
-        var settings = ServerSettings(host: "127.0.0.1", port: 0, databasePath: folder.appendingPathComponent("safeguard.sqlite").path,
-                                      databaseURL: databaseURL, maximumBodySize: 64 * 1024,
-                                      auditKeyPath: folder.appendingPathComponent("audit-key").path)
+        var settings = ServerSettings(host: "127.0.0.1", port: 0, maximumBodySize: 64 * 1024,
+                                      runtime: RuntimeSettings(databasePath: folder.appendingPathComponent("safeguard.sqlite").path, databaseURL: databaseURL,
+                                                               auditKeyPath: folder.appendingPathComponent("audit-key").path))
         settings.auditSigningInterval = auditSigningInterval
         settings.sessionTimeouts = sessionTimeouts
         do {
@@ -65,9 +70,10 @@ struct TestService {
 
     private static func run(settings: ServerSettings, seedUsers: Bool, logLevel: Logger.Level, addRoutes: @escaping @Sendable (Application) -> Void,
                             _ body: (TestService) async throws -> Void) async throws {
+        let clock = TestClock()
         try await withApp(configure: { app in
             app.logger.logLevel = logLevel
-            try await configure(app, settings: settings, ruleSet: ruleSet, hasher: BcryptHasher(cost: 4))
+            try await configure(app, settings: settings, ruleSet: ruleSet, hasher: BcryptHasher(cost: 4), clock: clock)
             addRoutes(app)
         }) { app in
             var tokens: [String: String] = [:]
@@ -86,11 +92,14 @@ struct TestService {
             // Tests send twenty requests at once; on a busy machine the default pool of eight
             // connections made the others wait past its timeout.
             app.http.client.configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 32
+            // A request waits its turn for a connection as long as the test runs: with the other
+            // suites beside it, forty at once can outwait the client's default of ten seconds.
+            app.http.client.configuration.timeout.connect = .seconds(120)
             try await app.asyncBoot()
             try await app.server.start(address: .hostname(settings.host, port: 0))
             do {
                 let port = try #require(app.http.server.shared.localAddress?.port)
-                try await body(TestService(app: app, port: port, databasePath: settings.databasePath, settings: settings, tokens: tokens))
+                try await body(TestService(app: app, port: port, databasePath: settings.databasePath, settings: settings, tokens: tokens, clock: clock))
             } catch {
                 await app.server.shutdown()
                 throw error
@@ -134,7 +143,10 @@ struct TestService {
 
     // MARK: Building records through the API
 
-    func createPerson(as user: String = "officer@NYC", aNumber: String = "A\(Int.random(in: 100_000_000...999_999_999))") async throws -> String {
+    /// A-numbers no two people of the test process share.
+    private static let nextANumber = Atomic<Int>(100_000_000)
+
+    func createPerson(as user: String = "officer@NYC", aNumber: String = "A\(Self.nextANumber.add(1, ordering: .relaxed).newValue)") async throws -> String {
         let reply = try await send(.POST, "/api/v1/people", as: user, json: """
         {"aNumber": "\(aNumber)", "givenName": "Ana", "familyName": "Doe", "dateOfBirth": "1990-04-02", "country": "GT"}
         """)
@@ -181,7 +193,7 @@ struct TestService {
 enum PostgresAdministration {
     /// One `CREATE DATABASE` at a time in this process: PostgreSQL refuses to copy its template
     /// while another session is copying it ("source database is being accessed by other users").
-    private static let creations = SQLiteWriteSerializer.Turns()
+    private static let creations = SQLiteWriteTurns()
 
     static func createDatabase(_ name: String, at url: String) async throws {
         try await creations.run { try await run(url, "CREATE DATABASE \(name)") }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SafeguardTestSupport
 import Testing
 
 /// Two `safeguard serve` processes over one PostgreSQL database, as Safeguard scales out: no lost
@@ -50,7 +51,8 @@ struct TwoServerTests {
             try await Self.runCommand(["users", "add", "--username", "officer-a", "--role", "officer", "--office", "NYC", "--password-stdin"],
                                 databaseURL: databaseURL, auditKey: auditKey, input: "a long enough password\n")
             let token = try await Self.runCommand(["users", "token", "officer-a"], databaseURL: databaseURL, auditKey: auditKey).trimmingCharacters(in: .whitespacesAndNewlines)
-            let ports = [Int.random(in: 41_000...50_000), Int.random(in: 50_001...59_000)]
+            var dice = SeededGenerator()
+            let ports = [Int.random(in: 41_000...50_000, using: &dice), Int.random(in: 50_001...59_000, using: &dice)]
             for (port, log) in zip(ports, logs) {
                 let server = Process()
                 server.executableURL = SafeguardCommand.executable

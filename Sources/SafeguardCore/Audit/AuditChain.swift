@@ -15,9 +15,12 @@ import SQLKit
 public struct AuditChain: Sendable {
     public let key: Curve25519.Signing.PrivateKey
     public let signingInterval: Int
+    /// When records are recorded and heads signed.
+    public let clock: any WallClock
 
-    public init(key: Curve25519.Signing.PrivateKey, signingInterval: Int = 1000) {
+    public init(key: Curve25519.Signing.PrivateKey, signingInterval: Int = 1000, clock: any WallClock = SystemClock()) {
         self.key = key
+        self.clock = clock
         self.signingInterval = max(1, signingInterval)
     }
 
@@ -48,7 +51,7 @@ public struct AuditChain: Sendable {
                     """).first() else { preconditionFailure("the head row was just ensured") }
                 var sequence = try head.decode(column: "sequence", as: Int.self) - entries.count
                 var previous = try head.decode(column: "hash", as: String.self)
-                let now = Date()
+                let now = clock.now
                 var rows = BulkInsert(into: Self.records, columns: Self.recordColumns)
                 var signed: [SignedHead] = []
                 for entry in entries {
@@ -78,7 +81,7 @@ public struct AuditChain: Sendable {
                 let partition = try row.decode(column: "partition", as: String.self), sequence = try row.decode(column: "sequence", as: Int.self)
                 guard sequence > 0, sequence > latest[partition] ?? 0 else { continue }
                 try await store(SignedHead(partition: partition, sequence: sequence, hash: try row.decode(column: "hash", as: String.self),
-                                           signedAt: Date(), key: key), on: sql)
+                                           signedAt: clock.now, key: key), on: sql)
                 signed += 1
             }
             return signed

@@ -29,10 +29,12 @@ public struct CustodyFeed: Sendable {
     /// The kinds of event that notify registrants; by default all of them.
     public let notifyOn: Set<CustodyEventKind>
     let audit: AuditChain
+    let clock: any WallClock
 
-    public init(notifyOn: Set<CustodyEventKind> = Set(CustodyEventKind.allCases), audit: AuditChain) {
+    public init(notifyOn: Set<CustodyEventKind> = Set(CustodyEventKind.allCases), audit: AuditChain, clock: any WallClock = SystemClock()) {
         self.notifyOn = notifyOn
         self.audit = audit
+        self.clock = clock
     }
 
     /// Refuses anyone but an `integration` user: custody events come from the feed alone.
@@ -43,8 +45,9 @@ public struct CustodyFeed: Sendable {
     /// Records the event and its notifications, once: the same feed event id again returns the
     /// event recorded first and writes nothing.
     /// - Returns: the event and whether this call recorded it.
-    public func receive(_ input: CustodyEventInput, by actor: Actor, now: Date = Date(), on database: any Database) async throws -> (event: CustodyEvent, created: Bool) {
+    public func receive(_ input: CustodyEventInput, by actor: Actor, on database: any Database) async throws -> (event: CustodyEvent, created: Bool) {
         try Self.requireFeedRole(actor)
+        let now = clock.now
         if let existing = try await find(input.feedEventID, on: database) { return (existing, false) }
         do {
             let event = try await database.transaction { database in

@@ -15,7 +15,7 @@ public struct DeliveryAlerts: Sendable, Equatable {
 
     public var isQuiet: Bool { deadLetters == 0 && feedSilentSince == nil && failingGateways.isEmpty }
 
-    public static func compute(settings: DeliverySettings, now: Date = Date(), on database: any Database) async throws -> DeliveryAlerts {
+    public static func compute(settings: DeliverySettings, now: Date, on database: any Database) async throws -> DeliveryAlerts {
         let sql = try CaseRecords.sqlDatabase(database)
         let dead = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(OutboxNotification.schema)
             .where("status", .equal, NotificationStatus.dead.rawValue).first()?.decode(column: "n", as: Int.self) ?? 0

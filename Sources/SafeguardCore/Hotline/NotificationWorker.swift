@@ -17,14 +17,17 @@ public struct NotificationWorker: Sendable {
     let metrics: DeliveryMetrics
     /// The process's write turns on SQLite, taken for each write.
     let turns: (any WriteTurns)?
+    /// When notices are due, and the wait between polls.
+    let clock: any WallClock
 
     public init(name: String = "worker-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))", settings: DeliverySettings,
-                gateway: any NotificationGateway, metrics: DeliveryMetrics = DeliveryMetrics(), turns: (any WriteTurns)? = nil) {
+                gateway: any NotificationGateway, metrics: DeliveryMetrics = DeliveryMetrics(), turns: (any WriteTurns)? = nil, clock: any WallClock = SystemClock()) {
         self.name = name
         self.settings = settings
         self.gateway = gateway
         self.metrics = metrics
         self.turns = turns
+        self.clock = clock
     }
 
 
@@ -32,14 +35,15 @@ public struct NotificationWorker: Sendable {
     public func run(on database: any Database) async {
         while !Task.isCancelled {
             let delivered = (try? await deliverDue(on: database)) ?? 0
-            if delivered == 0 { try? await Task.sleep(for: .seconds(settings.pollInterval)) }
+            if delivered == 0 { try? await clock.sleep(for: .seconds(settings.pollInterval)) }
         }
     }
 
     /// Claims one batch of due notifications and delivers it. Returns how many were claimed.
     @discardableResult
-    public func deliverDue(now: Date = Date(), on database: any Database) async throws -> Int {
-        let claimed = try await turns.run { try await claim(now: now.timeIntervalSince1970, on: database) }
+    public func deliverDue(on database: any Database) async throws -> Int {
+        let now = clock.now.timeIntervalSince1970
+        let claimed = try await turns.run { try await claim(now: now, on: database) }
         guard !claimed.isEmpty else { return 0 }
         await withTaskGroup(of: Void.self) { group in
             for notice in claimed {
@@ -98,7 +102,7 @@ public struct NotificationWorker: Sendable {
     }
 
     func deliver(_ notice: Claimed, on database: any Database) async {
-        let now = Date().timeIntervalSince1970
+        let now = clock.now.timeIntervalSince1970
         guard now - notice.firstAttemptAt < settings.retryWindow else {
             await finish(notice, .dead("no confirmation or delivery within the retry window"), on: database)
             return
@@ -130,7 +134,7 @@ public struct NotificationWorker: Sendable {
     /// Records the outcome, only if this worker still holds the notification (a withdrawal or an
     /// expired lease took it otherwise).
     func finish(_ notice: Claimed, _ outcome: Outcome, on database: any Database) async {
-        let now = Date().timeIntervalSince1970
+        let now = clock.now.timeIntervalSince1970
         do {
             try await turns.run { try await record(notice, outcome, now: now, on: database) }
         } catch {

@@ -34,9 +34,11 @@ public struct RegistrationInput: Sendable {
 public struct RegistrationBook: Sendable {
     public static let relationships = ["victim", "witness"]
     let audit: AuditChain
+    let clock: any WallClock
 
-    public init(audit: AuditChain) {
+    public init(audit: AuditChain, clock: any WallClock = SystemClock()) {
         self.audit = audit
+        self.clock = clock
     }
 
     public static func requireHotlineRole(_ actor: Actor) throws {
@@ -114,7 +116,7 @@ public struct RegistrationBook: Sendable {
                 throw WorkflowError.notFound("channel \(channelID)")
             }
             guard channel.confirmedAt == nil else { throw WorkflowError.conflict("channel \(channelID) is already confirmed") }
-            channel.confirmedAt = Date()
+            channel.confirmedAt = clock.now
             channel.confirmedBy = actor.userID
             try await channel.update(on: database)
             try await audit.append(AuditEntry(actor, .write, "registration/\(registrationID)"), on: database)
@@ -148,7 +150,7 @@ public struct RegistrationBook: Sendable {
 
     /// Withdraws the registration: every notice not yet delivered is cancelled with it, and none
     /// is claimed after (the workers claim for active registrations only).
-    public func withdraw(_ registrationID: UUID, by actor: Actor, now: Date = Date(), on database: any Database) async throws -> Registration {
+    public func withdraw(_ registrationID: UUID, by actor: Actor, on database: any Database) async throws -> Registration {
         try await database.transaction { database in
             // The turn first, so that a concurrent withdrawal is found done rather than stale.
             try await VersionClaim.hold(Registration.schema, id: registrationID, on: database)
@@ -156,7 +158,7 @@ public struct RegistrationBook: Sendable {
             guard registration.status == Registration.active else { return registration }
             try await VersionClaim.advance(Registration.schema, id: registrationID, from: registration.version, on: database)
             registration.status = Registration.withdrawn
-            registration.withdrawnAt = now
+            registration.withdrawnAt = clock.now
             registration.version += 1
             try await registration.update(on: database)
             try await CaseRecords.sqlDatabase(database).update(OutboxNotification.schema)

@@ -7,7 +7,7 @@ import SQLKit
 /// gateway relays the digits. Until then the call is placed again (`NotificationWorker`).
 public enum VoiceConfirmation {
     /// Marks the notice delivered if the PIN is the registration's. A wrong PIN changes nothing.
-    public static func confirm(_ notificationID: UUID, pin: String, by actor: Actor, audit: AuditChain, now: Date = Date(),
+    public static func confirm(_ notificationID: UUID, pin: String, by actor: Actor, audit: AuditChain,
                                on database: any Database) async throws {
         guard actor.role == .integration else { throw WorkflowError.forbidden("a \(actor.role.rawValue) may not relay voice confirmations") }
         try await database.transaction { database in
@@ -23,7 +23,7 @@ public enum VoiceConfirmation {
                 throw WorkflowError.invalid([FieldError(path: "pin", message: "not the registrant's PIN")])
             }
             try await CaseRecords.sqlDatabase(database).update(OutboxNotification.schema)
-                .set("status", to: NotificationStatus.delivered.rawValue).set("delivered_at", to: now.timeIntervalSince1970)
+                .set("status", to: NotificationStatus.delivered.rawValue).set("delivered_at", to: audit.clock.now.timeIntervalSince1970)
                 .set("lease_owner", to: SQLLiteral.null).set("lease_until", to: SQLLiteral.null)
                 .where("id", .equal, notificationID).run()
             try await audit.append(AuditEntry(actor, .write, "notification/\(notificationID)"), on: database)

@@ -20,5 +20,6 @@ public enum SafeguardMigrations {
         AddStepDeclined(),
         AddRequiredSteps(),
         CreateHotline(),
+        CreatePageSessions(),
     ]
 }

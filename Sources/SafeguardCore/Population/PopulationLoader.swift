@@ -41,7 +41,7 @@ public struct PopulationLoader: Sendable {
     }
 
     private func write(_ cases: [CaseFacts], numberedFrom first: Int, by actor: Actor, audit: AuditChain, on database: any Database) async throws {
-        let now = Date()
+        let now = audit.clock.now
         var entries: [AuditEntry] = []
         var people = BulkInsert(into: Person.schema, columns: [
             "id", "a_number", "given_name", "family_name", "date_of_birth", "country", "version", "created_at", "updated_at",

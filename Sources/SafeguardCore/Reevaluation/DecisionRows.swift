@@ -33,7 +33,12 @@ struct DecisionRows {
     private var superseded: [(old: UUID, new: UUID)] = []
     /// The ids of the new decisions, for their audit records.
     private(set) var newIDs: [UUID] = []
-    private let now = Date()
+    /// When the decisions were computed.
+    private let now: Date
+
+    init(computedAt now: Date) {
+        self.now = now
+    }
 
     /// Adds a new decision of the encounter, superseding `previous` if there is one.
     mutating func add(_ decision: Decision, json: JSONValue, facts: CaseFacts, encounterID: UUID, computedBy: UUID, superseding previous: UUID?) {

@@ -47,7 +47,7 @@ public struct Reevaluator: Sendable {
         var batches = 0
         while maximumBatches.map({ batches < $0 }) ?? true {
             guard let last = batch.cases.last else {
-                run.finishedAt = Date()
+                run.finishedAt = workflow.clock.now
                 try await run.update(on: database)
                 break
             }
@@ -95,7 +95,7 @@ public struct Reevaluator: Sendable {
         var tally = tally
         let ruleSet = workflow.ruleSet
         let scope = ruleSet.makeScope()
-        var written = DecisionRows()
+        var written = DecisionRows(computedAt: workflow.clock.now)
         for (id, var facts) in batch.cases {
             if let asOf { facts.asOf = asOf }
             let decision = ruleSet.evaluate(facts, in: scope)

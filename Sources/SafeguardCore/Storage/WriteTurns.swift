@@ -10,3 +10,40 @@ extension Optional where Wrapped == any WriteTurns {
         if let turns = self { try await turns.run(body) } else { try await body() }
     }
 }
+
+/// The turns of SQLite's writers in one process: a first-come, first-served lock for async code.
+public actor SQLiteWriteTurns: WriteTurns {
+    public init() {}
+
+    /// Runs `body` in a turn of its own.
+    public nonisolated func run<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
+        await acquire()
+        do {
+            let result = try await body()
+            await release()
+            return result
+        } catch {
+            await release()
+            throw error
+        }
+    }
+
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            busy = false
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}

@@ -32,7 +32,7 @@ public enum CaseRecords {
         return try await cases(of: query.orderBy("id").limit(limit).all(), on: sql)
     }
 
-    static func sqlDatabase(_ database: any Database) throws -> any SQLDatabase {
+    public static func sqlDatabase(_ database: any Database) throws -> any SQLDatabase {
         guard let sql = database as? any SQLDatabase else { preconditionFailure("Safeguard's databases speak SQL") }
         return sql
     }

@@ -10,10 +10,13 @@ public struct CaseWorkflow: Sendable {
     public let ruleSet: RuleSet
     public let audit: AuditChain
     public let metrics: WorkflowMetrics
+    /// When verifications and actions are recorded (the audit chain keeps its own).
+    public let clock: any WallClock
 
-    public init(ruleSet: RuleSet, audit: AuditChain, metrics: WorkflowMetrics = WorkflowMetrics()) {
+    public init(ruleSet: RuleSet, audit: AuditChain, clock: any WallClock = SystemClock(), metrics: WorkflowMetrics = WorkflowMetrics()) {
         self.ruleSet = ruleSet
         self.audit = audit
+        self.clock = clock
         self.metrics = metrics
     }
 
@@ -67,6 +70,28 @@ public struct CaseWorkflow: Sendable {
             _ = try await storeDecision(for: encounter, by: actor, on: database)
         }
         return encounter
+    }
+
+    // MARK: Facts
+
+    /// Changes the facts an officer states of an open encounter read at `expectedVersion` (flags
+    /// set or cleared; the victim indicia when given) and decides it again, in one transaction:
+    /// the change and its decision commit together, or neither does.
+    public func changeFacts(_ change: FactChange, of encounterID: UUID, expectedVersion: Int, by actor: Actor, purpose: Purpose?,
+                            on database: any Database) async throws -> Encounter {
+        try Entitlements.requireEnforcementRole(actor, for: "change encounters")
+        return try await database.transaction { database in
+            let encounter = try await encounter(encounterID, for: actor, on: database)
+            guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
+            try await VersionClaim.advance(Encounter.schema, id: encounterID, from: expectedVersion, on: database)
+            for (fact, value) in change.facts { fact.set(value, in: encounter) }
+            if let indicia = change.victimIndicia { encounter.victimIndicia = indicia.spellings }
+            encounter.version = expectedVersion + 1
+            try await encounter.update(on: database)
+            try await audit.append(AuditEntry(actor, .write, "encounter/\(encounterID)", purpose: purpose), on: database)
+            _ = try await storeDecision(for: encounter, by: actor, on: database)
+            return encounter
+        }
     }
 
     // MARK: Decisions
@@ -190,7 +215,7 @@ public struct CaseWorkflow: Sendable {
                     try await VersionClaim.advance(BenefitFilingRecord.schema, id: filingID, from: filing.version, on: database)
                     filing.verificationSource = input.counterpart
                     filing.verifiedBy = actor.userID
-                    filing.verifiedAt = Date()
+                    filing.verifiedAt = clock.now
                     filing.version += 1
                     try await filing.update(on: database)
                 }
@@ -214,10 +239,13 @@ public struct CaseWorkflow: Sendable {
     /// Records the enforcement action, only when the decision recomputed now, with the steps
     /// completed, is `proceed`, and its basis does not rest only on excluded information. The
     /// decision it rests on is stored.
+    /// A refusal names the rules behind it, save those that would reveal a protected person's data
+    /// to a user who does not see it (`Disclosure`).
     /// - Parameters:
     ///   - expectedVersion: the encounter version the caller read (`If-Match`), if given.
     ///   - basis: the evidence (labels) the action rests on, if the officer names it.
-    public func recordEnforcementAction(_ encounterID: UUID, expectedVersion: Int?, basis: [String] = [], by actor: Actor,
+    ///   - purpose: the purpose the actor stated, for the audit record and the refusal's wording.
+    public func recordEnforcementAction(_ encounterID: UUID, expectedVersion: Int?, basis: [String] = [], by actor: Actor, purpose: Purpose? = nil,
                                         on database: any Database) async throws -> Encounter {
         try Entitlements.requireEnforcementRole(actor, for: "record an enforcement action")
         return try await database.transaction { database in
@@ -229,17 +257,18 @@ public struct CaseWorkflow: Sendable {
             let decision = ruleSet.evaluate(facts)
             guard decision.disposition == .proceed else {
                 metrics.refused(decision.disposition)
-                throw WorkflowError.gateRefused(refusal(decision))
+                let shown = try await Disclosure(actor: actor, purpose: purpose).shows(encounter.$person.id, on: database)
+                throw WorkflowError.gateRefused(shown ? refusal(decision) : refusal(decision).withholding(in: ruleSet))
             }
             try SourceProhibition.check(basis, facts: facts, decision: decision)
             _ = try await storeDecision(for: encounter, by: actor, on: database)
             encounter.status = Encounter.actionRecorded
             encounter.actionRecordedBy = actor.userID
-            encounter.actionRecordedAt = Date()
+            encounter.actionRecordedAt = clock.now
             encounter.actionBasis = basis.isEmpty ? nil : basis
             encounter.version = (expectedVersion ?? encounter.version) + 1
             try await encounter.update(on: database)
-            try await audit.append(AuditEntry(actor, .write, "encounter/\(encounterID)"), on: database)
+            try await audit.append(AuditEntry(actor, .write, "encounter/\(encounterID)", purpose: purpose), on: database)
             return encounter
         }
     }

@@ -13,10 +13,13 @@ public protocol PasswordHashing: Sendable {
 /// Users and their API tokens. There are no default users and no built-in credentials.
 public struct UserDirectory: Sendable {
     public let hasher: any PasswordHashing
+    /// When tokens are revoked.
+    public let clock: any WallClock
     public static let minimumPasswordLength = 12
 
-    public init(hasher: any PasswordHashing) {
+    public init(hasher: any PasswordHashing, clock: any WallClock = SystemClock()) {
         self.hasher = hasher
+        self.clock = clock
     }
 
     public func add(username: String, displayName: String, role: Role, office: String, password: String, on database: any Database) async throws -> User {
@@ -52,7 +55,7 @@ public struct UserDirectory: Sendable {
             user.disabled = true
             try await user.update(on: database)
             try await APIToken.query(on: database).filter(\.$user.$id == user.requireID()).filter(\.$revokedAt == nil)
-                .set(\.$revokedAt, to: Date()).update()
+                .set(\.$revokedAt, to: clock.now).update()
         }
     }
 

@@ -24,4 +24,18 @@ public struct GateRefusal: Sendable, Equatable {
     public var requiredSteps: [String]
     /// The rules that account for the refusal: the refrain rules and the rules requiring owed steps.
     public var rules: [String]
+
+    /// The refusal in words, for the API's problem and the encounter page alike.
+    public var explanation: String {
+        let owed = requiredSteps.isEmpty ? "" : "; steps still owed: \(requiredSteps.joined(separator: ", "))"
+        return "the policies in force do not allow the action yet: disposition \(disposition.spelling)\(owed)"
+    }
+
+    /// The refusal as shown to a user who does not see the person's protected data: each rule
+    /// whose reading would reveal it is withheld.
+    func withholding(in ruleSet: RuleSet) -> GateRefusal {
+        var refusal = self
+        refusal.rules = rules.map { id in ruleSet.rule(id: id).map(ProtectedData.reveals) == false ? id : Disclosure.marker }
+        return refusal
+    }
 }

@@ -15,17 +15,14 @@ final class AuditHeadSigning: LifecycleHandler, @unchecked Sendable {
     }
 
     func didBootAsync(_ application: Application) async throws {
-        let (audit, turns, interval, logger) = (application.safeguard.audit, application.safeguard.writeTurns, interval, application.logger)
+        let (audit, turns, clock, interval, logger) = (application.safeguard.audit, application.safeguard.writeTurns, application.safeguard.clock,
+                                                   interval, application.logger)
         let database = application.db
         task = Task {
             while !Task.isCancelled {
                 do {
-                    try await Task.sleep(for: interval)
-                    if let turns {
-                        _ = try await turns.run { try await audit.signHeads(on: database) }
-                    } else {
-                        try await audit.signHeads(on: database)
-                    }
+                    try await clock.sleep(for: interval)
+                    try await turns.run { try await audit.signHeads(on: database) }
                 } catch is CancellationError {
                     return
                 } catch {

@@ -21,7 +21,7 @@ final class DeliveryWorkers: LifecycleHandler, @unchecked Sendable {
         let database = application.db
         tasks = (0..<count).map { _ in
             let worker = NotificationWorker(settings: settings, gateway: HTTPNotificationGateway(), metrics: DeliveryMetrics(factory: factory),
-                                            turns: application.safeguard.writeTurns)
+                                            turns: application.safeguard.writeTurns, clock: application.safeguard.clock)
             return Task { await worker.run(on: database) }
         }
     }

@@ -1,65 +1,35 @@
 import Foundation
-import SafeguardCore
+import SafeguardRuntime
 
-/// Where and how `safeguard serve` runs, from flags or the environment. Invalid settings are all
-/// reported together before anything starts.
+/// Where and how `safeguard serve` listens, over the settings every command shares (`runtime`,
+/// whose members read as the server's own: `settings.databasePath`).
+@dynamicMemberLookup
 public struct ServerSettings: Sendable, Equatable {
     public var host: String
     public var port: Int
-    /// The SQLite file, used unless `databaseURL` names a PostgreSQL database.
-    public var databasePath: String
-    /// `postgres://user:password@host:port/database`, from `DATABASE_URL`.
-    public var databaseURL: String?
     /// The largest request body accepted.
     public var maximumBodySize: Int
-    /// The file of the Ed25519 key that signs audit heads; created on first use.
-    public var auditKeyPath: String
-    /// How often a running server signs the audit heads that moved.
-    public var auditSigningInterval: Duration = .seconds(300)
-    /// The notification gateways and the workers' timing.
-    public var delivery = DeliverySettings(gateways: [:])
-    /// Delivery workers this server runs (none unless a gateway is configured).
-    public var deliveryWorkers = 0
-    /// The custody events that notify registrants.
-    public var notifyOn = Set(CustodyEventKind.allCases)
-    /// When page sessions end.
-    public var sessionTimeouts = SessionTimeouts()
-    /// Database connections each event loop may open. The drivers' default of one made every
-    /// request on a loop wait for the one that held its connection (a writer in its transaction,
-    /// on PostgreSQL a step waiting for its encounter's row).
-    public var databaseConnectionsPerLoop = 4
+    public var runtime: RuntimeSettings
 
-    public static let defaultDatabasePath = "safeguard.sqlite"
-
-    /// The database in words for logs and messages, without any password.
-    public var databaseDescription: String {
-        guard let databaseURL, let url = URL(string: databaseURL) else { return databasePath }
-        return "PostgreSQL at \(url.host ?? "?"):\(url.port ?? 5432)\(url.path)"
-    }
-
-    public init(host: String, port: Int, databasePath: String, databaseURL: String? = nil, maximumBodySize: Int, auditKeyPath: String? = nil) {
+    public init(host: String, port: Int, maximumBodySize: Int = 1 << 20, runtime: RuntimeSettings) {
         self.host = host
         self.port = port
-        self.databasePath = databasePath
-        self.databaseURL = databaseURL
         self.maximumBodySize = maximumBodySize
-        self.auditKeyPath = auditKeyPath ?? (databaseURL == nil ? databasePath + ".audit-key" : Self.defaultAuditKeyPath)
+        self.runtime = runtime
     }
 
-    /// Beside a SQLite file, the key is that file's name plus `.audit-key`; with PostgreSQL, this file.
-    public static let defaultAuditKeyPath = "safeguard-audit.key"
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<RuntimeSettings, Value>) -> Value {
+        get { runtime[keyPath: keyPath] }
+        set { runtime[keyPath: keyPath] = newValue }
+    }
 
-    /// Reads settings: a flag wins over the environment (`SAFEGUARD_HOST`, `SAFEGUARD_PORT`,
-    /// `SAFEGUARD_DATABASE`, `SAFEGUARD_AUDIT_KEY`), which wins over the default. `DATABASE_URL`
-    /// selects PostgreSQL. Victim notification: `SAFEGUARD_GATEWAY_SMS`, `_EMAIL`, `_VOICE` (the
-    /// gateways' URLs), `SAFEGUARD_DELIVERY_WORKERS` (default 2 when a gateway is set),
-    /// `SAFEGUARD_NOTIFY_ON` (event kinds, comma-separated; default all), and in seconds
-    /// `SAFEGUARD_FEED_SILENCE` (without a custody event before the alert; 21600),
-    /// `SAFEGUARD_DELIVERY_LEASE` (120), `SAFEGUARD_DELIVERY_BACKOFF` (the first retry's wait; 30),
-    /// `SAFEGUARD_DELIVERY_RETRY_WINDOW` (172800) and `SAFEGUARD_DELIVERY_TIMEOUT` (20). Page
-    /// sessions, in seconds: `SAFEGUARD_SESSION_IDLE` (1800) and `SAFEGUARD_SESSION_LIFETIME` (28800).
-    /// `SAFEGUARD_DATABASE_CONNECTIONS`: connections per event loop (4).
-    /// - Throws: `SettingsError` listing every missing or invalid setting.
+    public subscript<Value>(dynamicMember keyPath: KeyPath<RuntimeSettings, Value>) -> Value {
+        runtime[keyPath: keyPath]
+    }
+
+    /// Reads the host and port (a flag wins over `SAFEGUARD_HOST` and `SAFEGUARD_PORT`, which win
+    /// over 127.0.0.1:8080) and the runtime's settings (`RuntimeSettings.resolve`).
+    /// - Throws: `SettingsError` listing every missing or invalid setting, the runtime's too.
     public static func resolve(host: String?, port: String?, database: String?, auditKey: String? = nil,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws(SettingsError) -> ServerSettings {
         var problems: [String] = []
@@ -68,74 +38,13 @@ public struct ServerSettings: Sendable, Equatable {
         let portText = port ?? environment["SAFEGUARD_PORT"] ?? "8080"
         let portValue = Int(portText) ?? -1
         if !(1...65_535).contains(portValue) { problems.append("port: '\(portText)' is not a port number (1–65535)") }
-        let databaseValue = database ?? environment["SAFEGUARD_DATABASE"] ?? defaultDatabasePath
-        let databaseURL = environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        if let databaseURL {
-            if let url = URL(string: databaseURL), ["postgres", "postgresql"].contains(url.scheme ?? ""), url.host != nil {} else {
-                problems.append("DATABASE_URL: expected postgres://user:password@host:port/database")
-            }
-        } else {
-            let folder = URL(fileURLWithPath: databaseValue).deletingLastPathComponent().path
-            var isDirectory: ObjCBool = false
-            if databaseValue.isEmpty || !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {
-                problems.append("database: the folder of '\(databaseValue)' does not exist")
-            }
+        var runtime: RuntimeSettings?
+        do {
+            runtime = try RuntimeSettings.resolve(database: database, auditKey: auditKey, environment: environment)
+        } catch {
+            problems += error.problems
         }
-        var settings = ServerSettings(host: hostValue, port: portValue, databasePath: databaseValue, databaseURL: databaseURL,
-                                      maximumBodySize: 1 << 20, auditKeyPath: auditKey ?? environment["SAFEGUARD_AUDIT_KEY"])
-        if FileManager.default.fileExists(atPath: settings.auditKeyPath) {
-            do { _ = try AuditKey.load(at: settings.auditKeyPath) } catch { problems.append("audit key: \(error)") }
-        } else if !FileManager.default.fileExists(atPath: URL(fileURLWithPath: settings.auditKeyPath).deletingLastPathComponent().path) {
-            problems.append("audit key: the folder of '\(settings.auditKeyPath)' does not exist")
-        }
-        for kind in ChannelKind.allCases {
-            let name = "SAFEGUARD_GATEWAY_\(kind.rawValue.uppercased())"
-            guard let text = environment[name], !text.isEmpty else { continue }
-            if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
-                settings.delivery.gateways[kind] = url
-            } else {
-                problems.append("\(name): '\(text)' is not an http(s) URL")
-            }
-        }
-        let workersText = environment["SAFEGUARD_DELIVERY_WORKERS"] ?? (settings.delivery.gateways.isEmpty ? "0" : "2")
-        if let workers = Int(workersText), (0...64).contains(workers) { settings.deliveryWorkers = workers } else {
-            problems.append("SAFEGUARD_DELIVERY_WORKERS: '\(workersText)' is not a number of workers (0–64)")
-        }
-        if let text = environment["SAFEGUARD_DATABASE_CONNECTIONS"] {
-            if let connections = Int(text), (1...64).contains(connections) { settings.databaseConnectionsPerLoop = connections } else {
-                problems.append("SAFEGUARD_DATABASE_CONNECTIONS: '\(text)' is not a number of connections per event loop (1–64)")
-            }
-        }
-        if let text = environment["SAFEGUARD_NOTIFY_ON"] {
-            let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let kinds = names.compactMap(CustodyEventKind.init(rawValue:))
-            if kinds.count == names.count { settings.notifyOn = Set(kinds) } else {
-                problems.append("SAFEGUARD_NOTIFY_ON: expected event kinds among \(CustodyEventKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-        }
-        let timings: [(String, WritableKeyPath<DeliverySettings, TimeInterval>)] = [
-            ("SAFEGUARD_FEED_SILENCE", \.feedSilence), ("SAFEGUARD_DELIVERY_LEASE", \.lease), ("SAFEGUARD_DELIVERY_BACKOFF", \.backoffBase),
-            ("SAFEGUARD_DELIVERY_RETRY_WINDOW", \.retryWindow), ("SAFEGUARD_DELIVERY_TIMEOUT", \.requestTimeout),
-        ]
-        let sessionTimings: [(String, WritableKeyPath<SessionTimeouts, TimeInterval>)] = [
-            ("SAFEGUARD_SESSION_IDLE", \.idle), ("SAFEGUARD_SESSION_LIFETIME", \.lifetime),
-        ]
-        /// A positive number of seconds from the environment; nil when unset or invalid (a problem).
-        func seconds(_ name: String) -> TimeInterval? {
-            guard let text = environment[name] else { return nil }
-            if let seconds = TimeInterval(text), seconds > 0 { return seconds }
-            problems.append("\(name): '\(text)' is not a number of seconds")
-            return nil
-        }
-        for (name, keyPath) in timings { if let value = seconds(name) { settings.delivery[keyPath: keyPath] = value } }
-        for (name, keyPath) in sessionTimings { if let value = seconds(name) { settings.sessionTimeouts[keyPath: keyPath] = value } }
-        guard problems.isEmpty else { throw SettingsError(problems: problems) }
-        settings.maximumBodySize = 1 << 20
-        return settings
+        guard let runtime, problems.isEmpty else { throw SettingsError(problems: problems) }
+        return ServerSettings(host: hostValue, port: portValue, runtime: runtime)
     }
-}
-
-public struct SettingsError: Error, Sendable, CustomStringConvertible {
-    public var problems: [String]
-    public var description: String { problems.joined(separator: "\n") }
 }

@@ -37,7 +37,7 @@ struct DeliveryController: RouteCollection {
     }
 
     func status(request: Request) async throws -> StatusBody {
-        let alerts = try await DeliveryAlerts.compute(settings: request.application.safeguard.delivery, on: request.db)
+        let alerts = try await request.application.safeguard.deliveryAlerts(on: request.db)
         let counts = try await DeliveryCounts.byStatus(on: request.db)
         return StatusBody(quiet: alerts.isQuiet, deadLetters: alerts.deadLetters, feedSilentSince: alerts.feedSilentSince.map(Date.init(timeIntervalSince1970:)),
                           feedNeverSent: alerts.feedNeverSent, failingGateways: alerts.failingGateways, counts: counts)

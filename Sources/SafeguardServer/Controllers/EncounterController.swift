@@ -134,6 +134,7 @@ struct EncounterController: RouteCollection {
     /// decides the encounter again.
     func update(request: Request) async throws -> Response {
         let actor = try request.actor
+        // The role first: a body is no business of someone who may not change encounters.
         try Entitlements.requireEnforcementRole(actor, for: "change encounters")
         let expected = try request.requiredIfMatchVersion()
         let body = try request.strictJSONBody()
@@ -141,24 +142,13 @@ struct EncounterController: RouteCollection {
         guard let reader = JSONObjectReader(body, path: "", known: ["victimIndicia"] + Self.flagFields, errors: &errors) else {
             throw ProblemError.invalid(errors)
         }
-        let flags = EncounterFact.allCases.map { ($0, reader.bool($0.field, errors: &errors)) }
-        let indicia: EnumSet<VictimIndicium>? = reader.member("victimIndicia", errors: &errors) == nil ? nil : reader.enumerationSet("victimIndicia", errors: &errors)
+        var change = FactChange()
+        for fact in EncounterFact.allCases { change.facts[fact] = reader.bool(fact.field, errors: &errors) }
+        if reader.member("victimIndicia", errors: &errors) != nil { change.victimIndicia = reader.enumerationSet("victimIndicia", errors: &errors) }
         reader.rejectUnknownMembers(errors: &errors)
         guard errors.isEmpty else { throw ProblemError.invalid(errors) }
-        let workflow = request.application.safeguard.workflow
-        let id = try request.uuidParameter("encounterID")
-        let encounter = try await request.db.transaction { database in
-            let encounter = try await workflow.encounter(id, for: actor, on: database)
-            guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(id) is already recorded") }
-            try await VersionClaim.advance(Encounter.schema, id: id, from: expected, on: database)
-            for case let (fact, value?) in flags { fact.set(value, in: encounter) }
-            if let indicia { encounter.victimIndicia = indicia.spellings }
-            encounter.version = expected + 1
-            try await encounter.update(on: database)
-            try await request.audit(.write, "encounter/\(id)", on: database)
-            return encounter
-        }
-        _ = try await workflow.decide(id, by: actor, on: request.db)
+        let encounter = try await request.application.safeguard.workflow.changeFacts(change, of: request.uuidParameter("encounterID"), expectedVersion: expected,
+                                                                                     by: actor, purpose: request.purpose, on: request.db)
         let shown = try await request.showsProtectedData(of: encounter.$person.id)
         return try await Response.json(encounterBody(for: encounter, shown: shown, request: request), version: encounter.version)
     }
@@ -269,18 +259,10 @@ struct EncounterController: RouteCollection {
             reader.rejectUnknownMembers(errors: &errors)
             guard errors.isEmpty else { throw ProblemError.invalid(errors) }
         }
-        do {
-            let encounter = try await workflow.recordEnforcementAction(encounterID, expectedVersion: request.ifMatchVersion(), basis: basis,
-                                                                       by: request.actor, on: request.db)
-            let shown = try await request.showsProtectedData(of: encounter.$person.id)
-            return try await Response.json(encounterBody(for: encounter, shown: shown, request: request), version: encounter.version)
-        } catch WorkflowError.gateRefused(var refusal) {
-            let personID = try await workflow.encounter(encounterID, for: request.actor, on: request.db).$person.id
-            if try await !request.showsProtectedData(of: personID) {
-                refusal.rules = refusal.rules.map { id in workflow.ruleSet.rule(id: id).map(ProtectedData.reveals) == false ? id : Disclosure.marker }
-            }
-            throw WorkflowError.gateRefused(refusal)
-        }
+        let encounter = try await workflow.recordEnforcementAction(encounterID, expectedVersion: request.ifMatchVersion(), basis: basis,
+                                                                   by: request.actor, purpose: request.purpose, on: request.db)
+        let shown = try await request.showsProtectedData(of: encounter.$person.id)
+        return try await Response.json(encounterBody(for: encounter, shown: shown, request: request), version: encounter.version)
     }
 }
 

@@ -15,8 +15,8 @@ struct MetricsController: RouteCollection {
 
     func metrics(request: Request) async throws -> Response {
         let services = request.application.safeguard
-        let alerts = try await DeliveryAlerts.compute(settings: services.delivery, on: request.db)
-        let registry = services.metrics.registry
+        let alerts = try await services.deliveryAlerts(on: request.db)
+        let registry = request.application.serviceMetrics.registry
         let alert = MetricNameDescriptor(namespace: "safeguard", metricName: "alert", unitName: "",
                                          helpText: "Victim-notification alerts: dead letters (how many); a silent custody feed and a failing gateway (1 when raised)")
         registry.makeGauge(descriptor: alert, labels: [("kind", "dead-letters")]).set(to: Double(alerts.deadLetters))
@@ -25,7 +25,7 @@ struct MetricsController: RouteCollection {
             registry.makeGauge(descriptor: alert, labels: [("kind", "gateway-failing"), ("channel", channel.rawValue)])
                 .set(to: alerts.failingGateways[channel.rawValue] == nil ? 0.0 : 1.0)
         }
-        let response = Response(status: .ok, body: .init(data: Data(request.application.safeguard.metrics.exposition())))
+        let response = Response(status: .ok, body: .init(data: Data(request.application.serviceMetrics.exposition())))
         response.headers.replaceOrAdd(name: .contentType, value: Self.contentType)
         return response
     }

@@ -56,25 +56,12 @@ struct PersonController: RouteCollection {
         guard errors.isEmpty else { throw ProblemError.invalid(errors) }
     }
 
-    func requireCaseRecordRole(_ request: Request) throws {
-        let actor = try request.actor
-        guard Entitlements.caseRecordRoles.contains(actor.role) else {
-            throw WorkflowError.forbidden("a \(actor.role.rawValue) may not change people or filings")
-        }
-    }
-
     func create(request: Request) async throws -> Response {
-        try requireCaseRecordRole(request)
+        // The role first: a body is no business of someone who may not write people.
+        try PersonBook.requireCaseRecordRole(request.actor)
         let person = Person()
-        person.version = 1
         try Self.readPerson(try request.strictJSONBody(), creating: true, into: person)
-        if try await Person.query(on: request.db).filter(\.$aNumber == person.aNumber).first() != nil {
-            throw WorkflowError.conflict("a person with A-number \(person.aNumber) already exists")
-        }
-        try await request.db.transaction { database in
-            try await person.create(on: database)
-            try await request.audit(.write, "person/\(try person.requireID())", on: database)
-        }
+        _ = try await request.application.safeguard.people.add(person, by: request.actor, purpose: request.purpose, on: request.db)
         let response = try Response.json(PersonBody(person), status: .created, version: person.version)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/people/\(try person.requireID())")
         return response
@@ -91,9 +78,7 @@ struct PersonController: RouteCollection {
     }
 
     func find(_ request: Request) async throws -> Person {
-        let id = try request.uuidParameter("personID")
-        guard let person = try await Person.find(id, on: request.db) else { throw WorkflowError.notFound("person \(id)") }
-        return person
+        try await request.application.safeguard.people.person(request.uuidParameter("personID"), on: request.db)
     }
 
     func show(request: Request) async throws -> Response {
@@ -104,19 +89,14 @@ struct PersonController: RouteCollection {
 
     /// Changes a person, only when `If-Match` names the version the caller read.
     func update(request: Request) async throws -> Response {
-        try requireCaseRecordRole(request)
+        try PersonBook.requireCaseRecordRole(request.actor)
         let expected = try request.requiredIfMatchVersion()
         let body = try request.strictJSONBody()
-        return try await request.db.transaction { database in
-            let id = try request.uuidParameter("personID")
-            guard let person = try await Person.find(id, on: database) else { throw WorkflowError.notFound("person \(id)") }
+        let person = try await request.application.safeguard.people.change(request.uuidParameter("personID"), expectedVersion: expected, by: request.actor,
+                                                                           purpose: request.purpose, on: request.db) { person in
             try Self.readPerson(body, creating: false, into: person)
-            try await VersionClaim.advance(Person.schema, id: id, from: expected, on: database)
-            person.version = expected + 1
-            try await person.update(on: database)
-            try await request.audit(.write, "person/\(id)", on: database)
-            return try Response.json(PersonBody(person), version: person.version)
         }
+        return try Response.json(PersonBody(person), version: person.version)
     }
 
     /// A filing; of a protected person, to a user not entitled, only its id and the marker.
@@ -155,7 +135,7 @@ struct PersonController: RouteCollection {
 
     /// A claimed filing: it stays unverified until a benefit verification confirms it.
     func addFiling(request: Request) async throws -> Response {
-        try requireCaseRecordRole(request)
+        try PersonBook.requireCaseRecordRole(request.actor)
         let body = try request.strictJSONBody()
         var errors: [FieldError] = []
         guard let reader = JSONObjectReader(body, path: "", known: ["type", "role", "status", "receiptNumber", "filedOn"], errors: &errors) else {
@@ -168,13 +148,9 @@ struct PersonController: RouteCollection {
         let filedOn = reader.date("filedOn", errors: &errors)
         reader.rejectUnknownMembers(errors: &errors)
         guard errors.isEmpty, let type, let role, let status else { throw ProblemError.invalid(errors) }
-        let person = try await find(request)
-        let filing = BenefitFilingRecord(personID: try person.requireID(), type: type, role: role, status: status,
+        let filing = BenefitFilingRecord(personID: try request.uuidParameter("personID"), type: type, role: role, status: status,
                                          receiptNumber: receipt, filedOn: filedOn?.description)
-        try await request.db.transaction { database in
-            try await filing.create(on: database)
-            try await request.audit(.write, "filing/\(try filing.requireID())", on: database)
-        }
+        _ = try await request.application.safeguard.people.addFiling(filing, by: request.actor, purpose: request.purpose, on: request.db)
         let shown = try await request.showsProtectedData(of: filing.$person.id)
         return try Response.json(FilingBody(filing, shown: shown), status: .created, version: filing.version)
     }

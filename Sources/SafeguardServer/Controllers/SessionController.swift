@@ -48,7 +48,7 @@ struct SessionController: RouteCollection {
         }
         request.session.id = nil
         request.session.data = SessionData()
-        let now = String(Date().timeIntervalSince1970)
+        let now = String(request.application.safeguard.clock.now.timeIntervalSince1970)
         request.session.data[userKey] = actor.userID.uuidString
         request.session.data[signedInKey] = now
         request.session.data[seenKey] = now
@@ -60,9 +60,10 @@ struct SessionController: RouteCollection {
     static func actor(of request: Request) async throws -> Actor? {
         guard request.hasSession, let text = request.session.data[userKey], let id = UUID(uuidString: text) else { return nil }
         let timeouts = request.application.safeguard.sessionTimeouts
-        let now = Date().timeIntervalSince1970
-        guard let signedIn = request.session.data[signedInKey].flatMap(TimeInterval.init), now - signedIn < timeouts.lifetime,
-              let seen = request.session.data[seenKey].flatMap(TimeInterval.init), now - seen < timeouts.idle else {
+        let now = request.application.safeguard.clock.now.timeIntervalSince1970
+        guard let signedIn = request.session.data[signedInKey].flatMap(TimeInterval.init),
+              let seen = request.session.data[seenKey].flatMap(TimeInterval.init),
+              timeouts.holds(signedInAt: signedIn, lastSeenAt: seen, now: now) else {
             request.session.destroy()
             return nil
         }

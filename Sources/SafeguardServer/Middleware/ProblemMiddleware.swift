@@ -96,11 +96,7 @@ struct ProblemMiddleware: AsyncMiddleware {
             problem.excludedInformation = items
             return problem
         case .gateRefused(let refusal):
-            let owed = refusal.requiredSteps.isEmpty ? "" : "; steps still owed: \(refusal.requiredSteps.joined(separator: ", "))"
-            var problem = ProblemDetails(
-                status: .conflict, slug: "enforcement-gate",
-                detail: "the policies in force do not allow the action yet: disposition \(refusal.disposition.spelling)\(owed)"
-            )
+            var problem = ProblemDetails(status: .conflict, slug: "enforcement-gate", detail: refusal.explanation)
             problem.disposition = refusal.disposition.spelling
             problem.requiredSteps = refusal.requiredSteps
             problem.rules = refusal.rules

@@ -16,7 +16,7 @@ import Vapor
 /// sign-in, the stylesheet and the OpenAPI document are constants.
 struct SQLiteWriteSerializer: AsyncMiddleware {
     /// Shared with everything else in the process that writes (`AuditHeadSigning`).
-    let turns: Turns
+    let turns: any WriteTurns
     static let writeFree: Set<String> = ["/health", "/metrics", "/api/v1/decisions", "/styles.css", "/openapi.json"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -34,42 +34,5 @@ struct SQLiteWriteSerializer: AsyncMiddleware {
     }
 
     /// The turns that each of a request's audit appends takes, for a request that holds none.
-    struct OwedTurnsKey: StorageKey { typealias Value = Turns }
-
-    /// A first-come, first-served lock for async code.
-    actor Turns {
-        /// Runs `body` in a turn of its own.
-        nonisolated func run<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
-            await acquire()
-            do {
-                let result = try await body()
-                await release()
-                return result
-            } catch {
-                await release()
-                throw error
-            }
-        }
-
-        private var busy = false
-        private var waiting: [CheckedContinuation<Void, Never>] = []
-
-        func acquire() async {
-            guard busy else {
-                busy = true
-                return
-            }
-            await withCheckedContinuation { waiting.append($0) }
-        }
-
-        func release() {
-            if waiting.isEmpty {
-                busy = false
-            } else {
-                waiting.removeFirst().resume()
-            }
-        }
-    }
+    struct OwedTurnsKey: StorageKey { typealias Value = any WriteTurns }
 }
-
-extension SQLiteWriteSerializer.Turns: WriteTurns {}

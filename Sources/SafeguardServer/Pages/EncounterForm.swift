@@ -68,10 +68,11 @@ struct EncounterForm: Encodable {
         var evidenceAdverse: [String]?
     }
 
-    init(frame: PageController.Frame, submission: Submission) {
+    /// - Parameter today: the day the form proposes when the submission names none.
+    init(frame: PageController.Frame, submission: Submission, today: Date) {
         self.frame = frame
         aNumber = submission.aNumber ?? ""
-        asOf = submission.asOf ?? Date().formatted(.iso8601.year().month().day())
+        asOf = submission.asOf ?? today.formatted(.iso8601.year().month().day())
         actions = Action.allCases.map { FormChoice(value: $0.spelling, label: Self.actionLabels[$0] ?? $0.spelling, selected: $0.spelling == submission.action) }
         facts = EncounterFact.allCases.map { Fact(field: $0.field, question: $0.question, checked: submission.facts?.contains($0.field) ?? false) }
         indicia = VictimIndicium.allCases.map {

@@ -20,7 +20,8 @@ struct EncounterPageController: RouteCollection {
     func newEncounter(request: Request) async throws -> View {
         try Entitlements.requireEnforcementRole(request.actor, for: "open encounters")
         let submission = try request.query.decode(EncounterForm.Submission.self)
-        return try await request.view.render("encounter-new", EncounterForm(frame: .init("Open an encounter", request: request), submission: submission))
+        return try await request.view.render("encounter-new", EncounterForm(frame: .init("Open an encounter", request: request), submission: submission,
+                                                                                today: request.application.safeguard.clock.now))
     }
 
     /// Opens the encounter the form states and shows its decision; a form with errors comes back
@@ -33,7 +34,8 @@ struct EncounterPageController: RouteCollection {
             let encounter = try await request.application.safeguard.workflow.openEncounter(input, by: request.actor, purpose: request.purpose, on: request.db)
             return request.redirect(to: "/encounters/\(try encounter.requireID())", redirectType: .normal)
         case .failure(let rejection):
-            var form = EncounterForm(frame: .init("Open an encounter", request: request), submission: submission)
+            var form = EncounterForm(frame: .init("Open an encounter", request: request), submission: submission,
+                                     today: request.application.safeguard.clock.now)
             form.errors = rejection.messages
             let response = try await request.view.render("encounter-new", form).encodeResponse(for: request)
             response.status = .unprocessableEntity
@@ -97,13 +99,11 @@ struct EncounterPageController: RouteCollection {
         let workflow = request.application.safeguard.workflow
         let id = try request.uuidParameter("encounterID")
         do {
-            _ = try await workflow.recordEnforcementAction(id, expectedVersion: nil, by: request.actor, on: request.db)
+            _ = try await workflow.recordEnforcementAction(id, expectedVersion: nil, by: request.actor, purpose: request.purpose, on: request.db)
             return request.redirect(to: "/encounters/\(id)", redirectType: .normal)
         } catch WorkflowError.gateRefused(let refusal) {
             try await request.audit(.denial, "encounter/\(id)", .denied)
-            let owed = refusal.requiredSteps.isEmpty ? "" : "; steps still owed: \(refusal.requiredSteps.joined(separator: ", "))"
-            return try await render(request, message: "The policies in force do not allow the action yet: \(refusal.disposition.spelling)\(owed).",
-                                    status: .conflict)
+            return try await render(request, message: refusal.explanation.prefix(1).uppercased() + refusal.explanation.dropFirst() + ".", status: .conflict)
         }
     }
 

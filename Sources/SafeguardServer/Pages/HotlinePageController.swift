@@ -148,7 +148,7 @@ struct HotlinePageController: RouteCollection {
 
     /// The operator's status: the alerts of silence and the outbox by status.
     func status(request: Request) async throws -> View {
-        let alerts = try await DeliveryAlerts.compute(settings: request.application.safeguard.delivery, on: request.db)
+        let alerts = try await request.application.safeguard.deliveryAlerts(on: request.db)
         let feed: String? = alerts.feedNeverSent ? "The custody feed has never sent an event." :
             alerts.feedSilentSince.map { "The custody feed has sent nothing since \(Date(timeIntervalSince1970: $0).formatted(.iso8601))." }
         let counts = try await DeliveryCounts.byStatus(on: request.db).sorted { $0.key < $1.key }

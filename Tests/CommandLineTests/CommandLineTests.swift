@@ -1,5 +1,6 @@
 import Foundation
 import PolicyEngine
+import SafeguardTestSupport
 import Testing
 
 /// The `safeguard` executable as a user runs it: outputs, and exit code 2 with a located message
@@ -19,6 +20,17 @@ import Testing
     }
 
     static let knownU = #"{"asOf": "2023-05-01", "action": "arrest", "subject": {"benefits": [{"type": "U", "role": "principal", "status": "pending", "verified": true}]}}"#
+
+    /// Every public example of the contract through `safeguard evaluate --format json`.
+    @Test(.enabled(if: Fixtures.sharedIsExpected)) func everyContractExampleThroughTheCommandLine() async throws {
+        for example in try ContractExamples.all() {
+            let result = try await CommandLineRunner.run(["evaluate", example.casePath, "--format", "json"])
+            #expect(result.status == 0, "\(example.name): \(result.standardError)")
+            let decision = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+            #expect(ContractExamples.mismatches(decision, example.expected) == [], "\(example.name)")
+            #expect((decision["ruleSetDigest"] as? String) == Fixtures.ruleSet.digest)
+        }
+    }
 
     @Test func evaluateExplainsRuleByRule() async throws {
         let result = try await CommandLineRunner.run(["evaluate", try write("case.json", Self.knownU)])
@@ -235,6 +247,21 @@ import Testing
         #expect(restore.status == 0, "\(restore.standardError)")
         #expect(restore.standardOutput.contains("encounters           40 rows"))
         #expect(try await CommandLineRunner.run(["restore", "--from", file, "--database", restored]).status == 2)
+    }
+
+    /// Only `serve` and `demo` listen; every other command that opens the database offers the
+    /// database's options and its own, not the server's.
+    @Test(arguments: [["reevaluate"], ["migrate"], ["users", "add"], ["audit", "verify"], ["backup"], ["deliver"], ["populate"]])
+    func databaseCommandsOfferNoServerOptions(_ command: [String]) async throws {
+        let help = try await CommandLineRunner.run(command + ["--help"])
+        #expect(help.status == 0)
+        #expect(help.standardOutput.contains("--database") && help.standardOutput.contains("--audit-key"), "\(help.standardOutput)")
+        #expect(!help.standardOutput.contains("--host") && !help.standardOutput.contains("--port"), "\(command): \(help.standardOutput)")
+    }
+
+    @Test func serveOffersItsHostAndPort() async throws {
+        let help = try await CommandLineRunner.run(["serve", "--help"]).standardOutput
+        #expect(help.contains("--host") && help.contains("--port") && help.contains("--database"))
     }
 
     @Test func serveListsEveryBadSettingAndExitsWithTwo() async throws {

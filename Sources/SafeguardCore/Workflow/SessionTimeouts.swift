@@ -11,4 +11,9 @@ public struct SessionTimeouts: Sendable, Equatable {
         self.idle = idle
         self.lifetime = lifetime
     }
+
+    /// Whether a session signed in and last seen at these times (seconds since 1970) still holds.
+    public func holds(signedInAt signedIn: TimeInterval, lastSeenAt seen: TimeInterval, now: TimeInterval) -> Bool {
+        now - signedIn < lifetime && now - seen < idle
+    }
 }

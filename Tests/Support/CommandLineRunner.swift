@@ -2,21 +2,21 @@ import Foundation
 import Testing
 
 /// Runs the built `safeguard` executable as a user would, and captures what it prints.
-struct CommandLineRunner {
-    struct Result {
-        var status: Int32
-        var standardOutput: String
-        var standardError: String
+public struct CommandLineRunner {
+    public struct Result {
+        public var status: Int32
+        public var standardOutput: String
+        public var standardError: String
     }
 
     /// The executable built beside this test bundle.
-    static var executable: URL {
+    public static var executable: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("safeguard")
     }
 
     /// Waits for the child on a Dispatch thread, never on one of Swift's cooperative threads (two on
     /// two cores): a test blocked there would stall every other test of the process, servers included.
-    static func run(_ arguments: [String], input: String? = nil, in directory: URL? = nil, environment: [String: String] = [:]) async throws -> Result {
+    public static func run(_ arguments: [String], input: String? = nil, in directory: URL? = nil, environment: [String: String] = [:]) async throws -> Result {
         try #require(FileManager.default.isExecutableFile(atPath: executable.path), "safeguard is not built at \(executable.path)")
         let process = Process()
         process.executableURL = executable

@@ -1,8 +1,7 @@
-import Fluent
-import PolicyEngine
+import FluentKit
 import Foundation
+import SafeguardCore
 import SQLKit
-import Vapor
 
 /// Copies of the database: SQLite's online backup (`VACUUM INTO`, a consistent snapshot while the
 /// service runs) and PostgreSQL's `pg_dump`/`pg_restore` (custom format).
@@ -18,7 +17,7 @@ public enum DatabaseBackup {
     ]
 
     /// Writes a backup of the configured database to `file`, which must not exist yet.
-    public static func backup(settings: ServerSettings, to file: String) async throws {
+    public static func backup(settings: RuntimeSettings, to file: String) async throws {
         guard !FileManager.default.fileExists(atPath: file) else { throw Failure(description: "\(file): already exists; choose a new file") }
         if let url = settings.databaseURL {
             try runTool("pg_dump", ["--format=custom", "--no-owner", "--file", file, "--dbname", url])
@@ -27,21 +26,12 @@ public enum DatabaseBackup {
         guard FileManager.default.fileExists(atPath: settings.databasePath) else {
             throw Failure(description: "\(settings.databasePath): no database to back up")
         }
-        let app = try await Application.make(Environment(name: "production", arguments: ["safeguard"]))
-        app.logger.logLevel = .warning
-        app.databases.use(.sqlite(.file(settings.databasePath)), as: .sqlite)
-        do {
-            try await (app.db as! any SQLDatabase).raw("VACUUM INTO \(bind: file)").run()
-        } catch {
-            try await app.asyncShutdown()
-            throw error
-        }
-        try await app.asyncShutdown()
+        try await withSQL(settings) { sql in try await sql.raw("VACUUM INTO \(bind: file)").run() }
     }
 
     /// Restores `file` into the configured database, which must be new: an SQLite file that does
     /// not exist yet, or an empty PostgreSQL database.
-    public static func restore(settings: ServerSettings, from file: String) async throws {
+    public static func restore(settings: RuntimeSettings, from file: String) async throws {
         guard FileManager.default.fileExists(atPath: file) else { throw Failure(description: "\(file): no such backup") }
         if let url = settings.databaseURL {
             try runTool("pg_restore", ["--no-owner", "--exit-on-error", "--dbname", url, file])
@@ -54,14 +44,21 @@ public enum DatabaseBackup {
     }
 
     /// Row counts of every table, to compare a restored copy with its original.
-    public static func rowCounts(settings: ServerSettings, ruleSet: RuleSet) async throws -> [String: Int] {
-        try await SafeguardService.withDatabase(settings: settings, ruleSet: ruleSet) { database, _ in
+    public static func rowCounts(settings: RuntimeSettings) async throws -> [String: Int] {
+        try await withSQL(settings) { sql in
             var counts: [String: Int] = [:]
             for table in tables {
-                counts[table] = try await (database as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?
-                    .decode(column: "n", as: Int.self) ?? 0
+                counts[table] = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(column: "n", as: Int.self) ?? 0
             }
             return counts
+        }
+    }
+
+    /// The configured database as it is, without migrations.
+    private static func withSQL<Result: Sendable>(_ settings: RuntimeSettings, _ body: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+        try await SafeguardRuntime.withDatabasesOpen { databases, loops, logger in
+            try SafeguardRuntime.register(settings, on: databases)
+            return try await body(try CaseRecords.sqlDatabase(databases.database(logger: logger, on: loops[0])!))
         }
     }
 

@@ -4,27 +4,27 @@ import PolicyEngine
 import Testing
 
 /// Where the package and the shared folder beside it are.
-enum Fixtures {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+public enum Fixtures {
+    public static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// `../shared` beside the repository: the contract and the seed texts.
-    static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    public static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
 
     /// Tests that read `../shared` run when it is there, and under CI (`CI=true`) also when it is
     /// not, so that they fail rather than skip.
-    static var sharedIsExpected: Bool {
+    public static var sharedIsExpected: Bool {
         FileManager.default.fileExists(atPath: shared.path) || ProcessInfo.processInfo.environment["CI"] == "true"
     }
 
-    static func sharedFile(_ relativePath: String) throws -> URL {
+    public static func sharedFile(_ relativePath: String) throws -> URL {
         let url = shared.appendingPathComponent(relativePath)
         try #require(FileManager.default.fileExists(atPath: url.path), "missing \(url.path): the shared folder must sit beside the repository")
         return url
     }
 
     /// The policies this build carries, loaded once.
-    static let ruleSet: RuleSet = {
+    public static let ruleSet: RuleSet = {
         do {
             return try RuleSet.load(from: BundledPolicies.directory)
         } catch {
@@ -33,14 +33,14 @@ enum Fixtures {
     }()
 
     /// The source folder of the policy files (the built-in ones are a copy of it).
-    static let policySources = packageRoot.appendingPathComponent("Policies/documents")
+    public static let policySources = packageRoot.appendingPathComponent("Policies/documents")
 
-    static func date(_ text: String) -> CalendarDate { CalendarDate(text)! }
+    public static func date(_ text: String) -> CalendarDate { CalendarDate(text)! }
 
     /// A fresh folder holding copies of the built-in policy files, for tests that change them.
     /// A policy file of one rule (`test-policy/rule`) in force from 2000, with `when`, optionally a
     /// `forEach`, the given parameters block, and the definition `pendingFiling(filing)`.
-    static func oneRulePolicy(
+    public static func oneRulePolicy(
         when: String, parameters: String = "", forEach: String? = nil, effects: String = "{duties: [seek-victim-indicia]}"
     ) -> (name: String, bytes: [UInt8]) {
         let text = """
@@ -65,14 +65,14 @@ enum Fixtures {
         return ("test-policy.yaml", Array(text.utf8))
     }
 
-    static func policyCopy() throws -> URL {
+    public static func policyCopy() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-policies-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: policySources, to: folder)
         return folder
     }
 
     /// A copy of the built-in policy files with one passage of one file replaced.
-    static func policyCopy(editing fileName: String, replacing original: String, with replacement: String) throws -> URL {
+    public static func policyCopy(editing fileName: String, replacing original: String, with replacement: String) throws -> URL {
         let folder = try policyCopy()
         let file = folder.appendingPathComponent(fileName)
         let text = try String(contentsOf: file, encoding: .utf8)
