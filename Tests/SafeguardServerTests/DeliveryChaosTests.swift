@@ -8,14 +8,14 @@ import SQLKit
 import SafeguardTestSupport
 import Testing
 
-/// No notification is silently lost: custody events (2,000 in every run; 10,000 in the full run of
+/// No notification is silently lost: custody events (1,000 in every run; 10,000 in the full run of
 /// docs/reliability.md, `SAFEGUARD_CHAOS_EVENTS=10000`) over a tenth as many registrations, delivered by
 /// four workers through a gateway that fails at random (errors, answers too late, dropped
 /// connections), while registrants withdraw and voice notices wait for PINs. Every notification
 /// ends delivered, dead-lettered with an alert, or cancelled by a withdrawal; none is accepted
 /// twice; none is claimed after its registration was withdrawn.
 @Suite struct DeliveryChaosTests {
-    static let events = ProcessInfo.processInfo.environment["SAFEGUARD_CHAOS_EVENTS"].flatMap { Int($0) }.map { max($0, 1_000) } ?? 2_000
+    static let events = ProcessInfo.processInfo.environment["SAFEGUARD_CHAOS_EVENTS"].flatMap { Int($0) }.map { max($0, 1_000) } ?? 1_000
     static let registrations = events / 10, lanes = 4
 
     // The workers run on the system's clock: the gateway's late answers meet real HTTP timeouts.

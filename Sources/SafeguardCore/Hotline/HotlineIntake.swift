@@ -48,7 +48,7 @@ public struct HotlineIntake: Sendable {
     /// A call of the actor's office.
     public func call(_ id: UUID, for actor: Actor, on database: any Database) async throws -> HotlineCall {
         try RegistrationBook.requireHotlineRole(actor)
-        guard let call = try await HotlineCall.find(id, on: database), call.office == actor.office else { throw WorkflowError.notFound("call \(id)") }
+        guard let call = try await HotlineCall.find(id, on: database), actor.reaches(office: call.office, in: .hotline) else { throw WorkflowError.notFound("call \(id)") }
         return call
     }
 

@@ -101,7 +101,7 @@ public struct RegistrationBook: Sendable {
     /// A registration of the actor's office.
     public func registration(_ id: UUID, for actor: Actor, on database: any Database) async throws -> Registration {
         try Self.requireHotlineRole(actor)
-        guard let registration = try await Registration.find(id, on: database), registration.office == actor.office else {
+        guard let registration = try await Registration.find(id, on: database), actor.reaches(office: registration.office, in: .hotline) else {
             throw WorkflowError.notFound("registration \(id)")
         }
         return registration

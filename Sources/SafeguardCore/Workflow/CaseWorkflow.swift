@@ -25,7 +25,7 @@ public struct CaseWorkflow: Sendable {
     /// An encounter the actor may see: one of the actor's office unless the role spans offices.
     public func encounter(_ id: UUID, for actor: Actor, on database: any Database) async throws -> Encounter {
         guard let encounter = try await Encounter.find(id, on: database),
-              actor.role.spansOffices || encounter.office == actor.office else {
+              actor.reaches(office: encounter.office) else {
             throw WorkflowError.notFound("encounter \(id)")
         }
         return encounter

@@ -24,6 +24,15 @@ public struct PersonBook: Sendable {
         return person
     }
 
+    /// The person's filings, oldest first, as the reader sees them; each read recorded.
+    public func filings(of personID: UUID, to reader: Reader, on database: any Database) async throws -> (filings: [BenefitFilingRecord], shown: Bool) {
+        _ = try await person(personID, on: database)
+        let filings = try await BenefitFilingRecord.query(on: database).filter(\.$person.$id == personID).sort(\.$createdAt).all()
+        let shown = try await reader.disclosure.shows(personID, on: database)
+        try await reader.record(filings.map { ("filing/\(try $0.requireID())", shown) }, in: audit, on: database)
+        return (filings, shown)
+    }
+
     /// Adds the person, whose A-number no one else may have.
     public func add(_ person: Person, by actor: Actor, purpose: Purpose?, on database: any Database) async throws -> Person {
         try Self.requireCaseRecordRole(actor)

@@ -42,8 +42,8 @@ struct AuditLogController: RouteCollection {
         let search = AuditSearch(username: request.query[String.self, at: "username"], object: request.query[String.self, at: "object"],
                                  from: time("from"), to: time("to"))
         guard errors.isEmpty else { throw ProblemError.invalid(errors) }
-        let (records, total) = try await search.run(offset: paging.offset, limit: paging.per, on: request.db)
-        try await request.audit(.read, "audit-log")
+        let (records, total) = try await request.application.safeguard.audit.search(search, offset: paging.offset, limit: paging.per,
+                                                                                    by: request.reader, on: request.db)
         return PageBody(items: records.map(AuditRecordBody.init), page: paging.page, per: paging.per, total: total)
     }
 }

@@ -28,6 +28,14 @@ struct EncounterController: RouteCollection {
         /// The case the engine decides, derived from the records.
         var facts: JSONValueBody
         var decision: DecisionBody?
+
+        init(_ view: EncounterView) {
+            let encounter = view.encounter
+            (id, personId, office, action, asOf) = (view.id, encounter.$person.id, encounter.office, encounter.action, encounter.asOf)
+            (status, version) = (encounter.status, encounter.version)
+            facts = JSONValueBody(value: view.facts)
+            decision = view.decision.map(DecisionBody.init)
+        }
     }
 
     struct DecisionBody: Content {
@@ -39,12 +47,13 @@ struct EncounterController: RouteCollection {
         /// the person's protected data withheld (`Disclosure.decision`).
         var decision: JSONValueBody
 
-        init(_ record: DecisionRecord, shown: Bool, ruleSet: RuleSet) throws {
-            id = try record.requireID()
+        init(_ view: DecisionView) {
+            let record = view.record
+            id = record.id ?? UUID()
             disposition = record.disposition
             ruleSetDigest = record.ruleSetDigest
             computedAt = record.computedAt
-            decision = JSONValueBody(value: Disclosure.decision(try JSONParser.parse(record.decision), shown: shown, ruleSet: ruleSet))
+            decision = JSONValueBody(value: view.decision)
         }
     }
 
@@ -72,62 +81,25 @@ struct EncounterController: RouteCollection {
         reader.rejectUnknownMembers(errors: &errors)
         guard errors.isEmpty, let personID, let action, let asOf else { throw ProblemError.invalid(errors) }
         let input = EncounterInput(personID: personID, action: action, asOf: asOf, facts: Set(facts), victimIndicia: indicia, information: information)
-        let encounter = try await request.application.safeguard.workflow.openEncounter(input, by: request.actor, purpose: request.purpose, on: request.db)
-        let shown = try await request.showsProtectedData(of: personID)
-        let response = try await Response.json(encounterBody(for: encounter, shown: shown, request: request), status: .created, version: encounter.version)
+        let workflow = request.application.safeguard.workflow
+        let encounter = try await workflow.openEncounter(input, by: request.actor, purpose: request.purpose, on: request.db)
+        let view = try await workflow.view(of: encounter, to: request.reader, on: request.db)
+        let response = try Response.json(EncounterBody(view), status: .created, version: encounter.version)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/encounters/\(try encounter.requireID())")
         return response
     }
 
-    /// The encounter as shown to this request: with its protected data withheld unless `shown`.
-    func encounterBody(for encounter: Encounter, shown: Bool, request: Request) async throws -> EncounterBody {
-        try await encounterBodies(for: [encounter], shown: { _ in shown }, request: request)[0]
-    }
-
-    /// The encounters as shown to this request, each with its person's protected data withheld
-    /// unless `shown` says otherwise: their cases and decisions in one statement per table, not
-    /// one per encounter.
-    func encounterBodies(for encounters: [Encounter], shown: (_ person: UUID) -> Bool, request: Request) async throws -> [EncounterBody] {
-        let workflow = request.application.safeguard.workflow
-        let ids = try encounters.map { try $0.requireID() }
-        let facts = try await CaseRecords.facts(of: ids, on: request.db)
-        let decisions = try await workflow.currentDecisions(of: ids, on: request.db)
-        return try encounters.map { encounter in
-            let id = try encounter.requireID(), shown = shown(encounter.$person.id)
-            guard let caseFacts = facts[id] else { throw WorkflowError.notFound("encounter \(id)") }
-            return EncounterBody(
-                id: id, personId: encounter.$person.id, office: encounter.office, action: encounter.action, asOf: encounter.asOf,
-                status: encounter.status, version: encounter.version,
-                facts: JSONValueBody(value: Disclosure.facts(caseFacts.json, shown: shown)),
-                decision: try decisions[id].map { try DecisionBody($0, shown: shown, ruleSet: workflow.ruleSet) }
-            )
-        }
-    }
-
     func list(request: Request) async throws -> PageBody<EncounterBody> {
-        let actor = try request.actor
         let paging = try Paging(request)
-        var query = Encounter.query(on: request.db)
-        if !actor.role.spansOffices { query = query.filter(\.$office == actor.office) }
-        if let status = request.query[String.self, at: "status"] {
-            guard [Encounter.open, Encounter.actionRecorded].contains(status) else {
-                throw ProblemError.invalid([FieldError(path: "status", message: "'\(status)' is not 'open' or 'action-recorded'")])
-            }
-            query = query.filter(\.$status == status)
-        }
-        let total = try await query.count()
-        let encounters = try await query.sort(\.$createdAt, .descending).sort(\.$id).range(paging.offset..<paging.offset + paging.per).all()
-        let disclosure = try await request.disclosure(ofPeople: encounters.map { $0.$person.id })
-        try await request.auditReads(encounters.map { ("encounter/\(try $0.requireID())", disclosure.shows($0.$person.id)) })
-        let items = try await encounterBodies(for: encounters, shown: disclosure.shows, request: request)
-        return PageBody(items: items, page: paging.page, per: paging.per, total: total)
+        let (views, total) = try await request.application.safeguard.workflow.list(
+            encounters: request.query[String.self, at: "status"], offset: paging.offset, limit: paging.per, to: request.reader, on: request.db
+        )
+        return PageBody(items: views.map(EncounterBody.init), page: paging.page, per: paging.per, total: total)
     }
 
     func show(request: Request) async throws -> Response {
-        let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: request.actor, on: request.db)
-        let shown = try await request.showsProtectedData(of: encounter.$person.id)
-        try await request.auditRead("encounter/\(try encounter.requireID())", shown: shown)
-        return try await Response.json(encounterBody(for: encounter, shown: shown, request: request), version: encounter.version)
+        let view = try await request.application.safeguard.workflow.show(encounter: request.uuidParameter("encounterID"), to: request.reader, on: request.db)
+        return try Response.json(EncounterBody(view), version: view.encounter.version)
     }
 
     /// Changes the facts an officer states (the flags and victim indicia), with `If-Match`, and
@@ -147,19 +119,18 @@ struct EncounterController: RouteCollection {
         if reader.member("victimIndicia", errors: &errors) != nil { change.victimIndicia = reader.enumerationSet("victimIndicia", errors: &errors) }
         reader.rejectUnknownMembers(errors: &errors)
         guard errors.isEmpty else { throw ProblemError.invalid(errors) }
-        let encounter = try await request.application.safeguard.workflow.changeFacts(change, of: request.uuidParameter("encounterID"), expectedVersion: expected,
-                                                                                     by: actor, purpose: request.purpose, on: request.db)
-        let shown = try await request.showsProtectedData(of: encounter.$person.id)
-        return try await Response.json(encounterBody(for: encounter, shown: shown, request: request), version: encounter.version)
+        let workflow = request.application.safeguard.workflow
+        let encounter = try await workflow.changeFacts(change, of: request.uuidParameter("encounterID"), expectedVersion: expected,
+                                                       by: actor, purpose: request.purpose, on: request.db)
+        let view = try await workflow.view(of: encounter, to: request.reader, on: request.db)
+        return try Response.json(EncounterBody(view), version: encounter.version)
     }
 
     func decide(request: Request) async throws -> Response {
         try request.requireNoBody()
         let workflow = request.application.safeguard.workflow
         let record = try await workflow.decide(request.uuidParameter("encounterID"), by: request.actor, on: request.db)
-        let personID = try await workflow.encounter(record.$encounter.id, for: request.actor, on: request.db).$person.id
-        let shown = try await request.showsProtectedData(of: personID)
-        return try Response.json(DecisionBody(record, shown: shown, ruleSet: workflow.ruleSet), status: .created)
+        return try Response.json(DecisionBody(try await workflow.view(of: record, to: request.reader, on: request.db)), status: .created)
     }
 
     struct StepBody: Content {
@@ -177,21 +148,20 @@ struct EncounterController: RouteCollection {
         /// An exceptional-circumstances approval declined; `summary` says why.
         var declined: Bool
 
-        /// A benefit verification of a protected person tells of a filing: unless `shown`, its
-        /// summary, filing and result are withheld.
-        init(_ record: StepRecord, shown: Bool) throws {
+        /// The step as the core shows it to this user (`StepView`).
+        init(_ view: StepView) throws {
+            let record = view.record
             id = try record.requireID()
             step = record.step
-            let withheld = !shown && record.step == Step.benefitVerification.spelling
-            summary = withheld ? Disclosure.marker : record.summary
+            summary = view.summary
             counterpart = record.counterpart
-            filingId = withheld ? nil : record.$filing.id
-            confirmed = withheld ? nil : record.confirmed
+            filingId = view.filingID
+            confirmed = view.confirmed
             recordedBy = record.recordedBy
             recordedRole = record.recordedRole
             declined = record.declined
             recordedAt = record.recordedAt
-            basis = shown ? record.basis : record.basis.map { _ in [Disclosure.marker] }
+            basis = view.basis
         }
     }
 
@@ -217,16 +187,12 @@ struct EncounterController: RouteCollection {
         let workflow = request.application.safeguard.workflow
         let encounterID = try request.uuidParameter("encounterID")
         let record = try await workflow.recordStep(input, on: encounterID, by: request.actor, on: request.db)
-        let personID = try await workflow.encounter(encounterID, for: request.actor, on: request.db).$person.id
-        return try Response.json(StepBody(record, shown: try await request.showsProtectedData(of: personID)), status: .created)
+        return try Response.json(StepBody(try await workflow.view(of: record, to: request.reader, on: request.db)), status: .created)
     }
 
     func steps(request: Request) async throws -> [StepBody] {
-        let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: request.actor, on: request.db)
-        let steps = try await StepRecord.query(on: request.db).filter(\.$encounter.$id == encounter.requireID()).sort(\.$recordedAt).all()
-        let shown = try await request.showsProtectedData(of: encounter.$person.id)
-        try await request.auditReads(steps.map { ("step/\(try $0.requireID())", shown) })
-        return try steps.map { try StepBody($0, shown: shown) }
+        let workflow = request.application.safeguard.workflow
+        return try await workflow.steps(of: request.uuidParameter("encounterID"), to: request.reader, on: request.db).map(StepBody.init)
     }
 
     /// `basis`: the labels of the evidence an adverse determination rests on, unique.
@@ -261,8 +227,7 @@ struct EncounterController: RouteCollection {
         }
         let encounter = try await workflow.recordEnforcementAction(encounterID, expectedVersion: request.ifMatchVersion(), basis: basis,
                                                                    by: request.actor, purpose: request.purpose, on: request.db)
-        let shown = try await request.showsProtectedData(of: encounter.$person.id)
-        return try await Response.json(encounterBody(for: encounter, shown: shown, request: request), version: encounter.version)
+        return try Response.json(EncounterBody(try await workflow.view(of: encounter, to: request.reader, on: request.db)), version: encounter.version)
     }
 }
 
@@ -297,8 +262,12 @@ extension JSONValue {
             var container = encoder.singleValueContainer()
             try container.encode(flag)
         case .number(let text):
+            // The parser keeps a number's text; one that is not a number cannot be written as one.
+            guard let number = Double(text) else {
+                throw EncodingError.invalidValue(text, .init(codingPath: encoder.codingPath, debugDescription: "'\(text)' is not a number"))
+            }
             var container = encoder.singleValueContainer()
-            try container.encode(Double(text) ?? 0)
+            try container.encode(number)
         case .string(let text):
             var container = encoder.singleValueContainer()
             try container.encode(text)

@@ -63,10 +63,8 @@ struct FollowUpController: RouteCollection {
     }
 
     func list(request: Request) async throws -> [FollowUpBody] {
-        let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: request.actor, on: request.db)
-        let shown = try await Self.shows(encounter: encounter.requireID(), to: request)
-        let followUps = try await FollowUp.query(on: request.db).filter(\.$encounter.$id == encounter.requireID()).sort(\.$createdAt).all()
-        try await request.auditReads(followUps.map { ("follow-up/\(try $0.requireID())", shown) })
+        let (followUps, shown) = try await request.application.safeguard.workflow.followUps(of: request.uuidParameter("encounterID"), to: request.reader,
+                                                                                           on: request.db)
         return try followUps.map { try FollowUpBody($0, shown: shown) }
     }
 

@@ -66,18 +66,14 @@ struct HotlineCallController: RouteCollection {
         try await Self.recentCalls(request, limit: 200)
     }
 
-    /// The office's newest calls as this request sees them, each read audited (the API's list and the page).
+    /// The office's newest calls as this request sees them (the API's list and the page).
     static func recentCalls(_ request: Request, limit: Int) async throws -> [CallBody] {
-        let calls = try await HotlineCall.query(on: request.db).filter(\.$office == request.actor.office).sort(\.$createdAt, .descending).limit(limit).all()
-        let shown = try request.showsHotlineData
-        try await request.auditReads(calls.map { ("call/\(try $0.requireID())", shown) })
+        let (calls, shown) = try await request.application.safeguard.intake.recentCalls(limit: limit, to: request.reader, on: request.db)
         return try calls.map { try CallBody($0, shown: shown) }
     }
 
     func show(request: Request) async throws -> Response {
-        let call = try await request.application.safeguard.intake.call(request.uuidParameter("callID"), for: request.actor, on: request.db)
-        let shown = try request.showsHotlineData
-        try await request.auditRead("call/\(try call.requireID())", shown: shown)
+        let (call, shown) = try await request.application.safeguard.intake.show(call: request.uuidParameter("callID"), to: request.reader, on: request.db)
         return try Response.json(CallBody(call, shown: shown), version: call.version)
     }
 
@@ -102,6 +98,6 @@ extension Request {
     /// Whether this request sees the hotline's protected data (callers, registrants, their
     /// contacts): a hotline specialist with the purpose `victim-assistance`.
     var showsHotlineData: Bool {
-        get throws { Disclosure(actor: try actor, purpose: try purpose).entitled }
+        get throws { try reader.disclosure.entitled }
     }
 }

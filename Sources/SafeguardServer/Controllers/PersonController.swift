@@ -156,12 +156,7 @@ struct PersonController: RouteCollection {
     }
 
     func filings(request: Request) async throws -> [FilingBody] {
-        _ = try request.actor
-        let person = try await find(request)
-        let filings = try await BenefitFilingRecord.query(on: request.db).filter(\.$person.$id == person.requireID()).sort(\.$createdAt).all()
-        let personID = try person.requireID()
-        let shown = try await request.showsProtectedData(of: personID)
-        try await request.auditReads(filings.map { ("filing/\(try $0.requireID())", shown) })
+        let (filings, shown) = try await request.application.safeguard.people.filings(of: request.uuidParameter("personID"), to: request.reader, on: request.db)
         return try filings.map { try FilingBody($0, shown: shown) }
     }
 }

@@ -61,9 +61,13 @@ struct RegistrationController: RouteCollection {
         return (kind, address)
     }
 
-    func body(_ registration: Registration, request: Request) async throws -> RegistrationBody {
+    func body(_ registration: Registration, shown: Bool, request: Request) async throws -> RegistrationBody {
         let channels = try await RegistrationChannel.query(on: request.db).filter(\.$registration.$id == registration.requireID()).sort(\.$createdAt).all()
-        return try RegistrationBody(registration, channels: channels, shown: try request.showsHotlineData)
+        return try RegistrationBody(registration, channels: channels, shown: shown)
+    }
+
+    func body(_ registration: Registration, request: Request) async throws -> RegistrationBody {
+        try await body(registration, shown: try request.showsHotlineData, request: request)
     }
 
     func register(request: Request) async throws -> Response {
@@ -95,25 +99,20 @@ struct RegistrationController: RouteCollection {
         try await Self.recentRegistrations(request, limit: 200)
     }
 
-    /// The office's newest registrations as this request sees them, each read audited (the API's
-    /// list and the page).
+    /// The office's newest registrations as this request sees them (the API's list and the page).
     static func recentRegistrations(_ request: Request, limit: Int) async throws -> [RegistrationBody] {
-        let registrations = try await Registration.query(on: request.db).filter(\.$office == request.actor.office)
-            .sort(\.$createdAt, .descending).limit(limit).all()
-        let shown = try request.showsHotlineData
-        try await request.auditReads(registrations.map { ("registration/\(try $0.requireID())", shown) })
+        let (registrations, shown) = try await request.application.safeguard.registrations.recent(limit: limit, to: request.reader, on: request.db)
         var bodies: [RegistrationBody] = []
         for registration in registrations {
-            bodies.append(try await RegistrationController().body(registration, request: request))
+            bodies.append(try await RegistrationController().body(registration, shown: shown, request: request))
         }
         return bodies
     }
 
     func show(request: Request) async throws -> Response {
-        let registration = try await request.application.safeguard.registrations.registration(request.uuidParameter("registrationID"), for: request.actor,
-                                                                                               on: request.db)
-        try await request.auditRead("registration/\(try registration.requireID())", shown: try request.showsHotlineData)
-        return try Response.json(try await body(registration, request: request), version: registration.version)
+        let (registration, shown) = try await request.application.safeguard.registrations.show(registration: request.uuidParameter("registrationID"),
+                                                                                                to: request.reader, on: request.db)
+        return try Response.json(try await body(registration, shown: shown, request: request), version: registration.version)
     }
 
     /// `{"language"?, "addChannel"?}` with `If-Match`.
@@ -168,9 +167,8 @@ struct RegistrationController: RouteCollection {
 
     /// Each notification of the registration and how its delivery stands.
     func notifications(request: Request) async throws -> [NotificationBody] {
-        let registration = try await request.application.safeguard.registrations.registration(request.uuidParameter("registrationID"), for: request.actor,
-                                                                                               on: request.db)
-        try await request.auditRead("registration/\(try registration.requireID())", shown: try request.showsHotlineData)
+        let (registration, _) = try await request.application.safeguard.registrations.show(registration: request.uuidParameter("registrationID"),
+                                                                                           to: request.reader, on: request.db)
         return try await OutboxNotification.query(on: request.db).filter(\.$registration.$id == registration.requireID()).sort(\.$createdAt).all().map(NotificationBody.init)
     }
 }

@@ -111,22 +111,16 @@ struct Credentials {
     /// 429 with `Retry-After` while throttled, 401 when they do not match an enabled user.
     func signIn(_ request: Request) async throws -> Actor {
         let services = request.application.safeguard
-        let attempt = AuditEntry(actorID: nil, username: username, role: "", office: "", action: .login, object: "session", outcome: .failure)
-        if let wait = await services.loginThrottle.retryAfter(username: username) {
-            var throttled = attempt
-            throttled.outcome = .denied
-            try await request.appendAudit([throttled])
+        switch try await services.users.signIn(username: username, password: password, throttle: services.loginThrottle, audit: services.audit,
+                                               turns: request.owedWriteTurns, on: request.db) {
+        case .signedIn(let actor):
+            return actor
+        case .throttled(let wait):
             var headers = HTTPHeaders()
             headers.add(name: .retryAfter, value: String(Int(wait.rounded(.up))))
             throw Abort(.tooManyRequests, headers: headers, reason: "too many failed sign-ins; try again later")
-        }
-        guard let actor = try await services.users.actor(username: username, password: password, on: request.db) else {
-            await services.loginThrottle.recordFailure(username: username)
-            try await request.appendAudit([attempt])
+        case .refused:
             throw Abort(.unauthorized, reason: "the username or password is wrong, or the user is disabled")
         }
-        await services.loginThrottle.recordSuccess(username: username)
-        try await request.appendAudit([AuditEntry(actor, .login, "session")])
-        return actor
     }
 }

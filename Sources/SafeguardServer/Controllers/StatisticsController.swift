@@ -23,9 +23,8 @@ struct StatisticsController: RouteCollection {
     }
 
     func statistics(request: Request) async throws -> StatisticsBody {
-        let figures = try await CaseStatistics.compute(on: request.db, ruleSet: request.application.safeguard.ruleSet)
+        let figures = try await request.application.safeguard.workflow.statistics(by: request.reader, on: request.db)
         func body(_ cells: [CaseStatistics.Cell]) -> [CellBody] { cells.map { CellBody(group: $0.group, count: $0.count) } }
-        try await request.audit(.read, "statistics")
         return StatisticsBody(smallestCount: CaseStatistics.smallestCount, encounters: body(figures.encounters),
                               currentDecisions: body(figures.decisions), followUps: body(figures.followUps),
                               stepsOwed: body(figures.stepsOwed))

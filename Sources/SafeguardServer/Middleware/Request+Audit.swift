@@ -34,7 +34,16 @@ extension Request {
     /// default); on SQLite, in a turn of their own when the request holds none (`SQLiteWriteSerializer`).
     func appendAudit(_ entries: [AuditEntry], on database: (any Database)? = nil) async throws {
         let (audit, database) = (application.safeguard.audit, database ?? db)
-        let turns: (any WriteTurns)? = storage[SQLiteWriteSerializer.OwedTurnsKey.self]
-        try await turns.run { try await audit.append(entries, on: database) }
+        try await owedWriteTurns.run { try await audit.append(entries, on: database) }
     }
+}
+
+extension Request {
+    /// The signed-in user as a reader of records, for the core's reads (which record themselves).
+    var reader: Reader {
+        get throws { Reader(actor: try actor, purpose: try purpose, turns: owedWriteTurns) }
+    }
+
+    /// On SQLite, the turns this request's audit appends take when it holds none (`SQLiteWriteSerializer`).
+    var owedWriteTurns: (any WriteTurns)? { storage[SQLiteWriteSerializer.OwedTurnsKey.self] }
 }

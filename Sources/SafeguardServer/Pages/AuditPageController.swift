@@ -28,8 +28,7 @@ struct AuditPageController: RouteCollection {
     }
 
     func verify(request: Request) async throws -> View {
-        let report = try await AuditChain.verify(key: request.application.safeguard.audit.key.publicKey, on: request.db)
-        try await request.audit(.read, "audit-chain")
+        let report = try await request.application.safeguard.audit.verify(by: request.reader, on: request.db)
         let verdict = report.isClean
             ? "The audit chain verifies: \(report.records) records in \(report.partitions) partitions, \(report.signedHeads) signed heads."
             : "The audit chain does not verify: \(report.problems.count) problems in \(report.records) records."
@@ -40,8 +39,7 @@ struct AuditPageController: RouteCollection {
         func text(_ name: String) -> String? { request.query[String.self, at: name].flatMap { $0.isEmpty ? nil : $0 } }
         let times = [text("from"), text("to")].map { $0.flatMap { CalendarDate($0) != nil ? $0 : nil } }
         let search = AuditSearch(username: text("username"), object: text("object"), from: times[0], to: times[1])
-        let (records, total) = try await search.run(offset: 0, limit: 100, on: request.db)
-        try await request.audit(.read, "audit-log")
+        let (records, total) = try await request.application.safeguard.audit.search(search, offset: 0, limit: 100, by: request.reader, on: request.db)
         return try await request.view.render("audit", AuditPage(
             frame: PageController.Frame("Audit log", request: request), username: search.username ?? "", object: search.object ?? "",
             from: search.from ?? "", to: search.to ?? "", total: total, records: records.map(AuditLogController.AuditRecordBody.init),

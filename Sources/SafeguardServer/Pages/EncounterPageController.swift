@@ -66,27 +66,22 @@ struct EncounterPageController: RouteCollection {
             page.verification = shown ? try await filingChoices(of: encounter, request: request) : .init(filings: [], withheld: Disclosure.marker)
         }
         let records = try await StepRecord.query(on: request.db).filter(\.$encounter.$id == encounter.requireID()).sort(\.$recordedAt).all()
-        page.recorded = try records.map { try EncounterController.StepBody($0, shown: shown) }
+        page.recorded = try records.map { try EncounterController.StepBody(StepView($0, shown: shown)) }
         let response = try await request.view.render("encounter", page).encodeResponse(for: request)
         response.status = status
         return response
     }
 
-    /// The encounter this user may read, and whether its protected data is shown to them; the read
-    /// is audited.
+    /// The encounter this user may read (the route admits only the roles that read case records),
+    /// and whether its protected data is shown to them; the core records the read.
     func readEncounter(_ request: Request) async throws -> (Encounter, shown: Bool) {
-        let actor = try request.actor
-        guard Entitlements.caseReadingRoles.contains(actor.role) else { throw WorkflowError.forbidden("a \(actor.role.rawValue) may not read case records") }
-        let encounter = try await request.application.safeguard.workflow.encounter(request.uuidParameter("encounterID"), for: actor, on: request.db)
-        let shown = try await request.showsProtectedData(of: encounter.$person.id)
-        try await request.auditRead("encounter/\(try encounter.requireID())", shown: shown)
-        return (encounter, shown)
+        let view = try await request.application.safeguard.workflow.show(encounter: request.uuidParameter("encounterID"), to: request.reader, on: request.db)
+        return (view.encounter, view.shown)
     }
 
     /// The person's filings for the verification form; each is a read of protected data, audited.
     func filingChoices(of encounter: Encounter, request: Request) async throws -> DecisionPage.Verification {
-        let filings = try await BenefitFilingRecord.query(on: request.db).filter(\.$person.$id == encounter.$person.id).sort(\.$createdAt).all()
-        try await request.auditReads(filings.map { ("filing/\(try $0.requireID())", true) })
+        let (filings, _) = try await request.application.safeguard.people.filings(of: encounter.$person.id, to: request.reader, on: request.db)
         return .init(filings: try filings.map { filing in
             DecisionPage.FilingChoice(id: try filing.requireID().uuidString,
                                       label: "\(filing.type) \(filing.role), \(filing.status), receipt \(filing.receiptNumber ?? "none")\(filing.isVerified ? " (verified)" : "")")

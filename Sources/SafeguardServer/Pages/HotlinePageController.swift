@@ -107,12 +107,11 @@ struct HotlinePageController: RouteCollection {
 
     func registration(request: Request) async throws -> View {
         let book = request.application.safeguard.registrations
-        let registration = try await book.registration(request.uuidParameter("registrationID"), for: request.actor, on: request.db)
-        try await request.auditRead("registration/\(try registration.requireID())", shown: try request.showsHotlineData)
+        let (registration, shown) = try await book.show(registration: request.uuidParameter("registrationID"), to: request.reader, on: request.db)
         let notifications = try await OutboxNotification.query(on: request.db).filter(\.$registration.$id == registration.requireID())
             .sort(\.$createdAt, .descending).limit(200).all().map(RegistrationController.NotificationBody.init)
         return try await request.view.render("hotline-registration", RegistrationPage(
-            frame: .init("Registration", request: request), registration: try await RegistrationController().body(registration, request: request),
+            frame: .init("Registration", request: request), registration: try await RegistrationController().body(registration, shown: shown, request: request),
             notifications: notifications))
     }
 

@@ -90,8 +90,7 @@ struct PageController: RouteCollection {
     func home(request: Request) async throws -> Response {
         let actor = try request.actor
         guard Entitlements.caseReadingRoles.contains(actor.role) else { return request.redirect(to: "/dashboard", redirectType: .normal) }
-        var query = Encounter.query(on: request.db).filter(\.$status == Encounter.open)
-        if !actor.role.spansOffices { query = query.filter(\.$office == actor.office) }
+        let query = Encounter.query(on: request.db).filter(\.$status == Encounter.open).reachable(by: actor)
         let encounters = try await query.sort(\.$createdAt, .descending).limit(200).all()
         let ruleSet = request.application.safeguard.ruleSet
         let cases = try await CaseRecords.facts(of: encounters.map { try $0.requireID() }, on: request.db)

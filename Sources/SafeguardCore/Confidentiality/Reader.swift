@@ -1,0 +1,24 @@
+import FluentKit
+
+/// A user reading records: who, for what stated purpose, and the write turns their audit records
+/// take (on SQLite, for a request that holds none). The core's reads take one and record
+/// themselves in the audit chain, each read as shown or, where protected data was withheld, denied.
+public struct Reader: Sendable {
+    public let actor: Actor
+    public let purpose: Purpose?
+    let turns: (any WriteTurns)?
+
+    public init(actor: Actor, purpose: Purpose?, turns: (any WriteTurns)?) {
+        self.actor = actor
+        self.purpose = purpose
+        self.turns = turns
+    }
+
+    public var disclosure: Disclosure { Disclosure(actor: actor, purpose: purpose) }
+
+    /// Records reads of `objects` (`encounter/…`), each as shown or withheld.
+    func record(_ reads: [(object: String, shown: Bool)], in audit: AuditChain, on database: any Database) async throws {
+        let entries = reads.map { AuditEntry(actor, .read, $0.object, $0.shown ? .success : .denied, purpose: purpose) }
+        try await turns.run { try await audit.append(entries, on: database) }
+    }
+}

@@ -1,0 +1,73 @@
+import FluentKit
+import Foundation
+import PolicyEngine
+
+/// Reading encounters: each read reaches only the reader's offices, shows a protected person's
+/// data only to those entitled, and is recorded in the audit chain.
+extension CaseWorkflow {
+    /// One encounter, its read recorded.
+    public func show(encounter id: UUID, to reader: Reader, on database: any Database) async throws -> EncounterView {
+        let view = try await view(of: encounter(id, for: reader.actor, on: database), to: reader, on: database)
+        try await reader.record([("encounter/\(view.id)", view.shown)], in: audit, on: database)
+        return view
+    }
+
+    /// A page of the encounters the reader reaches, newest first, optionally only those of one
+    /// status; each read recorded. Returns the page and how many there are in all.
+    public func list(encounters status: String?, offset: Int, limit: Int, to reader: Reader,
+                     on database: any Database) async throws -> (views: [EncounterView], total: Int) {
+        if let status, ![Encounter.open, Encounter.actionRecorded].contains(status) {
+            throw WorkflowError.invalid([FieldError(path: "status", message: "'\(status)' is not 'open' or 'action-recorded'")])
+        }
+        var query = Encounter.query(on: database).reachable(by: reader.actor)
+        if let status { query = query.filter(\.$status == status) }
+        let total = try await query.count()
+        let encounters = try await query.sort(\.$createdAt, .descending).sort(\.$id).range(offset..<offset + limit).all()
+        let views = try await views(of: encounters, to: reader, on: database)
+        try await reader.record(views.map { ("encounter/\($0.id)", $0.shown) }, in: audit, on: database)
+        return (views, total)
+    }
+
+    /// The steps recorded on an encounter, oldest first, as the reader sees them; each read recorded.
+    public func steps(of encounterID: UUID, to reader: Reader, on database: any Database) async throws -> [StepView] {
+        let encounter = try await encounter(encounterID, for: reader.actor, on: database)
+        let steps = try await StepRecord.query(on: database).filter(\.$encounter.$id == encounterID).sort(\.$recordedAt).all()
+        let shown = try await reader.disclosure.shows(encounter.$person.id, on: database)
+        try await reader.record(steps.map { ("step/\(try $0.requireID())", shown) }, in: audit, on: database)
+        return steps.map { StepView($0, shown: shown) }
+    }
+
+    /// An encounter just written, as its writer sees it (the write's own audit record covers it).
+    public func view(of encounter: Encounter, to reader: Reader, on database: any Database) async throws -> EncounterView {
+        try await views(of: [encounter], to: reader, on: database)[0]
+    }
+
+    /// The decision just stored, as its writer sees it.
+    public func view(of record: DecisionRecord, to reader: Reader, on database: any Database) async throws -> DecisionView {
+        let encounter = try await encounter(record.$encounter.id, for: reader.actor, on: database)
+        return try DecisionView(record, shown: try await reader.disclosure.shows(encounter.$person.id, on: database), ruleSet: ruleSet)
+    }
+
+    /// The encounters as the reader sees them: their cases and decisions in one statement per
+    /// table, not one per encounter.
+    func views(of encounters: [Encounter], to reader: Reader, on database: any Database) async throws -> [EncounterView] {
+        let ids = try encounters.map { try $0.requireID() }
+        let disclosure = try await reader.disclosure.people(encounters.map { $0.$person.id }, on: database)
+        let facts = try await CaseRecords.facts(of: ids, on: database)
+        let decisions = try await currentDecisions(of: ids, on: database)
+        return try encounters.map { encounter in
+            let id = try encounter.requireID(), shown = disclosure.shows(encounter.$person.id)
+            guard let caseFacts = facts[id] else { throw WorkflowError.notFound("encounter \(id)") }
+            return EncounterView(encounter: encounter, id: id, shown: shown, facts: Disclosure.facts(caseFacts.json, shown: shown),
+                                 decision: try decisions[id].map { try DecisionView($0, shown: shown, ruleSet: ruleSet) })
+        }
+    }
+}
+
+extension CaseWorkflow {
+    /// A step just recorded, as its writer sees it.
+    public func view(of step: StepRecord, to reader: Reader, on database: any Database) async throws -> StepView {
+        let encounter = try await encounter(step.$encounter.id, for: reader.actor, on: database)
+        return StepView(step, shown: try await reader.disclosure.shows(encounter.$person.id, on: database))
+    }
+}

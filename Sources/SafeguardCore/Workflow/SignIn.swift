@@ -1,0 +1,34 @@
+import FluentKit
+import Foundation
+
+/// How a sign-in with a username and password ended.
+public enum SignInOutcome: Sendable {
+    case signedIn(Actor)
+    /// Too many failed attempts for this username: another may be made after this many seconds.
+    case throttled(retryAfter: TimeInterval)
+    /// The username or password is wrong, or the user is disabled.
+    case refused
+}
+
+extension UserDirectory {
+    /// Signs in, throttling failed attempts per username (`LoginThrottle`); every attempt, whatever
+    /// its outcome, is recorded in the audit chain (a failed one under the name given, in the
+    /// `system` partition), taking `turns` for the append where the caller holds none.
+    public func signIn(username: String, password: String, throttle: LoginThrottle, audit: AuditChain, turns: (any WriteTurns)?,
+                       on database: any Database) async throws -> SignInOutcome {
+        var attempt = AuditEntry(actorID: nil, username: username, role: "", office: "", action: .login, object: "session", outcome: .failure)
+        if let wait = await throttle.retryAfter(username: username) {
+            attempt.outcome = .denied
+            try await turns.run { [attempt] in try await audit.append([attempt], on: database) }
+            return .throttled(retryAfter: wait)
+        }
+        guard let actor = try await actor(username: username, password: password, on: database) else {
+            await throttle.recordFailure(username: username)
+            try await turns.run { [attempt] in try await audit.append([attempt], on: database) }
+            return .refused
+        }
+        await throttle.recordSuccess(username: username)
+        try await turns.run { try await audit.append([AuditEntry(actor, .login, "session")], on: database) }
+        return .signedIn(actor)
+    }
+}
