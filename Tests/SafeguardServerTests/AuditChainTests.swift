@@ -2,6 +2,7 @@ import Crypto
 import FluentKit
 import Foundation
 import PolicyEngine
+import SafeguardTestSupport
 import SQLKit
 @testable import SafeguardCore
 @testable import SafeguardServer
@@ -72,10 +73,10 @@ import Vapor
             let headFile = FileManager.default.temporaryDirectory.appendingPathComponent("heads-\(UUID().uuidString).json").path
             defer { try? FileManager.default.removeItem(atPath: headFile) }
             let exported = try await service.runCommand(["audit", "head", "--to", headFile])
-            #expect(exported.status == 0 && exported.output.contains("exported the signed heads of 2 partitions"), "\(exported.output)")
+            #expect(exported.status == 0 && exported.standardOutput.contains("exported the signed heads of 2 partitions"), "\(exported.standardOutput)")
             #expect(try await service.count("audit_records WHERE action = 'export' AND object = 'audit-heads' AND role = 'operator'") == 1)
             let verified = try await service.runCommand(["audit", "verify", "--head", headFile])
-            #expect(verified.status == 0 && verified.output.hasPrefix("the audit chain verifies:"), "\(verified.output)")
+            #expect(verified.status == 0 && verified.standardOutput.hasPrefix("the audit chain verifies:"), "\(verified.standardOutput)")
             // A purpose that is not on the list is refused, and nothing is read.
             let unknown = try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC", headers: [("Safeguard-Purpose", "curiosity")])
             #expect(unknown.status == .badRequest)
@@ -146,13 +147,13 @@ import Vapor
 
             // The command line says the same, with exit code 3.
             let result = try await service.runCommand(["audit", "verify"])
-            #expect(result.status == 0, "\(result.output)")
+            #expect(result.status == 0, "\(result.standardOutput)")
             let headFile = FileManager.default.temporaryDirectory.appendingPathComponent("heads-\(UUID().uuidString).json").path
             defer { try? FileManager.default.removeItem(atPath: headFile) }
             try JSONValue.array(exported.map(\.json)).serialized().write(toFile: headFile, atomically: true, encoding: .utf8)
             let failed = try await service.runCommand(["audit", "verify", "--head", headFile])
             #expect(failed.status == 3)
-            #expect(failed.output.contains("NYC #\(last): the exported head names this record"))
+            #expect(failed.standardOutput.contains("NYC #\(last): the exported head names this record"))
         }
     }
 

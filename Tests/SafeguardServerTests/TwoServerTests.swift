@@ -11,9 +11,9 @@ import Testing
 struct TwoServerTests {
     @discardableResult
     static func runCommand(_ arguments: [String], databaseURL: String, auditKey: String, input: String? = nil) async throws -> String {
-        let result = try await SafeguardCommand.run(arguments, environment: ["DATABASE_URL": databaseURL, "SAFEGUARD_AUDIT_KEY": auditKey], input: input)
-        try #require(result.status == 0, "safeguard \(arguments.joined(separator: " ")) exited with \(result.status)")
-        return result.output
+        let result = try await CommandLineRunner.run(arguments, input: input, environment: ["DATABASE_URL": databaseURL, "SAFEGUARD_AUDIT_KEY": auditKey])
+        try #require(result.status == 0, "safeguard \(arguments.joined(separator: " ")) exited with \(result.status): \(result.standardError)")
+        return result.standardOutput
     }
 
     struct Reply {
@@ -55,7 +55,7 @@ struct TwoServerTests {
             let ports = [Int.random(in: 41_000...50_000, using: &dice), Int.random(in: 50_001...59_000, using: &dice)]
             for (port, log) in zip(ports, logs) {
                 let server = Process()
-                server.executableURL = SafeguardCommand.executable
+                server.executableURL = CommandLineRunner.executable
                 server.arguments = ["serve", "--port", String(port)]
                 // Everything the servers log, at the most detailed level, joins the suite's lines.
                 server.environment = ["DATABASE_URL": databaseURL, "SAFEGUARD_AUDIT_KEY": auditKey, "LOG_LEVEL": "trace"]

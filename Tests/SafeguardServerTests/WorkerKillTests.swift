@@ -49,7 +49,7 @@ import Testing
             let processes = service.settings.databaseURL == nil ? 1 : 2
             func start() throws -> Process {
                 let process = Process()
-                process.executableURL = SafeguardCommand.executable
+                process.executableURL = CommandLineRunner.executable
                 process.arguments = ["deliver", "--workers", "2"]
                 process.environment = environment
                 process.standardOutput = FileHandle.nullDevice

@@ -6,39 +6,43 @@ import Foundation
 extension HotlineIntake {
     /// The office's newest calls.
     public func recentCalls(limit: Int, to reader: Reader, on database: any Database) async throws -> (calls: [HotlineCall], shown: Bool) {
-        try RegistrationBook.requireHotlineRole(reader.actor)
-        let calls = try await HotlineCall.query(on: database).reachable(by: reader.actor, in: .hotline)
-            .sort(\.$createdAt, .descending).limit(limit).all()
-        let shown = reader.disclosure.entitled
-        try await reader.record(calls.map { ("call/\(try $0.requireID())", shown) }, in: audit, on: database)
-        return (calls, shown)
+        try await HotlineReads.recent(HotlineCall.self, named: "call", limit: limit, to: reader, audit: audit, on: database)
     }
 
     /// One call of the office.
     public func show(call id: UUID, to reader: Reader, on database: any Database) async throws -> (call: HotlineCall, shown: Bool) {
-        let call = try await call(id, for: reader.actor, on: database)
-        let shown = reader.disclosure.entitled
-        try await reader.record([("call/\(id)", shown)], in: audit, on: database)
-        return (call, shown)
+        try await HotlineReads.read(call(id, for: reader.actor, on: database), named: "call", to: reader, audit: audit, on: database)
     }
 }
 
 extension RegistrationBook {
     /// The office's newest registrations.
     public func recent(limit: Int, to reader: Reader, on database: any Database) async throws -> (registrations: [Registration], shown: Bool) {
-        try Self.requireHotlineRole(reader.actor)
-        let registrations = try await Registration.query(on: database).reachable(by: reader.actor, in: .hotline)
-            .sort(\.$createdAt, .descending).limit(limit).all()
-        let shown = reader.disclosure.entitled
-        try await reader.record(registrations.map { ("registration/\(try $0.requireID())", shown) }, in: audit, on: database)
-        return (registrations, shown)
+        try await HotlineReads.recent(Registration.self, named: "registration", limit: limit, to: reader, audit: audit, on: database)
     }
 
     /// One registration of the office.
     public func show(registration id: UUID, to reader: Reader, on database: any Database) async throws -> (registration: Registration, shown: Bool) {
-        let registration = try await registration(id, for: reader.actor, on: database)
+        try await HotlineReads.read(registration(id, for: reader.actor, on: database), named: "registration", to: reader, audit: audit, on: database)
+    }
+}
+
+/// What reading calls and registrations share: both are kept by office and shown whole only to
+/// an entitled specialist.
+enum HotlineReads {
+    static func recent<Record: Model>(_ type: Record.Type, named name: String, limit: Int, to reader: Reader, audit: AuditChain,
+                                      on database: any Database) async throws -> ([Record], Bool) where Record.IDValue == UUID {
+        try RegistrationBook.requireHotlineRole(reader.actor)
+        let records = try await Record.query(on: database).reachable(by: reader.actor, in: .hotline).sort("created_at", .descending).limit(limit).all()
         let shown = reader.disclosure.entitled
-        try await reader.record([("registration/\(id)", shown)], in: audit, on: database)
-        return (registration, shown)
+        try await reader.record(records.map { ("\(name)/\(try $0.requireID())", shown) }, in: audit, on: database)
+        return (records, shown)
+    }
+
+    static func read<Record: Model>(_ record: Record, named name: String, to reader: Reader, audit: AuditChain,
+                                    on database: any Database) async throws -> (Record, Bool) where Record.IDValue == UUID {
+        let shown = reader.disclosure.entitled
+        try await reader.record([("\(name)/\(try record.requireID())", shown)], in: audit, on: database)
+        return (record, shown)
     }
 }
