@@ -145,7 +145,12 @@ public struct JSONObjectReader {
     }
 
     public func rejectUnknownMembers(errors: inout [FieldError]) {
-        for member in members where !known.contains(member.key) {
+        rejectMembers(notIn: known, errors: &errors)
+    }
+
+    /// Reports every member whose name is not in `names`.
+    public func rejectMembers(notIn names: [String], errors: inout [FieldError]) {
+        for member in members where !names.contains(member.key) {
             errors.append(FieldError(path: childPath(member.key), message: "unknown field"))
         }
     }

@@ -16,12 +16,7 @@ struct DeliveryController: RouteCollection {
     }
 
     func confirm(request: Request) async throws -> HTTPStatus {
-        let json = try request.strictJSONBody()
-        var errors: [FieldError] = []
-        guard let reader = JSONObjectReader(json, path: "", known: ["pin"], errors: &errors) else { throw ProblemError.invalid(errors) }
-        let pin = reader.string("pin", required: true, minLength: 1, maxLength: 16, errors: &errors)
-        reader.rejectUnknownMembers(errors: &errors)
-        guard errors.isEmpty, let pin else { throw ProblemError.invalid(errors) }
+        let pin = try VoiceConfirmation.pin(body: try request.strictJSONBody())
         try await VoiceConfirmation.confirm(request.uuidParameter("notificationID"), pin: pin, by: request.actor, audit: request.application.safeguard.audit,
                                             on: request.db)
         return .noContent

@@ -29,12 +29,12 @@ struct EncounterController: RouteCollection {
         var facts: JSONValueBody
         var decision: DecisionBody?
 
-        init(_ view: EncounterView) {
+        init(_ view: EncounterView) throws {
             let encounter = view.encounter
             (id, personId, office, action, asOf) = (view.id, encounter.$person.id, encounter.office, encounter.action, encounter.asOf)
             (status, version) = (encounter.status, encounter.version)
             facts = JSONValueBody(value: view.facts)
-            decision = view.decision.map(DecisionBody.init)
+            decision = try view.decision.map(DecisionBody.init)
         }
     }
 
@@ -47,9 +47,9 @@ struct EncounterController: RouteCollection {
         /// the person's protected data withheld (`Disclosure.decision`).
         var decision: JSONValueBody
 
-        init(_ view: DecisionView) {
+        init(_ view: DecisionView) throws {
             let record = view.record
-            id = record.id ?? UUID()
+            id = try record.requireID()
             disposition = record.disposition
             ruleSetDigest = record.ruleSetDigest
             computedAt = record.computedAt
@@ -57,34 +57,15 @@ struct EncounterController: RouteCollection {
         }
     }
 
-    /// The yes-or-no facts officers state, by their contract names.
-    static let flagFields = EncounterFact.allCases.map(\.field)
-
     /// Opens an encounter in the actor's office and decides it at once.
     func open(request: Request) async throws -> Response {
         // The role first: a body is no business of someone who may not open encounters.
         try Entitlements.requireEnforcementRole(request.actor, for: "open encounters")
-        let body = try request.strictJSONBody()
-        var errors: [FieldError] = []
-        guard let reader = JSONObjectReader(body, path: "", known: ["personId", "action", "asOf", "victimIndicia", "information"] + Self.flagFields, errors: &errors) else {
-            throw ProblemError.invalid(errors)
-        }
-        let personText = reader.string("personId", required: true, maxLength: 36, errors: &errors)
-        let personID = personText.flatMap(UUID.init(uuidString:))
-        if personText != nil, personID == nil { errors.append(FieldError(path: "personId", message: "not a record id")) }
-        let action: Action? = reader.enumeration("action", required: true, errors: &errors)
-        let asOf = reader.date("asOf", required: true, errors: &errors)
-        let indicia: EnumSet<VictimIndicium> = reader.enumerationSet("victimIndicia", errors: &errors)
-        let facts = EncounterFact.allCases.filter { reader.bool($0.field, errors: &errors) ?? false }
-        let information = reader.list("information", maxCount: CaseDecoder.maximumInformationItems, errors: &errors,
-                                      element: CaseDecoder.informationItem) ?? []
-        reader.rejectUnknownMembers(errors: &errors)
-        guard errors.isEmpty, let personID, let action, let asOf else { throw ProblemError.invalid(errors) }
-        let input = EncounterInput(personID: personID, action: action, asOf: asOf, facts: Set(facts), victimIndicia: indicia, information: information)
+        let input = try EncounterInput(body: try request.strictJSONBody())
         let workflow = request.application.safeguard.workflow
         let encounter = try await workflow.openEncounter(input, by: request.actor, purpose: request.purpose, on: request.db)
         let view = try await workflow.view(of: encounter, to: request.reader, on: request.db)
-        let response = try Response.json(EncounterBody(view), status: .created, version: encounter.version)
+        let response = try Response.json(try EncounterBody(view), status: .created, version: encounter.version)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/encounters/\(try encounter.requireID())")
         return response
     }
@@ -94,12 +75,12 @@ struct EncounterController: RouteCollection {
         let (views, total) = try await request.application.safeguard.workflow.list(
             encounters: request.query[String.self, at: "status"], offset: paging.offset, limit: paging.per, to: request.reader, on: request.db
         )
-        return PageBody(items: views.map(EncounterBody.init), page: paging.page, per: paging.per, total: total)
+        return PageBody(items: try views.map(EncounterBody.init), page: paging.page, per: paging.per, total: total)
     }
 
     func show(request: Request) async throws -> Response {
         let view = try await request.application.safeguard.workflow.show(encounter: request.uuidParameter("encounterID"), to: request.reader, on: request.db)
-        return try Response.json(EncounterBody(view), version: view.encounter.version)
+        return try Response.json(try EncounterBody(view), version: view.encounter.version)
     }
 
     /// Changes the facts an officer states (the flags and victim indicia), with `If-Match`, and
@@ -109,81 +90,23 @@ struct EncounterController: RouteCollection {
         // The role first: a body is no business of someone who may not change encounters.
         try Entitlements.requireEnforcementRole(actor, for: "change encounters")
         let expected = try request.requiredIfMatchVersion()
-        let body = try request.strictJSONBody()
-        var errors: [FieldError] = []
-        guard let reader = JSONObjectReader(body, path: "", known: ["victimIndicia"] + Self.flagFields, errors: &errors) else {
-            throw ProblemError.invalid(errors)
-        }
-        var change = FactChange()
-        for fact in EncounterFact.allCases { change.facts[fact] = reader.bool(fact.field, errors: &errors) }
-        if reader.member("victimIndicia", errors: &errors) != nil { change.victimIndicia = reader.enumerationSet("victimIndicia", errors: &errors) }
-        reader.rejectUnknownMembers(errors: &errors)
-        guard errors.isEmpty else { throw ProblemError.invalid(errors) }
+        let change = try FactChange(body: try request.strictJSONBody())
         let workflow = request.application.safeguard.workflow
         let encounter = try await workflow.changeFacts(change, of: request.uuidParameter("encounterID"), expectedVersion: expected,
                                                        by: actor, purpose: request.purpose, on: request.db)
         let view = try await workflow.view(of: encounter, to: request.reader, on: request.db)
-        return try Response.json(EncounterBody(view), version: encounter.version)
+        return try Response.json(try EncounterBody(view), version: encounter.version)
     }
 
     func decide(request: Request) async throws -> Response {
         try request.requireNoBody()
         let workflow = request.application.safeguard.workflow
         let record = try await workflow.decide(request.uuidParameter("encounterID"), by: request.actor, on: request.db)
-        return try Response.json(DecisionBody(try await workflow.view(of: record, to: request.reader, on: request.db)), status: .created)
-    }
-
-    struct StepBody: Content {
-        var id: UUID
-        var step: String
-        var summary: String
-        var counterpart: String
-        var filingId: UUID?
-        var confirmed: Bool?
-        var recordedBy: UUID
-        var recordedRole: String
-        var recordedAt: Date?
-        /// The evidence an adverse step rests on (labels of statements: protected).
-        var basis: [String]?
-        /// An exceptional-circumstances approval declined; `summary` says why.
-        var declined: Bool
-
-        /// The step as the core shows it to this user (`StepView`).
-        init(_ view: StepView) throws {
-            let record = view.record
-            id = try record.requireID()
-            step = record.step
-            summary = view.summary
-            counterpart = record.counterpart
-            filingId = view.filingID
-            confirmed = view.confirmed
-            recordedBy = record.recordedBy
-            recordedRole = record.recordedRole
-            declined = record.declined
-            recordedAt = record.recordedAt
-            basis = view.basis
-        }
+        return try Response.json(try DecisionBody(try await workflow.view(of: record, to: request.reader, on: request.db)), status: .created)
     }
 
     func recordStep(request: Request) async throws -> Response {
-        let body = try request.strictJSONBody()
-        var errors: [FieldError] = []
-        guard let reader = JSONObjectReader(body, path: "", known: ["step", "summary", "counterpart", "filingId", "confirmed", "basis", "declined"], errors: &errors) else {
-            throw ProblemError.invalid(errors)
-        }
-        let step: Step? = reader.enumeration("step", required: true, errors: &errors)
-        let summary = reader.string("summary", required: true, maxLength: 4000, errors: &errors)
-        let counterpart = reader.string("counterpart", required: true, maxLength: 200, errors: &errors)
-        let filingText = reader.string("filingId", maxLength: 36, errors: &errors)
-        let filingID = filingText.flatMap(UUID.init(uuidString:))
-        if filingText != nil, filingID == nil { errors.append(FieldError(path: "filingId", message: "not a record id")) }
-        let confirmed = reader.bool("confirmed", errors: &errors)
-        let basis = Self.basis(reader, errors: &errors)
-        let declined = reader.bool("declined", errors: &errors) ?? false
-        reader.rejectUnknownMembers(errors: &errors)
-        guard errors.isEmpty, let step, let summary, let counterpart else { throw ProblemError.invalid(errors) }
-        let input = CaseWorkflow.StepInput(step: step, summary: summary, counterpart: counterpart, filingID: filingID, confirmed: confirmed, basis: basis,
-                                             declined: declined)
+        let input = try CaseWorkflow.StepInput(body: try request.strictJSONBody())
         let workflow = request.application.safeguard.workflow
         let encounterID = try request.uuidParameter("encounterID")
         let record = try await workflow.recordStep(input, on: encounterID, by: request.actor, on: request.db)
@@ -195,19 +118,6 @@ struct EncounterController: RouteCollection {
         return try await workflow.steps(of: request.uuidParameter("encounterID"), to: request.reader, on: request.db).map(StepBody.init)
     }
 
-    /// `basis`: the labels of the evidence an adverse determination rests on, unique.
-    static func basis(_ reader: JSONObjectReader, errors: inout [FieldError]) -> [String] {
-        let basis = reader.list("basis", maxCount: CaseDecoder.maximumInformationItems, errors: &errors) { value, path, errors -> String? in
-            guard case .string(let label) = value, !label.isEmpty, label.count <= 200 else {
-                errors.append(FieldError(path: path, message: "expected the label of an evidence item (1 to 200 characters)"))
-                return nil
-            }
-            return label
-        } ?? []
-        if Set(basis).count != basis.count { errors.append(FieldError(path: "basis", message: "labels must be unique")) }
-        return basis
-    }
-
     /// The gate: 200 with the encounter when the policies allow the action now; 409 otherwise,
     /// naming the rules behind the refusal, save those that would reveal a protected person's data
     /// to a user not entitled to it. An optional body `{"basis": [labels]}` names the evidence the
@@ -215,19 +125,11 @@ struct EncounterController: RouteCollection {
     func recordEnforcementAction(request: Request) async throws -> Response {
         let workflow = request.application.safeguard.workflow
         let encounterID = try request.uuidParameter("encounterID")
-        var basis: [String] = []
-        if request.body.data.map({ $0.readableBytes > 0 }) ?? false {
-            var errors: [FieldError] = []
-            guard let reader = JSONObjectReader(try request.strictJSONBody(), path: "", known: ["basis"], errors: &errors) else {
-                throw ProblemError.invalid(errors)
-            }
-            basis = Self.basis(reader, errors: &errors)
-            reader.rejectUnknownMembers(errors: &errors)
-            guard errors.isEmpty else { throw ProblemError.invalid(errors) }
-        }
-        let encounter = try await workflow.recordEnforcementAction(encounterID, expectedVersion: request.ifMatchVersion(), basis: basis,
+        let hasBody = request.body.data.map { $0.readableBytes > 0 } ?? false
+        let input = hasBody ? try EnforcementActionInput(body: try request.strictJSONBody()) : EnforcementActionInput()
+        let encounter = try await workflow.recordEnforcementAction(encounterID, expectedVersion: request.ifMatchVersion(), basis: input.basis,
                                                                    by: request.actor, purpose: request.purpose, on: request.db)
-        return try Response.json(EncounterBody(try await workflow.view(of: encounter, to: request.reader, on: request.db)), version: encounter.version)
+        return try Response.json(try EncounterBody(try await workflow.view(of: encounter, to: request.reader, on: request.db)), version: encounter.version)
     }
 }
 

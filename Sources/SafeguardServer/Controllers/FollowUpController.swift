@@ -41,22 +41,10 @@ struct FollowUpController: RouteCollection {
     }
 
     func file(request: Request) async throws -> Response {
-        let body = try request.strictJSONBody()
-        var errors: [FieldError] = []
-        guard let reader = JSONObjectReader(body, path: "", known: ["kind", "recipient", "justification"], errors: &errors) else {
-            throw ProblemError.invalid(errors)
-        }
-        let kindText = reader.string("kind", required: true, maxLength: 64, errors: &errors)
-        let kind = kindText.flatMap(FollowUpKind.init(rawValue:))
-        if let kindText, kind == nil {
-            errors.append(FieldError(path: "kind", message: "'\(kindText)' is not one of \(FollowUpKind.allCases.map(\.rawValue).joined(separator: ", "))"))
-        }
-        let recipient = reader.string("recipient", required: true, maxLength: 200, errors: &errors)
-        let justification = reader.string("justification", required: true, maxLength: 4000, errors: &errors)
-        reader.rejectUnknownMembers(errors: &errors)
-        guard errors.isEmpty, let kind, let recipient, let justification else { throw ProblemError.invalid(errors) }
+        let input = try FollowUpInput(body: try request.strictJSONBody())
         let followUp = try await request.application.safeguard.workflow.fileFollowUp(
-            kind, recipient: recipient, justification: justification, on: request.uuidParameter("encounterID"), by: request.actor, on: request.db
+            input.kind, recipient: input.recipient, justification: input.justification, on: request.uuidParameter("encounterID"), by: request.actor,
+            on: request.db
         )
         return try Response.json(FollowUpBody(followUp, shown: try await Self.shows(encounter: followUp.$encounter.id, to: request)),
                                  status: .created, version: followUp.version)
@@ -71,16 +59,7 @@ struct FollowUpController: RouteCollection {
     /// `{"status": …}` with `If-Match`.
     func move(request: Request) async throws -> Response {
         let expected = try request.requiredIfMatchVersion()
-        let body = try request.strictJSONBody()
-        var errors: [FieldError] = []
-        guard let reader = JSONObjectReader(body, path: "", known: ["status"], errors: &errors) else { throw ProblemError.invalid(errors) }
-        let statusText = reader.string("status", required: true, maxLength: 20, errors: &errors)
-        let status = statusText.flatMap(FollowUpStatus.init(rawValue:))
-        if let statusText, status == nil {
-            errors.append(FieldError(path: "status", message: "'\(statusText)' is not one of \(FollowUpStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
-        }
-        reader.rejectUnknownMembers(errors: &errors)
-        guard errors.isEmpty, let status else { throw ProblemError.invalid(errors) }
+        let status = try FollowUpStatus(body: try request.strictJSONBody())
         let followUp = try await request.application.safeguard.workflow.moveFollowUp(
             request.uuidParameter("followUpID"), to: status, expectedVersion: expected, by: request.actor, on: request.db
         )

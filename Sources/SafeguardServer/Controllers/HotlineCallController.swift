@@ -41,22 +41,8 @@ struct HotlineCallController: RouteCollection {
     }
 
     func take(request: Request) async throws -> Response {
-        let body = try request.strictJSONBody()
-        var errors: [FieldError] = []
-        guard let reader = JSONObjectReader(body, path: "", known: ["category", "narrative", "callerName", "callerContact", "followUp", "referral"],
-                                            errors: &errors) else { throw ProblemError.invalid(errors) }
-        let category: CallCategory? = reader.choice("category", required: true, errors: &errors)
-        let narrative = reader.string("narrative", required: true, maxLength: 8000, errors: &errors)
-        let callerName = reader.string("callerName", maxLength: 200, errors: &errors)
-        let callerContact = reader.string("callerContact", maxLength: 200, errors: &errors)
-        let followUp = reader.string("followUp", required: true, maxLength: 4000, errors: &errors)
-        let referral = reader.string("referral", minLength: 1, maxLength: 200, errors: &errors)
-        reader.rejectUnknownMembers(errors: &errors)
-        guard errors.isEmpty, let category, let narrative, let followUp else { throw ProblemError.invalid(errors) }
-        let call = try await request.application.safeguard.intake.record(
-            CallInput(category: category, narrative: narrative, callerName: callerName, callerContact: callerContact, followUp: followUp, referral: referral),
-            by: request.actor, on: request.db
-        )
+        let input = try CallInput(body: try request.strictJSONBody())
+        let call = try await request.application.safeguard.intake.record(input, by: request.actor, on: request.db)
         let response = try Response.json(CallBody(call, shown: try request.showsHotlineData), status: .created, version: call.version)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/hotline/calls/\(try call.requireID())")
         return response
@@ -80,16 +66,9 @@ struct HotlineCallController: RouteCollection {
     /// `{"status"?, "referral"?, "followUp"?}` with `If-Match`.
     func move(request: Request) async throws -> Response {
         let expected = try request.requiredIfMatchVersion()
-        let body = try request.strictJSONBody()
-        var errors: [FieldError] = []
-        guard let reader = JSONObjectReader(body, path: "", known: ["status", "referral", "followUp"], errors: &errors) else { throw ProblemError.invalid(errors) }
-        let status: CallStatus? = reader.choice("status", errors: &errors)
-        let referral = reader.string("referral", minLength: 1, maxLength: 200, errors: &errors)
-        let followUp = reader.string("followUp", minLength: 1, maxLength: 4000, errors: &errors)
-        reader.rejectUnknownMembers(errors: &errors)
-        guard errors.isEmpty else { throw ProblemError.invalid(errors) }
-        let call = try await request.application.safeguard.intake.update(request.uuidParameter("callID"), expectedVersion: expected, status: status,
-                                                                         referral: referral, followUp: followUp, by: request.actor, on: request.db)
+        let change = try CallChange(body: try request.strictJSONBody())
+        let call = try await request.application.safeguard.intake.update(request.uuidParameter("callID"), expectedVersion: expected, status: change.status,
+                                                                         referral: change.referral, followUp: change.followUp, by: request.actor, on: request.db)
         return try Response.json(CallBody(call, shown: try request.showsHotlineData), version: call.version)
     }
 }

@@ -35,32 +35,11 @@ struct PersonController: RouteCollection {
         }
     }
 
-    static let personFields = ["aNumber", "givenName", "familyName", "dateOfBirth", "country"]
-
-    /// Reads the person fields of a body; all are required when creating, any when updating.
-    static func readPerson(_ body: JSONValue, creating: Bool, into person: Person) throws {
-        var errors: [FieldError] = []
-        guard let reader = JSONObjectReader(body, path: "", known: personFields, errors: &errors) else { throw ProblemError.invalid(errors) }
-        if let aNumber = reader.string("aNumber", required: creating, maxLength: 10, errors: &errors) {
-            if aNumber.range(of: "^A[0-9]{8,9}$", options: .regularExpression) == nil {
-                errors.append(FieldError(path: "aNumber", message: "'\(aNumber)' is not an A-number: 'A' and 8 or 9 digits"))
-            } else {
-                person.aNumber = aNumber
-            }
-        }
-        if let value = reader.string("givenName", required: creating, minLength: 1, maxLength: 200, errors: &errors) { person.givenName = value }
-        if let value = reader.string("familyName", required: creating, minLength: 1, maxLength: 200, errors: &errors) { person.familyName = value }
-        if let value = reader.date("dateOfBirth", required: creating, errors: &errors) { person.dateOfBirth = value.description }
-        if let value = reader.string("country", required: creating, minLength: 1, maxLength: 100, errors: &errors) { person.country = value }
-        reader.rejectUnknownMembers(errors: &errors)
-        guard errors.isEmpty else { throw ProblemError.invalid(errors) }
-    }
-
     func create(request: Request) async throws -> Response {
         // The role first: a body is no business of someone who may not write people.
         try PersonBook.requireCaseRecordRole(request.actor)
         let person = Person()
-        try Self.readPerson(try request.strictJSONBody(), creating: true, into: person)
+        try person.take(body: try request.strictJSONBody(), creating: true)
         _ = try await request.application.safeguard.people.add(person, by: request.actor, purpose: request.purpose, on: request.db)
         let response = try Response.json(PersonBody(person), status: .created, version: person.version)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/people/\(try person.requireID())")
@@ -94,7 +73,7 @@ struct PersonController: RouteCollection {
         let body = try request.strictJSONBody()
         let person = try await request.application.safeguard.people.change(request.uuidParameter("personID"), expectedVersion: expected, by: request.actor,
                                                                            purpose: request.purpose, on: request.db) { person in
-            try Self.readPerson(body, creating: false, into: person)
+            try person.take(body: body, creating: false)
         }
         return try Response.json(PersonBody(person), version: person.version)
     }
@@ -136,20 +115,7 @@ struct PersonController: RouteCollection {
     /// A claimed filing: it stays unverified until a benefit verification confirms it.
     func addFiling(request: Request) async throws -> Response {
         try PersonBook.requireCaseRecordRole(request.actor)
-        let body = try request.strictJSONBody()
-        var errors: [FieldError] = []
-        guard let reader = JSONObjectReader(body, path: "", known: ["type", "role", "status", "receiptNumber", "filedOn"], errors: &errors) else {
-            throw ProblemError.invalid(errors)
-        }
-        let type: BenefitType? = reader.enumeration("type", required: true, errors: &errors)
-        let role: BenefitRole? = reader.enumeration("role", required: true, errors: &errors)
-        let status: BenefitStatus? = reader.enumeration("status", required: true, errors: &errors)
-        let receipt = reader.string("receiptNumber", minLength: 1, maxLength: 20, errors: &errors)
-        let filedOn = reader.date("filedOn", errors: &errors)
-        reader.rejectUnknownMembers(errors: &errors)
-        guard errors.isEmpty, let type, let role, let status else { throw ProblemError.invalid(errors) }
-        let filing = BenefitFilingRecord(personID: try request.uuidParameter("personID"), type: type, role: role, status: status,
-                                         receiptNumber: receipt, filedOn: filedOn?.description)
+        let filing = try BenefitFilingRecord(body: try request.strictJSONBody(), personID: try request.uuidParameter("personID"))
         _ = try await request.application.safeguard.people.addFiling(filing, by: request.actor, purpose: request.purpose, on: request.db)
         let shown = try await request.showsProtectedData(of: filing.$person.id)
         return try Response.json(FilingBody(filing, shown: shown), status: .created, version: filing.version)

@@ -50,17 +50,6 @@ struct RegistrationController: RouteCollection {
         }
     }
 
-    static func channel(_ value: JSONValue, path: String, errors: inout [FieldError]) -> (kind: ChannelKind, address: String)? {
-        guard let reader = JSONObjectReader(value, path: path, known: ["kind", "address"], errors: &errors) else { return nil }
-        let kindText = reader.string("kind", required: true, maxLength: 16, errors: &errors)
-        let kind = kindText.flatMap(ChannelKind.init(rawValue:))
-        if let kindText, kind == nil { errors.append(FieldError(path: path + ".kind", message: "'\(kindText)' is not one of sms, email, voice")) }
-        let address = reader.string("address", required: true, minLength: 1, maxLength: 254, errors: &errors)
-        reader.rejectUnknownMembers(errors: &errors)
-        guard let kind, let address else { return nil }
-        return (kind, address)
-    }
-
     func body(_ registration: Registration, shown: Bool, request: Request) async throws -> RegistrationBody {
         let channels = try await RegistrationChannel.query(on: request.db).filter(\.$registration.$id == registration.requireID()).sort(\.$createdAt).all()
         return try RegistrationBody(registration, channels: channels, shown: shown)
@@ -71,24 +60,9 @@ struct RegistrationController: RouteCollection {
     }
 
     func register(request: Request) async throws -> Response {
-        let json = try request.strictJSONBody()
-        var errors: [FieldError] = []
-        guard let reader = JSONObjectReader(json, path: "", known: ["detaineeReference", "detaineeId", "registrantName", "relationship", "language",
-                                                                   "consent", "channels", "voicePin"], errors: &errors) else { throw ProblemError.invalid(errors) }
-        let reference: DetaineeReference? = reader.choice("detaineeReference", required: true, errors: &errors)
-        let detaineeID = reader.string("detaineeId", required: true, maxLength: 64, errors: &errors)
-        let name = reader.string("registrantName", required: true, maxLength: 200, errors: &errors)
-        let relationship = reader.string("relationship", required: true, maxLength: 16, errors: &errors)
-        let language: NoticeLanguage? = reader.choice("language", required: true, errors: &errors)
-        let consent = reader.bool("consent", required: true, errors: &errors)
-        let channels = reader.list("channels", maxCount: 10, errors: &errors, element: Self.channel)
-        let pin = reader.string("voicePin", maxLength: 8, errors: &errors)
-        reader.rejectUnknownMembers(errors: &errors)
-        guard errors.isEmpty, let reference, let detaineeID, let name, let relationship, let language, let consent else { throw ProblemError.invalid(errors) }
+        let input = try RegistrationInput(body: try request.strictJSONBody())
         let registration = try await request.application.safeguard.registrations.register(
-            RegistrationInput(detaineeReference: reference, detaineeID: detaineeID, registrantName: name, relationship: relationship, language: language,
-                              consent: consent, channels: channels ?? [], voicePIN: pin),
-            by: request.actor, on: request.db
+            input, by: request.actor, on: request.db
         )
         let response = try Response.json(try await body(registration, request: request), status: .created, version: registration.version)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/registrations/\(try registration.requireID())")
@@ -118,15 +92,10 @@ struct RegistrationController: RouteCollection {
     /// `{"language"?, "addChannel"?}` with `If-Match`.
     func change(request: Request) async throws -> Response {
         let expected = try request.requiredIfMatchVersion()
-        let json = try request.strictJSONBody()
-        var errors: [FieldError] = []
-        guard let reader = JSONObjectReader(json, path: "", known: ["language", "addChannel"], errors: &errors) else { throw ProblemError.invalid(errors) }
-        let language: NoticeLanguage? = reader.choice("language", errors: &errors)
-        let channel = reader.member("addChannel", errors: &errors).flatMap { Self.channel($0, path: "addChannel", errors: &errors) }
-        reader.rejectUnknownMembers(errors: &errors)
-        guard errors.isEmpty else { throw ProblemError.invalid(errors) }
+        let change = try RegistrationChange(body: try request.strictJSONBody())
         let registration = try await request.application.safeguard.registrations.update(
-            request.uuidParameter("registrationID"), expectedVersion: expected, language: language, addChannel: channel, by: request.actor, on: request.db
+            request.uuidParameter("registrationID"), expectedVersion: expected, language: change.language, addChannel: change.addChannel,
+            by: request.actor, on: request.db
         )
         return try Response.json(try await body(registration, request: request), version: registration.version)
     }

@@ -91,15 +91,8 @@ struct Credentials {
             self.init(username: username, password: password)
             return
         }
-        var errors: [FieldError] = []
-        guard let reader = JSONObjectReader(try request.strictJSONBody(), path: "", known: ["username", "password"], errors: &errors) else {
-            throw ProblemError.invalid(errors)
-        }
-        let username = reader.string("username", required: true, minLength: 1, maxLength: 64, errors: &errors)
-        let password = reader.string("password", required: true, maxLength: 1024, errors: &errors)
-        reader.rejectUnknownMembers(errors: &errors)
-        guard errors.isEmpty, let username, let password else { throw ProblemError.invalid(errors) }
-        self.init(username: username, password: password)
+        let input = try SignInInput(body: try request.strictJSONBody())
+        self.init(username: input.username, password: input.password)
     }
 
     init(username: String, password: String) {

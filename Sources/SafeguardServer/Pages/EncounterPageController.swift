@@ -66,7 +66,7 @@ struct EncounterPageController: RouteCollection {
             page.verification = shown ? try await filingChoices(of: encounter, request: request) : .init(filings: [], withheld: Disclosure.marker)
         }
         let records = try await StepRecord.query(on: request.db).filter(\.$encounter.$id == encounter.requireID()).sort(\.$recordedAt).all()
-        page.recorded = try records.map { try EncounterController.StepBody(StepView($0, shown: shown)) }
+        page.recorded = try records.map { try StepBody(StepView($0, shown: shown)) }
         let response = try await request.view.render("encounter", page).encodeResponse(for: request)
         response.status = status
         return response

@@ -1,0 +1,109 @@
+import Foundation
+import PolicyEngine
+
+/// A request body read strictly and declaratively: a body's members are exactly those its type
+/// reads (no separate list to drift from the reads), and every problem — a wrong type, a missing
+/// or null member, a duplicate, an unknown member — is collected with its path; `finish` throws
+/// them all at once as `WorkflowError.invalid`.
+public struct BodyReader {
+    private let object: JSONObjectReader?
+    private let path: String
+    private var names: [String] = []
+    private var errors: [FieldError] = []
+
+    /// - Parameter path: where the object sits in the body, for an object inside another ("" for the body).
+    public init(_ body: JSONValue, path: String = "") {
+        var errors: [FieldError] = []
+        object = JSONObjectReader(body, path: path, known: [], errors: &errors)
+        self.path = path
+        self.errors = errors
+    }
+
+    /// The member's value, unread, for a type that reads it itself; nil when absent (a null is reported).
+    public mutating func member(_ key: String) -> JSONValue? {
+        names.append(key)
+        return object?.member(key, errors: &errors)
+    }
+
+    /// Whether the body names the member (reading it reports a null).
+    public mutating func has(_ key: String) -> Bool {
+        names.append(key)
+        return object?.member(key, errors: &errors) != nil
+    }
+
+    public mutating func bool(_ key: String, required: Bool = false) -> Bool? {
+        names.append(key)
+        return object?.bool(key, required: required, errors: &errors)
+    }
+
+    public mutating func string(_ key: String, required: Bool = false, minLength: Int = 0, maxLength: Int) -> String? {
+        names.append(key)
+        return object?.string(key, required: required, minLength: minLength, maxLength: maxLength, errors: &errors)
+    }
+
+    public mutating func date(_ key: String, required: Bool = false) -> CalendarDate? {
+        names.append(key)
+        return object?.date(key, required: required, errors: &errors)
+    }
+
+    /// A record's id.
+    public mutating func id(_ key: String, required: Bool = false) -> UUID? {
+        guard let text = string(key, required: required, maxLength: 36) else { return nil }
+        guard let id = UUID(uuidString: text) else {
+            report(key, "not a record id")
+            return nil
+        }
+        return id
+    }
+
+    public mutating func enumeration<E: ContractEnum>(_ key: String, required: Bool = false) -> E? {
+        names.append(key)
+        return object?.enumeration(key, required: required, errors: &errors)
+    }
+
+    /// One of a fixed list of choices, by its raw value.
+    public mutating func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, required: Bool = false, maxLength: Int = 64) -> Choice?
+        where Choice.RawValue == String {
+        guard let text = string(key, required: required, maxLength: maxLength) else { return nil }
+        guard let choice = Choice(rawValue: text) else {
+            report(key, "'\(text)' is not one of \(Choice.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        return choice
+    }
+
+    /// A list whose items are unique values of a vocabulary; empty when absent.
+    public mutating func enumerationSet<E: ContractEnum>(_ key: String) -> EnumSet<E> {
+        names.append(key)
+        return object?.enumerationSet(key, errors: &errors) ?? EnumSet()
+    }
+
+    public mutating func list<Element>(_ key: String, maxCount: Int,
+                                       element decode: (JSONValue, String, inout [FieldError]) -> Element?) -> [Element]? {
+        names.append(key)
+        return object?.list(key, maxCount: maxCount, errors: &errors, element: decode)
+    }
+
+    /// Reports a problem of a member that was read well but does not hold.
+    public mutating func report(_ key: String, _ message: String) {
+        errors.append(FieldError(path: path.isEmpty ? key : "\(path).\(key)", message: message))
+    }
+
+    /// Reports a problem found by a reader of a member's value.
+    public mutating func report(_ error: FieldError) {
+        errors.append(error)
+    }
+
+    /// Every problem found, every member the type did not read among them.
+    public var problems: [FieldError] {
+        var errors = errors
+        object?.rejectMembers(notIn: names, errors: &errors)
+        return errors
+    }
+
+    /// Throws every problem found (`problems`).
+    public func finish() throws(WorkflowError) {
+        let problems = problems
+        guard problems.isEmpty else { throw WorkflowError.invalid(problems) }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import PolicyEngine
+
+extension Person {
+    /// Takes the person fields of a body: `{"aNumber", "givenName", "familyName", "dateOfBirth",
+    /// "country"}`, all required when creating, any when changing. Nothing is taken unless all hold.
+    public func take(body: JSONValue, creating: Bool) throws(WorkflowError) {
+        var reader = BodyReader(body)
+        let aNumber = reader.string("aNumber", required: creating, maxLength: 10)
+        if let aNumber, aNumber.range(of: "^A[0-9]{8,9}$", options: .regularExpression) == nil {
+            reader.report("aNumber", "'\(aNumber)' is not an A-number: 'A' and 8 or 9 digits")
+        }
+        let givenName = reader.string("givenName", required: creating, minLength: 1, maxLength: 200)
+        let familyName = reader.string("familyName", required: creating, minLength: 1, maxLength: 200)
+        let dateOfBirth = reader.date("dateOfBirth", required: creating)
+        let country = reader.string("country", required: creating, minLength: 1, maxLength: 100)
+        try reader.finish()
+        if let aNumber { self.aNumber = aNumber }
+        if let givenName { self.givenName = givenName }
+        if let familyName { self.familyName = familyName }
+        if let dateOfBirth { self.dateOfBirth = dateOfBirth.description }
+        if let country { self.country = country }
+    }
+}
+
+extension BenefitFilingRecord {
+    /// A claimed filing of the person: `{"type", "role", "status", "receiptNumber"?, "filedOn"?}`.
+    public convenience init(body: JSONValue, personID: UUID) throws(WorkflowError) {
+        var reader = BodyReader(body)
+        let type: BenefitType? = reader.enumeration("type", required: true)
+        let role: BenefitRole? = reader.enumeration("role", required: true)
+        let status: BenefitStatus? = reader.enumeration("status", required: true)
+        let receipt = reader.string("receiptNumber", minLength: 1, maxLength: 20)
+        let filedOn = reader.date("filedOn")
+        try reader.finish()
+        guard let type, let role, let status else { preconditionFailure("a required member is missing without an error") }
+        self.init(personID: personID, type: type, role: role, status: status, receiptNumber: receipt, filedOn: filedOn?.description)
+    }
+}
