@@ -63,7 +63,7 @@ import Testing
             let deadline = Date().addingTimeInterval(240)
             while try await service.count("notifications WHERE status = 'delivered'") < total, Date() < deadline {
                 // A random moment mid-work: the one wait of the suite that is not for work to end.
-                try await Task.sleep(for: .milliseconds(Int.random(in: 100...500, using: &dice)))
+                try await Task.sleep(for: .milliseconds(Int.random(in: 50...250, using: &dice)))
                 // Kill one at random, and start another in its place.
                 let victim = Int.random(in: 0..<running.count, using: &dice)
                 kill(running[victim].processIdentifier, SIGKILL)

@@ -22,7 +22,10 @@ public struct CommandLineRunner {
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
-        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
+        // The test's environment without Safeguard's own settings, which would otherwise reach past
+        // the options a test gives (a developer's DATABASE_URL over `--database`), then the test's.
+        let inherited = ProcessInfo.processInfo.environment.filter { name, _ in name != "DATABASE_URL" && !name.hasPrefix("SAFEGUARD_") }
+        process.environment = inherited.merging(environment) { _, new in new }
         let output = Pipe(), errors = Pipe(), standardInput = Pipe()
         process.standardOutput = output
         process.standardError = errors

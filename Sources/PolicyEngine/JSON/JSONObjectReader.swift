@@ -15,9 +15,17 @@ public struct JSONObjectReader {
         self.path = path
         self.members = members
         self.known = known
-        // Objects are small: comparing pairs is cheaper than hashing.
-        for (index, member) in members.enumerated() where members[..<index].contains(where: { $0.key == member.key }) {
-            errors.append(FieldError(path: childPath(member.key), message: "duplicate member"))
+        // Most objects are small, and comparing pairs is then cheaper than hashing; a wide one (a
+        // hostile body can hold a hundred thousand members) is checked through a set.
+        if members.count <= 32 {
+            for (index, member) in members.enumerated() where members[..<index].contains(where: { $0.key == member.key }) {
+                errors.append(FieldError(path: childPath(member.key), message: "duplicate member"))
+            }
+        } else {
+            var seen = Set<String>(minimumCapacity: members.count)
+            for member in members where !seen.insert(member.key).inserted {
+                errors.append(FieldError(path: childPath(member.key), message: "duplicate member"))
+            }
         }
     }
 

@@ -18,6 +18,7 @@ public struct Reader: Sendable {
 
     /// Records reads of `objects` (`encounter/…`), each as shown or withheld.
     func record(_ reads: [(object: String, shown: Bool)], in audit: AuditChain, on database: any Database) async throws {
+        guard !reads.isEmpty else { return }
         let entries = reads.map { AuditEntry(actor, .read, $0.object, $0.shown ? .success : .denied, purpose: purpose) }
         try await turns.run { try await audit.append(entries, on: database) }
     }

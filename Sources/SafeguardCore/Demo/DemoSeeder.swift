@@ -126,7 +126,7 @@ public struct DemoSeeder: Sendable {
             }
             if index % 3 == 0 {
                 do {
-                    _ = try await workflow.recordEnforcementAction(encounterID, expectedVersion: nil, by: officer, on: database)
+                    _ = try await workflow.recordEnforcementAction(encounterID, expectedVersion: nil, by: officer, purpose: nil, on: database)
                     summary.actionsRecorded += 1
                 } catch WorkflowError.gateRefused {
                     // The gate held: the encounter stays open, as it would for an officer.

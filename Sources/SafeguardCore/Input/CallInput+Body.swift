@@ -11,7 +11,7 @@ extension CallInput {
         let followUp = reader.string("followUp", required: true, maxLength: 4000)
         let referral = reader.string("referral", minLength: 1, maxLength: 200)
         try reader.finish()
-        guard let category, let narrative, let followUp else { preconditionFailure("a required member is missing without an error") }
+        guard let category, let narrative, let followUp else { throw WorkflowError.invalid(reader.problems) }
         self.init(category: category, narrative: narrative, callerName: callerName, callerContact: callerContact, followUp: followUp, referral: referral)
     }
 }

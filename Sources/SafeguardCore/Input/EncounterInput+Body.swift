@@ -12,7 +12,7 @@ extension EncounterInput {
         let facts = EncounterFact.allCases.filter { reader.bool($0.field) ?? false }
         let information = reader.list("information", maxCount: CaseDecoder.maximumInformationItems, element: CaseDecoder.informationItem) ?? []
         try reader.finish()
-        guard let personID, let action, let asOf else { preconditionFailure("a required member is missing without an error") }
+        guard let personID, let action, let asOf else { throw WorkflowError.invalid(reader.problems) }
         self.init(personID: personID, action: action, asOf: asOf, facts: Set(facts), victimIndicia: indicia, information: information)
     }
 }

@@ -12,7 +12,7 @@ public struct FollowUpInput: Sendable {
         let recipient = reader.string("recipient", required: true, maxLength: 200)
         let justification = reader.string("justification", required: true, maxLength: 4000)
         try reader.finish()
-        guard let kind, let recipient, let justification else { preconditionFailure("a required member is missing without an error") }
+        guard let kind, let recipient, let justification else { throw WorkflowError.invalid(reader.problems) }
         (self.kind, self.recipient, self.justification) = (kind, recipient, justification)
     }
 }
@@ -23,7 +23,7 @@ extension FollowUpStatus {
         var reader = BodyReader(body)
         let status: FollowUpStatus? = reader.choice("status", required: true, maxLength: 20)
         try reader.finish()
-        guard let status else { preconditionFailure("a required member is missing without an error") }
+        guard let status else { throw WorkflowError.invalid(reader.problems) }
         self = status
     }
 }

@@ -16,7 +16,7 @@ extension CustodyEventInput {
         let details = reader.string("details", maxLength: 1000) ?? ""
         try reader.finish()
         guard let feedEventID, let kind, let reference, let detaineeID, let occurredAt else {
-            preconditionFailure("a required member is missing without an error")
+            throw WorkflowError.invalid(reader.problems)
         }
         self.init(feedEventID: feedEventID, kind: kind, detaineeReference: reference, detaineeID: detaineeID, occurredAt: occurredAt, details: details)
     }
@@ -37,7 +37,7 @@ extension RegistrationInput {
         let pin = reader.string("voicePin", maxLength: 8)
         try reader.finish()
         guard let reference, let detaineeID, let name, let relationship, let language, let consent else {
-            preconditionFailure("a required member is missing without an error")
+            throw WorkflowError.invalid(reader.problems)
         }
         self.init(detaineeReference: reference, detaineeID: detaineeID, registrantName: name, relationship: relationship, language: language,
                   consent: consent, channels: channels ?? [], voicePIN: pin)
@@ -75,7 +75,7 @@ extension VoiceConfirmation {
         var reader = BodyReader(body)
         let pin = reader.string("pin", required: true, minLength: 1, maxLength: 16)
         try reader.finish()
-        guard let pin else { preconditionFailure("a required member is missing without an error") }
+        guard let pin else { throw WorkflowError.invalid(reader.problems) }
         return pin
     }
 }

@@ -33,7 +33,7 @@ extension BenefitFilingRecord {
         let receipt = reader.string("receiptNumber", minLength: 1, maxLength: 20)
         let filedOn = reader.date("filedOn")
         try reader.finish()
-        guard let type, let role, let status else { preconditionFailure("a required member is missing without an error") }
+        guard let type, let role, let status else { throw WorkflowError.invalid(reader.problems) }
         self.init(personID: personID, type: type, role: role, status: status, receiptNumber: receipt, filedOn: filedOn?.description)
     }
 }

@@ -15,7 +15,7 @@ public struct SignInInput: Sendable {
         let username = reader.string("username", required: true, minLength: 1, maxLength: 64)
         let password = reader.string("password", required: true, maxLength: 1024)
         try reader.finish()
-        guard let username, let password else { preconditionFailure("a required member is missing without an error") }
+        guard let username, let password else { throw WorkflowError.invalid(reader.problems) }
         self.init(username: username, password: password)
     }
 }

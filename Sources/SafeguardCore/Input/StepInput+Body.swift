@@ -13,7 +13,7 @@ extension CaseWorkflow.StepInput {
         let basis = reader.basis()
         let declined = reader.bool("declined") ?? false
         try reader.finish()
-        guard let step, let summary, let counterpart else { preconditionFailure("a required member is missing without an error") }
+        guard let step, let summary, let counterpart else { throw WorkflowError.invalid(reader.problems) }
         self.init(step: step, summary: summary, counterpart: counterpart, filingID: filingID, confirmed: confirmed, basis: basis, declined: declined)
     }
 }

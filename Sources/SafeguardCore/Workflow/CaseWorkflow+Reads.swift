@@ -7,6 +7,7 @@ import PolicyEngine
 extension CaseWorkflow {
     /// One encounter, its read recorded.
     public func show(encounter id: UUID, to reader: Reader, on database: any Database) async throws -> EncounterView {
+        try Entitlements.requireCaseReadingRole(reader.actor)
         let view = try await view(of: encounter(id, for: reader.actor, on: database), to: reader, on: database)
         try await reader.record([("encounter/\(view.id)", view.shown)], in: audit, on: database)
         return view
@@ -16,6 +17,7 @@ extension CaseWorkflow {
     /// status; each read recorded. Returns the page and how many there are in all.
     public func list(encounters status: String?, offset: Int, limit: Int, to reader: Reader,
                      on database: any Database) async throws -> (views: [EncounterView], total: Int) {
+        try Entitlements.requireCaseReadingRole(reader.actor)
         if let status, ![Encounter.open, Encounter.actionRecorded].contains(status) {
             throw WorkflowError.invalid([FieldError(path: "status", message: "'\(status)' is not 'open' or 'action-recorded'")])
         }
@@ -30,6 +32,7 @@ extension CaseWorkflow {
 
     /// The steps recorded on an encounter, oldest first, as the reader sees them; each read recorded.
     public func steps(of encounterID: UUID, to reader: Reader, on database: any Database) async throws -> [StepView] {
+        try Entitlements.requireCaseReadingRole(reader.actor)
         let encounter = try await encounter(encounterID, for: reader.actor, on: database)
         let steps = try await StepRecord.query(on: database).filter(\.$encounter.$id == encounterID).sort(\.$recordedAt).all()
         let shown = try await reader.disclosure.shows(encounter.$person.id, on: database)

@@ -81,7 +81,7 @@ public struct CaseWorkflow: Sendable {
                             on database: any Database) async throws -> Encounter {
         try Entitlements.requireEnforcementRole(actor, for: "change encounters")
         return try await database.transaction { database in
-            let encounter = try await encounter(encounterID, for: actor, on: database)
+            let encounter = try await encounterInTurn(encounterID, for: actor, on: database)
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
             try await VersionClaim.advance(Encounter.schema, id: encounterID, from: expectedVersion, on: database)
             for (fact, value) in change.facts { fact.set(value, in: encounter) }
@@ -245,7 +245,7 @@ public struct CaseWorkflow: Sendable {
     ///   - expectedVersion: the encounter version the caller read (`If-Match`), if given.
     ///   - basis: the evidence (labels) the action rests on, if the officer names it.
     ///   - purpose: the purpose the actor stated, for the audit record and the refusal's wording.
-    public func recordEnforcementAction(_ encounterID: UUID, expectedVersion: Int?, basis: [String] = [], by actor: Actor, purpose: Purpose? = nil,
+    public func recordEnforcementAction(_ encounterID: UUID, expectedVersion: Int?, basis: [String] = [], by actor: Actor, purpose: Purpose?,
                                         on database: any Database) async throws -> Encounter {
         try Entitlements.requireEnforcementRole(actor, for: "record an enforcement action")
         return try await database.transaction { database in

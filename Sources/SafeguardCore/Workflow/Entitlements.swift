@@ -29,6 +29,11 @@ public enum Entitlements {
     /// Analysts see aggregate figures only, never a person.
     public static let caseReadingRoles: Set<Role> = Set(Role.allCases).subtracting([.analyst, .integration])
 
+    /// Refuses a role that reads no case record (analysts see figures only; a system, its feed).
+    public static func requireCaseReadingRole(_ actor: Actor) throws(WorkflowError) {
+        guard caseReadingRoles.contains(actor.role) else { throw WorkflowError.forbidden("a \(actor.role.rawValue) may not read case records") }
+    }
+
     /// The roles that may search the audit log: auditors, and admins who run the service.
     public static let auditLogRoles: Set<Role> = [.auditor, .admin]
 

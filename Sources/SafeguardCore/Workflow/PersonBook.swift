@@ -26,6 +26,7 @@ public struct PersonBook: Sendable {
 
     /// The person's filings, oldest first, as the reader sees them; each read recorded.
     public func filings(of personID: UUID, to reader: Reader, on database: any Database) async throws -> (filings: [BenefitFilingRecord], shown: Bool) {
+        try Entitlements.requireCaseReadingRole(reader.actor)
         _ = try await person(personID, on: database)
         let filings = try await BenefitFilingRecord.query(on: database).filter(\.$person.$id == personID).sort(\.$createdAt).all()
         let shown = try await reader.disclosure.shows(personID, on: database)

@@ -23,17 +23,15 @@ extension Request {
         }
     }
 
-    /// Appends an audit record of what the signed-in actor did, in the transaction `database` is
-    /// in (the request's database by default).
-    func audit(_ action: AuditEntry.Action, _ object: String, _ outcome: AuditEntry.Outcome = .success,
-               on database: (any Database)? = nil) async throws {
-        try await appendAudit([AuditEntry(actor, action, object, outcome, purpose: try purpose)], on: database)
+    /// Appends an audit record of what the signed-in actor did.
+    func audit(_ action: AuditEntry.Action, _ object: String, _ outcome: AuditEntry.Outcome = .success) async throws {
+        try await appendAudit([AuditEntry(actor, action, object, outcome, purpose: try purpose)])
     }
 
-    /// Appends audit records, in the transaction `database` is in (the request's database by
-    /// default); on SQLite, in a turn of their own when the request holds none (`SQLiteWriteSerializer`).
-    func appendAudit(_ entries: [AuditEntry], on database: (any Database)? = nil) async throws {
-        let (audit, database) = (application.safeguard.audit, database ?? db)
+    /// Appends audit records; on SQLite, in a turn of their own when the request holds none
+    /// (`SQLiteWriteSerializer`).
+    func appendAudit(_ entries: [AuditEntry]) async throws {
+        let (audit, database) = (application.safeguard.audit, db)
         try await owedWriteTurns.run { try await audit.append(entries, on: database) }
     }
 }

@@ -62,11 +62,8 @@ struct EncounterPageController: RouteCollection {
         page.mayRecordAction = open && Entitlements.enforcementRoles.contains(actor.role)
         let owed = open ? page.steps.compactMap { Step(spelling: $0.step) }.filter { Entitlements.roles(for: $0).contains(actor.role) } : []
         page.stepsToRecord = owed.filter { $0 != .benefitVerification }.map(\.spelling)
-        if owed.contains(.benefitVerification) {
-            page.verification = shown ? try await filingChoices(of: encounter, request: request) : .init(filings: [], withheld: Disclosure.marker)
-        }
-        let records = try await StepRecord.query(on: request.db).filter(\.$encounter.$id == encounter.requireID()).sort(\.$recordedAt).all()
-        page.recorded = try records.map { try StepBody(StepView($0, shown: shown)) }
+        if owed.contains(.benefitVerification) { page.verification = try await filingChoices(of: encounter, request: request) }
+        page.recorded = try await workflow.steps(of: encounter.requireID(), to: request.reader, on: request.db).map(StepBody.init)
         let response = try await request.view.render("encounter", page).encodeResponse(for: request)
         response.status = status
         return response
@@ -79,9 +76,11 @@ struct EncounterPageController: RouteCollection {
         return (view.encounter, view.shown)
     }
 
-    /// The person's filings for the verification form; each is a read of protected data, audited.
+    /// The person's filings for the verification form, or the withheld marker for a user not
+    /// shown them; the core records each read.
     func filingChoices(of encounter: Encounter, request: Request) async throws -> DecisionPage.Verification {
-        let (filings, _) = try await request.application.safeguard.people.filings(of: encounter.$person.id, to: request.reader, on: request.db)
+        let (filings, shown) = try await request.application.safeguard.people.filings(of: encounter.$person.id, to: request.reader, on: request.db)
+        guard shown else { return .init(filings: [], withheld: Disclosure.marker) }
         return .init(filings: try filings.map { filing in
             DecisionPage.FilingChoice(id: try filing.requireID().uuidString,
                                       label: "\(filing.type) \(filing.role), \(filing.status), receipt \(filing.receiptNumber ?? "none")\(filing.isVerified ? " (verified)" : "")")
