@@ -116,6 +116,14 @@ struct TestService {
         var headers: HTTPHeaders
         var json: [String: Any]
         var text: String
+
+        /// The body as the type the route answers with (the core's views), strictly: a member the
+        /// type lacks or a missing one fails the test.
+        func decode<Body: Decodable>(_ type: Body.Type) throws -> Body {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return try decoder.decode(Body.self, from: Data(text.utf8))
+        }
     }
 
     /// Sends a request over HTTP as `as` ("role@office"), with a JSON body given as text.

@@ -60,10 +60,17 @@ import Testing
             var running = try (0..<processes).map { _ in try start() }
             var kills = 0
             var dice = SeededGenerator()
+            // A kill each time another sixth of the notifications is delivered, so always mid-work
+            // and never before a restarted worker has done any: five kills however fast the run.
             let deadline = Date().addingTimeInterval(240)
-            while try await service.count("notifications WHERE status = 'delivered'") < total, Date() < deadline {
-                // A random moment mid-work: the one wait of the suite that is not for work to end.
-                try await Task.sleep(for: .milliseconds(Int.random(in: 50...250, using: &dice)))
+            var nextKill = total / 6
+            while case let delivered = try await service.count("notifications WHERE status = 'delivered'"), delivered < total, Date() < deadline {
+                guard delivered >= nextKill else {
+                    // Waiting for the workers' progress, not for time to pass.
+                    try await Task.sleep(for: .milliseconds(20))
+                    continue
+                }
+                nextKill += total / 6
                 // Kill one at random, and start another in its place.
                 let victim = Int.random(in: 0..<running.count, using: &dice)
                 kill(running[victim].processIdentifier, SIGKILL)

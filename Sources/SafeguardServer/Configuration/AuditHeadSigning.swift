@@ -22,7 +22,7 @@ final class AuditHeadSigning: LifecycleHandler, @unchecked Sendable {
             while !Task.isCancelled {
                 do {
                     try await clock.sleep(for: interval)
-                    try await turns.run { try await audit.signHeads(on: database) }
+                    _ = try await turns.run { try await audit.signHeads(on: database) }
                 } catch is CancellationError {
                     return
                 } catch {

@@ -12,28 +12,6 @@ struct FollowUpController: RouteCollection {
         routes.patch("follow-ups", ":followUpID", use: move)
     }
 
-    /// A follow-up; of a protected person, to a user not entitled, what it asks for is withheld
-    /// (an expedited adjudication or a parole request tells of a filing).
-    struct FollowUpBody: Content {
-        var id: UUID
-        var encounterId: UUID
-        var kind: String
-        var recipient: String
-        var justification: String
-        var status: String
-        var version: Int
-
-        init(_ followUp: FollowUp, shown: Bool) throws {
-            id = try followUp.requireID()
-            encounterId = followUp.$encounter.id
-            kind = shown ? followUp.kind : Disclosure.marker
-            recipient = shown ? followUp.recipient : Disclosure.marker
-            justification = shown ? followUp.justification : Disclosure.marker
-            status = followUp.status
-            version = followUp.version
-        }
-    }
-
     /// Whether the request sees the protected data of the person the encounter is about.
     static func shows(encounter encounterID: UUID, to request: Request) async throws -> Bool {
         let personID = try await request.application.safeguard.workflow.encounter(encounterID, for: request.actor, on: request.db).$person.id
@@ -46,14 +24,14 @@ struct FollowUpController: RouteCollection {
             input.kind, recipient: input.recipient, justification: input.justification, on: request.uuidParameter("encounterID"), by: request.actor,
             on: request.db
         )
-        return try Response.json(FollowUpBody(followUp, shown: try await Self.shows(encounter: followUp.$encounter.id, to: request)),
+        return try Response.json(FollowUpView(followUp, shown: try await Self.shows(encounter: followUp.$encounter.id, to: request)),
                                  status: .created, version: followUp.version)
     }
 
-    func list(request: Request) async throws -> [FollowUpBody] {
+    func list(request: Request) async throws -> [FollowUpView] {
         let (followUps, shown) = try await request.application.safeguard.workflow.followUps(of: request.uuidParameter("encounterID"), to: request.reader,
                                                                                            on: request.db)
-        return try followUps.map { try FollowUpBody($0, shown: shown) }
+        return try followUps.map { try FollowUpView($0, shown: shown) }
     }
 
     /// `{"status": …}` with `If-Match`.
@@ -63,7 +41,7 @@ struct FollowUpController: RouteCollection {
         let followUp = try await request.application.safeguard.workflow.moveFollowUp(
             request.uuidParameter("followUpID"), to: status, expectedVersion: expected, by: request.actor, on: request.db
         )
-        return try Response.json(FollowUpBody(followUp, shown: try await Self.shows(encounter: followUp.$encounter.id, to: request)),
+        return try Response.json(FollowUpView(followUp, shown: try await Self.shows(encounter: followUp.$encounter.id, to: request)),
                                  version: followUp.version)
     }
 }

@@ -15,52 +15,27 @@ struct HotlineCallController: RouteCollection {
         calls.patch(":callID", use: move)
     }
 
-    struct CallBody: Content {
-        var id: UUID
-        var office: String
-        var category: String
-        var narrative: String
-        var callerName: String?
-        var callerContact: String?
-        var followUp: String
-        var referral: String?
-        var status: String
-        var createdAt: Date?
-        var version: Int
-
-        init(_ call: HotlineCall, shown: Bool) throws {
-            id = try call.requireID()
-            (office, category, status, version, createdAt) = (call.office, call.category, call.status, call.version, call.createdAt)
-            func protected(_ value: String?) -> String? { value.map { shown ? $0 : Disclosure.marker } }
-            narrative = protected(call.narrative) ?? ""
-            callerName = protected(call.callerName)
-            callerContact = protected(call.callerContact)
-            followUp = protected(call.followUp) ?? ""
-            referral = call.referral
-        }
-    }
-
     func take(request: Request) async throws -> Response {
         let input = try CallInput(body: try request.strictJSONBody())
         let call = try await request.application.safeguard.intake.record(input, by: request.actor, on: request.db)
-        let response = try Response.json(CallBody(call, shown: try request.showsHotlineData), status: .created, version: call.version)
+        let response = try Response.json(CallView(call, shown: try request.showsHotlineData), status: .created, version: call.version)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/hotline/calls/\(try call.requireID())")
         return response
     }
 
-    func list(request: Request) async throws -> [CallBody] {
+    func list(request: Request) async throws -> [CallView] {
         try await Self.recentCalls(request, limit: 200)
     }
 
     /// The office's newest calls as this request sees them (the API's list and the page).
-    static func recentCalls(_ request: Request, limit: Int) async throws -> [CallBody] {
+    static func recentCalls(_ request: Request, limit: Int) async throws -> [CallView] {
         let (calls, shown) = try await request.application.safeguard.intake.recentCalls(limit: limit, to: request.reader, on: request.db)
-        return try calls.map { try CallBody($0, shown: shown) }
+        return try calls.map { try CallView($0, shown: shown) }
     }
 
     func show(request: Request) async throws -> Response {
         let (call, shown) = try await request.application.safeguard.intake.show(call: request.uuidParameter("callID"), to: request.reader, on: request.db)
-        return try Response.json(CallBody(call, shown: shown), version: call.version)
+        return try Response.json(CallView(call, shown: shown), version: call.version)
     }
 
     /// `{"status"?, "referral"?, "followUp"?}` with `If-Match`.
@@ -69,7 +44,7 @@ struct HotlineCallController: RouteCollection {
         let change = try CallChange(body: try request.strictJSONBody())
         let call = try await request.application.safeguard.intake.update(request.uuidParameter("callID"), expectedVersion: expected, status: change.status,
                                                                          referral: change.referral, followUp: change.followUp, by: request.actor, on: request.db)
-        return try Response.json(CallBody(call, shown: try request.showsHotlineData), version: call.version)
+        return try Response.json(CallView(call, shown: try request.showsHotlineData), version: call.version)
     }
 }
 

@@ -78,51 +78,17 @@ struct PersonController: RouteCollection {
         return try Response.json(PersonBody(person), version: person.version)
     }
 
-    /// A filing; of a protected person, to a user not entitled, only its id and the marker.
-    struct FilingBody: Content {
-        var id: UUID
-        var personId: UUID
-        var withheld: String?
-        var type: String?
-        var role: String?
-        var status: String?
-        var receiptNumber: String?
-        var filedOn: String?
-        var verified: Bool?
-        var verificationSource: String?
-        var verifiedAt: Date?
-        var version: Int
-
-        init(_ filing: BenefitFilingRecord, shown: Bool) throws {
-            id = try filing.requireID()
-            personId = filing.$person.id
-            version = filing.version
-            guard shown else {
-                withheld = Disclosure.marker
-                return
-            }
-            type = filing.type
-            role = filing.role
-            status = filing.status
-            receiptNumber = filing.receiptNumber
-            filedOn = filing.filedOn
-            verified = filing.isVerified
-            verificationSource = filing.verificationSource
-            verifiedAt = filing.verifiedAt
-        }
-    }
-
     /// A claimed filing: it stays unverified until a benefit verification confirms it.
     func addFiling(request: Request) async throws -> Response {
         try PersonBook.requireCaseRecordRole(request.actor)
         let filing = try BenefitFilingRecord(body: try request.strictJSONBody(), personID: try request.uuidParameter("personID"))
         _ = try await request.application.safeguard.people.addFiling(filing, by: request.actor, purpose: request.purpose, on: request.db)
         let shown = try await request.showsProtectedData(of: filing.$person.id)
-        return try Response.json(FilingBody(filing, shown: shown), status: .created, version: filing.version)
+        return try Response.json(FilingView(filing, shown: shown), status: .created, version: filing.version)
     }
 
-    func filings(request: Request) async throws -> [FilingBody] {
+    func filings(request: Request) async throws -> [FilingView] {
         let (filings, shown) = try await request.application.safeguard.people.filings(of: request.uuidParameter("personID"), to: request.reader, on: request.db)
-        return try filings.map { try FilingBody($0, shown: shown) }
+        return try filings.map { try FilingView($0, shown: shown) }
     }
 }

@@ -18,44 +18,12 @@ struct RegistrationController: RouteCollection {
         registrations.get(":registrationID", "notifications", use: notifications)
     }
 
-    struct ChannelBody: Content {
-        var id: UUID
-        var kind: String
-        var address: String
-        var confirmedAt: Date?
-    }
-
-    struct RegistrationBody: Content {
-        var id: UUID
-        var office: String
-        var detaineeReference: String
-        var detaineeId: String
-        var registrantName: String
-        var relationship: String
-        var language: String
-        var consent: Bool
-        var status: String
-        var withdrawnAt: Date?
-        var channels: [ChannelBody]
-        var version: Int
-
-        init(_ registration: Registration, channels: [RegistrationChannel], shown: Bool) throws {
-            id = try registration.requireID()
-            (office, detaineeReference, detaineeId) = (registration.office, registration.detaineeReference, registration.detaineeID)
-            registrantName = shown ? registration.registrantName : Disclosure.marker
-            (relationship, language, consent, status, withdrawnAt, version) = (registration.relationship, registration.language, registration.consent,
-                                                                              registration.status, registration.withdrawnAt, registration.version)
-            self.channels = try channels.map { ChannelBody(id: try $0.requireID(), kind: $0.kind, address: shown ? $0.address : Disclosure.marker,
-                                                           confirmedAt: $0.confirmedAt) }
-        }
-    }
-
-    func body(_ registration: Registration, shown: Bool, request: Request) async throws -> RegistrationBody {
+    func body(_ registration: Registration, shown: Bool, request: Request) async throws -> RegistrationView {
         let channels = try await RegistrationChannel.query(on: request.db).filter(\.$registration.$id == registration.requireID()).sort(\.$createdAt).all()
-        return try RegistrationBody(registration, channels: channels, shown: shown)
+        return try RegistrationView(registration, channels: channels, shown: shown)
     }
 
-    func body(_ registration: Registration, request: Request) async throws -> RegistrationBody {
+    func body(_ registration: Registration, request: Request) async throws -> RegistrationView {
         try await body(registration, shown: try request.showsHotlineData, request: request)
     }
 
@@ -69,14 +37,14 @@ struct RegistrationController: RouteCollection {
         return response
     }
 
-    func list(request: Request) async throws -> [RegistrationBody] {
+    func list(request: Request) async throws -> [RegistrationView] {
         try await Self.recentRegistrations(request, limit: 200)
     }
 
     /// The office's newest registrations as this request sees them (the API's list and the page).
-    static func recentRegistrations(_ request: Request, limit: Int) async throws -> [RegistrationBody] {
+    static func recentRegistrations(_ request: Request, limit: Int) async throws -> [RegistrationView] {
         let (registrations, shown) = try await request.application.safeguard.registrations.recent(limit: limit, to: request.reader, on: request.db)
-        var bodies: [RegistrationBody] = []
+        var bodies: [RegistrationView] = []
         for registration in registrations {
             bodies.append(try await RegistrationController().body(registration, shown: shown, request: request))
         }

@@ -25,7 +25,7 @@ struct HotlinePageController: RouteCollection {
 
     struct CallsPage: Encodable {
         var frame: PageController.Frame
-        var calls: [HotlineCallController.CallBody]
+        var calls: [CallView]
         var categories: [FormChoice]
         var errors: [String] = []
     }
@@ -59,7 +59,7 @@ struct HotlinePageController: RouteCollection {
 
     struct RegistrationsPage: Encodable {
         var frame: PageController.Frame
-        var registrations: [RegistrationController.RegistrationBody]
+        var registrations: [RegistrationView]
         var errors: [String] = []
     }
 
@@ -101,7 +101,7 @@ struct HotlinePageController: RouteCollection {
 
     struct RegistrationPage: Encodable {
         var frame: PageController.Frame
-        var registration: RegistrationController.RegistrationBody
+        var registration: RegistrationView
         var notifications: [RegistrationController.NotificationBody]
     }
 
