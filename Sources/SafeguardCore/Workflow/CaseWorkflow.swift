@@ -240,7 +240,7 @@ public struct CaseWorkflow: Sendable {
     /// completed, is `proceed`, and its basis does not rest only on excluded information. The
     /// decision it rests on is stored.
     /// A refusal names the rules behind it, save those that would reveal a protected person's data
-    /// to a user who does not see it (`Disclosure`).
+    /// to a user who does not see it (`Disclosure`), and is recorded in the audit chain as a denial.
     /// - Parameters:
     ///   - expectedVersion: the encounter version the caller read (`If-Match`), if given.
     ///   - basis: the evidence (labels) the action rests on, if the officer names it.
@@ -248,7 +248,18 @@ public struct CaseWorkflow: Sendable {
     public func recordEnforcementAction(_ encounterID: UUID, expectedVersion: Int?, basis: [String] = [], by actor: Actor, purpose: Purpose?,
                                         on database: any Database) async throws -> Encounter {
         try Entitlements.requireEnforcementRole(actor, for: "record an enforcement action")
-        return try await database.transaction { database in
+        do {
+            return try await recordAction(encounterID, expectedVersion: expectedVersion, basis: basis, by: actor, purpose: purpose, on: database)
+        } catch WorkflowError.gateRefused(let refusal) {
+            // The refusal's transaction was rolled back: its record is written after it.
+            try await audit.append(AuditEntry(actor, .denial, "encounter/\(encounterID)", .denied, purpose: purpose), on: database)
+            throw WorkflowError.gateRefused(refusal)
+        }
+    }
+
+    private func recordAction(_ encounterID: UUID, expectedVersion: Int?, basis: [String], by actor: Actor, purpose: Purpose?,
+                              on database: any Database) async throws -> Encounter {
+        try await database.transaction { database in
             let encounter = try await encounterInTurn(encounterID, for: actor, on: database)
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
             // With `If-Match`, a version other than the one the caller read is stale.

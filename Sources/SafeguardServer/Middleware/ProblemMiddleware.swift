@@ -50,10 +50,11 @@ struct ProblemMiddleware: AsyncMiddleware {
     }
 
     /// Whether the error refuses the user something, which the audit chain records: no sign-in or
-    /// entitlement, the gate, the source prohibition.
+    /// entitlement, the source prohibition. (The gate records its own refusals: the core's
+    /// `recordEnforcementAction`, for the API and the pages alike.)
     static func isDenial(_ error: any Error) -> Bool {
         switch error {
-        case WorkflowError.forbidden, WorkflowError.gateRefused, WorkflowError.sourceProhibited: true
+        case WorkflowError.forbidden, WorkflowError.sourceProhibited: true
         case let error as any AbortError: [.unauthorized, .forbidden].contains(error.status)
         default: false
         }

@@ -23,11 +23,6 @@ extension Request {
         }
     }
 
-    /// Appends an audit record of what the signed-in actor did.
-    func audit(_ action: AuditEntry.Action, _ object: String, _ outcome: AuditEntry.Outcome = .success) async throws {
-        try await appendAudit([AuditEntry(actor, action, object, outcome, purpose: try purpose)])
-    }
-
     /// Appends audit records; on SQLite, in a turn of their own when the request holds none
     /// (`SQLiteWriteSerializer`).
     func appendAudit(_ entries: [AuditEntry]) async throws {

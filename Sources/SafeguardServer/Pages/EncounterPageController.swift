@@ -96,7 +96,6 @@ struct EncounterPageController: RouteCollection {
             _ = try await workflow.recordEnforcementAction(id, expectedVersion: nil, by: request.actor, purpose: request.purpose, on: request.db)
             return request.redirect(to: "/encounters/\(id)", redirectType: .normal)
         } catch WorkflowError.gateRefused(let refusal) {
-            try await request.audit(.denial, "encounter/\(id)", .denied)
             return try await render(request, message: refusal.explanation.prefix(1).uppercased() + refusal.explanation.dropFirst() + ".", status: .conflict)
         }
     }
