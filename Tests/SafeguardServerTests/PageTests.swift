@@ -75,6 +75,8 @@ import Vapor
             let blocked = try await officer.post(page + "/action", form: [:])
             #expect(blocked.status == .conflict)
             #expect(blocked.text.contains("The policies in force do not allow the action yet: disposition proceed-after-steps; steps still owed: exceptional-circumstances-approval."))
+            #expect(try await service.count("audit_records WHERE action = 'denial' AND object = 'encounter/\(encounter)' AND outcome = 'denied'") == 1,
+                    "the refusal is recorded once")
 
             var supervisor = PageBrowser(service: service)
             _ = try await supervisor.signIn("supervisor-nyc", purpose: "law-enforcement")

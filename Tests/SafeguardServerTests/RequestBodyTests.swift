@@ -4,8 +4,9 @@ import SafeguardCore
 import Testing
 
 /// The request bodies the OpenAPI document describes are the core's input types, member for
-/// member: every documented member is one the type reads, the required ones are exactly those
-/// the type requires, and the facts an officer states are `EncounterFact`'s.
+/// member: the members a type reads are exactly the documented ones, an undocumented one is
+/// refused, the required ones are those the type requires, and the facts an officer states are
+/// `EncounterFact`'s.
 @Suite struct RequestBodyTests {
     /// Each closed request schema of the document and the core type that reads that body.
     static let readers: [String: @Sendable (JSONValue) throws -> Void] = [
@@ -25,10 +26,13 @@ import Testing
         "RegistrationPatch": { _ = try RegistrationChange(body: $0) },
         "CustodyEventInput": { _ = try CustodyEventInput(body: $0) },
         "PINConfirmation": { _ = try VoiceConfirmation.pin(body: $0) },
+        // A channel is read inside a registration's body: here inside a change's `addChannel`.
+        "ChannelInput": { _ = try RegistrationChange(body: .object([JSONMember(key: "addChannel", value: $0)])) },
     ]
-    /// Closed schemas read elsewhere: the contract's case (`CaseDecoder`, held to the contract by
-    /// the engine's tests) and a registration's channel (read inside `RegistrationInput`).
-    static let readElsewhere: Set<String> = ["Case", "ShownCase", "ChannelInput"]
+    /// Where each schema's members sit in the body its reader is given ("" for the body itself).
+    static let prefixes = ["ChannelInput": "addChannel."]
+    /// The contract's case, read by `CaseDecoder` and held to the contract by the engine's tests.
+    static let readElsewhere: Set<String> = ["Case", "ShownCase"]
 
     // Read once and never changed.
     nonisolated(unsafe) static let schemas: [String: [String: Any]] = {
@@ -38,13 +42,14 @@ import Testing
         return (document["components"] as! [String: Any])["schemas"] as! [String: [String: Any]]
     }()
 
-    /// The problems a body gets, by path.
-    static func problems(_ read: (JSONValue) throws -> Void, _ body: JSONValue) -> [String: String] {
+    /// The problems a body gets, by path below `prefix`.
+    static func problems(_ read: (JSONValue) throws -> Void, _ body: JSONValue, prefix: String = "") -> [String: String] {
         do {
             try read(body)
             return [:]
         } catch WorkflowError.invalid(let errors) {
-            return Dictionary(errors.map { ($0.path, $0.message) }, uniquingKeysWith: { first, _ in first })
+            let own = errors.filter { $0.path.hasPrefix(prefix) }.map { (String($0.path.dropFirst(prefix.count)), $0.message) }
+            return Dictionary(own, uniquingKeysWith: { first, _ in first })
         } catch {
             Issue.record("not a refusal of the body: \(error)")
             return [:]
@@ -61,13 +66,18 @@ import Testing
         let schema = try #require(Self.schemas[name])
         let members = try #require(schema["properties"] as? [String: Any]).keys.sorted()
         let read = try #require(Self.readers[name])
+        let prefix = Self.prefixes[name] ?? ""
+        // The members the type reads are the documented ones.
+        let log = BodyReader.MemberLog()
+        BodyReader.$memberLog.withValue(log) { _ = Self.problems(read, .object([]), prefix: prefix) }
+        #expect(log.read.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }.sorted() == members, "\(name)")
         // Every documented member is read: as null, each is refused as null, none as unknown.
-        let asNull = Self.problems(read, .object(members.map { JSONMember(key: $0, value: .null) }))
+        let asNull = Self.problems(read, .object(members.map { JSONMember(key: $0, value: .null) }), prefix: prefix)
         for member in members { #expect(asNull[member]?.hasPrefix("null is not allowed") == true, "\(name).\(member): \(asNull[member] ?? "accepted")") }
         // A member the document does not name is refused as unknown.
-        #expect(Self.problems(read, .object([JSONMember(key: "undocumented", value: .bool(true))]))["undocumented"] == "unknown field")
+        #expect(Self.problems(read, .object([JSONMember(key: "undocumented", value: .bool(true))]), prefix: prefix)["undocumented"] == "unknown field")
         // The members the type requires are those the document requires.
-        let missing = Self.problems(read, .object([])).filter { $0.value == "required field is missing" }.keys.sorted()
+        let missing = Self.problems(read, .object([]), prefix: prefix).filter { $0.value == "required field is missing" }.keys.sorted()
         #expect(missing == (schema["required"] as? [String] ?? []).sorted(), "\(name)")
     }
 

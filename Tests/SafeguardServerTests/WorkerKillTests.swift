@@ -70,7 +70,7 @@ import Testing
                     try await Task.sleep(for: .milliseconds(20))
                     continue
                 }
-                nextKill += total / 6
+                nextKill = delivered + total / 6
                 // Kill one at random, and start another in its place.
                 let victim = Int.random(in: 0..<running.count, using: &dice)
                 kill(running[victim].processIdentifier, SIGKILL)

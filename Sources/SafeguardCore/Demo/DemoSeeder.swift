@@ -129,7 +129,7 @@ public struct DemoSeeder: Sendable {
                     _ = try await workflow.recordEnforcementAction(encounterID, expectedVersion: nil, by: officer, purpose: nil, on: database)
                     summary.actionsRecorded += 1
                 } catch WorkflowError.gateRefused {
-                    // The gate held: the encounter stays open, as it would for an officer.
+                    // The gate held and recorded its refusal: the encounter stays open, as it would for an officer.
                 }
             }
         }

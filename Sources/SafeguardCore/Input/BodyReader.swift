@@ -1,5 +1,6 @@
 import Foundation
 import PolicyEngine
+import Synchronization
 
 /// A request body read strictly and declaratively: a body's members are exactly those its type
 /// reads (no separate list to drift from the reads), and every problem — a wrong type, a missing
@@ -11,6 +12,21 @@ public struct BodyReader {
     private var names: [String] = []
     private var errors: [FieldError] = []
 
+    /// For the tests that hold the OpenAPI document to the body types: while set, every member a
+    /// reader reads is noted in it, with its object's path (`addChannel.kind`).
+    @TaskLocal public static var memberLog: MemberLog?
+
+    /// The members read while a `memberLog` was set.
+    public final class MemberLog: Sendable {
+        private let names = Mutex<Set<String>>([])
+
+        public init() {}
+
+        public var read: Set<String> { names.withLock { $0 } }
+
+        func note(_ name: String) { _ = names.withLock { $0.insert(name) } }
+    }
+
     /// - Parameter path: where the object sits in the body, for an object inside another ("" for the body).
     public init(_ body: JSONValue, path: String = "") {
         var errors: [FieldError] = []
@@ -19,30 +35,35 @@ public struct BodyReader {
         self.errors = errors
     }
 
+    private mutating func note(_ key: String) {
+        names.append(key)
+        Self.memberLog?.note(path.isEmpty ? key : "\(path).\(key)")
+    }
+
     /// The member's value, unread, for a type that reads it itself; nil when absent (a null is reported).
     public mutating func member(_ key: String) -> JSONValue? {
-        names.append(key)
+        note(key)
         return object?.member(key, errors: &errors)
     }
 
     /// Whether the body names the member (reading it reports a null).
     public mutating func has(_ key: String) -> Bool {
-        names.append(key)
+        note(key)
         return object?.member(key, errors: &errors) != nil
     }
 
     public mutating func bool(_ key: String, required: Bool = false) -> Bool? {
-        names.append(key)
+        note(key)
         return object?.bool(key, required: required, errors: &errors)
     }
 
     public mutating func string(_ key: String, required: Bool = false, minLength: Int = 0, maxLength: Int) -> String? {
-        names.append(key)
+        note(key)
         return object?.string(key, required: required, minLength: minLength, maxLength: maxLength, errors: &errors)
     }
 
     public mutating func date(_ key: String, required: Bool = false) -> CalendarDate? {
-        names.append(key)
+        note(key)
         return object?.date(key, required: required, errors: &errors)
     }
 
@@ -57,7 +78,7 @@ public struct BodyReader {
     }
 
     public mutating func enumeration<E: ContractEnum>(_ key: String, required: Bool = false) -> E? {
-        names.append(key)
+        note(key)
         return object?.enumeration(key, required: required, errors: &errors)
     }
 
@@ -74,13 +95,13 @@ public struct BodyReader {
 
     /// A list whose items are unique values of a vocabulary; empty when absent.
     public mutating func enumerationSet<E: ContractEnum>(_ key: String) -> EnumSet<E> {
-        names.append(key)
+        note(key)
         return object?.enumerationSet(key, errors: &errors) ?? EnumSet()
     }
 
     public mutating func list<Element>(_ key: String, maxCount: Int,
                                        element decode: (JSONValue, String, inout [FieldError]) -> Element?) -> [Element]? {
-        names.append(key)
+        note(key)
         return object?.list(key, maxCount: maxCount, errors: &errors, element: decode)
     }
 

@@ -251,7 +251,8 @@ public struct CaseWorkflow: Sendable {
         do {
             return try await recordAction(encounterID, expectedVersion: expectedVersion, basis: basis, by: actor, purpose: purpose, on: database)
         } catch WorkflowError.gateRefused(let refusal) {
-            // The refusal's transaction was rolled back: its record is written after it.
+            // The refusal's transaction was rolled back: its record is written after it. (Callers
+            // pass a database outside any transaction: inside one, this record would share its fate.)
             try await audit.append(AuditEntry(actor, .denial, "encounter/\(encounterID)", .denied, purpose: purpose), on: database)
             throw WorkflowError.gateRefused(refusal)
         }
