@@ -7,10 +7,12 @@ import Vapor
 /// the action, and "what changes if…".
 struct EncounterPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let encounters = routes.grouped(CSRFProtection(), PageAuthenticator()).access(.roles(Entitlements.caseReadingRoles, "case records", reach: .ownOffice))
-            .grouped("encounters")
-        encounters.get("new", use: newEncounter)
-        encounters.post(use: open)
+        let pages = routes.grouped(CSRFProtection(), PageAuthenticator())
+        let encounters = pages.access(.roles(Entitlements.caseReadingRoles, "case records", reach: .ownOffice)).grouped("encounters")
+        // Opening an encounter is the enforcement roles' alone.
+        let opening = pages.access(.roles(Entitlements.enforcementRoles, "opening encounters", reach: .ownOffice)).grouped("encounters")
+        opening.get("new", use: newEncounter)
+        opening.post(use: open)
         encounters.get(":encounterID", use: show)
         encounters.get(":encounterID", "what-if", use: whatIf)
         encounters.post(":encounterID", "action", use: recordAction)
@@ -18,7 +20,6 @@ struct EncounterPageController: RouteCollection {
     }
 
     func newEncounter(request: Request) async throws -> View {
-        try Entitlements.requireEnforcementRole(request.actor, for: "open encounters")
         let submission = try request.query.decode(EncounterForm.Submission.self)
         return try await request.view.render("encounter-new", EncounterForm(frame: .init("Open an encounter", request: request), submission: submission,
                                                                                 today: request.application.safeguard.clock.now))
@@ -27,7 +28,6 @@ struct EncounterPageController: RouteCollection {
     /// Opens the encounter the form states and shows its decision; a form with errors comes back
     /// with them listed and what was typed kept.
     func open(request: Request) async throws -> Response {
-        try Entitlements.requireEnforcementRole(request.actor, for: "open encounters")
         let submission = try request.content.decode(EncounterForm.Submission.self)
         switch try await EncounterForm.input(from: submission, on: request.db) {
         case .success(let input):
