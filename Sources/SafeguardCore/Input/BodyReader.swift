@@ -46,12 +46,6 @@ public struct BodyReader {
         return object?.member(key, errors: &errors)
     }
 
-    /// Whether the body names the member (reading it reports a null).
-    public mutating func has(_ key: String) -> Bool {
-        note(key)
-        return object?.member(key, errors: &errors) != nil
-    }
-
     public mutating func bool(_ key: String, required: Bool = false) -> Bool? {
         note(key)
         return object?.bool(key, required: required, errors: &errors)

@@ -24,7 +24,7 @@ extension FactChange {
         var reader = BodyReader(body)
         var facts: [EncounterFact: Bool] = [:]
         for fact in EncounterFact.allCases { facts[fact] = reader.bool(fact.field) }
-        let indicia: EnumSet<VictimIndicium>? = reader.has("victimIndicia") ? reader.enumerationSet("victimIndicia") : nil
+        let indicia: EnumSet<VictimIndicium>? = reader.member("victimIndicia") != nil ? reader.enumerationSet("victimIndicia") : nil
         try reader.finish()
         self.init(facts: facts, victimIndicia: indicia)
     }

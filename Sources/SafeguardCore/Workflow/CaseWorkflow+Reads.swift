@@ -47,8 +47,13 @@ extension CaseWorkflow {
 
     /// The decision just stored, as its writer sees it.
     public func view(of record: DecisionRecord, to reader: Reader, on database: any Database) async throws -> DecisionView {
-        let encounter = try await encounter(record.$encounter.id, for: reader.actor, on: database)
-        return try DecisionView(record, shown: try await reader.disclosure.shows(encounter.$person.id, on: database), ruleSet: ruleSet)
+        try DecisionView(record, shown: try await shows(encounter: record.$encounter.id, to: reader, on: database), ruleSet: ruleSet)
+    }
+
+    /// Whether the reader sees the protected data of the person an encounter of their office is about.
+    public func shows(encounter encounterID: UUID, to reader: Reader, on database: any Database) async throws -> Bool {
+        let encounter = try await encounter(encounterID, for: reader.actor, on: database)
+        return try await reader.disclosure.shows(encounter.$person.id, on: database)
     }
 
     /// The encounters as the reader sees them: their cases and decisions in one statement per
@@ -70,7 +75,6 @@ extension CaseWorkflow {
 extension CaseWorkflow {
     /// A step just recorded, as its writer sees it.
     public func view(of step: StepRecord, to reader: Reader, on database: any Database) async throws -> StepView {
-        let encounter = try await encounter(step.$encounter.id, for: reader.actor, on: database)
-        return StepView(step, shown: try await reader.disclosure.shows(encounter.$person.id, on: database))
+        StepView(step, shown: try await shows(encounter: step.$encounter.id, to: reader, on: database))
     }
 }

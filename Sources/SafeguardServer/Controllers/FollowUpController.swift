@@ -12,19 +12,14 @@ struct FollowUpController: RouteCollection {
         routes.patch("follow-ups", ":followUpID", use: move)
     }
 
-    /// Whether the request sees the protected data of the person the encounter is about.
-    static func shows(encounter encounterID: UUID, to request: Request) async throws -> Bool {
-        let personID = try await request.application.safeguard.workflow.encounter(encounterID, for: request.actor, on: request.db).$person.id
-        return try await request.showsProtectedData(of: personID)
-    }
-
     func file(request: Request) async throws -> Response {
         let input = try FollowUpInput(body: try request.strictJSONBody())
         let followUp = try await request.application.safeguard.workflow.fileFollowUp(
             input.kind, recipient: input.recipient, justification: input.justification, on: request.uuidParameter("encounterID"), by: request.actor,
             on: request.db
         )
-        return try Response.json(FollowUpView(followUp, shown: try await Self.shows(encounter: followUp.$encounter.id, to: request)),
+        let shown = try await request.application.safeguard.workflow.shows(encounter: followUp.$encounter.id, to: request.reader, on: request.db)
+        return try Response.json(FollowUpView(followUp, shown: shown),
                                  status: .created, version: followUp.version)
     }
 
@@ -41,7 +36,8 @@ struct FollowUpController: RouteCollection {
         let followUp = try await request.application.safeguard.workflow.moveFollowUp(
             request.uuidParameter("followUpID"), to: status, expectedVersion: expected, by: request.actor, on: request.db
         )
-        return try Response.json(FollowUpView(followUp, shown: try await Self.shows(encounter: followUp.$encounter.id, to: request)),
+        let shown = try await request.application.safeguard.workflow.shows(encounter: followUp.$encounter.id, to: request.reader, on: request.db)
+        return try Response.json(FollowUpView(followUp, shown: shown),
                                  version: followUp.version)
     }
 }
