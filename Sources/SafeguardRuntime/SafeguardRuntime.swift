@@ -47,10 +47,13 @@ public enum SafeguardRuntime {
         // The drivers log statements with their bound values (case data) at debug level; the log
         // handler withholds those values (see SafeguardLogHandler).
         let connections = settings.databaseConnectionsPerLoop
+        // How long a request waits for a free connection before it is answered "busy" (503): long
+        // enough for a burst that queues behind one office's audit head on a loaded machine.
+        let wait = TimeAmount.seconds(30)
         if let url = settings.databaseURL {
-            databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: connections), as: .psql)
+            databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: connections, connectionPoolTimeout: wait), as: .psql)
         } else {
-            databases.use(.sqlite(.file(settings.databasePath), maxConnectionsPerEventLoop: connections, connectionPoolTimeout: .seconds(10),
+            databases.use(.sqlite(.file(settings.databasePath), maxConnectionsPerEventLoop: connections, connectionPoolTimeout: wait,
                                   dataEncoder: .init(), dataDecoder: .init(), sqlLogLevel: .debug), as: .sqlite)
         }
     }

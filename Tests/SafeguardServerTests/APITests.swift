@@ -1,5 +1,7 @@
 import FluentSQLiteDriver
 import Foundation
+import SafeguardCore
+import PolicyEngine
 import Testing
 @testable import SafeguardServer
 import Vapor
@@ -10,8 +12,9 @@ import Vapor
         try await TestService.with { service in
             let reply = try await service.send(.GET, "/health")
             #expect(reply.status == .ok)
-            #expect(reply.json["status"] as? String == "ok")
-            #expect(reply.json["ruleSetDigest"] as? String == TestService.ruleSet.digest)
+            let health = try reply.decode(HealthController.Health.self)
+            #expect(health.status == "ok")
+            #expect(health.ruleSetDigest == TestService.ruleSet.digest)
         }
     }
 
@@ -31,9 +34,10 @@ import Vapor
             {"asOf": "2025-06-01", "action": "arrest", "subject": {"benefits": [{"type": "U", "role": "principal", "status": "pending", "verified": true}]}}
             """)
             #expect(reply.status == .ok)
-            #expect(reply.json["disposition"] as? String == "proceed-after-steps")
-            #expect(reply.json["requiredSteps"] as? [String] == ["opla-consultation"])
-            #expect(reply.json["ruleSetDigest"] as? String == TestService.ruleSet.digest)
+            let decision = try reply.document
+            #expect(decision[path: "disposition"] == .string("proceed-after-steps"))
+            #expect(decision[path: "requiredSteps"] == .array([.string("opla-consultation")]))
+            #expect(decision[path: "ruleSetDigest"] == .string(TestService.ruleSet.digest))
         }
     }
 
@@ -42,15 +46,29 @@ import Vapor
             let invalid = try await service.send(.POST, "/api/v1/decisions", json: #"{"asOf": "2023-02-30", "action": "jail", "extra": null}"#)
             #expect(invalid.status == .unprocessableEntity)
             #expect(invalid.headers.contentType?.description == "application/problem+json")
-            #expect(invalid.json["status"] as? Int == 422)
-            #expect(invalid.json["title"] as? String == "Unprocessable Entity")
-            let paths = (invalid.json["errors"] as? [[String: String]])?.compactMap { $0["path"] }
+            let problem = try invalid.problem
+            #expect(problem.status == 422)
+            #expect(problem.title == "Unprocessable Entity")
+            let paths = problem.errors?.map(\.path)
             #expect(paths == ["asOf", "action", "extra"])
             #expect(try await service.send(.POST, "/api/v1/decisions", json: #"{"asOf": "#).status == .badRequest)
             #expect(try await service.send(.POST, "/api/v1/decisions", json: "{}", contentType: "text/plain").status == .unsupportedMediaType)
             let huge = #"{"caseId": ""# + String(repeating: "x", count: 100_000) + #"", "asOf": "2020-01-01", "action": "arrest"}"#
             #expect(try await service.send(.POST, "/api/v1/decisions", json: huge).status == .payloadTooLarge)
             #expect(try await service.send(.GET, "/health").status == .ok)
+        }
+    }
+
+    /// Every database connection busy for the whole wait is overload, not the caller's fault: a
+    /// 503 the caller may retry, never a 500.
+    @Test func noFreeConnectionIsBusyNotAnInternalError() async throws {
+        try await TestService.with(addRoutes: { app in
+            app.access(.anyone).get("exhausted") { _ -> String in throw ConnectionPoolTimeoutError.connectionRequestTimeout }
+        }) { service in
+            let reply = try await service.send(.GET, "/exhausted")
+            #expect(reply.status == .serviceUnavailable)
+            #expect(reply.headers.first(name: .retryAfter) == "5")
+            #expect(try reply.problem.detail == "the service is busy; nothing was changed; try again shortly")
         }
     }
 
@@ -77,10 +95,11 @@ import Vapor
             for index in 0..<5 { _ = try await service.createPerson(aNumber: "A20000000\(index)") }
             let page = try await service.send(.GET, "/api/v1/people?page=2&per=2", as: "auditor@LAX")
             #expect(page.status == .ok)
-            #expect(page.json["total"] as? Int == 5)
-            #expect((page.json["items"] as? [Any])?.count == 2)
+            let people = try page.decode(PageBody<PersonView>.self)
+            #expect(people.total == 5)
+            #expect(people.items.count == 2)
             let one = try await service.send(.GET, "/api/v1/people?aNumber=A200000003", as: "auditor@LAX")
-            #expect((one.json["items"] as? [[String: Any]])?.first?["aNumber"] as? String == "A200000003")
+            #expect(try one.decode(PageBody<PersonView>.self).items.map(\.aNumber) == ["A200000003"])
             #expect(try await service.send(.GET, "/api/v1/people?per=1000", as: "auditor@LAX").status == .unprocessableEntity)
             #expect(try await service.send(.GET, "/api/v1/people/not-an-id", as: "auditor@LAX").status == .notFound)
             #expect(try await service.send(.GET, "/api/v1/people/\(UUID())", as: "auditor@LAX").status == .notFound)
@@ -98,12 +117,12 @@ import Vapor
             #expect(first.headers.first(name: .eTag) == "\"2\"")
             let second = try await service.send(.PATCH, "/api/v1/people/\(person)", as: "supervisor@NYC", json: #"{"country": "HN"}"#, headers: [("If-Match", etag)])
             #expect(second.status == .preconditionFailed)
-            #expect(second.json["currentVersion"] as? Int == 2)
+            #expect(try second.problem.currentVersion == 2)
             #expect(try await service.send(.PATCH, "/api/v1/people/\(person)", as: "officer@NYC", json: #"{"country": "HN"}"#).status == .preconditionRequired)
             _ = try await service.createPerson(aNumber: "A555555555")
             let taken = try await service.send(.PATCH, "/api/v1/people/\(person)", as: "officer@NYC", json: #"{"aNumber": "A555555555"}"#, headers: [("If-Match", "\"2\"")])
             #expect(taken.status == .conflict, "\(taken.text)")
-            #expect(try await service.send(.GET, "/api/v1/people/\(person)", as: "officer@NYC").json["country"] as? String == "SV")
+            #expect(try await service.send(.GET, "/api/v1/people/\(person)", as: "officer@NYC").decode(PersonView.self).country == "SV")
         }
     }
 
@@ -114,7 +133,7 @@ import Vapor
             let badPerson = try await service.send(.POST, "/api/v1/people", as: "officer@NYC",
                                                    json: #"{"aNumber": "123", "givenName": 5, "familyName": "", "dateOfBirth": "1990-02-30", "country": "GT", "ssn": "x"}"#)
             #expect(badPerson.status == .unprocessableEntity)
-            let paths = Set((badPerson.json["errors"] as? [[String: String]])?.compactMap { $0["path"] } ?? [])
+            let paths = Set(try badPerson.problem.errors?.map(\.path) ?? [])
             #expect(paths == ["aNumber", "givenName", "familyName", "dateOfBirth", "ssn"])
             #expect(try await service.send(.POST, "/api/v1/people/\(person)/filings", as: "officer@NYC",
                                            json: #"{"type": "Q", "role": "principal", "status": "pending"}"#).status == .unprocessableEntity)
@@ -134,27 +153,29 @@ import Vapor
         try await TestService.with { service in
             let person = try await service.createPerson()
             let opened = try await service.openEncounter(person, asOf: "2024-03-01", extra: #", "information": [{"id": "e1", "source": "abuser", "adverse": true}]"#)
-            let id = try #require(opened.json["id"] as? String)
-            #expect(opened.json[path: "decision.ruleSetDigest"] as? String == TestService.ruleSet.digest)
-            #expect(opened.json[path: "decision.decision.excludedInformation"] as? [String] == ["e1"])
-            #expect((opened.json[path: "facts.information"] as? [Any])?.count == 1)
+            let view = try opened.decode(EncounterView.self)
+            let id = view.id.uuidString
+            #expect(view.decision?.ruleSetDigest == TestService.ruleSet.digest)
+            #expect(view.decision?.decision[path: "excludedInformation"] == .array([.string("e1")]))
+            guard case .array(let information)? = view.facts[path: "information"] else { Issue.record("no information: \(opened.text)"); return }
+            #expect(information.count == 1)
             let again = try await service.send(.POST, "/api/v1/encounters/\(id)/decisions", as: "officer@NYC")
             #expect(again.status == .created)
             #expect(try await service.count("decisions") == 2)
             #expect(try await service.count("decisions WHERE superseded_by IS NULL") == 1)
             let current = try await service.send(.GET, "/api/v1/encounters/\(id)", as: "officer@NYC")
-            #expect(current.json[path: "decision.id"] as? String == again.json["id"] as? String)
+            #expect(try current.decode(EncounterView.self).decision?.id == again.decode(DecisionView.self).id)
         }
     }
 
     @Test func encountersStayInTheirOffice() async throws {
         try await TestService.with { service in
             let person = try await service.createPerson()
-            let id = try #require(try await service.openEncounter(person, asOf: "2024-03-01").json["id"] as? String)
+            let id = try await service.openEncounter(person, asOf: "2024-03-01").decode(EncounterView.self).id.uuidString
             #expect(try await service.send(.GET, "/api/v1/encounters/\(id)", as: "officer@LAX").status == .notFound)
             #expect(try await service.send(.GET, "/api/v1/encounters/\(id)", as: "auditor@LAX").status == .ok)
-            #expect(try await service.send(.GET, "/api/v1/encounters", as: "officer@LAX").json["total"] as? Int == 0)
-            #expect(try await service.send(.GET, "/api/v1/encounters?status=open", as: "officer@NYC").json["total"] as? Int == 1)
+            #expect(try await service.send(.GET, "/api/v1/encounters", as: "officer@LAX").decode(PageBody<EncounterView>.self).total == 0)
+            #expect(try await service.send(.GET, "/api/v1/encounters?status=open", as: "officer@NYC").decode(PageBody<EncounterView>.self).total == 1)
             #expect(try await service.send(.GET, "/api/v1/encounters/\(id)/steps", as: "officer@NYC").status == .ok)
         }
     }
@@ -165,7 +186,7 @@ import Vapor
         try await TestService.with { service in
             let good = try await service.send(.POST, "/api/v1/tokens", json: #"{"username": "officer-nyc", "password": "correct horse battery"}"#)
             #expect(good.status == .created)
-            let token = try #require(good.json["token"] as? String)
+            let token = try good.decode(TokenController.TokenBody.self).token
             #expect(try await service.send(.GET, "/api/v1/people", headers: [("Authorization", "Bearer \(token)")]).status == .ok)
             for _ in 0..<5 {
                 #expect(try await service.send(.POST, "/api/v1/tokens", json: #"{"username": "supervisor-nyc", "password": "wrong"}"#).status == .unauthorized)
@@ -191,7 +212,7 @@ import Vapor
             let pair = String(cookie.split(separator: ";")[0])
             let current = try await service.send(.GET, "/session", headers: [("Cookie", pair)])
             #expect(current.status == .ok)
-            #expect(current.json["role"] as? String == "auditor")
+            #expect(try current.decode(SessionController.SessionBody.self).role == "auditor")
             #expect(try await service.send(.DELETE, "/session", headers: [("Cookie", pair)]).status == .noContent)
             #expect(try await service.send(.GET, "/session", headers: [("Cookie", pair)]).status == .unauthorized)
             #expect(try await service.send(.GET, "/session").status == .unauthorized)

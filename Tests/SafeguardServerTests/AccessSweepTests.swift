@@ -47,7 +47,7 @@ import Vapor
                         // Writes at home would change the records the rest of the sweep reads.
                         if write && !refusedRole && (home || !rule.bindsToOffice(role)) { continue }
                         let path = try Self.path(of: route, records)
-                        let reply: TestService.Reply
+                        let reply: Reply
                         if isPage {
                             reply = write ? try await browser.post(path, form: Self.forms[route.description] ?? [:]) : try await browser.get(path)
                         } else {
@@ -93,20 +93,20 @@ import Vapor
         let person = try await service.createPerson()
         let filing = try await service.addFiling(person)
         records["personID"] = person
-        let encounter = try #require(try await service.openEncounter(person, action: "detention", asOf: "2023-05-01",
-                                                                     extra: #", "detained": true, "wishesToReport": true"#).json["id"] as? String)
+        let encounter = try await service.openEncounter(person, action: "detention", asOf: "2023-05-01",
+                                                                     extra: #", "detained": true, "wishesToReport": true"#).decode(EncounterView.self).id.uuidString
         records["encounterID"] = encounter
         #expect(try await service.verify(encounter, filing: filing).status == .created)
         let followUp = try await service.send(.POST, "/api/v1/encounters/\(encounter)/follow-ups", as: "officer@NYC",
                                               json: #"{"kind": "unreported-crime-referral", "recipient": "NYPD", "justification": "Wants to report."}"#)
-        records["followUpID"] = try #require(followUp.json["id"] as? String, "\(followUp.text)")
+        records["followUpID"] = try followUp.decode(FollowUpView.self).id.uuidString
         let call = try await service.send(.POST, "/api/v1/hotline/calls", as: "hotline-specialist@NYC",
                                           json: #"{"category": "victim-assistance", "narrative": "Asks for help.", "followUp": "Call back"}"#,
                                           headers: HotlineTests.victimAssistance)
-        records["callID"] = try #require(call.json["id"] as? String, "\(call.text)")
+        records["callID"] = try call.decode(CallView.self).id.uuidString
         let registration = try await HotlineTests.register(service, detainee: "A123456780", channels: #"[{"kind": "sms", "address": "+15550001111"}]"#)
         records["registrationID"] = try await HotlineTests.confirmAll(service, registration)
-        records["channelID"] = try #require((registration["channels"] as? [[String: Any]])?.first?["id"] as? String)
+        records["channelID"] = try #require(registration.channels.first).id.uuidString
         #expect(try await HotlineTests.event(service, "sweep-1", detainee: "A123456780").status == .created)
         records["notificationID"] = try #require(try await service.count("notifications") == 1 ? Self.firstID(of: "notifications", service) : nil)
         return records

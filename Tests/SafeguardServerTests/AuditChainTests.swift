@@ -29,7 +29,7 @@ import Vapor
         #expect(try await service.send(.POST, "/api/v1/tokens", json: #"{"username": "officer-nyc", "password": "wrong password!"}"#).status == .unauthorized)
         let person = try await service.createPerson(aNumber: "A918273640")
         let filing = try await service.addFiling(person)
-        let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01").json["id"] as? String)
+        let encounter = try await service.openEncounter(person, asOf: "2023-05-01").decode(EncounterView.self).id.uuidString
         #expect(try await service.verify(encounter, filing: filing).status == .created)
         #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC",
                                        headers: [("Safeguard-Purpose", "law-enforcement")]).status == .ok)
@@ -80,7 +80,7 @@ import Vapor
             // A purpose that is not on the list is refused, and nothing is read.
             let unknown = try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC", headers: [("Safeguard-Purpose", "curiosity")])
             #expect(unknown.status == .badRequest)
-            #expect(unknown.json["detail"] as? String == "Safeguard-Purpose: 'curiosity' is not one of law-enforcement, legal-consultation, adjudication, victim-assistance, audit")
+            #expect(try unknown.problem.detail == "Safeguard-Purpose: 'curiosity' is not one of law-enforcement, legal-consultation, adjudication, victim-assistance, audit")
         }
     }
 

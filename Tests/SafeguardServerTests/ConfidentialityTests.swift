@@ -1,4 +1,5 @@
 import Foundation
+import PolicyEngine
 import SQLKit
 @testable import SafeguardCore
 @testable import SafeguardServer
@@ -23,10 +24,10 @@ import Vapor
         let person = try await service.createPerson()
         let filing = try await service.send(.POST, "/api/v1/people/\(person)/filings", as: "officer@NYC",
                                             json: #"{"type": "U", "role": "principal", "status": "pending", "receiptNumber": "\#(receipt)"}"#, headers: purpose)
-        let filingID = try #require(filing.json["id"] as? String)
-        let encounter = try #require(try await service.openEncounter(person, action: "detention", asOf: "2023-05-01", extra: """
+        let filingID = try filing.decode(FilingView.self).id.uuidString
+        let encounter = try await service.openEncounter(person, action: "detention", asOf: "2023-05-01", extra: """
         , "detained": true, "victimIndicia": ["protection-order"], "information": [{"id": "\(statement)", "source": "abuser", "adverse": true}]
-        """).json["id"] as? String)
+        """).decode(EncounterView.self).id.uuidString
         #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: """
         {"step": "benefit-verification", "summary": "\(summary)", "counterpart": "CLAIMS3", "filingId": "\(filingID)", "confirmed": true}
         """, headers: purpose).status == .created)
@@ -46,7 +47,7 @@ import Vapor
         {"detaineeReference": "a-number", "detaineeId": "A123456789", "registrantName": "\(hotline[2])", "relationship": "victim", "language": "en",
          "consent": true, "channels": [{"kind": "sms", "address": "\(hotline[3])"}]}
         """, headers: purpose)
-        return (try #require(call.json["id"] as? String), try #require(registration.json["id"] as? String))
+        return (try call.decode(CallView.self).id.uuidString, try registration.decode(RegistrationView.self).id.uuidString)
     }
 
     /// Every GET route of the API with its record ids filled in; a route with a parameter the
@@ -176,7 +177,10 @@ import Vapor
             _ = try await service.addFiling(person, type: "VAWA", status: "denied")
             let after = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "auditor@NYC")
             #expect(try after.decode([FilingView].self).allSatisfy { $0.withheld == Disclosure.marker } && !after.text.contains("denied-final"))
-            let members = try #require(try JSONSerialization.jsonObject(with: Data(after.text.utf8)) as? [[String: Any]]).map { Set($0.keys) }
+            let members = try after.decode([JSONValue].self).map { filing in
+                guard case .object(let members) = filing else { return Set<String>() }
+                return Set(members.map(\.key))
+            }
             #expect(members.count == 3 && members.allSatisfy { $0 == ["id", "personId", "withheld", "version"] }, "a withheld filing tells nothing else")
         }
     }

@@ -1,4 +1,7 @@
 import Foundation
+@testable import SafeguardServer
+import SafeguardCore
+import PolicyEngine
 import Testing
 import Vapor
 
@@ -35,12 +38,12 @@ import Vapor
             let location = try #require(opened.headers.first(name: .location))
             let id = String(location.dropFirst("/encounters/".count))
             let stored = try await service.send(.GET, "/api/v1/encounters/\(id)", as: "officer@NYC", headers: TestService.lawEnforcement)
-            let facts = try #require(stored.json["facts"] as? [String: Any])
-            let subject = try #require(facts["subject"] as? [String: Any])
-            #expect(stored.json["personId"] as? String == person)
-            #expect(subject["immediateVictimOrWitness"] as? Bool == true && subject["detained"] as? Bool == true)
-            #expect(subject["victimIndicia"] as? [String] == ["self-report"])
-            #expect((facts["information"] as? [[String: Any]])?.count == 1, "the empty row is not evidence")
+            let view = try stored.decode(EncounterView.self)
+            #expect(view.personId.uuidString == person)
+            #expect(view.facts[path: "subject.immediateVictimOrWitness"] == .bool(true) && view.facts[path: "subject.detained"] == .bool(true))
+            #expect(view.facts[path: "subject.victimIndicia"] == .array([.string("self-report")]))
+            guard case .array(let information)? = view.facts[path: "information"] else { Issue.record("no information: \(stored.text)"); return }
+            #expect(information.count == 1, "the empty row is not evidence")
             let page = try await officer.get(location)
             // 10076.1: against policy to start removal proceedings against an immediate victim.
             #expect(page.text.contains(#"<p class="disposition disposition-refrain">refrain</p>"#))
@@ -77,7 +80,7 @@ import Vapor
             // A query string that does not parse (a key with an unclosed bracket) is a documented 400.
             for page in [base, "/encounters/new", "/policies/compare"] {
                 let malformed = try await officer.get(page + "?a%5Bb=1")
-                #expect(malformed.status == .badRequest && malformed.json["detail"] as? String == "Malformed form-urlencoded key encountered: a%5Bb",
+                #expect(try malformed.status == .badRequest && malformed.problem.detail == "Malformed form-urlencoded key encountered: a%5Bb",
                         "\(page): \(malformed.status) \(malformed.text.prefix(200))")
             }
 
@@ -98,7 +101,7 @@ import Vapor
         try await TestService.with { service in
             let person = try await service.createPerson()
             let filing = try await service.addFiling(person)
-            let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01").json["id"] as? String)
+            let encounter = try await service.openEncounter(person, asOf: "2023-05-01").decode(EncounterView.self).id.uuidString
             let page = "/encounters/\(encounter)"
 
             var unstated = PageBrowser(service: service)

@@ -1,4 +1,5 @@
 import Foundation
+import SafeguardCore
 import Testing
 import Vapor
 
@@ -7,8 +8,8 @@ import Vapor
         try await TestService.with { service in
             let person = try await service.createPerson()
             let filing = try await service.addFiling(person)
-            let encounter = try #require(try await service.openEncounter(person, action: "detention", asOf: "2023-05-01",
-                                                                         extra: #", "detained": true, "wishesToReport": true"#).json["id"] as? String)
+            let encounter = try await service.openEncounter(person, action: "detention", asOf: "2023-05-01",
+                                                                         extra: #", "detained": true, "wishesToReport": true"#).decode(EncounterView.self).id.uuidString
             let expedite = #"{"kind": "expedited-adjudication-request", "recipient": "USCIS Vermont Service Center", "justification": "Detained applicant."}"#
             // Not yet known: the directive offers expedited adjudication only on a known pending filing.
             #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/follow-ups", as: "officer@NYC", json: expedite).status == .conflict)
@@ -26,7 +27,7 @@ import Vapor
             let list = try await service.send(.GET, "/api/v1/encounters/\(encounter)/follow-ups", as: "officer@NYC")
             #expect(list.text.components(separatedBy: "\"kind\"").count - 1 == 2)
 
-            let id = try #require(filed.json["id"] as? String)
+            let id = try filed.decode(FollowUpView.self).id.uuidString
             let submitted = try await service.send(.PATCH, "/api/v1/follow-ups/\(id)", as: "officer@NYC", json: #"{"status": "submitted"}"#, headers: [("If-Match", "\"1\"")])
             #expect(submitted.status == .ok)
             #expect(try await service.send(.PATCH, "/api/v1/follow-ups/\(id)", as: "supervisor@NYC", json: #"{"status": "granted"}"#, headers: [("If-Match", "\"1\"")]).status == .preconditionFailed)

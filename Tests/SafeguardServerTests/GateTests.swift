@@ -1,4 +1,6 @@
 import Foundation
+@testable import SafeguardServer
+import SafeguardCore
 import Testing
 import Vapor
 
@@ -9,18 +11,18 @@ import Vapor
         try await TestService.with { service in
             let person = try await service.createPerson()
             let filing = try await service.addFiling(person)
-            let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01").json["id"] as? String)
+            let encounter = try await service.openEncounter(person, asOf: "2023-05-01").decode(EncounterView.self).id.uuidString
             #expect(try await service.verify(encounter, filing: filing).status == .created)
             let refused = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC",
                                                  headers: TestService.lawEnforcement)
             #expect(refused.status == .conflict)
             #expect(refused.headers.contentType?.description == "application/problem+json")
-            #expect(refused.json["disposition"] as? String == "refrain")
-            #expect(refused.json["rules"] as? [String] == ["ice-directive-11005.3/refrain-known-beneficiary"])
+            #expect(try refused.problem.disposition == "refrain")
+            #expect(try refused.problem.rules == ["ice-directive-11005.3/refrain-known-beneficiary"])
             // Without a stated purpose, the rule that tells of the filing is withheld; the disposition is not.
             let unstated = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
-            #expect(unstated.json["disposition"] as? String == "refrain")
-            #expect(unstated.json["rules"] as? [String] == ["withheld under 8 U.S.C. § 1367"])
+            #expect(try unstated.problem.disposition == "refrain")
+            #expect(try unstated.problem.rules == ["withheld under 8 U.S.C. § 1367"])
             #expect(try await service.count("encounters WHERE status = 'action-recorded'") == 0)
         }
     }
@@ -29,14 +31,14 @@ import Vapor
         try await TestService.with { service in
             let person = try await service.createPerson()
             let filing = try await service.addFiling(person)
-            let encounter = try #require(try await service.openEncounter(person, asOf: "2025-06-01").json["id"] as? String)
+            let encounter = try await service.openEncounter(person, asOf: "2025-06-01").decode(EncounterView.self).id.uuidString
             #expect(try await service.verify(encounter, filing: filing).status == .created)
             let owed = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC",
                                               headers: TestService.lawEnforcement)
             #expect(owed.status == .conflict)
-            #expect(owed.json["disposition"] as? String == "proceed-after-steps")
-            #expect(owed.json["requiredSteps"] as? [String] == ["opla-consultation"])
-            #expect(owed.json["rules"] as? [String] == ["ice-interim-guidance-2025/consult-opla"])
+            #expect(try owed.problem.disposition == "proceed-after-steps")
+            #expect(try owed.problem.requiredSteps == ["opla-consultation"])
+            #expect(try owed.problem.rules == ["ice-interim-guidance-2025/consult-opla"])
             let consultation = #"{"step": "opla-consultation", "summary": "No legal bar to arrest.", "counterpart": "J. Rivera, OPLA NYC"}"#
             for role in ["officer", "supervisor", "hotline-specialist", "analyst", "auditor", "admin"] {
                 let forbidden = try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "\(role)@NYC", json: consultation)
@@ -46,7 +48,7 @@ import Vapor
             let version = try #require(try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC").headers.first(name: .eTag))
             let recorded = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC", headers: [("If-Match", version)])
             #expect(recorded.status == .ok, "\(recorded.text)")
-            #expect(recorded.json[path: "decision.disposition"] as? String == "proceed")
+            #expect(try recorded.decode(EncounterView.self).decision?.disposition == "proceed")
             let again = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
             #expect(again.status == .conflict)
             #expect(try await service.count("encounters WHERE status = 'action-recorded'") == 1)
@@ -57,7 +59,7 @@ import Vapor
         try await TestService.with { service in
             let person = try await service.createPerson()
             let filing = try await service.addFiling(person)
-            let encounter = try #require(try await service.openEncounter(person, asOf: "2020-03-01").json["id"] as? String)
+            let encounter = try await service.openEncounter(person, asOf: "2020-03-01").decode(EncounterView.self).id.uuidString
             #expect(try await service.verify(encounter, filing: filing).status == .created)
             #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "supervisor@NYC").status == .ok)
         }
@@ -68,10 +70,10 @@ import Vapor
             let person = try await service.createPerson()
             let encounter = try await service.openEncounter(person, action: "initiate-removal-proceedings", asOf: "2015-06-01",
                                                             extra: #", "immediateVictimOrWitness": true"#)
-            #expect(encounter.json[path: "decision.disposition"] as? String == "refrain")
-            let id = try #require(encounter.json["id"] as? String)
+            #expect(try encounter.decode(EncounterView.self).decision?.disposition == "refrain")
+            let id = try encounter.decode(EncounterView.self).id.uuidString
             let refused = try await service.send(.POST, "/api/v1/encounters/\(id)/enforcement-action", as: "officer@NYC")
-            #expect(refused.json["rules"] as? [String] == ["ice-policy-10076.1/refrain-victim-witness-nta"])
+            #expect(try refused.problem.rules == ["ice-policy-10076.1/refrain-victim-witness-nta"])
         }
     }
 
@@ -79,9 +81,9 @@ import Vapor
         try await TestService.with { service in
             let person = try await service.createPerson()
             let filing = try await service.addFiling(person, type: "T")
-            let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01").json["id"] as? String)
+            let encounter = try await service.openEncounter(person, asOf: "2023-05-01").decode(EncounterView.self).id.uuidString
             let owed = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
-            #expect(owed.json["requiredSteps"] as? [String] == ["benefit-verification"])
+            #expect(try owed.problem.requiredSteps == ["benefit-verification"])
             #expect(try await service.verify(encounter, filing: filing, as: "opla-attorney@NYC").status == .forbidden)
             #expect(try await service.verify(encounter, filing: filing, confirmed: false).status == .created)
             let filingAfter = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@NYC", headers: TestService.lawEnforcement)
@@ -94,13 +96,13 @@ import Vapor
         try await TestService.with { service in
             let person = try await service.createPerson()
             let filing = try await service.addFiling(person, type: "VAWA", status: "approved")
-            let encounter = try #require(try await service.openEncounter(person, action: "detention", asOf: "2024-02-01",
-                                                                         extra: #", "exceptionalCircumstances": true"#).json["id"] as? String)
+            let encounter = try await service.openEncounter(person, action: "detention", asOf: "2024-02-01",
+                                                                         extra: #", "exceptionalCircumstances": true"#).decode(EncounterView.self).id.uuidString
             #expect(try await service.verify(encounter, filing: filing).status == .created)
             let approval = #"{"step": "exceptional-circumstances-approval", "summary": "Public safety threat documented.", "counterpart": "FOD New York"}"#
             #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: approval).status == .forbidden)
             let owed = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
-            #expect(owed.json["requiredSteps"] as? [String] == ["exceptional-circumstances-approval"])
+            #expect(try owed.problem.requiredSteps == ["exceptional-circumstances-approval"])
             #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "supervisor@NYC", json: approval).status == .created)
             #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC").status == .ok)
         }
@@ -109,7 +111,7 @@ import Vapor
     @Test func deconflictionIsRecordedByOfficersAndSupervisors() async throws {
         try await TestService.with { service in
             let person = try await service.createPerson()
-            let encounter = try #require(try await service.openEncounter(person, asOf: "2026-01-15", extra: #", "lawEnforcementInterest": true"#).json["id"] as? String)
+            let encounter = try await service.openEncounter(person, asOf: "2026-01-15", extra: #", "lawEnforcementInterest": true"#).decode(EncounterView.self).id.uuidString
             let step = #"{"step": "law-enforcement-deconfliction", "summary": "No conflict with the open case.", "counterpart": "HSI, SA Lee"}"#
             #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "analyst@NYC", json: step).status == .forbidden)
             #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: step).status == .created)
@@ -120,7 +122,7 @@ import Vapor
     @Test func onlyOfficersAndSupervisorsRecordActions() async throws {
         try await TestService.with { service in
             let person = try await service.createPerson()
-            let encounter = try #require(try await service.openEncounter(person, asOf: "2026-01-15").json["id"] as? String)
+            let encounter = try await service.openEncounter(person, asOf: "2026-01-15").decode(EncounterView.self).id.uuidString
             for role in ["opla-attorney", "hotline-specialist", "analyst", "auditor", "admin"] {
                 #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "\(role)@NYC").status == .forbidden, "\(role)")
             }
@@ -139,14 +141,14 @@ import Vapor
             let person = try await service.createPerson()
             let filing = try await service.addFiling(person)
             let opened = try await service.openEncounter(person, asOf: "2023-05-01")
-            let id = try #require(opened.json["id"] as? String)
+            let id = try opened.decode(EncounterView.self).id.uuidString
             #expect(try await service.verify(id, filing: filing).status == .created)
             let etag = try #require(try await service.send(.GET, "/api/v1/encounters/\(id)", as: "officer@NYC").headers.first(name: .eTag))
             let changed = try await service.send(.PATCH, "/api/v1/encounters/\(id)", as: "officer@NYC",
                                                  json: #"{"exceptionalCircumstances": true, "victimIndicia": ["self-report"]}"#, headers: [("If-Match", etag)])
             #expect(changed.status == .ok, "\(changed.text)")
-            #expect(changed.json[path: "decision.disposition"] as? String == "proceed-after-steps")
-            #expect(changed.json[path: "facts.exceptionalCircumstances"] as? Bool == true)
+            #expect(try changed.decode(EncounterView.self).decision?.disposition == "proceed-after-steps")
+            #expect(try changed.decode(EncounterView.self).facts[path: "exceptionalCircumstances"] == .bool(true))
             let stale = try await service.send(.PATCH, "/api/v1/encounters/\(id)", as: "officer@NYC", json: #"{"detained": true}"#, headers: [("If-Match", etag)])
             #expect(stale.status == .preconditionFailed)
             let bad = try await service.send(.PATCH, "/api/v1/encounters/\(id)", as: "officer@NYC", json: #"{"detained": 1, "office": "LAX"}"#,
@@ -154,7 +156,7 @@ import Vapor
             #expect(bad.status == .unprocessableEntity)
             #expect(try await service.send(.PATCH, "/api/v1/encounters/\(id)", as: "analyst@NYC", json: "{}", headers: [("If-Match", etag)]).status == .forbidden)
             let refused = try await service.send(.POST, "/api/v1/encounters/\(id)/enforcement-action", as: "officer@NYC")
-            #expect(refused.json["requiredSteps"] as? [String] == ["exceptional-circumstances-approval"])
+            #expect(try refused.problem.requiredSteps == ["exceptional-circumstances-approval"])
         }
     }
 }
@@ -165,7 +167,7 @@ import Vapor
         try await TestService.with { service in
             let person = try await service.createPerson()
             let filing = try await service.addFiling(person)
-            let encounter = try #require(try await service.openEncounter(person, asOf: "2025-06-01").json["id"] as? String)
+            let encounter = try await service.openEncounter(person, asOf: "2025-06-01").decode(EncounterView.self).id.uuidString
             let bodies = [
                 "opla-consultation": #"{"step": "opla-consultation", "summary": "s", "counterpart": "c"}"#,
                 "exceptional-circumstances-approval": #"{"step": "exceptional-circumstances-approval", "summary": "s", "counterpart": "c"}"#,

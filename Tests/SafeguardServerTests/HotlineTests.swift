@@ -12,26 +12,26 @@ import Vapor
 @Suite struct HotlineTests {
     static let victimAssistance = [("Safeguard-Purpose", "victim-assistance")]
 
-    static func register(_ service: TestService, detainee: String, channels: String, pin: String? = nil) async throws -> [String: Any] {
+    static func register(_ service: TestService, detainee: String, channels: String, pin: String? = nil) async throws -> RegistrationView {
         let reply = try await service.send(.POST, "/api/v1/registrations", as: "hotline-specialist@NYC", json: """
         {"detaineeReference": "a-number", "detaineeId": "\(detainee)", "registrantName": "Canary Registrant", "relationship": "victim",
          "language": "es", "consent": true, "channels": \(channels)\(pin.map { #", "voicePin": "\#($0)""# } ?? "")}
         """, headers: victimAssistance)
         #expect(reply.status == .created, "\(reply.text)")
-        return reply.json
+        return try reply.decode(RegistrationView.self)
     }
 
     /// Confirms every channel of a registration; returns the registration's id.
-    static func confirmAll(_ service: TestService, _ registration: [String: Any]) async throws -> String {
-        let id = try #require(registration["id"] as? String)
-        for channel in registration["channels"] as? [[String: Any]] ?? [] {
-            let reply = try await service.send(.POST, "/api/v1/registrations/\(id)/channels/\(channel["id"] as! String)/confirmation", as: "hotline-specialist@NYC")
+    static func confirmAll(_ service: TestService, _ registration: RegistrationView) async throws -> String {
+        let id = registration.id.uuidString
+        for channel in registration.channels {
+            let reply = try await service.send(.POST, "/api/v1/registrations/\(id)/channels/\(channel.id)/confirmation", as: "hotline-specialist@NYC")
             #expect(reply.status == .ok, "\(reply.text)")
         }
         return id
     }
 
-    static func event(_ service: TestService, _ feedID: String, detainee: String, kind: String = "released-bond") async throws -> TestService.Reply {
+    static func event(_ service: TestService, _ feedID: String, detainee: String, kind: String = "released-bond") async throws -> Reply {
         try await service.send(.POST, "/api/v1/custody-events", as: "integration@NYC", json: """
         {"feedEventId": "\(feedID)", "kind": "\(kind)", "detaineeReference": "a-number", "detaineeId": "\(detainee)", "occurredAt": "2026-11-20T14:00:00Z"}
         """)
@@ -46,7 +46,7 @@ import Vapor
             #expect(withStatus.status == .unprocessableEntity && withStatus.text.contains("immigrationStatus"), "there is no such field")
             let taken = try await service.send(.POST, "/api/v1/hotline/calls", as: "hotline-specialist@NYC", json: body)
             #expect(taken.status == .created)
-            let id = try #require(taken.json["id"] as? String)
+            let id = try taken.decode(CallView.self).id.uuidString
             let unstated = try await service.send(.GET, "/api/v1/hotline/calls/\(id)", as: "hotline-specialist@NYC")
             #expect(!unstated.text.contains("Canary"))
             let withheld = try unstated.decode(CallView.self)
@@ -60,7 +60,7 @@ import Vapor
             #expect(referred.status == .unprocessableEntity && referred.text.contains("names the agency"))
             let moved = try await service.send(.PATCH, "/api/v1/hotline/calls/\(id)", as: "hotline-specialist@NYC",
                                                json: #"{"status": "referred", "referral": "DHS Office of Inspector General"}"#, headers: [("If-Match", "\"1\"")])
-            #expect(moved.status == .ok && moved.json["status"] as? String == "referred")
+            #expect(try moved.status == .ok && moved.decode(CallView.self).status == "referred")
         }
     }
 
@@ -73,21 +73,21 @@ import Vapor
             #expect(unconsented.status == .unprocessableEntity && unconsented.text.contains("consent") && unconsented.text.contains("voicePin"))
             let registration = try await Self.register(service, detainee: "A123456789",
                                                        channels: #"[{"kind": "sms", "address": "+15550001111"}, {"kind": "email", "address": "r@example.org"}]"#)
-            let id = try #require(registration["id"] as? String)
+            let id = registration.id.uuidString
             let first = try await Self.event(service, "feed-1", detainee: "A123456789")
-            #expect(first.status == .created && first.json["notifications"] as? Int == 0, "no channel confirmed yet")
+            #expect(try first.status == .created && first.decode(CustodyEventController.EventBody.self).notifications == 0, "no channel confirmed yet")
             _ = try await Self.confirmAll(service, registration)
             let second = try await Self.event(service, "feed-2", detainee: "A123456789")
-            #expect(second.status == .created && second.json["notifications"] as? Int == 2)
+            #expect(try second.status == .created && second.decode(CustodyEventController.EventBody.self).notifications == 2)
             let repeated = try await Self.event(service, "feed-2", detainee: "A123456789")
-            #expect(repeated.status == .ok && repeated.json["id"] as? String == second.json["id"] as? String)
+            #expect(try repeated.status == .ok && repeated.decode(CustodyEventController.EventBody.self).id == second.decode(CustodyEventController.EventBody.self).id)
             #expect(try await service.count("notifications") == 2, "a repeated feed event writes nothing")
-            #expect(try await Self.event(service, "feed-3", detainee: "A999999999").json["notifications"] as? Int == 0)
+            #expect(try await Self.event(service, "feed-3", detainee: "A999999999").decode(CustodyEventController.EventBody.self).notifications == 0)
 
             let withdrawn = try await service.send(.POST, "/api/v1/registrations/\(id)/withdrawal", as: "hotline-specialist@NYC")
-            #expect(withdrawn.status == .ok && withdrawn.json["status"] as? String == "withdrawn")
+            #expect(try withdrawn.status == .ok && withdrawn.decode(RegistrationView.self).status == "withdrawn")
             #expect(try await service.count("notifications WHERE status = 'cancelled'") == 2)
-            #expect(try await Self.event(service, "feed-4", detainee: "A123456789").json["notifications"] as? Int == 0)
+            #expect(try await Self.event(service, "feed-4", detainee: "A123456789").decode(CustodyEventController.EventBody.self).notifications == 0)
             #expect(try await service.send(.POST, "/api/v1/custody-events", as: "officer@NYC", json: "{}").status == .forbidden)
         }
     }
@@ -164,7 +164,8 @@ import Vapor
     @Test func deadLettersAFailingGatewayAndASilentFeedRaiseAlerts() async throws {
         try await TestService.with { service in
             let quietBefore = try await service.send(.GET, "/api/v1/delivery-status", as: "hotline-specialist@NYC")
-            #expect(quietBefore.json["feedNeverSent"] as? Bool == true && quietBefore.json["quiet"] as? Bool == false)
+            let status = try quietBefore.decode(DeliveryController.StatusBody.self)
+            #expect(status.feedNeverSent && !status.quiet)
             let gateway = TestGateway(chaos: .init(refused: ["+15550004444"]))
             let url = try await gateway.start()
             let registration = try await Self.register(service, detainee: "A123456789", channels: #"[{"kind": "sms", "address": "+15550004444"}]"#)

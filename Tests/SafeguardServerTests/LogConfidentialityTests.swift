@@ -1,4 +1,5 @@
 import Foundation
+import SafeguardCore
 import Testing
 import Vapor
 
@@ -19,7 +20,7 @@ import Vapor
             {"aNumber": "\(Self.aNumber)", "givenName": "\(Self.givenName)", "familyName": "\(Self.familyName)", "dateOfBirth": "1988-02-03", "country": "SV"}
             """)
             #expect(created.status == .created)
-            let person = try #require(created.json["id"] as? String)
+            let person = try created.decode(PersonView.self).id.uuidString
             // A duplicate and an invalid record: errors must not echo the values into the log either.
             #expect(try await service.send(.POST, "/api/v1/people", as: "officer@NYC", json: """
             {"aNumber": "\(Self.aNumber)", "givenName": "\(Self.givenName)", "familyName": "\(Self.familyName)", "dateOfBirth": "1988-02-03", "country": "SV"}
@@ -30,11 +31,11 @@ import Vapor
             {"type": "T", "role": "principal", "status": "pending", "receiptNumber": "\(Self.receiptNumber)"}
             """)
             #expect(filing.status == .created)
-            let filingID = try #require(filing.json["id"] as? String)
+            let filingID = try filing.decode(FilingView.self).id.uuidString
             let encounter = try await service.openEncounter(person, asOf: "2025-06-01", extra: """
             , "information": [{"id": "\(Self.statement)", "source": "abuser", "adverse": true}]
             """)
-            let encounterID = try #require(encounter.json["id"] as? String)
+            let encounterID = try encounter.decode(EncounterView.self).id.uuidString
             #expect(try await service.send(.POST, "/api/v1/encounters/\(encounterID)/steps", as: "officer@NYC", json: """
             {"step": "benefit-verification", "summary": "\(Self.summary)", "counterpart": "CLAIMS3", "filingId": "\(filingID)", "confirmed": true}
             """).status == .created)

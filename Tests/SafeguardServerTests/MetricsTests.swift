@@ -1,4 +1,5 @@
 import Foundation
+import SafeguardCore
 import Testing
 import Vapor
 
@@ -31,7 +32,7 @@ import Vapor
             #expect(try await service.send(.POST, "/api/v1/decisions", json: #"{"asOf": "2025-06-01", "action": "arrest"}"#).status == .ok)
             let person = try await service.createPerson()
             let filing = try await service.addFiling(person)
-            let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01").json["id"] as? String)
+            let encounter = try await service.openEncounter(person, asOf: "2023-05-01").decode(EncounterView.self).id.uuidString
             #expect(try await service.verify(encounter, filing: filing).status == .created)
             for _ in 0..<2 {
                 #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC").status == .conflict)

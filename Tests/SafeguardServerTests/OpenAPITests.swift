@@ -1,4 +1,5 @@
 import Foundation
+import PolicyEngine
 @testable import SafeguardServer
 import Testing
 import Vapor
@@ -9,11 +10,13 @@ import Vapor
         try await TestService.with(seedUsers: false) { service in
             let reply = try await service.send(.GET, "/openapi.json")
             #expect(reply.status == .ok)
-            #expect(reply.json["openapi"] as? String == "3.1.0")
-            let paths = try #require(reply.json["paths"] as? [String: [String: Any]])
+            let document = try reply.document
+            #expect(document[path: "openapi"] == .string("3.1.0"))
+            guard case .object(let paths)? = document[path: "paths"] else { Issue.record("no paths"); return }
             let methods = ["get", "post", "put", "patch", "delete"]
-            let documented = Set(paths.flatMap { path, operations in
-                operations.keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" }
+            let documented = Set(paths.flatMap { path -> [String] in
+                guard case .object(let operations) = path.value else { return [] }
+                return operations.map(\.key).filter(methods.contains).map { "\($0.uppercased()) \(path.key)" }
             })
             let served = Set(service.app.routes.all.map { route in
                 let path = "/" + route.path.map { component -> String in

@@ -1,4 +1,6 @@
 import Foundation
+@testable import SafeguardServer
+import SafeguardCore
 import Testing
 import Vapor
 
@@ -10,7 +12,7 @@ import Vapor
             var encounters: [String] = []
             for _ in 0..<6 {
                 let person = try await service.createPerson()
-                encounters.append(try #require(try await service.openEncounter(person, asOf: "2026-01-15").json["id"] as? String))
+                encounters.append(try await service.openEncounter(person, asOf: "2026-01-15").decode(EncounterView.self).id.uuidString)
             }
             let lax = try await service.createPerson(as: "officer@LAX")
             _ = try await service.openEncounter(lax, asOf: "2026-01-15", as: "officer@LAX")
@@ -19,11 +21,10 @@ import Vapor
             }
             let figures = try await service.send(.GET, "/api/v1/statistics", as: "analyst@NYC")
             #expect(figures.status == .ok)
-            let cells = try #require(figures.json["encounters"] as? [[String: Any]])
-            let nyc = cells.first { ($0["group"] as? [String: String]) == ["office": "NYC", "status": "open"] }
-            #expect(nyc?["count"] as? Int == 6)
+            let cells = try figures.decode(StatisticsController.StatisticsBody.self).encounters
+            #expect(cells.first { $0.group == ["office": "NYC", "status": "open"] }?.count == 6)
             // One encounter in Los Angeles: too few to show, label and all.
-            #expect(!cells.contains { ($0["group"] as? [String: String])?["office"] == "LAX" })
+            #expect(!cells.contains { $0.group["office"] == "LAX" })
             #expect(!figures.text.contains(encounters[0]) && !figures.text.contains("Doe"))
             #expect(try await service.send(.GET, "/api/v1/statistics", as: "officer@NYC").status == .forbidden)
         }
@@ -32,17 +33,17 @@ import Vapor
     @Test func auditorsSearchTheLogByUserRecordAndTime() async throws {
         try await TestService.with { service in
             let person = try await service.createPerson(aNumber: "A918273641")
-            let encounter = try #require(try await service.openEncounter(person, asOf: "2026-01-15").json["id"] as? String)
+            let encounter = try await service.openEncounter(person, asOf: "2026-01-15").decode(EncounterView.self).id.uuidString
             #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "supervisor@NYC").status == .ok)
             let byRecord = try await service.send(.GET, "/api/v1/audit-records?object=encounter/\(encounter)", as: "auditor@NYC")
             #expect(byRecord.status == .ok)
-            let items = try #require(byRecord.json["items"] as? [[String: Any]])
-            #expect(Set(items.compactMap { $0["username"] as? String }) == ["officer-nyc", "supervisor-nyc"])
-            #expect(items.allSatisfy { ($0["object"] as? String) == "encounter/\(encounter)" })
+            let items = try byRecord.decode(PageBody<AuditLogController.AuditRecordBody>.self).items
+            #expect(Set(items.map(\.username)) == ["officer-nyc", "supervisor-nyc"])
+            #expect(items.allSatisfy { $0.object == "encounter/\(encounter)" })
             let byUser = try await service.send(.GET, "/api/v1/audit-records?username=supervisor-nyc&object=encounter/", as: "auditor@NYC")
-            #expect(byUser.json["total"] as? Int == 1)
+            #expect(try byUser.decode(PageBody<AuditLogController.AuditRecordBody>.self).total == 1)
             let future = try await service.send(.GET, "/api/v1/audit-records?from=2999-01-01", as: "auditor@NYC")
-            #expect(future.json["total"] as? Int == 0)
+            #expect(try future.decode(PageBody<AuditLogController.AuditRecordBody>.self).total == 0)
             #expect(try await service.send(.GET, "/api/v1/audit-records?from=yesterday", as: "auditor@NYC").status == .unprocessableEntity)
             #expect(!byRecord.text.contains("A918273641") && !byRecord.text.contains("Doe"))
             // Only auditors and admins search, and each search is itself recorded.

@@ -41,7 +41,7 @@ import Vapor
         try await TestService.with { service in
             let person = try await service.createPerson()
             let filing = try await service.addFiling(person)
-            let encounter = try #require(try await service.openEncounter(person, asOf: "2023-05-01").json["id"] as? String)
+            let encounter = try await service.openEncounter(person, asOf: "2023-05-01").decode(EncounterView.self).id.uuidString
             #expect(try await service.verify(encounter, filing: filing).status == .created)
 
             var unstated = PageBrowser(service: service)

@@ -1,4 +1,5 @@
 import Foundation
+import SafeguardCore
 import Testing
 import Vapor
 
@@ -81,7 +82,7 @@ import Vapor
     static func atOnceOnANewEncounter(_ service: TestService, clients: Int, _ request: @escaping @Sendable (Int, String) async throws -> HTTPStatus)
         async throws -> (encounter: String, statuses: [HTTPStatus]) {
         let person = try await service.createPerson()
-        let encounter = try #require(try await service.openEncounter(person, asOf: "2026-01-15").json["id"] as? String)
+        let encounter = try await service.openEncounter(person, asOf: "2026-01-15").decode(EncounterView.self).id.uuidString
         let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
             for index in 0..<clients {
                 group.addTask { try await request(index, encounter) }

@@ -19,7 +19,7 @@ import Vapor
             let second = try #require(again.headers.first(name: .setCookie).map { String($0.split(separator: ";")[0]) })
             #expect(second != first)
             #expect(try await service.send(.GET, "/session", headers: [("Cookie", first)]).status == .unauthorized, "the old id is gone")
-            #expect(try await service.send(.GET, "/session", headers: [("Cookie", second)]).json["role"] as? String == "auditor")
+            #expect(try await service.send(.GET, "/session", headers: [("Cookie", second)]).decode(SessionController.SessionBody.self).role == "auditor")
         }
     }
 
@@ -101,7 +101,7 @@ import Vapor
     @Test func everyFormRefusesAPostWithoutTheSessionsToken() async throws {
         try await TestService.with { service in
             let person = try await service.createPerson()
-            let encounter = try #require(try await service.openEncounter(person, asOf: "2025-03-01").json["id"] as? String)
+            let encounter = try await service.openEncounter(person, asOf: "2025-03-01").decode(EncounterView.self).id.uuidString
             // The pages' routes that change state; /api and /session are the JSON API's, under bearer
             // tokens or JSON bodies that no cross-site form can send.
             let forms = service.app.routes.all.filter { route in

@@ -2,6 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import PolicyEngine
+import SafeguardCore
+@testable import SafeguardServer
 import SafeguardTestSupport
 import Testing
 
@@ -14,13 +17,6 @@ struct TwoServerTests {
         let result = try await CommandLineRunner.run(arguments, input: input, environment: ["DATABASE_URL": databaseURL, "SAFEGUARD_AUDIT_KEY": auditKey])
         try #require(result.status == 0, "safeguard \(arguments.joined(separator: " ")) exited with \(result.status): \(result.standardError)")
         return result.standardOutput
-    }
-
-    struct Reply {
-        var status: HTTPResponseStatus
-        var headers: HTTPHeaders
-        var text: String
-        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:] }
     }
 
     static func send(_ method: HTTPMethod, port: Int, _ path: String, headers extra: [(String, String)] = [], json: String? = nil) async throws -> Reply {
@@ -84,7 +80,7 @@ struct TwoServerTests {
             // No lost update: 20 writers with the same If-Match, spread over both servers; one wins.
             let person = try await Self.send(.POST, port: ports[0], "/api/v1/people", headers: auth,
                                              json: #"{"aNumber": "A123456789", "givenName": "Ana", "familyName": "Doe", "dateOfBirth": "1990-04-02", "country": "GT"}"#)
-            let personID = try #require(person.json["id"] as? String)
+            let personID = try person.decode(PersonView.self).id.uuidString
             let updates = try await withThrowingTaskGroup(of: HTTPResponseStatus.self) { group in
                 for index in 0..<20 {
                     group.addTask {
@@ -100,7 +96,7 @@ struct TwoServerTests {
             // No duplicate record: 20 requests to record one action, over both servers; one is recorded.
             let opened = try await Self.send(.POST, port: ports[1], "/api/v1/encounters", headers: auth,
                                              json: #"{"personId": "\#(personID)", "action": "arrest", "asOf": "2026-01-15"}"#)
-            let encounterID = try #require(opened.json["id"] as? String)
+            let encounterID = try opened.decode(EncounterView.self).id.uuidString
             let actions = try await withThrowingTaskGroup(of: HTTPResponseStatus.self) { group in
                 for index in 0..<20 {
                     group.addTask { try await Self.send(.POST, port: ports[index % 2], "/api/v1/encounters/\(encounterID)/enforcement-action", headers: auth).status }
@@ -110,7 +106,7 @@ struct TwoServerTests {
             #expect(actions.filter { $0 == .ok }.count == 1, "\(actions)")
             #expect(actions.allSatisfy { [.ok, .conflict, .preconditionFailed].contains($0) }, "\(actions)")
             let list = try await Self.send(.GET, port: ports[0], "/api/v1/encounters?status=action-recorded", headers: auth)
-            #expect(list.json["total"] as? Int == 1)
+            #expect(try list.decode(PageBody<EncounterView>.self).total == 1)
         } catch {
             servers.forEach { $0.terminate() }
             try? await PostgresAdministration.run(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")

@@ -7,10 +7,18 @@ import PolicyEngine
 extension CaseWorkflow {
     /// One encounter, its read recorded.
     public func show(encounter id: UUID, to reader: Reader, on database: any Database) async throws -> EncounterView {
+        let (encounter, shown) = try await read(encounter: id, to: reader, on: database)
+        return try await views(of: [encounter], shown: [shown], on: database)[0]
+    }
+
+    /// One encounter's record and whether the reader sees its person's protected data, its read
+    /// recorded: for a page that shows the encounter its own way.
+    public func read(encounter id: UUID, to reader: Reader, on database: any Database) async throws -> (encounter: Encounter, shown: Bool) {
         try Entitlements.requireCaseReadingRole(reader.actor)
-        let view = try await view(of: encounter(id, for: reader.actor, on: database), to: reader, on: database)
-        try await reader.record([("encounter/\(view.id)", view.shown)], in: audit, on: database)
-        return view
+        let encounter = try await encounter(id, for: reader.actor, on: database)
+        let shown = try await reader.disclosure.shows(encounter.$person.id, on: database)
+        try await reader.record([("encounter/\(id)", shown)], in: audit, on: database)
+        return (encounter, shown)
     }
 
     /// A page of the encounters the reader reaches, newest first, optionally only those of one
@@ -25,9 +33,10 @@ extension CaseWorkflow {
         if let status { query = query.filter(\.$status == status) }
         let total = try await query.count()
         let encounters = try await query.sort(\.$createdAt, .descending).sort(\.$id).range(offset..<offset + limit).all()
-        let views = try await views(of: encounters, to: reader, on: database)
-        try await reader.record(views.map { ("encounter/\($0.id)", $0.shown) }, in: audit, on: database)
-        return (views, total)
+        let disclosure = try await reader.disclosure.people(encounters.map { $0.$person.id }, on: database)
+        let shown = encounters.map { disclosure.shows($0.$person.id) }
+        try await reader.record(zip(encounters, shown).map { ("encounter/\(try $0.requireID())", $1) }, in: audit, on: database)
+        return (try await views(of: encounters, shown: shown, on: database), total)
     }
 
     /// The steps recorded on an encounter, oldest first, as the reader sees them; each read recorded.
@@ -37,12 +46,12 @@ extension CaseWorkflow {
         let steps = try await StepRecord.query(on: database).filter(\.$encounter.$id == encounterID).sort(\.$recordedAt).all()
         let shown = try await reader.disclosure.shows(encounter.$person.id, on: database)
         try await reader.record(steps.map { ("step/\(try $0.requireID())", shown) }, in: audit, on: database)
-        return steps.map { StepView($0, shown: shown) }
+        return try steps.map { try StepView($0, shown: shown) }
     }
 
     /// An encounter just written, as its writer sees it (the write's own audit record covers it).
     public func view(of encounter: Encounter, to reader: Reader, on database: any Database) async throws -> EncounterView {
-        try await views(of: [encounter], to: reader, on: database)[0]
+        try await views(of: [encounter], shown: [reader.disclosure.shows(encounter.$person.id, on: database)], on: database)[0]
     }
 
     /// The decision just stored, as its writer sees it.
@@ -56,18 +65,17 @@ extension CaseWorkflow {
         return try await reader.disclosure.shows(encounter.$person.id, on: database)
     }
 
-    /// The encounters as the reader sees them: their cases and decisions in one statement per
-    /// table, not one per encounter.
-    func views(of encounters: [Encounter], to reader: Reader, on database: any Database) async throws -> [EncounterView] {
+    /// The encounters, each with its person's protected data shown or not: their cases and
+    /// decisions in one statement per table, not one per encounter.
+    private func views(of encounters: [Encounter], shown: [Bool], on database: any Database) async throws -> [EncounterView] {
         let ids = try encounters.map { try $0.requireID() }
-        let disclosure = try await reader.disclosure.people(encounters.map { $0.$person.id }, on: database)
         let facts = try await CaseRecords.facts(of: ids, on: database)
         let decisions = try await currentDecisions(of: ids, on: database)
-        return try encounters.map { encounter in
-            let id = try encounter.requireID(), shown = disclosure.shows(encounter.$person.id)
+        return try zip(encounters, shown).map { encounter, shown in
+            let id = try encounter.requireID()
             guard let caseFacts = facts[id] else { throw WorkflowError.notFound("encounter \(id)") }
-            return EncounterView(encounter: encounter, id: id, shown: shown, facts: Disclosure.facts(caseFacts.json, shown: shown),
-                                 decision: try decisions[id].map { try DecisionView($0, shown: shown, ruleSet: ruleSet) })
+            return try EncounterView(encounter, facts: Disclosure.facts(caseFacts.json, shown: shown),
+                                     decision: try decisions[id].map { try DecisionView($0, shown: shown, ruleSet: ruleSet) })
         }
     }
 }
@@ -75,6 +83,6 @@ extension CaseWorkflow {
 extension CaseWorkflow {
     /// A step just recorded, as its writer sees it.
     public func view(of step: StepRecord, to reader: Reader, on database: any Database) async throws -> StepView {
-        StepView(step, shown: try await shows(encounter: step.$encounter.id, to: reader, on: database))
+        try StepView(step, shown: try await shows(encounter: step.$encounter.id, to: reader, on: database))
     }
 }

@@ -19,68 +19,28 @@ struct EncounterController: RouteCollection {
         encounters.post(":encounterID", "enforcement-action", use: recordEnforcementAction)
     }
 
-    struct EncounterBody: Content {
-        var id: UUID
-        var personId: UUID
-        var office: String
-        var action: String
-        var asOf: String
-        var status: String
-        var version: Int
-        /// The case the engine decides, derived from the records.
-        var facts: JSONValueBody
-        var decision: DecisionBody?
-
-        init(_ view: EncounterView) throws {
-            let encounter = view.encounter
-            (id, personId, office, action, asOf) = (view.id, encounter.$person.id, encounter.office, encounter.action, encounter.asOf)
-            (status, version) = (encounter.status, encounter.version)
-            facts = JSONValueBody(value: view.facts)
-            decision = try view.decision.map(DecisionBody.init)
-        }
-    }
-
-    struct DecisionBody: Content {
-        var id: UUID
-        var disposition: String
-        var ruleSetDigest: String
-        var computedAt: Date?
-        /// The engine's decision; for a protected person and a user not entitled, with what reveals
-        /// the person's protected data withheld (`Disclosure.decision`).
-        var decision: JSONValueBody
-
-        init(_ view: DecisionView) throws {
-            let record = view.record
-            id = try record.requireID()
-            disposition = record.disposition
-            ruleSetDigest = record.ruleSetDigest
-            computedAt = record.computedAt
-            decision = JSONValueBody(value: view.decision)
-        }
-    }
-
     /// Opens an encounter in the actor's office and decides it at once.
     func open(request: Request) async throws -> Response {
         let input = try EncounterInput(body: try request.strictJSONBody())
         let workflow = request.application.safeguard.workflow
         let encounter = try await workflow.openEncounter(input, by: request.actor, purpose: request.purpose, on: request.db)
         let view = try await workflow.view(of: encounter, to: request.reader, on: request.db)
-        let response = try Response.json(try EncounterBody(view), status: .created, version: encounter.version)
+        let response = try Response.json(view, status: .created, version: encounter.version)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/encounters/\(try encounter.requireID())")
         return response
     }
 
-    func list(request: Request) async throws -> PageBody<EncounterBody> {
+    func list(request: Request) async throws -> PageBody<EncounterView> {
         let paging = try Paging(request)
         let (views, total) = try await request.application.safeguard.workflow.list(
             encounters: request.query[String.self, at: "status"], offset: paging.offset, limit: paging.per, to: request.reader, on: request.db
         )
-        return PageBody(items: try views.map(EncounterBody.init), page: paging.page, per: paging.per, total: total)
+        return PageBody(items: views, page: paging.page, per: paging.per, total: total)
     }
 
     func show(request: Request) async throws -> Response {
         let view = try await request.application.safeguard.workflow.show(encounter: request.uuidParameter("encounterID"), to: request.reader, on: request.db)
-        return try Response.json(try EncounterBody(view), version: view.encounter.version)
+        return try Response.json(view, version: view.version)
     }
 
     /// Changes the facts an officer states (the flags and victim indicia), with `If-Match`, and
@@ -93,14 +53,14 @@ struct EncounterController: RouteCollection {
         let encounter = try await workflow.changeFacts(change, of: request.uuidParameter("encounterID"), expectedVersion: expected,
                                                        by: actor, purpose: request.purpose, on: request.db)
         let view = try await workflow.view(of: encounter, to: request.reader, on: request.db)
-        return try Response.json(try EncounterBody(view), version: encounter.version)
+        return try Response.json(view, version: encounter.version)
     }
 
     func decide(request: Request) async throws -> Response {
         try request.requireNoBody()
         let workflow = request.application.safeguard.workflow
         let record = try await workflow.decide(request.uuidParameter("encounterID"), by: request.actor, on: request.db)
-        return try Response.json(try DecisionBody(try await workflow.view(of: record, to: request.reader, on: request.db)), status: .created)
+        return try Response.json(try await workflow.view(of: record, to: request.reader, on: request.db), status: .created)
     }
 
     func recordStep(request: Request) async throws -> Response {
@@ -108,12 +68,12 @@ struct EncounterController: RouteCollection {
         let workflow = request.application.safeguard.workflow
         let encounterID = try request.uuidParameter("encounterID")
         let record = try await workflow.recordStep(input, on: encounterID, by: request.actor, on: request.db)
-        return try Response.json(StepBody(try await workflow.view(of: record, to: request.reader, on: request.db)), status: .created)
+        return try Response.json(try await workflow.view(of: record, to: request.reader, on: request.db), status: .created)
     }
 
-    func steps(request: Request) async throws -> [StepBody] {
+    func steps(request: Request) async throws -> [StepView] {
         let workflow = request.application.safeguard.workflow
-        return try await workflow.steps(of: request.uuidParameter("encounterID"), to: request.reader, on: request.db).map(StepBody.init)
+        return try await workflow.steps(of: request.uuidParameter("encounterID"), to: request.reader, on: request.db)
     }
 
     /// The gate: 200 with the encounter when the policies allow the action now; 409 otherwise,
@@ -127,63 +87,6 @@ struct EncounterController: RouteCollection {
         let input = hasBody ? try EnforcementActionInput(body: try request.strictJSONBody()) : EnforcementActionInput()
         let encounter = try await workflow.recordEnforcementAction(encounterID, expectedVersion: request.ifMatchVersion(), basis: input.basis,
                                                                    by: request.actor, purpose: request.purpose, on: request.db)
-        return try Response.json(try EncounterBody(try await workflow.view(of: encounter, to: request.reader, on: request.db)), version: encounter.version)
-    }
-}
-
-/// A `JSONValue` inside a Codable response, written as the JSON it is.
-struct JSONValueBody: Content {
-    var value: JSONValue
-
-    init(value: JSONValue) {
-        self.value = value
-    }
-
-    init(text: String) throws {
-        value = try JSONParser.parse(text)
-    }
-
-    init(from decoder: any Decoder) throws {
-        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "JSONValueBody is only written"))
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        try value.encode(to: encoder)
-    }
-}
-
-extension JSONValue {
-    func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .null:
-            var container = encoder.singleValueContainer()
-            try container.encodeNil()
-        case .bool(let flag):
-            var container = encoder.singleValueContainer()
-            try container.encode(flag)
-        case .number(let text):
-            // The parser keeps a number's text; one that is not a number cannot be written as one.
-            guard let number = Double(text) else {
-                throw EncodingError.invalidValue(text, .init(codingPath: encoder.codingPath, debugDescription: "'\(text)' is not a number"))
-            }
-            var container = encoder.singleValueContainer()
-            try container.encode(number)
-        case .string(let text):
-            var container = encoder.singleValueContainer()
-            try container.encode(text)
-        case .array(let elements):
-            var container = encoder.unkeyedContainer()
-            for element in elements { try element.encode(to: container.superEncoder()) }
-        case .object(let members):
-            var container = encoder.container(keyedBy: MemberKey.self)
-            for member in members { try member.value.encode(to: container.superEncoder(forKey: MemberKey(stringValue: member.key))) }
-        }
-    }
-
-    private struct MemberKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+        return try Response.json(try await workflow.view(of: encounter, to: request.reader, on: request.db), version: encounter.version)
     }
 }

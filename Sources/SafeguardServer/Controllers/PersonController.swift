@@ -17,43 +17,23 @@ struct PersonController: RouteCollection {
         people.get(":personID", "filings", use: filings)
     }
 
-    struct PersonBody: Content {
-        var id: UUID
-        var aNumber: String
-        var givenName: String
-        var familyName: String
-        var dateOfBirth: String
-        var country: String
-        var version: Int
-
-        init(_ person: Person) throws {
-            id = try person.requireID()
-            aNumber = person.aNumber
-            givenName = person.givenName
-            familyName = person.familyName
-            dateOfBirth = person.dateOfBirth
-            country = person.country
-            version = person.version
-        }
-    }
-
     func create(request: Request) async throws -> Response {
         let person = Person()
         try person.take(body: try request.strictJSONBody(), creating: true)
         _ = try await request.application.safeguard.people.add(person, by: request.actor, purpose: request.purpose, on: request.db)
-        let response = try Response.json(PersonBody(person), status: .created, version: person.version)
+        let response = try Response.json(PersonView(person), status: .created, version: person.version)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/people/\(try person.requireID())")
         return response
     }
 
-    func list(request: Request) async throws -> PageBody<PersonBody> {
+    func list(request: Request) async throws -> PageBody<PersonView> {
         _ = try request.actor
         let paging = try Paging(request)
         var query = Person.query(on: request.db)
         if let aNumber = request.query[String.self, at: "aNumber"] { query = query.filter(\.$aNumber == aNumber) }
         let total = try await query.count()
         let people = try await query.sort(\.$familyName).sort(\.$id).range(paging.offset..<paging.offset + paging.per).all()
-        return PageBody(items: try people.map(PersonBody.init), page: paging.page, per: paging.per, total: total)
+        return PageBody(items: try people.map(PersonView.init), page: paging.page, per: paging.per, total: total)
     }
 
     func find(_ request: Request) async throws -> Person {
@@ -63,7 +43,7 @@ struct PersonController: RouteCollection {
     func show(request: Request) async throws -> Response {
         _ = try request.actor
         let person = try await find(request)
-        return try Response.json(PersonBody(person), version: person.version)
+        return try Response.json(PersonView(person), version: person.version)
     }
 
     /// Changes a person, only when `If-Match` names the version the caller read.
@@ -74,7 +54,7 @@ struct PersonController: RouteCollection {
                                                                            purpose: request.purpose, on: request.db) { person in
             try person.take(body: body, creating: false)
         }
-        return try Response.json(PersonBody(person), version: person.version)
+        return try Response.json(PersonView(person), version: person.version)
     }
 
     /// A claimed filing: it stays unverified until a benefit verification confirms it.

@@ -38,6 +38,11 @@ struct ProblemMiddleware: AsyncMiddleware {
         case let error as any DatabaseError where error.isConstraintFailure:
             // A unique index caught what a check before the write could not (two writers at once).
             return ProblemDetails(status: .conflict, slug: "conflict", detail: "the change conflicts with an existing record; nothing was changed")
+        case is ConnectionPoolTimeoutError:
+            // Every database connection stayed busy for the whole wait: overload, not a fault of
+            // the request, which may be sent again.
+            request.logger.warning("no database connection came free in time")
+            return ProblemDetails(status: .serviceUnavailable, slug: "busy", detail: "the service is busy; nothing was changed; try again shortly")
         case let error as any AbortError:
             let slug = error.status == .payloadTooLarge ? "body-too-large" : error.status == .notFound ? "not-found" : "request-refused"
             return ProblemDetails(status: error.status, slug: slug, detail: error.reason)
@@ -109,6 +114,7 @@ struct ProblemMiddleware: AsyncMiddleware {
         let response = Response(status: HTTPResponseStatus(statusCode: problem.status))
         try response.content.encode(problem, as: .json)
         response.headers.contentType = ProblemDetails.mediaType
+        if response.status == .serviceUnavailable { response.headers.replaceOrAdd(name: .retryAfter, value: "5") }
         return response
     }
 }

@@ -32,7 +32,7 @@ struct DecisionPage: Encodable {
     /// When a benefit verification is owed and this user may record it.
     var verification: Verification?
     /// The steps recorded so far, as shown to this user.
-    var recorded: [StepBody] = []
+    var recorded: [StepView] = []
 
     init(frame: PageController.Frame, encounter: Encounter, decision: JSONValue) {
         self.frame = frame

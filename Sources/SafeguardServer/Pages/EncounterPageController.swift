@@ -63,7 +63,7 @@ struct EncounterPageController: RouteCollection {
         let owed = open ? page.steps.compactMap { Step(spelling: $0.step) }.filter { Entitlements.roles(for: $0).contains(actor.role) } : []
         page.stepsToRecord = owed.filter { $0 != .benefitVerification }.map(\.spelling)
         if owed.contains(.benefitVerification) { page.verification = try await filingChoices(of: encounter, request: request) }
-        page.recorded = try await workflow.steps(of: encounter.requireID(), to: request.reader, on: request.db).map(StepBody.init)
+        page.recorded = try await workflow.steps(of: encounter.requireID(), to: request.reader, on: request.db)
         let response = try await request.view.render("encounter", page).encodeResponse(for: request)
         response.status = status
         return response
@@ -72,8 +72,7 @@ struct EncounterPageController: RouteCollection {
     /// The encounter this user may read (the route admits only the roles that read case records),
     /// and whether its protected data is shown to them; the core records the read.
     func readEncounter(_ request: Request) async throws -> (Encounter, shown: Bool) {
-        let view = try await request.application.safeguard.workflow.show(encounter: request.uuidParameter("encounterID"), to: request.reader, on: request.db)
-        return (view.encounter, view.shown)
+        try await request.application.safeguard.workflow.read(encounter: request.uuidParameter("encounterID"), to: request.reader, on: request.db)
     }
 
     /// The person's filings for the verification form, or the withheld marker for a user not
