@@ -170,7 +170,7 @@ let package = Package(
         // engine's tests do not).
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["safeguard", "PolicyEngine", "SafeguardTestSupport"],
+            dependencies: ["safeguard", "PolicyEngine", "SafeguardCore", "SafeguardTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

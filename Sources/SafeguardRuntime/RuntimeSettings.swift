@@ -24,6 +24,8 @@ public struct RuntimeSettings: Sendable, Equatable {
     /// request on a loop wait for the one that held its connection (a writer in its transaction,
     /// on PostgreSQL a step waiting for its encounter's row).
     public var databaseConnectionsPerLoop = 4
+    /// Where the day open encounters are decided on begins and ends (`CaseCalendar`).
+    public var timeZone = CaseCalendar.defaultTimeZone
 
     public static let defaultDatabasePath = "safeguard.sqlite"
 
@@ -50,7 +52,8 @@ public struct RuntimeSettings: Sendable, Equatable {
     /// `SAFEGUARD_DELIVERY_LEASE` (120), `SAFEGUARD_DELIVERY_BACKOFF` (the first retry's wait; 30),
     /// `SAFEGUARD_DELIVERY_RETRY_WINDOW` (172800) and `SAFEGUARD_DELIVERY_TIMEOUT` (20). Page
     /// sessions, in seconds: `SAFEGUARD_SESSION_IDLE` (1800) and `SAFEGUARD_SESSION_LIFETIME` (28800).
-    /// `SAFEGUARD_DATABASE_CONNECTIONS`: connections per event loop (4).
+    /// `SAFEGUARD_DATABASE_CONNECTIONS`: connections per event loop (4). `SAFEGUARD_TIME_ZONE`: the
+    /// IANA time zone whose day open encounters are decided on (America/New_York).
     /// - Throws: `SettingsError` listing every missing or invalid setting.
     public static func resolve(database: String?, auditKey: String? = nil,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws(SettingsError) -> RuntimeSettings {
@@ -91,6 +94,11 @@ public struct RuntimeSettings: Sendable, Equatable {
         if let text = environment["SAFEGUARD_DATABASE_CONNECTIONS"] {
             if let connections = Int(text), (1...64).contains(connections) { settings.databaseConnectionsPerLoop = connections } else {
                 problems.append("SAFEGUARD_DATABASE_CONNECTIONS: '\(text)' is not a number of connections per event loop (1–64)")
+            }
+        }
+        if let text = environment["SAFEGUARD_TIME_ZONE"] {
+            if let zone = TimeZone(identifier: text) { settings.timeZone = zone } else {
+                problems.append("SAFEGUARD_TIME_ZONE: '\(text)' is not an IANA time zone such as America/New_York")
             }
         }
         if let text = environment["SAFEGUARD_NOTIFY_ON"] {

@@ -1,5 +1,6 @@
 import Foundation
 import PolicyEngine
+import SafeguardCore
 import SafeguardTestSupport
 import Testing
 
@@ -224,11 +225,19 @@ import Testing
     @Test func reevaluateReportsThePopulationDiff() async throws {
         let database = folder.appendingPathComponent("demo.sqlite").path
         #expect(try await CommandLineRunner.run(["demo", "--no-serve", "--database", database]).status == 0)
-        let result = try await CommandLineRunner.run(["reevaluate", "--as-of", "2025-06-01", "--user", "admin-nyc", "--batch-size", "7", "--database", database])
+        // Another day than today is analysis: refused unless nothing is stored.
+        let stored = try await CommandLineRunner.run(["reevaluate", "--as-of", "2024-06-01", "--user", "admin-nyc", "--database", database])
+        #expect(stored.status == 2 && stored.standardError.contains("--as-of: deciding on another day than today stores nothing: add --dry-run"))
+        let preview = try await CommandLineRunner.run(["reevaluate", "--dry-run", "--as-of", "2024-06-01", "--user", "admin-nyc", "--batch-size", "7",
+                                                       "--database", database])
+        #expect(preview.status == 0, "\(preview.standardError)")
+        #expect(preview.standardOutput.contains("open encounters as of 2024-06-01") && preview.standardOutput.contains("nothing stored"))
+        #expect(preview.standardOutput.contains("proceed-after-steps → refrain"), "\(preview.standardOutput)")
+        #expect(preview.standardOutput.contains("-ice-interim-guidance-2025/consult-opla"))
+        // As of today: the demo's open encounters were decided today, so nothing changes.
+        let result = try await CommandLineRunner.run(["reevaluate", "--user", "admin-nyc", "--batch-size", "7", "--database", database])
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardOutput.contains("open encounters as of 2025-06-01"))
-        #expect(result.standardOutput.contains("refrain → proceed-after-steps"))
-        #expect(result.standardOutput.contains("+ice-interim-guidance-2025/consult-opla"))
+        #expect(result.standardOutput.contains("open encounters as of \(CaseCalendar().today)"), "\(result.standardOutput)")
         let notAllowed = try await CommandLineRunner.run(["reevaluate", "--user", "officer-nyc", "--database", database])
         #expect(notAllowed.status == 2)
         #expect(notAllowed.standardError.contains("--user must name an enabled admin or supervisor"))

@@ -36,7 +36,7 @@ import Vapor
         #expect(try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@NYC").status == .ok)
         #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC").status == .conflict)
         #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "analyst@NYC",
-                                       json: #"{"step": "opla-consultation", "summary": "s", "counterpart": "c"}"#).status == .forbidden)
+                                       json: #"{"step": "opla-consultation", "summary": "s", "counterpart": "c", "advice": "no-legal-limitation"}"#).status == .forbidden)
         #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)").status == .unauthorized)
         return (person, encounter)
     }
@@ -135,10 +135,12 @@ import Vapor
             try await sql.delete(from: AuditChain.records).where("partition", .equal, "NYC").where("sequence", .equal, last).run()
             #expect(try await problems().contains("NYC #\(last - 1): the chain ends here but its head names record \(last): the tail was cut off"))
             try await restore()
-            // A rollback to an older state, head row included: only the exported head shows it.
+            // A rollback to an older state, head row included with the signature it carried then:
+            // only the exported head shows it.
             try await sql.delete(from: AuditChain.records).where("partition", .equal, "NYC").where("sequence", .greaterThan, last - 3).run()
-            try await sql.update(AuditChain.heads).set("sequence", to: SQLBind(last - 3)).set("hash", to: SQLBind(original[last - 4].hash))
-                .where("partition", .equal, "NYC").run()
+            let then = try SignedHead(partition: "NYC", sequence: last - 3, hash: original[last - 4].hash, signedAt: Date(), key: service.app.safeguard.audit.key)
+            try await sql.update(AuditChain.heads).set("sequence", to: SQLBind(then.sequence)).set("hash", to: SQLBind(then.hash))
+                .set("signed_at", to: SQLBind(then.signedAt)).set("signature", to: SQLBind(then.signature)).where("partition", .equal, "NYC").run()
             try await sql.delete(from: AuditChain.signatures).where("partition", .equal, "NYC").where("sequence", .greaterThan, last - 3).run()
             #expect(try await Self.verify(service).isClean, "without the exported head, a consistent rollback looks whole")
             #expect(try await problems().contains {
@@ -168,16 +170,49 @@ import Vapor
                 let latest = try await AuditChain.signedHeads(on: sql).filter { $0.partition == "NYC" }.last
                 return head != nil && latest?.sequence == head?.sequence && latest?.hash == head?.hash
             }
-            await service.clock.waitForSleepers()
+            // The signer and the decisions' refresher (until the next day) sleep on the clock.
+            await service.clock.waitForSleepers(2)
             #expect(try await !signed(), "not signed before the interval")
             service.clock.advance(by: .seconds(299))
-            #expect(service.clock.sleepers == 1)
+            #expect(service.clock.sleepers == 2)
             #expect(try await !signed(), "not signed a second before the interval")
             service.clock.advance(by: .seconds(1))
             // The signer wakes, signs and sleeps again.
-            while service.clock.sleepers == 0 { await Task.yield() }
+            await service.clock.waitForSleepers(2)
             #expect(try await signed(), "the NYC head is signed once the interval has passed")
             #expect(try await Self.verify(service).isClean)
+        }
+    }
+
+    /// Records after the last periodic signature, with no head exported: rewritten and rehashed,
+    /// or cut off with the head row set back, they are found, for the head row is signed with
+    /// every commit and only the key signs it again.
+    @Test func aTailAfterTheLastSignedHeadCannotBeRewrittenOrCut() async throws {
+        for tampering in ["rewrite", "cut"] {
+            try await TestService.with { service in
+                let sql = service.app.db as! any SQLDatabase
+                let admin = try #require(try await service.app.safeguard.users.user(named: "admin-nyc", on: service.app.db).actor)
+                try await service.app.safeguard.audit.append((0..<5).map { AuditEntry(admin, .read, "encounter/\($0)") }, on: service.app.db)
+                #expect(try await Self.verify(service).isClean)
+                let head = try #require(try await AuditChain.heads(on: service.app.db)["NYC"])
+                if tampering == "rewrite" {
+                    // The last record's object changed and its hash recomputed, and the head row's hash with it.
+                    let rows = try await sql.raw("SELECT * FROM audit_records WHERE partition = 'NYC' AND sequence = \(bind: head.sequence)").all()
+                    var record = try AuditChain.record(from: try #require(rows.first))
+                    record.object = "encounter/forged"
+                    record.hash = record.computedHash
+                    try await sql.raw("UPDATE audit_records SET object = \(bind: record.object), hash = \(bind: record.hash) WHERE partition = 'NYC' AND sequence = \(bind: head.sequence)").run()
+                    try await sql.raw("UPDATE audit_heads SET hash = \(bind: record.hash) WHERE partition = 'NYC'").run()
+                } else {
+                    // The last two records deleted and the head row set back to the record before them.
+                    let earlier = try await sql.raw("SELECT hash FROM audit_records WHERE partition = 'NYC' AND sequence = \(bind: head.sequence - 2)").all()
+                    let hash = try #require(earlier.first).decode(column: "hash", as: String.self)
+                    try await sql.raw("DELETE FROM audit_records WHERE partition = 'NYC' AND sequence > \(bind: head.sequence - 2)").run()
+                    try await sql.raw("UPDATE audit_heads SET sequence = \(bind: head.sequence - 2), hash = \(bind: hash) WHERE partition = 'NYC'").run()
+                }
+                let report = try await Self.verify(service)
+                #expect(report.problems.map(\.description).contains { $0.contains("the chain's head has no valid signature") }, "\(tampering): \(report.problems)")
+            }
         }
     }
 

@@ -8,10 +8,11 @@ import Testing
 /// untouched chain clean: changed bytes, deletions, insertions, reorderings, truncations, a
 /// rewritten tail (hashes recomputed by someone without the key) and rollbacks to an earlier state.
 @Suite struct AuditTamperTests {
-    /// A chain as stored: its records, the head row of each partition, and the signed heads.
+    /// A chain as stored: its records, the head row of each partition (signed with every commit
+    /// that moved it), and the periodically signed heads.
     struct Chain {
         var records: [AuditRecord]
-        var heads: [String: (sequence: Int, hash: String)]
+        var heads: [String: SignedHead]
         var signed: [SignedHead]
     }
 
@@ -21,19 +22,19 @@ import Testing
     /// `count` records over two partitions, heads signed every 1,000 records of a partition.
     static func chain(count: Int, generator: inout SeededGenerator) throws -> Chain {
         var records: [AuditRecord] = []
-        var heads: [String: (sequence: Int, hash: String)] = [:]
+        var heads: [String: SignedHead] = [:]
         var signed: [SignedHead] = []
         let start = Date(timeIntervalSince1970: 1_790_000_000)
         for index in 0..<count {
             let partition = partitions[Int.random(in: 0...3, using: &generator) == 0 ? 1 : 0]
-            let previous = heads[partition] ?? (0, AuditRecord.genesisHash)
+            let previous = heads[partition].map { ($0.sequence, $0.hash) } ?? (0, AuditRecord.genesisHash)
             let entry = AuditEntry(actorID: UUID(), username: "user-\(index % 37)", role: "officer", office: partition,
                                    action: AuditEntry.Action.allCases[index % 5], object: "encounter/\(UUID())", outcome: .success,
                                    purpose: index % 3 == 0 ? .lawEnforcement : nil)
-            let record = AuditRecord(partition: partition, sequence: previous.sequence + 1, recordedAt: start.addingTimeInterval(Double(index)),
-                                     entry: entry, previousHash: previous.hash)
+            let record = AuditRecord(partition: partition, sequence: previous.0 + 1, recordedAt: start.addingTimeInterval(Double(index)),
+                                     entry: entry, previousHash: previous.1)
             records.append(record)
-            heads[partition] = (record.sequence, record.hash)
+            heads[partition] = try SignedHead(partition: partition, sequence: record.sequence, hash: record.hash, signedAt: start, key: key)
             if record.sequence % 1000 == 0 {
                 signed.append(try SignedHead(partition: partition, sequence: record.sequence, hash: record.hash, signedAt: start, key: key))
             }
@@ -100,7 +101,10 @@ import Testing
                 previous = chain.records[position].hash
                 position += 1
             }
-            chain.heads[partition] = (chain.records[position - 1].sequence, previous)
+            // Without the key, the head row keeps a signature of what it said before.
+            let old = chain.heads[partition]!
+            chain.heads[partition] = SignedHead(partition: partition, sequence: chain.records[position - 1].sequence, hash: previous,
+                                                signedAt: old.signedAt, signature: old.signature)
             return (chain, "rewrote the chain of \(partition) from record \(index)")
         default:
             // A rollback: the whole database as it was when a partition was shorter, consistent in itself.
@@ -110,8 +114,9 @@ import Testing
             guard keep < chain.heads[partition]!.sequence else { return tamper(chain, generator: &generator) }
             chain.records.removeAll { $0.partition == partition && $0.sequence > keep }
             chain.signed.removeAll { $0.partition == partition && $0.sequence > keep }
+            // Restored as it was, the head row carries the valid signature of that day.
             let last = chain.records.last { $0.partition == partition }!
-            chain.heads[partition] = (last.sequence, last.hash)
+            chain.heads[partition] = try! SignedHead(partition: partition, sequence: last.sequence, hash: last.hash, signedAt: Date(), key: key)
             return (chain, "rolled \(partition) back to record \(keep)")
         }
     }

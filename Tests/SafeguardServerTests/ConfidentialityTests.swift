@@ -12,6 +12,9 @@ import Vapor
 @Suite struct ConfidentialityTests {
     static let receipt = "Canary-receipt-01", statement = "canary-statement", summary = "Canary verification summary"
     static let justification = "Canary justification for expedited adjudication"
+    /// What a step found and with whom: a deconfliction's outcome, the agency contacted, and the
+    /// system a verification checked.
+    static let steps = ["Canary deconfliction summary", "Canary agency contact", "Canary-CLAIMS"]
     /// The hotline's protected data: a caller, what they said, a registrant and their contact.
     static let hotline = ["Canary Caller", "Canary narrative", "Canary Registrant", "+15557770000"]
     /// What reveals the filing even without a canary: the rules and duty that name it.
@@ -29,7 +32,10 @@ import Vapor
         , "detained": true, "victimIndicia": ["protection-order"], "information": [{"id": "\(statement)", "source": "abuser", "adverse": true}]
         """).decode(EncounterView.self).id.uuidString
         #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: """
-        {"step": "benefit-verification", "summary": "\(summary)", "counterpart": "CLAIMS3", "filingId": "\(filingID)", "confirmed": true}
+        {"step": "benefit-verification", "summary": "\(summary)", "counterpart": "\(steps[2])", "filingId": "\(filingID)", "outcome": "confirmed"}
+        """, headers: purpose).status == .created)
+        #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: """
+        {"step": "law-enforcement-deconfliction", "summary": "\(steps[0])", "counterpart": "\(steps[1])"}
         """, headers: purpose).status == .created)
         #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/follow-ups", as: "officer@NYC", json: """
         {"kind": "expedited-adjudication-request", "recipient": "USCIS Vermont Service Center", "justification": "\(justification)"}
@@ -91,12 +97,13 @@ import Vapor
                         seen += try await service.send(.POST, "/api/v1/encounters/\(encounter)/decisions", as: "\(role.rawValue)@NYC", headers: headers).text
                         seen += try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "\(role.rawValue)@NYC", headers: headers).text
                     }
-                    let leaked = ([Self.receipt, Self.statement, Self.summary, Self.justification, "protection-order"] + Self.revealing + Self.hotline)
-                        .filter { seen.contains($0) }
+                    let leaked = ([Self.receipt, Self.statement, Self.summary, Self.justification, "protection-order"] + Self.steps + Self.revealing
+                                  + Self.hotline).filter { seen.contains($0) }
                     if entitled {
                         // The test can fail: an entitled user does see every canary, the hotline's
                         // to the hotline specialist alone.
                         #expect(leaked.contains(Self.receipt) && leaked.contains(Self.summary) && leaked.contains(Self.statement), "\(role) \(String(describing: purpose))")
+                        #expect(Self.steps.allSatisfy(leaked.contains), "\(role) sees what the steps found")
                         #expect(Self.hotline.allSatisfy(leaked.contains) == (role == .hotlineSpecialist), "\(role)")
                         entitledSaw += 1
                     } else {
@@ -150,11 +157,12 @@ import Vapor
                         #expect(reply.status.code < 500, "\(path)")
                         if path.hasPrefix("/policies") || path == "/encounters/new" { seenOnPublicPages += reply.text } else { seen += reply.text }
                     }
-                    let canaries = [Self.receipt, Self.statement, Self.summary, Self.justification]
+                    let canaries = [Self.receipt, Self.statement, Self.summary, Self.justification] + Self.steps
                     #expect(!canaries.contains { seenOnPublicPages.contains($0) })
                     let leaked = (canaries + ["protection-order"] + Self.revealing + Self.hotline).filter { seen.contains($0) }
                     if purpose.map({ Disclosure.purposes[role]?.contains($0) ?? false }) ?? false {
                         #expect(leaked.contains(Self.summary) && leaked.contains("refrain-known-beneficiary"), "\(role) \(String(describing: purpose))")
+                        #expect(Self.steps.allSatisfy(leaked.contains), "\(role) sees what the steps found, on the pages")
                         #expect(Self.hotline.allSatisfy(leaked.contains) == (role == .hotlineSpecialist), "\(role) on the hotline's pages")
                         entitledSaw += 1
                     } else {

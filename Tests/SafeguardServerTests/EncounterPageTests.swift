@@ -28,6 +28,14 @@ import Vapor
             #expect(rejected.text.contains(#"id="fact-detained" name="facts[]" value="detained" checked"#), "what was ticked stays ticked")
             #expect(try await service.count("encounters") == 0)
 
+            // A day before today is refused, in the form's words; on the day itself it opens.
+            let backdated = try await officer.post("/encounters", fields: [
+                ("aNumber", "A123456789"), ("action", "initiate-removal-proceedings"), ("asOf", "2012-03-01"),
+            ])
+            #expect(backdated.status == .unprocessableEntity)
+            #expect(backdated.text.contains("is before today"), "\(backdated.text.prefix(300))")
+            #expect(try await service.count("encounters") == 0)
+            service.clock.set(toNoonOf: "2012-03-01")
             let opened = try await officer.post("/encounters", fields: [
                 ("aNumber", "A123456789"), ("action", "initiate-removal-proceedings"), ("asOf", "2012-03-01"),
                 ("facts[]", "immediateVictimOrWitness"), ("facts[]", "detained"), ("indicia[]", "self-report"),

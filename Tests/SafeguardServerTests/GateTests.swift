@@ -39,7 +39,7 @@ import Vapor
             #expect(try owed.problem.disposition == "proceed-after-steps")
             #expect(try owed.problem.requiredSteps == ["opla-consultation"])
             #expect(try owed.problem.rules == ["ice-interim-guidance-2025/consult-opla"])
-            let consultation = #"{"step": "opla-consultation", "summary": "No legal bar to arrest.", "counterpart": "J. Rivera, OPLA NYC"}"#
+            let consultation = #"{"step": "opla-consultation", "summary": "No legal bar to arrest.", "counterpart": "J. Rivera, OPLA NYC", "advice": "no-legal-limitation"}"#
             for role in ["officer", "supervisor", "hotline-specialist", "analyst", "auditor", "admin"] {
                 let forbidden = try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "\(role)@NYC", json: consultation)
                 #expect(forbidden.status == .forbidden, "\(role)")
@@ -85,7 +85,7 @@ import Vapor
             let owed = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
             #expect(try owed.problem.requiredSteps == ["benefit-verification"])
             #expect(try await service.verify(encounter, filing: filing, as: "opla-attorney@NYC").status == .forbidden)
-            #expect(try await service.verify(encounter, filing: filing, confirmed: false).status == .created)
+            #expect(try await service.verify(encounter, filing: filing, outcome: "not-found").status == .created)
             let filingAfter = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@NYC", headers: TestService.lawEnforcement)
             #expect(filingAfter.text.contains(#""verified":false"#))
             #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC").status == .ok)
@@ -169,10 +169,10 @@ import Vapor
             let filing = try await service.addFiling(person)
             let encounter = try await service.openEncounter(person, asOf: "2025-06-01").decode(EncounterView.self).id.uuidString
             let bodies = [
-                "opla-consultation": #"{"step": "opla-consultation", "summary": "s", "counterpart": "c"}"#,
+                "opla-consultation": #"{"step": "opla-consultation", "summary": "s", "counterpart": "c", "advice": "no-legal-limitation"}"#,
                 "exceptional-circumstances-approval": #"{"step": "exceptional-circumstances-approval", "summary": "s", "counterpart": "c"}"#,
                 "law-enforcement-deconfliction": #"{"step": "law-enforcement-deconfliction", "summary": "s", "counterpart": "c"}"#,
-                "benefit-verification": #"{"step": "benefit-verification", "summary": "s", "counterpart": "c", "filingId": "\#(filing)", "confirmed": false}"#,
+                "benefit-verification": #"{"step": "benefit-verification", "summary": "s", "counterpart": "c", "filingId": "\#(filing)", "outcome": "not-found"}"#,
             ]
             let entitled: [String: Set<String>] = [
                 "opla-consultation": ["opla-attorney"],

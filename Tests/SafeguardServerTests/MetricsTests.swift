@@ -39,7 +39,10 @@ import Vapor
             }
             #expect(try await service.send(.GET, "/no/such/page/A123456789").status == .notFound)
 
-            let reply = try await service.send(.GET, "/metrics")
+            // Only an admin's scraper reads them: not a stranger, not the custody feed.
+            #expect(try await service.send(.GET, "/metrics").status == .unauthorized)
+            #expect(try await service.send(.GET, "/metrics", as: "integration@NYC").status == .forbidden)
+            let reply = try await service.send(.GET, "/metrics", as: "admin@NYC")
             #expect(reply.status == .ok)
             #expect(reply.headers.first(name: .contentType) == "text/plain; version=0.0.4; charset=utf-8")
             let samples = Self.samples(reply.text)
@@ -65,8 +68,8 @@ import Vapor
     }
 
     @Test func eachServiceCountsOnlyItsOwnWork() async throws {
-        try await TestService.with(seedUsers: false) { service in
-            let samples = Self.samples(try await service.send(.GET, "/metrics").text)
+        try await TestService.with { service in
+            let samples = Self.samples(try await service.send(.GET, "/metrics", as: "admin@NYC").text)
             #expect(samples.filter { $0.name == "safeguard_decisions_total" }.allSatisfy { $0.value == 0 })
             #expect(samples.filter { $0.name == "safeguard_http_requests_total" }.isEmpty)
         }

@@ -15,6 +15,7 @@ import Vapor
             #expect(page.status == .ok && page.text.contains("<label for=\"username\">"))
             #expect(page.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
             #expect(page.headers.first(name: "X-Frame-Options") == "DENY")
+            #expect(page.headers.first(name: "Strict-Transport-Security") == "max-age=31536000; includeSubDomains")
             let setCookie = try #require(page.headers.first(name: "Set-Cookie"))
             #expect(setCookie.contains("Secure") && setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"))
             let before = browser.cookie
@@ -154,8 +155,10 @@ import Vapor
             #expect(!page.text.contains("2025-03"))
             #expect(page.text.contains("None has finished yet."))
             let admin = try #require(try await service.app.safeguard.users.user(named: "admin-nyc", on: service.app.db).actor)
-            _ = try await Reevaluator(workflow: service.app.safeguard.workflow).run(asOf: CalendarDate("2025-06-01"), resume: false, by: admin,
-                                                                                    on: service.app.db)
+            service.clock.set(toNoonOf: "2025-06-01")
+            _ = try await Reevaluator(workflow: service.app.safeguard.workflow).run(resume: false, by: admin, on: service.app.db)
+            // Months on, the analyst's session has ended: a new one.
+            _ = try await analyst.signIn("analyst-nyc")
             #expect(try await analyst.get("/dashboard").text.contains("Re-evaluation of 17 open encounters as of 2025-06-01"))
             var officer = PageBrowser(service: service)
             _ = try await officer.signIn("officer-nyc")

@@ -5,14 +5,16 @@ import PolicyEngine
 @testable import SafeguardServer
 import Testing
 
-/// Re-deciding every open encounter across the 2025-01-30 boundary, in batches, interrupted and
-/// resumed, on SQLite and on PostgreSQL.
+/// Re-deciding every open encounter as of today when the clock passes the 2025-01-30 boundary, in
+/// batches, interrupted and resumed, on SQLite and on PostgreSQL.
 @Suite struct ReevaluationTests {
     @Test func the2025BoundaryTurnsRefrainsIntoOPLAConsultations() async throws {
         try await TestService.with { service in
             let database = service.app.db
             let workflow = service.app.safeguard.workflow
             let admin = try #require(try await service.app.safeguard.users.user(named: "admin-nyc", on: database).actor)
+            let officer = try #require(try await service.app.safeguard.users.user(named: "officer-nyc", on: database).actor)
+            service.clock.set(toNoonOf: "2024-06-01")
             var knownLive = 0
             for index in 0..<30 {
                 let person = Person(aNumber: String(format: "A3%08d", index), givenName: "P", familyName: "Q", dateOfBirth: "1990-01-01", country: "GT")
@@ -24,15 +26,18 @@ import Testing
                     try await filing.create(on: database)
                     knownLive += 1
                 }
-                let encounter = Encounter(personID: try person.requireID(), office: "NYC", action: .arrest, asOf: CalendarDate("2024-06-01")!, openedBy: admin.userID)
+                let encounter = Encounter(personID: try person.requireID(), office: "NYC", action: .arrest, asOf: workflow.calendar.today, openedBy: admin.userID)
                 try await encounter.create(on: database)
-                _ = try await workflow.decide(encounter.requireID(), by: admin, on: database)
+                _ = try await workflow.decide(encounter.requireID(), by: officer, on: database)
             }
             let reevaluator = Reevaluator(workflow: workflow, batchSize: 7)
-            let interrupted = try await reevaluator.run(asOf: CalendarDate("2025-06-01"), resume: false, by: admin, maximumBatches: 2, on: database)
+            // Nothing is due before the boundary: the decisions are today's.
+            #expect(try await DecisionRefresh(reevaluator: reevaluator).refreshIfDue(on: database)?.changed == 0)
+            service.clock.set(toNoonOf: "2025-06-01")
+            let interrupted = try await reevaluator.run(resume: false, by: admin, maximumBatches: 2, on: database)
             #expect(interrupted.processed == 14)
             #expect(interrupted.finishedAt == nil)
-            let finished = try await reevaluator.run(asOf: nil, resume: true, by: admin, on: database)
+            let finished = try await reevaluator.run(resume: true, by: admin, on: database)
             #expect(finished.id == interrupted.id)
             #expect(finished.processed == 30)
             #expect(finished.finishedAt != nil)
@@ -46,17 +51,19 @@ import Testing
             #expect(try await service.count("decisions WHERE superseded_by IS NULL") == 30)
             #expect(try await service.count("decisions") == 60)
 
-            // Nothing changes on a second run: no new decisions.
-            let again = try await reevaluator.run(asOf: CalendarDate("2025-06-01"), resume: false, by: admin, on: database)
+            // Nothing changes on a second run: no new decisions; and none is due.
+            let again = try await reevaluator.run(resume: false, by: admin, on: database)
             #expect(again.changed == 0 && again.processed == 30)
             #expect(try await service.count("decisions") == 60)
-            await #expect(throws: WorkflowError.self) { try await reevaluator.run(asOf: nil, resume: true, by: admin, on: database) }
+            #expect(try await DecisionRefresh(reevaluator: reevaluator).refreshIfDue(on: database) == nil)
+            await #expect(throws: WorkflowError.self) { try await reevaluator.run(resume: true, by: admin, on: database) }
         }
     }
 
     /// A synthetic population reproduces its generated cases exactly: every stored decision equals
-    /// the engine's decision of the generated case, and a re-evaluation on another date changes
-    /// exactly the encounters whose outcome the engine says changes.
+    /// the engine's decision of the generated case as of today, a preview on another day stores
+    /// nothing, and a re-evaluation once that day has come changes exactly the encounters whose
+    /// outcome the engine says changes.
     @Test func aSyntheticPopulationIsDecidedAsItsGeneratedCases() async throws {
         try await TestService.with { service in
             let database = service.app.db
@@ -67,7 +74,8 @@ import Testing
             #expect(try await service.count("encounters WHERE status = 'open'") == count)
 
             let reevaluator = Reevaluator(workflow: service.app.safeguard.workflow, batchSize: 50)
-            let first = try await reevaluator.run(asOf: nil, resume: false, by: admin, on: database)
+            service.clock.set(toNoonOf: "2024-06-01")
+            let first = try await reevaluator.run(resume: false, by: admin, on: database)
             #expect(first.processed == count && first.changed == count)
 
             var generator = CaseGenerator(seed: 7, ruleSet: ruleSet)
@@ -77,19 +85,27 @@ import Testing
                 let person = try #require(try await Person.query(on: database).filter(\.$aNumber == String(format: "A%09d", 400_000_000 + number)).first())
                 let encounter = try #require(try await Encounter.query(on: database).filter(\.$person.$id == person.requireID()).first())
                 var expected = generator.next(caseId: try encounter.requireID().uuidString)
+                expected.asOf = CalendarDate("2024-06-01")!
+                // A benefit verification is done by the filings' state, never by a step record: the
+                // generated case's record of one completes nothing.
+                expected.stepsCompleted = expected.stepsCompleted.subtracting(EnumSet([.benefitVerification]))
                 let stored = try #require(try await service.app.safeguard.workflow.currentDecision(of: encounter.requireID(), on: database))
                 #expect(stored.decision == ruleSet.evaluate(expected).json(in: ruleSet, caseId: expected.caseId).serialized(), "case \(number)")
                 let own = Reevaluator.outcome(ruleSet.evaluate(expected).json(in: ruleSet, caseId: expected.caseId))
                 expected.asOf = asOf
                 if Reevaluator.outcome(ruleSet.evaluate(expected).json(in: ruleSet, caseId: expected.caseId)) != own { changedOnTheDate += 1 }
             }
+            let preview = try await reevaluator.preview(asOf: asOf, by: admin, on: database)
+            #expect(preview.processed == count && preview.changed == changedOnTheDate)
+            #expect(try await service.count("decisions") == count, "a preview stores nothing")
             // The second run reads through a connection of its own while it writes, as the command does.
             let loops = Array(service.app.eventLoopGroup.makeIterator())
             let reader = service.app.databases.database(logger: service.app.logger, on: loops[loops.count - 1])!
-            let second = try await reevaluator.run(asOf: asOf, resume: false, by: admin, on: database, readingFrom: reader)
+            service.clock.set(toNoonOf: asOf.description)
+            let second = try await reevaluator.run(resume: false, by: admin, on: database, readingFrom: reader)
             #expect(second.processed == count)
             #expect(second.changed == changedOnTheDate)
-            #expect(changedOnTheDate > 0 && changedOnTheDate < count)
+            #expect(changedOnTheDate > 0)
             #expect(try await service.count("decisions") == count + changedOnTheDate)
             #expect(try await service.count("decisions WHERE superseded_by IS NULL") == count)
             // Every decision written has its audit record, and the chain holds.

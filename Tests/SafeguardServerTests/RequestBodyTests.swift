@@ -10,8 +10,8 @@ import Testing
 @Suite struct RequestBodyTests {
     /// Each closed request schema of the document and the core type that reads that body.
     static let readers: [String: @Sendable (JSONValue) throws -> Void] = [
-        "PersonInput": { try Person().take(body: $0, creating: true) },
-        "PersonPatch": { try Person().take(body: $0, creating: false) },
+        "PersonInput": { try Person().take(body: $0, creating: true, today: CaseCalendar().today) },
+        "PersonPatch": { try Person().take(body: $0, creating: false, today: CaseCalendar().today) },
         "FilingInput": { _ = try BenefitFilingRecord(body: $0, personID: UUID()) },
         "EncounterInput": { _ = try EncounterInput(body: $0) },
         "EncounterPatch": { _ = try FactChange(body: $0) },

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyEngine
 import SafeguardCore
 import Synchronization
 
@@ -53,8 +54,20 @@ final class TestClock: WallClock {
 
     /// Moves the clock forward and wakes the sleepers whose time has come.
     func advance(by duration: Duration) {
+        move { $0.addingTimeInterval(duration.seconds) }
+    }
+
+    /// Sets the clock to noon of `day` in the service's time zone (`CaseCalendar`), backwards or
+    /// forwards, and wakes the sleepers whose time has come.
+    func set(toNoonOf day: String) {
+        let calendar = CaseCalendar(clock: self)
+        guard let date = CalendarDate(day) else { preconditionFailure("'\(day)' is not a day") }
+        move { _ in calendar.start(of: date).addingTimeInterval(12 * 3600) }
+    }
+
+    private func move(_ change: (Date) -> Date) {
         let woken = state.withLock { state -> [Sleeper] in
-            state.now = state.now.addingTimeInterval(duration.seconds)
+            state.now = change(state.now)
             let now = state.now
             let due = state.sleepers.filter { $0.value.deadline <= now }
             for id in due.keys { state.sleepers.removeValue(forKey: id) }

@@ -153,16 +153,19 @@ struct TestService {
         return try reply.decode(FilingView.self).id.uuidString
     }
 
+    /// Opens an encounter on `asOf`, the service's clock moved to that day first: an encounter is
+    /// about an action contemplated on the day it is opened.
     func openEncounter(_ personID: String, action: String = "arrest", asOf: String, extra: String = "", as user: String = "officer@NYC") async throws -> Reply {
+        clock.set(toNoonOf: asOf)
         let reply = try await send(.POST, "/api/v1/encounters", as: user,
                                    json: #"{"personId": "\#(personID)", "action": "\#(action)", "asOf": "\#(asOf)"\#(extra)}"#)
         #expect(reply.status == .created, "\(reply.text)")
         return reply
     }
 
-    func verify(_ encounterID: String, filing: String, confirmed: Bool = true, as user: String = "officer@NYC") async throws -> Reply {
+    func verify(_ encounterID: String, filing: String, outcome: String = "confirmed", as user: String = "officer@NYC") async throws -> Reply {
         try await send(.POST, "/api/v1/encounters/\(encounterID)/steps", as: user, json: """
-        {"step": "benefit-verification", "summary": "checked", "counterpart": "CLAIMS3", "filingId": "\(filing)", "confirmed": \(confirmed)}
+        {"step": "benefit-verification", "summary": "checked", "counterpart": "CLAIMS3", "filingId": "\(filing)", "outcome": "\(outcome)"}
         """)
     }
 

@@ -95,7 +95,7 @@ struct TwoServerTests {
 
             // No duplicate record: 20 requests to record one action, over both servers; one is recorded.
             let opened = try await Self.send(.POST, port: ports[1], "/api/v1/encounters", headers: auth,
-                                             json: #"{"personId": "\#(personID)", "action": "arrest", "asOf": "2026-01-15"}"#)
+                                             json: #"{"personId": "\#(personID)", "action": "arrest", "asOf": "\#(CaseCalendar().today)"}"#)
             let encounterID = try opened.decode(EncounterView.self).id.uuidString
             let actions = try await withThrowingTaskGroup(of: HTTPResponseStatus.self) { group in
                 for index in 0..<20 {

@@ -11,6 +11,8 @@ Every page visited is checked for accessibility
 (accessibility.py). A screenshot of each main page goes to artifacts/screenshots/.
 Usage: walkthrough.py PATH-TO-SAFEGUARD. Exit code 0 when every check holds."""
 import http.server, json, os, socket, subprocess, sys, tempfile, threading, time, urllib.request
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from selenium import webdriver
 from selenium.webdriver.common.by import By
@@ -129,13 +131,15 @@ try:
         except OSError:
             time.sleep(0.1)
 
-    # A U petitioner on record (the filing not yet verified), and six arrests in June 2024 of
-    # people with no filing, so that the dashboard has a group large enough to chart.
+    # A U petitioner on record (the filing not yet verified), and six arrests today of people with
+    # no filing, so that the dashboard has a group large enough to chart. An encounter is opened
+    # today: the policies in force today decide it (the 2025 interim guidance).
+    today = datetime.now(ZoneInfo("America/New_York")).date().isoformat()
     ana = person(token, "A123456780")
     filing = api("POST", f"/api/v1/people/{ana['id']}/filings", token, {"type": "U", "role": "principal", "status": "pending", "receiptNumber": "EAC2290012345"})
     for index in range(6):
         other = person(token, f"A20000000{index}")
-        api("POST", "/api/v1/encounters", token, {"personId": other["id"], "action": "arrest", "asOf": f"2024-06-1{index}"})
+        api("POST", "/api/v1/encounters", token, {"personId": other["id"], "action": "arrest", "asOf": today})
 
     options = webdriver.ChromeOptions()
     for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,1600"]:
@@ -154,13 +158,14 @@ try:
         follow(driver, By.CSS_SELECTOR, "form[action='/login'] button")
         return driver
 
-    # The officer opens the encounter from the form: a U petitioner, exceptional circumstances asserted.
+    # The officer opens the encounter from the form (today, the day it proposes): a U petitioner,
+    # exceptional circumstances asserted.
     officer = signed_in("officer-nyc", "law-enforcement")
     follow(officer, By.LINK_TEXT, "Open an encounter")
     visit(officer, "encounter-new", "the form that opens an encounter")
+    check(officer.find_element(By.ID, "asOf").get_attribute("value") == today, "the form proposes today")
     officer.find_element(By.ID, "aNumber").send_keys("A123456780")
     officer.find_element(By.CSS_SELECTOR, "#action option[value='arrest']").click()
-    officer.execute_script("document.getElementById('asOf').value = '2023-05-01'")
     officer.find_element(By.ID, "fact-exceptionalCircumstances").click()
     follow(officer, By.CSS_SELECTOR, "form[action='/encounters'] button")
     page = officer.current_url
@@ -173,54 +178,50 @@ try:
     officer.find_element(By.ID, "verify-counterpart").send_keys("USCIS CLAIMS 3")
     officer.find_element(By.ID, "verify-summary").send_keys("Receipt EAC2290012345 on record, pending.")
     follow(officer, By.CSS_SELECTOR, "section[aria-labelledby='record-verification'] button")
-    check("exceptional-circumstances-approval" in officer.find_element(By.CSS_SELECTOR, ".checklist").text
-          and "USCIS CLAIMS 3" in officer.page_source, "the verification is recorded; the approval is owed")
+    check("opla-consultation" in officer.find_element(By.CSS_SELECTOR, ".checklist").text
+          and "USCIS CLAIMS 3" in officer.page_source, "the verification is recorded; the OPLA consultation is owed")
 
+    # Analysis of another day stores nothing: the same case under Directive 11005.3, without
+    # exceptional circumstances, would be refrain.
     follow(officer, By.LINK_TEXT, "What changes if…")
+    officer.execute_script("document.getElementById('asOf').value = '2023-05-01'")
     officer.find_element(By.ID, "flip-exceptionalCircumstances").click()
     follow(officer, By.CSS_SELECTOR, "form[action$='/what-if'] button")
     visit(officer, "what-if", "what changes if…")
-    check("disposition: proceed-after-steps → refrain" in officer.page_source, "without exceptional circumstances: refrain, side by side")
+    check("disposition: proceed-after-steps → refrain" in officer.page_source, "in 2023 without exceptional circumstances: refrain, side by side")
 
     officer.get(page)
     follow(officer, By.CSS_SELECTOR, "form[action$='/action'] button")
     officer.save_screenshot(os.path.join(SHOTS, "encounter-gate-refused.png"))
-    check("steps still owed: exceptional-circumstances-approval" in officer.find_element(By.CSS_SELECTOR, ".message").text,
+    check("steps still owed: opla-consultation" in officer.find_element(By.CSS_SELECTOR, ".message").text,
           "the gate stops the officer and says what is owed")
 
     supervisor = signed_in("supervisor-nyc", "law-enforcement")
     visit(supervisor, "home-supervisor", "the supervisor's queue")
-    check("Approvals and verifications owed" in supervisor.page_source and page.rsplit("/", 1)[1] in supervisor.page_source,
-          "the supervisor's queue lists the approval owed")
-    supervisor.get(page)
-    supervisor.find_element(By.ID, "summary-exceptional-circumstances-approval").send_keys("A documented threat to public safety.")
-    supervisor.find_element(By.ID, "counterpart-exceptional-circumstances-approval").send_keys("FOD New York")
-    supervisor.save_screenshot(os.path.join(SHOTS, "encounter-supervisor-approval.png"))
-    follow(supervisor, By.CSS_SELECTOR, "button[value='approve']")
-    check("Record exceptional-circumstances-approval" not in supervisor.page_source, "the supervisor's approval is recorded")
+    check(page.rsplit("/", 1)[1] in supervisor.page_source, "the supervisor's queue lists the open encounter")
 
-    officer.get(page)
-    follow(officer, By.CSS_SELECTOR, "form[action$='/action'] button")
-    officer.save_screenshot(os.path.join(SHOTS, "encounter-action-recorded.png"))
-    check("Status: action-recorded" in officer.page_source, "the officer then records the action")
-
-    # The same person in 2025: the interim guidance asks for an OPLA consultation first.
-    later = api("POST", "/api/v1/encounters", token, {"personId": ana["id"], "action": "arrest", "asOf": "2025-03-01"})
     attorney = signed_in("attorney-nyc", "legal-consultation")
     visit(attorney, "home-opla", "the attorney's consultation queue")
-    check("Consultations owed" in attorney.page_source and later["id"] in attorney.page_source, "the attorney's queue lists the consultation")
-    follow(attorney, By.LINK_TEXT, later["id"])
+    encounter_id = page.rsplit("/", 1)[1]
+    check("Consultations owed" in attorney.page_source and encounter_id in attorney.page_source, "the attorney's queue lists the consultation")
+    follow(attorney, By.LINK_TEXT, encounter_id)
     attorney.find_element(By.ID, "summary-opla-consultation").send_keys("No legal bar; document the U filing in the file.")
+    attorney.find_element(By.ID, "advice-none").click()
     attorney.find_element(By.ID, "counterpart-opla-consultation").send_keys("OPLA New York")
     follow(attorney, By.CSS_SELECTOR, "section[aria-labelledby='record-opla-consultation'] button")
     attorney.save_screenshot(os.path.join(SHOTS, "encounter-advice-recorded.png"))
     check("No legal bar; document the U filing in the file." in attorney.page_source
           and "opla-consultation</span>" not in attorney.page_source, "the attorney's advice is recorded and no longer owed")
 
+    officer.get(page)
+    follow(officer, By.CSS_SELECTOR, "form[action$='/action'] button")
+    officer.save_screenshot(os.path.join(SHOTS, "encounter-action-recorded.png"))
+    check("Status: action-recorded" in officer.page_source, "the officer then records the action")
+
     analyst = signed_in("analyst-nyc", "")
     check(analyst.current_url.endswith("/dashboard"), "the analyst lands on the dashboard")
     visit(analyst, "dashboard", "the dashboard")
-    check("<title>2024-06 ice-directive-11005.3 proceed: 6</title>" in analyst.page_source, "the chart shows June 2024 under 11005.3")
+    check(f"<title>{today[:7]} ice-interim-guidance-2025 proceed: 6</title>" in analyst.page_source, "the chart shows this month under the 2025 guidance")
     check("A123456780" not in analyst.page_source, "the analyst sees no person")
 
     auditor = signed_in("auditor-nyc", "")

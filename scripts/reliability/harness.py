@@ -13,10 +13,18 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROLES = ["officer", "supervisor", "opla-attorney", "hotline-specialist", "analyst", "auditor", "admin", "integration"]
 OFFICES = ["NYC", "LAX"]
+
+
+def today():
+    """The day the server decides open encounters on (its default time zone): an encounter is
+    opened today, never on a day before."""
+    return datetime.now(ZoneInfo("America/New_York")).date().isoformat()
 PASSWORD = "reliability password"
 
 

@@ -64,7 +64,9 @@ public struct AuditChain: Sendable {
                     previous = record.hash
                 }
                 try await rows.run(on: database)
-                try await sql.update(Self.heads).set("hash", to: SQLBind(previous)).where("partition", .equal, partition).run()
+                // The head is signed with every commit that moves it: a record after the last
+                // periodic signature is pinned too, and cannot be rewritten without the key.
+                try await storeHead(try SignedHead(partition: partition, sequence: sequence, hash: previous, signedAt: now, key: key), on: sql)
                 for head in signed { try await store(head, on: sql) }
             }
         }
@@ -95,6 +97,24 @@ public struct AuditChain: Sendable {
         let all = try await Self.signedHeads(on: CaseRecords.sqlDatabase(database))
         return Dictionary(grouping: all, by: \.partition).values.compactMap { $0.max { $0.sequence < $1.sequence } }
             .sorted { $0.partition < $1.partition }
+    }
+
+    /// Writes a partition's head row with its signature.
+    private func storeHead(_ head: SignedHead, on sql: any SQLDatabase) async throws {
+        try await sql.update(Self.heads).set("hash", to: SQLBind(head.hash)).set("signed_at", to: SQLBind(head.signedAt))
+            .set("signature", to: SQLBind(head.signature)).where("partition", .equal, head.partition).run()
+    }
+
+    /// Signs every head row that carries no signature (written before heads were signed with
+    /// every commit); run once the migrations have, before anything is appended.
+    public func signUnsignedHeads(on database: any Database) async throws {
+        try await database.transaction { database in
+            let sql = try CaseRecords.sqlDatabase(database)
+            for row in try await sql.select().columns("partition", "sequence", "hash").from(Self.heads).where(SQLIdentifier("signature"), .is, SQLLiteral.null).all() {
+                try await storeHead(SignedHead(partition: row.decode(column: "partition", as: String.self), sequence: row.decode(column: "sequence", as: Int.self),
+                                               hash: row.decode(column: "hash", as: String.self), signedAt: clock.now, key: key), on: sql)
+            }
+        }
     }
 
     private func store(_ head: SignedHead, on sql: any SQLDatabase) async throws {
@@ -138,10 +158,16 @@ public struct AuditChain: Sendable {
         )
     }
 
-    static func heads(on database: any Database) async throws -> [String: (sequence: Int, hash: String)] {
-        var heads: [String: (sequence: Int, hash: String)] = [:]
-        for row in try await CaseRecords.sqlDatabase(database).select().columns("partition", "sequence", "hash").from(Self.heads).all() {
-            heads[try row.decode(column: "partition", as: String.self)] = (try row.decode(column: "sequence", as: Int.self), try row.decode(column: "hash", as: String.self))
+    /// The head row of every partition, with the signature of its last commit (empty on a row
+    /// that carries none, which then does not verify).
+    static func heads(on database: any Database) async throws -> [String: SignedHead] {
+        var heads: [String: SignedHead] = [:]
+        for row in try await CaseRecords.sqlDatabase(database).select().columns("partition", "sequence", "hash", "signed_at", "signature").from(Self.heads).all() {
+            let partition = try row.decode(column: "partition", as: String.self)
+            heads[partition] = SignedHead(partition: partition, sequence: try row.decode(column: "sequence", as: Int.self),
+                                          hash: try row.decode(column: "hash", as: String.self),
+                                          signedAt: try row.decode(column: "signed_at", as: String?.self) ?? "",
+                                          signature: try row.decode(column: "signature", as: String?.self) ?? "")
         }
         return heads
     }

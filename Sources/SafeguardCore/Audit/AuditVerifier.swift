@@ -3,7 +3,8 @@ import Crypto
 /// Checks an audit chain record by record, in one pass, and says where it breaks: a record
 /// changed (its hash no longer covers it), a record removed, inserted or moved (the sequence or
 /// the link to the previous hash breaks), a tail cut off (the head row or a signed head names a
-/// record that is not there), or a database restored to an older state than an exported head.
+/// record that is not there, or its signature does not hold), or a database restored to an older
+/// state than an exported head.
 public struct AuditVerifier {
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
         public var partition: String
@@ -20,6 +21,7 @@ public struct AuditVerifier {
         public var isClean: Bool { problems.isEmpty }
     }
 
+    private let key: Curve25519.Signing.PublicKey
     private var report = Report()
     /// What signed and exported heads say each partition holds at a sequence: the hash and who says so.
     private var expected: [String: [Int: (hash: String, source: String)]] = [:]
@@ -31,6 +33,7 @@ public struct AuditVerifier {
     ///   - signedHeads: the heads signed in the database.
     ///   - exportedHeads: heads kept outside the database (`safeguard audit head`), if any.
     public init(key: Curve25519.Signing.PublicKey, signedHeads: [SignedHead], exportedHeads: [SignedHead] = []) {
+        self.key = key
         for (heads, source) in [(signedHeads, "signed head"), (exportedHeads, "exported head")] {
             for head in heads {
                 if head.isValid(for: key) {
@@ -72,12 +75,16 @@ public struct AuditVerifier {
         current = (partition, record.sequence, record.hash)
     }
 
-    /// The verdict, given the head row of every partition.
-    public mutating func finish(heads: [String: (sequence: Int, hash: String)]) -> Report {
+    /// The verdict, given the head row of every partition, signed with every commit that moved it.
+    public mutating func finish(heads: [String: SignedHead]) -> Report {
         if let current { last[current.partition] = (current.sequence, current.hash) }
         for partition in Set(heads.keys).union(last.keys).union(expected.keys).sorted() {
             let end = last[partition] ?? (0, AuditRecord.genesisHash)
             if let head = heads[partition] {
+                if !head.isValid(for: key) {
+                    report.problems.append(Problem(partition: partition, sequence: head.sequence,
+                                                   message: "the chain's head has no valid signature of the audit key: records up to it were rewritten or removed"))
+                }
                 if head.sequence > end.sequence {
                     report.problems.append(Problem(partition: partition, sequence: end.sequence,
                                                    message: "the chain ends here but its head names record \(head.sequence): the tail was cut off"))

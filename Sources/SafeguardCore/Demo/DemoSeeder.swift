@@ -3,7 +3,8 @@ import Foundation
 import PolicyEngine
 
 /// Realistic synthetic records for a demonstration: people with filings of every type and status,
-/// encounters in every policy period, steps at every stage, and one user per role. Deterministic
+/// encounters opened today and, as history, encounters of every policy period with their actions,
+/// steps at every stage, and one user per role. Deterministic
 /// except for the passwords, which are random and returned once.
 public struct DemoSeeder: Sendable {
     public let workflow: CaseWorkflow
@@ -39,6 +40,19 @@ public struct DemoSeeder: Sendable {
     /// A day inside each of the four policy periods.
     static let periodDays = ["2015-06-01", "2020-03-01", "2023-05-01", "2026-01-15"]
 
+    /// A clock stopped at noon of a day of the demo's history.
+    struct HistoricalClock: WallClock {
+        let now: Date
+
+        init(noonOf day: CalendarDate, in calendar: CaseCalendar) {
+            now = calendar.start(of: day).addingTimeInterval(12 * 3600)
+        }
+
+        func sleep(for duration: Duration) async throws {
+            try await Task.sleep(for: duration)
+        }
+    }
+
     public func seed(people count: Int = 40, password: @Sendable () -> String, on database: any Database) async throws -> Summary {
         var demoUsers: [DemoUser] = []
         for (role, office) in Role.allCases.map({ ($0, "NYC") }) + [(.officer, "LAX")] {
@@ -54,6 +68,11 @@ public struct DemoSeeder: Sendable {
         let officer = actors["officer-nyc"]!, supervisor = actors["supervisor-nyc"]!, attorney = actors["opla-attorney-nyc"]!
         var summary = Summary(users: demoUsers, people: 0, encounters: 0, steps: 0, actionsRecorded: 0)
         for index in 0..<count {
+            // Every third encounter goes to its enforcement action: those are the history, seeded on
+            // the workflow's clock moved to a day of each policy period; the rest are open today.
+            let workflow = index % 3 == 0
+                ? self.workflow.on(HistoricalClock(noonOf: CalendarDate(Self.periodDays[index % 4])!, in: self.workflow.calendar))
+                : self.workflow
             let person = Person(
                 aNumber: String(format: "A%09d", 201_000_000 + index * 7_919),
                 givenName: Self.givenNames[index % Self.givenNames.count],
@@ -78,7 +97,7 @@ public struct DemoSeeder: Sendable {
             }
             let encounter = Encounter(
                 personID: try person.requireID(), office: index % 5 == 4 ? "LAX" : "NYC", action: Action.allCases[index % 4],
-                asOf: CalendarDate(Self.periodDays[index % 4])!, openedBy: officer.userID
+                asOf: workflow.calendar.today, openedBy: officer.userID
             )
             encounter.detained = index % 4 == 1
             encounter.immediateVictimOrWitness = index % 6 == 0
@@ -101,14 +120,16 @@ public struct DemoSeeder: Sendable {
             guard index % 5 != 1 else { continue }
             for (offset, filing) in filings.enumerated() where encounter.office == "NYC" {
                 _ = try await workflow.recordStep(.init(step: .benefitVerification, summary: "Checked against the benefits system.",
-                                                        counterpart: "CLAIMS3", filingID: filing.requireID(), confirmed: offset % 2 == 0),
+                                                        counterpart: "CLAIMS3", filingID: filing.requireID(),
+                                                        outcome: offset % 2 == 0 ? .confirmed : .notFound),
                                                   on: encounterID, by: officer, on: database)
                 summary.steps += 1
             }
             guard encounter.office == "NYC" else { continue }
             let decision = try await workflow.decide(encounterID, by: officer, on: database)
             if decision.decision.contains("\"opla-consultation\""), index % 8 == 3 {
-                _ = try await workflow.recordStep(.init(step: .oplaConsultation, summary: "No legal limitation found.", counterpart: "OPLA New York"),
+                _ = try await workflow.recordStep(.init(step: .oplaConsultation, summary: "No legal limitation found.", counterpart: "OPLA New York",
+                                                        advice: .noLegalLimitation),
                                                   on: encounterID, by: attorney, on: database)
                 summary.steps += 1
             }

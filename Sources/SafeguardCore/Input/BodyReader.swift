@@ -56,6 +56,23 @@ public struct BodyReader {
         return object?.string(key, required: required, minLength: minLength, maxLength: maxLength, errors: &errors)
     }
 
+    /// A string a person reads as written (a name, a country): no control characters, and none of
+    /// the bidirectional embedding, override or isolate controls, which make text display as
+    /// something other than what it is.
+    public mutating func plainText(_ key: String, required: Bool = false, minLength: Int = 0, maxLength: Int) -> String? {
+        guard let text = string(key, required: required, minLength: minLength, maxLength: maxLength) else { return nil }
+        if let character = text.unicodeScalars.first(where: { Self.isDisguising($0) }) {
+            report(key, String(format: "contains the control character U+%04X", character.value))
+            return nil
+        }
+        return text
+    }
+
+    static func isDisguising(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+            || scalar.value == 0x200E || scalar.value == 0x200F || scalar.value == 0x061C
+    }
+
     public mutating func date(_ key: String, required: Bool = false) -> CalendarDate? {
         note(key)
         return object?.date(key, required: required, errors: &errors)

@@ -3,17 +3,19 @@ import PolicyEngine
 
 extension Person {
     /// Takes the person fields of a body: `{"aNumber", "givenName", "familyName", "dateOfBirth",
-    /// "country"}`, all required when creating, any when changing. Nothing is taken unless all hold.
-    public func take(body: JSONValue, creating: Bool) throws(WorkflowError) {
+    /// "country"}`, all required when creating, any when changing. Nothing is taken unless all hold;
+    /// names hide nothing (`BodyReader.plainText`) and nobody is born after `today`.
+    public func take(body: JSONValue, creating: Bool, today: CalendarDate) throws(WorkflowError) {
         var reader = BodyReader(body)
         let aNumber = reader.string("aNumber", required: creating, maxLength: 10)
         if let aNumber, aNumber.range(of: "^A[0-9]{8,9}$", options: .regularExpression) == nil {
             reader.report("aNumber", "'\(aNumber)' is not an A-number: 'A' and 8 or 9 digits")
         }
-        let givenName = reader.string("givenName", required: creating, minLength: 1, maxLength: 200)
-        let familyName = reader.string("familyName", required: creating, minLength: 1, maxLength: 200)
+        let givenName = reader.plainText("givenName", required: creating, minLength: 1, maxLength: 200)
+        let familyName = reader.plainText("familyName", required: creating, minLength: 1, maxLength: 200)
         let dateOfBirth = reader.date("dateOfBirth", required: creating)
-        let country = reader.string("country", required: creating, minLength: 1, maxLength: 100)
+        if let dateOfBirth, today < dateOfBirth { reader.report("dateOfBirth", "'\(dateOfBirth)' is after today (\(today))") }
+        let country = reader.plainText("country", required: creating, minLength: 1, maxLength: 100)
         try reader.finish()
         if let aNumber { self.aNumber = aNumber }
         if let givenName { self.givenName = givenName }

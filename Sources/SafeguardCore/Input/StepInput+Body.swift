@@ -2,19 +2,23 @@ import Foundation
 import PolicyEngine
 
 extension CaseWorkflow.StepInput {
-    /// `{"step", "summary", "counterpart", "filingId"?, "confirmed"?, "basis"?, "declined"?}`.
+    /// `{"step", "summary", "counterpart", "filingId"?, "outcome"?, "sourceType"?, "sourceStatus"?, "advice"?, "basis"?, "declined"?}`.
     public init(body: JSONValue) throws(WorkflowError) {
         var reader = BodyReader(body)
         let step: Step? = reader.enumeration("step", required: true)
         let summary = reader.string("summary", required: true, maxLength: 4000)
         let counterpart = reader.string("counterpart", required: true, maxLength: 200)
         let filingID = reader.id("filingId")
-        let confirmed = reader.bool("confirmed")
+        let outcome: VerificationOutcome? = reader.choice("outcome")
+        let sourceType: BenefitType? = reader.enumeration("sourceType")
+        let sourceStatus: BenefitStatus? = reader.enumeration("sourceStatus")
+        let advice: ConsultationAdvice? = reader.choice("advice")
         let basis = reader.basis()
         let declined = reader.bool("declined") ?? false
         try reader.finish()
         guard let step, let summary, let counterpart else { throw WorkflowError.invalid(reader.problems) }
-        self.init(step: step, summary: summary, counterpart: counterpart, filingID: filingID, confirmed: confirmed, basis: basis, declined: declined)
+        self.init(step: step, summary: summary, counterpart: counterpart, filingID: filingID, outcome: outcome,
+                  sourceType: sourceType, sourceStatus: sourceStatus, advice: advice, basis: basis, declined: declined)
     }
 }
 

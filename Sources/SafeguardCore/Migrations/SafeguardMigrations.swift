@@ -21,5 +21,7 @@ public enum SafeguardMigrations {
         AddRequiredSteps(),
         CreateHotline(),
         CreatePageSessions(),
+        AddHeadSignatures(),
+        AddVerificationOutcomes(),
     ]
 }

@@ -19,13 +19,16 @@ public final class BenefitFilingRecord: Model, @unchecked Sendable {
     @OptionalField(key: "verification_source") public var verificationSource: String?
     @OptionalField(key: "verified_by") public var verifiedBy: UUID?
     @OptionalField(key: "verified_at") public var verifiedAt: Date?
+    /// What the last verification of this filing found (`VerificationOutcome`); a filing not found
+    /// is no longer part of the person's case.
+    @OptionalField(key: "verification_outcome") public var verificationOutcome: String?
     @Field(key: "version") public var version: Int
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
     public var properties: [any AnyProperty] {
         [
             $id, $person, $type, $role, $status, $receiptNumber, $filedOn, $decidedOn, $verificationSource, $verifiedBy, $verifiedAt,
-            $version, $createdAt
+            $verificationOutcome, $version, $createdAt
         ]
     }
 

@@ -18,9 +18,12 @@ public final class StepRecord: Model, @unchecked Sendable {
     @Field(key: "summary") public var summary: String
     /// The attorney consulted, the approver, the agency contact, or the records system checked.
     @Field(key: "counterpart") public var counterpart: String
-    /// For a benefit verification: the filing checked and whether the records confirmed it.
+    /// For a benefit verification: the filing checked and what the source's records say of it
+    /// (`confirmed` is whether they confirmed it, kept for the records written before outcomes).
     @OptionalParent(key: "filing_id") public var filing: BenefitFilingRecord?
     @OptionalField(key: "confirmed") public var confirmed: Bool?
+    /// What the step found: a verification's `VerificationOutcome`, a consultation's `ConsultationAdvice`.
+    @OptionalField(key: "outcome") public var outcome: String?
     /// For an adverse step: the evidence (labels) it rests on.
     @OptionalField(key: "basis") public var basis: [String]?
     /// A declined exceptional-circumstances approval: recorded with its reason, not done.
@@ -29,7 +32,7 @@ public final class StepRecord: Model, @unchecked Sendable {
     /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
     public var properties: [any AnyProperty] {
         [
-            $id, $encounter, $step, $recordedBy, $recordedRole, $summary, $counterpart, $filing, $confirmed, $basis, $declined,
+            $id, $encounter, $step, $recordedBy, $recordedRole, $summary, $counterpart, $filing, $confirmed, $outcome, $basis, $declined,
             $recordedAt
         ]
     }
@@ -37,7 +40,7 @@ public final class StepRecord: Model, @unchecked Sendable {
     public init() {}
 
     public init(encounterID: UUID, step: String, recordedBy: UUID, recordedRole: String, summary: String, counterpart: String,
-                filingID: UUID? = nil, confirmed: Bool? = nil, declined: Bool = false) {
+                filingID: UUID? = nil, outcome: VerificationOutcome? = nil, advice: ConsultationAdvice? = nil, declined: Bool = false) {
         $encounter.id = encounterID
         self.step = step
         self.recordedBy = recordedBy
@@ -45,7 +48,8 @@ public final class StepRecord: Model, @unchecked Sendable {
         self.summary = summary
         self.counterpart = counterpart
         $filing.id = filingID
-        self.confirmed = confirmed
+        self.outcome = outcome?.rawValue ?? advice?.rawValue
+        confirmed = outcome.map { $0 == .confirmed }
         self.declined = declined
     }
 }

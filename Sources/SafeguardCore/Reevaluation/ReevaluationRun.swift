@@ -7,7 +7,7 @@ public final class ReevaluationRun: Model, @unchecked Sendable {
     public static let schema = "reevaluation_runs"
 
     @ID(key: .id) public var id: UUID?
-    /// The date every encounter was decided on, or nil for each encounter's own date.
+    /// The day every encounter was decided on (runs before that rule stored nil: each encounter's own day).
     @OptionalField(key: "as_of") public var asOf: String?
     @Field(key: "rule_set_digest") public var ruleSetDigest: String
     /// The last encounter done; the run goes on after it.

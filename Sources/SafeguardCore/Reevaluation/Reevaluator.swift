@@ -16,14 +16,14 @@ public struct Reevaluator: Sendable {
         self.batchSize = max(1, batchSize)
     }
 
-    /// Starts a run, or resumes the newest unfinished one when `resume` is set.
+    /// Starts a run, or resumes the newest unfinished one when `resume` is set: every open
+    /// encounter decided as of today (`CaseCalendar`), as the gate would decide it.
     /// - Parameters:
-    ///   - asOf: decide every encounter on this date instead of its own.
     ///   - maximumBatches: stop after this many batches, leaving the run unfinished (for tests of resuming).
     ///   - progress: called after each batch with the encounters done so far in this run.
     ///   - reader: a second connection to read the next batch from while this one writes; without
     ///     it, reads wait for writes.
-    public func run(asOf: CalendarDate?, resume: Bool, by actor: Actor, maximumBatches: Int? = nil,
+    public func run(resume: Bool, by actor: Actor, maximumBatches: Int? = nil,
                     progress: @Sendable (Int) -> Void = { _ in }, on database: any Database,
                     readingFrom reader: (any Database)? = nil) async throws -> ReevaluationRun {
         let run: ReevaluationRun
@@ -37,10 +37,12 @@ public struct Reevaluator: Sendable {
             }
             run = unfinished
         } else {
-            run = ReevaluationRun(asOf: asOf?.description, ruleSetDigest: workflow.ruleSet.digest, startedBy: actor.username)
+            run = ReevaluationRun(asOf: workflow.calendar.today.description, ruleSetDigest: workflow.ruleSet.digest, startedBy: actor.username)
             try await run.create(on: database)
         }
-        let runAsOf = run.asOf.flatMap { CalendarDate($0) }
+        // A resumed run goes on as of today too: the decisions it stores are the ones in force now.
+        let runAsOf = workflow.calendar.today
+        run.asOf = runAsOf.description
         let resumed = Tally(processed: run.processed, changed: run.changed, diff: try PopulationDiff(json: run.diff))
         var batch = try await Batch.read(after: run.cursor, limit: batchSize, on: reader ?? database)
         var decided = try decide(batch, after: resumed, asOf: runAsOf, by: actor)
@@ -71,6 +73,18 @@ public struct Reevaluator: Sendable {
         return run
     }
 
+    /// What a run as of `asOf` would change, with nothing stored: how many open encounters, how
+    /// many outcomes would change, and the population diff (`reevaluate --dry-run`).
+    public func preview(asOf: CalendarDate, by actor: Actor, on database: any Database) async throws -> (processed: Int, changed: Int, diff: PopulationDiff) {
+        var tally = Tally(processed: 0, changed: 0, diff: PopulationDiff())
+        var batch = try await Batch.read(after: nil, limit: batchSize, on: database)
+        while let last = batch.cases.last {
+            tally = try decide(batch, after: tally, asOf: asOf, by: actor).1
+            batch = try await Batch.read(after: last.id, limit: batchSize, on: database)
+        }
+        return (tally.processed, tally.changed, tally.diff)
+    }
+
     /// A batch of open encounters with their current decisions.
     private struct Batch: Sendable {
         var cases: [(id: UUID, facts: CaseFacts)]
@@ -91,13 +105,13 @@ public struct Reevaluator: Sendable {
 
     /// Decides a batch: the decisions to write (those whose outcome changed, or that an older rule
     /// set made) and the run's counts once they are.
-    private func decide(_ batch: Batch, after tally: Tally, asOf: CalendarDate?, by actor: Actor) throws -> (DecisionRows, Tally) {
+    private func decide(_ batch: Batch, after tally: Tally, asOf: CalendarDate, by actor: Actor) throws -> (DecisionRows, Tally) {
         var tally = tally
         let ruleSet = workflow.ruleSet
         let scope = ruleSet.makeScope()
         var written = DecisionRows(computedAt: workflow.clock.now)
         for (id, var facts) in batch.cases {
-            if let asOf { facts.asOf = asOf }
+            facts.asOf = asOf
             let decision = ruleSet.evaluate(facts, in: scope)
             workflow.metrics.decided(decision.disposition)
             let newJSON = decision.json(in: ruleSet, caseId: facts.caseId)

@@ -62,8 +62,10 @@ public enum CaseRecords {
         let people = Array(Set(encounters.map(\.person)))
 
         var benefits: [UUID: [BenefitFiling]] = [:]
-        for row in try await sql.select().columns("person_id", "type", "role", "status", "verified_at").from(BenefitFilingRecord.schema)
+        // A filing the source's records did not find counts for nothing further.
+        for row in try await sql.select().columns("person_id", "type", "role", "status", "verified_at", "verification_outcome").from(BenefitFilingRecord.schema)
             .where("person_id", .in, people).all() {
+            if try row.decode(column: "verification_outcome", as: String?.self) == VerificationOutcome.notFound.rawValue { continue }
             // A stored value outside the vocabulary is no filing the engine knows.
             guard let type = BenefitType(spelling: try row.decode(column: "type", as: String.self)),
                   let role = BenefitRole(spelling: try row.decode(column: "role", as: String.self)),
@@ -81,11 +83,22 @@ public enum CaseRecords {
             ))
         }
         var steps: [UUID: EnumSet<Step>] = [:]
-        for row in try await sql.select().columns("encounter_id", "step").from(StepRecord.schema)
-            .where("encounter_id", .in, ids).where("declined", .equal, false).all() {
-            guard let step = Step(spelling: try row.decode(column: "step", as: String.self)) else { continue }
-            steps[try row.decode(column: "encounter_id", as: UUID.self), default: EnumSet()].insert(step)
+        var limited: Set<UUID> = []
+        for row in try await sql.select().columns("encounter_id", "step", "outcome").from(StepRecord.schema)
+            .where("encounter_id", .in, ids).where("declined", .equal, false).orderBy("recorded_at").all() {
+            // A benefit verification is done by the filings' state, never by a record: it is owed
+            // while a live claim is unanswered, whatever other filing was checked.
+            guard let step = Step(spelling: try row.decode(column: "step", as: String.self)), step != .benefitVerification else { continue }
+            let encounterID = try row.decode(column: "encounter_id", as: UUID.self)
+            steps[encounterID, default: EnumSet()].insert(step)
+            // The latest advice stands: a legal limitation found keeps the consultation owed until
+            // OPLA, consulted again, finds none.
+            if step == .oplaConsultation {
+                let limitation = try row.decode(column: "outcome", as: String?.self) == ConsultationAdvice.legalLimitation.rawValue
+                if limitation { limited.insert(encounterID) } else { limited.remove(encounterID) }
+            }
         }
+        for encounterID in limited { steps[encounterID] = steps[encounterID]?.subtracting(EnumSet([.oplaConsultation])) }
         return encounters.map { encounter in
             var facts = encounter.facts
             facts.subject.benefits = benefits[encounter.person] ?? []

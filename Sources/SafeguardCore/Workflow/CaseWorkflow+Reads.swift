@@ -74,7 +74,7 @@ extension CaseWorkflow {
         return try zip(encounters, shown).map { encounter, shown in
             let id = try encounter.requireID()
             guard let caseFacts = facts[id] else { throw WorkflowError.notFound("encounter \(id)") }
-            return try EncounterView(encounter, facts: Disclosure.facts(caseFacts.json, shown: shown),
+            return try EncounterView(encounter, facts: Disclosure.facts(decidedNow(caseFacts, status: encounter.status).json, shown: shown),
                                      decision: try decisions[id].map { try DecisionView($0, shown: shown, ruleSet: ruleSet) })
         }
     }

@@ -10,14 +10,24 @@ public struct CaseWorkflow: Sendable {
     public let ruleSet: RuleSet
     public let audit: AuditChain
     public let metrics: WorkflowMetrics
-    /// When verifications and actions are recorded (the audit chain keeps its own).
-    public let clock: any WallClock
+    /// When verifications and actions are recorded, and the day open encounters are decided on
+    /// (the audit chain keeps its own clock).
+    public let calendar: CaseCalendar
 
-    public init(ruleSet: RuleSet, audit: AuditChain, clock: any WallClock = SystemClock(), metrics: WorkflowMetrics = WorkflowMetrics()) {
+    public var clock: any WallClock { calendar.clock }
+
+    public init(ruleSet: RuleSet, audit: AuditChain, calendar: CaseCalendar = CaseCalendar(), metrics: WorkflowMetrics = WorkflowMetrics()) {
         self.ruleSet = ruleSet
         self.audit = audit
-        self.clock = clock
+        self.calendar = calendar
         self.metrics = metrics
+    }
+
+    /// This workflow on another clock, its audit chain too: the demo seeds its history by moving
+    /// the clock to each day it opens an encounter on, never by naming a past day.
+    public func on(_ clock: any WallClock) -> CaseWorkflow {
+        CaseWorkflow(ruleSet: ruleSet, audit: AuditChain(key: audit.key, signingInterval: audit.signingInterval, clock: clock),
+                     calendar: CaseCalendar(clock: clock, timeZone: calendar.timeZone), metrics: metrics)
     }
 
     // MARK: Reading
@@ -42,6 +52,15 @@ public struct CaseWorkflow: Sendable {
     public func facts(for encounter: Encounter, on database: any Database) async throws -> CaseFacts {
         let id = try encounter.requireID()
         guard let facts = try await CaseRecords.facts(of: [id], on: database)[id] else { throw WorkflowError.notFound("encounter \(id)") }
+        return decidedNow(facts, status: encounter.status)
+    }
+
+    /// The case as the engine decides it: an open encounter is about an action contemplated now,
+    /// so it is decided as of today whatever day it names; a closed one as of its own day.
+    func decidedNow(_ facts: CaseFacts, status: String) -> CaseFacts {
+        guard status == Encounter.open else { return facts }
+        var facts = facts
+        facts.asOf = calendar.today
         return facts
     }
 
@@ -53,6 +72,14 @@ public struct CaseWorkflow: Sendable {
         try Entitlements.requireEnforcementRole(actor, for: "open encounters")
         if Set(input.information.map(\.id)).count != input.information.count {
             throw WorkflowError.invalid([FieldError(path: "information", message: "ids must be unique")])
+        }
+        // Other days are for analysis, where nothing is stored (the decisions endpoint, what-if, compare).
+        let today = calendar.today
+        if input.asOf < today {
+            throw WorkflowError.invalid([FieldError(path: "asOf", message: "'\(input.asOf)' is before today (\(today)): an encounter is about an action contemplated now")])
+        }
+        if CaseCalendar.yearAfter(today) < input.asOf {
+            throw WorkflowError.invalid([FieldError(path: "asOf", message: "'\(input.asOf)' is more than a year after today (\(today))")])
         }
         guard try await Person.find(input.personID, on: database) != nil else {
             throw WorkflowError.invalid([FieldError(path: "personId", message: "no person \(input.personID)")])
@@ -96,10 +123,16 @@ public struct CaseWorkflow: Sendable {
 
     // MARK: Decisions
 
-    /// Decides the encounter now and stores the decision, superseding the one before.
+    /// Decides an open encounter again, on the records as they are now; only the roles that work
+    /// the case do, and a closed encounter keeps the decision its action was recorded under. The
+    /// decision is stored, superseding the one before.
     public func decide(_ encounterID: UUID, by actor: Actor, on database: any Database) async throws -> DecisionRecord {
-        try await database.transaction { database in
+        try Entitlements.requireEnforcementRole(actor, for: "decide encounters")
+        return try await database.transaction { database in
             let encounter = try await encounterInTurn(encounterID, for: actor, on: database)
+            guard encounter.status == Encounter.open else {
+                throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is recorded; its decision stands")
+            }
             return try await storeDecision(for: encounter, by: actor, on: database).record
         }
     }
@@ -149,29 +182,39 @@ public struct CaseWorkflow: Sendable {
         public var step: Step
         public var summary: String
         public var counterpart: String
-        /// For a benefit verification: the filing checked and whether the records confirmed it.
+        /// For a benefit verification: the filing checked, what the source's records say of it, and
+        /// for `contradicted` the type and status they give.
         public var filingID: UUID?
-        public var confirmed: Bool?
+        public var outcome: VerificationOutcome?
+        public var sourceType: BenefitType?
+        public var sourceStatus: BenefitStatus?
+        /// For an OPLA consultation: whether OPLA found a legal limitation (`summary` says which).
+        public var advice: ConsultationAdvice?
         /// The evidence (labels) an adverse step rests on (`SourceProhibition`).
         public var basis: [String]
         /// An exceptional-circumstances approval declined: `summary` says why; the step stays owed.
         public var declined: Bool
 
-        public init(step: Step, summary: String, counterpart: String, filingID: UUID? = nil, confirmed: Bool? = nil, basis: [String] = [],
+        public init(step: Step, summary: String, counterpart: String, filingID: UUID? = nil, outcome: VerificationOutcome? = nil,
+                    sourceType: BenefitType? = nil, sourceStatus: BenefitStatus? = nil, advice: ConsultationAdvice? = nil, basis: [String] = [],
                     declined: Bool = false) {
             self.step = step
             self.summary = summary
             self.counterpart = counterpart
             self.filingID = filingID
-            self.confirmed = confirmed
+            self.outcome = outcome
+            (self.sourceType, self.sourceStatus, self.advice) = (sourceType, sourceStatus, advice)
             self.basis = basis
             self.declined = declined
         }
     }
 
-    /// Records a step done for an encounter, by a role entitled to it. A confirmed benefit
-    /// verification makes the filing known: it records the system, the person and the time. The
-    /// encounter is decided again, so that its current decision says what is still owed.
+    /// Records a step done for an encounter, by a role entitled to it. A benefit verification
+    /// answers for the one filing it names (`VerificationOutcome`): confirmed or contradicted, the
+    /// filing becomes known as the source gives it, recording the system, the person and the time;
+    /// not found, it counts for nothing further. The verification owed is done only once no live
+    /// claim is left unanswered (`CaseRecords`), so a check of another filing never stands in for
+    /// it. The encounter is decided again, so that its current decision says what is still owed.
     public func recordStep(_ input: StepInput, on encounterID: UUID, by actor: Actor, on database: any Database) async throws -> StepRecord {
         let entitled = Entitlements.roles(for: input.step)
         guard entitled.contains(actor.role) else {
@@ -184,9 +227,25 @@ public struct CaseWorkflow: Sendable {
         if input.counterpart.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append(FieldError(path: "counterpart", message: "must not be empty")) }
         if input.step == .benefitVerification {
             if input.filingID == nil { problems.append(FieldError(path: "filingId", message: "a benefit verification names the filing checked")) }
-            if input.confirmed == nil { problems.append(FieldError(path: "confirmed", message: "a benefit verification says whether the records confirmed the filing")) }
-        } else if input.filingID != nil || input.confirmed != nil {
-            problems.append(FieldError(path: input.filingID != nil ? "filingId" : "confirmed", message: "only a benefit verification names a filing"))
+            if input.outcome == nil {
+                problems.append(FieldError(path: "outcome", message: "a benefit verification says what the records say: confirmed, not-found or contradicted"))
+            }
+            if input.outcome == .contradicted {
+                if input.sourceType == nil { problems.append(FieldError(path: "sourceType", message: "a contradicted filing is stated as the source gives it: its type")) }
+                if input.sourceStatus == nil { problems.append(FieldError(path: "sourceStatus", message: "a contradicted filing is stated as the source gives it: its status")) }
+                if input.sourceStatus == .deniedFinal {
+                    problems.append(FieldError(path: "sourceStatus", message: "a status alone does not show a final denial: an appeal is not seen there"))
+                }
+            } else if input.sourceType != nil || input.sourceStatus != nil {
+                problems.append(FieldError(path: input.sourceType != nil ? "sourceType" : "sourceStatus", message: "only a contradicted filing states the source's type and status"))
+            }
+        } else if input.filingID != nil || input.outcome != nil {
+            problems.append(FieldError(path: input.filingID != nil ? "filingId" : "outcome", message: "only a benefit verification names a filing"))
+        }
+        if input.step == .oplaConsultation, input.advice == nil {
+            problems.append(FieldError(path: "advice", message: "an OPLA consultation says what OPLA advised: no-legal-limitation or legal-limitation"))
+        } else if input.step != .oplaConsultation, input.advice != nil {
+            problems.append(FieldError(path: "advice", message: "only an OPLA consultation records advice"))
         }
         if !input.basis.isEmpty, !SourceProhibition.adverseSteps.contains(input.step) {
             problems.append(FieldError(path: "basis", message: "only an adverse step (\(SourceProhibition.adverseSteps.spellings.joined(separator: ", "))) names a basis"))
@@ -201,6 +260,10 @@ public struct CaseWorkflow: Sendable {
         return try await database.transaction { database in
             let encounter = try await encounterInTurn(encounterID, for: actor, on: database)
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
+            // Separation of duties (NIST SP 800-53 AC-5): who opened the encounter does not approve it.
+            if input.step == .exceptionalCircumstancesApproval, !input.declined, encounter.openedBy == actor.userID {
+                throw WorkflowError.forbidden("the exceptional circumstances of an encounter are approved by someone other than the one who opened it")
+            }
             if !input.basis.isEmpty {
                 let facts = try await facts(for: encounter, on: database)
                 try SourceProhibition.check(input.basis, facts: facts, decision: ruleSet.evaluate(facts))
@@ -211,18 +274,22 @@ public struct CaseWorkflow: Sendable {
                 guard let filing = try await BenefitFilingRecord.find(filingID, on: database), filing.$person.id == encounter.$person.id else {
                     throw WorkflowError.invalid([FieldError(path: "filingId", message: "no filing \(filingID) of this encounter's person")])
                 }
-                if input.confirmed == true {
-                    try await VersionClaim.advance(BenefitFilingRecord.schema, id: filingID, from: filing.version, on: database)
-                    filing.verificationSource = input.counterpart
-                    filing.verifiedBy = actor.userID
-                    filing.verifiedAt = clock.now
-                    filing.version += 1
-                    try await filing.update(on: database)
+                try await VersionClaim.advance(BenefitFilingRecord.schema, id: filingID, from: filing.version, on: database)
+                filing.verificationOutcome = input.outcome?.rawValue
+                if input.outcome == .contradicted, let type = input.sourceType, let status = input.sourceStatus {
+                    (filing.type, filing.status) = (type.spelling, status.spelling)
                 }
+                if input.outcome != .notFound {
+                    (filing.verificationSource, filing.verifiedBy, filing.verifiedAt) = (input.counterpart, actor.userID, clock.now)
+                } else {
+                    (filing.verificationSource, filing.verifiedBy, filing.verifiedAt) = (nil, nil, nil)
+                }
+                filing.version += 1
+                try await filing.update(on: database)
             }
             let record = StepRecord(
                 encounterID: encounterID, step: input.step.spelling, recordedBy: actor.userID, recordedRole: actor.role.rawValue,
-                summary: input.summary, counterpart: input.counterpart, filingID: input.filingID, confirmed: input.confirmed,
+                summary: input.summary, counterpart: input.counterpart, filingID: input.filingID, outcome: input.outcome, advice: input.advice,
                 declined: input.declined
             )
             record.basis = input.basis.isEmpty ? nil : input.basis
@@ -263,6 +330,13 @@ public struct CaseWorkflow: Sendable {
         try await database.transaction { database in
             let encounter = try await encounterInTurn(encounterID, for: actor, on: database)
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
+            // Separation of duties: who approved the exceptional circumstances does not record the action.
+            let approvedByActor = try await StepRecord.query(on: database).filter(\.$encounter.$id == encounterID)
+                .filter(\.$step == Step.exceptionalCircumstancesApproval.spelling).filter(\.$declined == false)
+                .filter(\.$recordedBy == actor.userID).first()
+            if approvedByActor != nil {
+                throw WorkflowError.forbidden("the one who approved the exceptional circumstances does not also record the action")
+            }
             // With `If-Match`, a version other than the one the caller read is stale.
             try await VersionClaim.advance(Encounter.schema, id: encounterID, from: expectedVersion ?? encounter.version, on: database)
             let facts = try await facts(for: encounter, on: database)

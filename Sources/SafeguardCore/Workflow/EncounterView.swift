@@ -41,16 +41,19 @@ public struct DecisionView: Codable, Sendable {
     }
 }
 
-/// A step record as one user sees it: a benefit verification of a protected person tells of a
-/// filing, so unless `shown` its summary, filing and result are withheld, and so is every label
-/// of an adverse step's basis (evidence statements).
+/// A step record as one user sees it. What a step found and with whom (OPLA's advice, the
+/// approver's justification, the agency contacted, the filing checked and what the source said)
+/// is § 1367 data of a protected person like the verification itself: unless `shown`, the summary,
+/// the counterpart, the filing, the outcome and every label of an adverse step's basis are
+/// withheld; which step, who recorded it and when stay.
 public struct StepView: Codable, Sendable {
     public var id: UUID
     public var step: String
     public var summary: String
     public var counterpart: String
     public var filingId: UUID?
-    public var confirmed: Bool?
+    /// What the step found: a verification's `VerificationOutcome`, a consultation's `ConsultationAdvice`.
+    public var outcome: String?
     public var recordedBy: UUID
     public var recordedRole: String
     public var recordedAt: Date?
@@ -61,12 +64,12 @@ public struct StepView: Codable, Sendable {
 
     public init(_ record: StepRecord, shown: Bool) throws {
         id = try record.requireID()
-        (step, counterpart, declined) = (record.step, record.counterpart, record.declined)
+        (step, declined) = (record.step, record.declined)
         (recordedBy, recordedRole, recordedAt) = (record.recordedBy, record.recordedRole, record.recordedAt)
-        let withheld = !shown && record.step == Step.benefitVerification.spelling
-        summary = withheld ? Disclosure.marker : record.summary
-        filingId = withheld ? nil : record.$filing.id
-        confirmed = withheld ? nil : record.confirmed
+        summary = shown ? record.summary : Disclosure.marker
+        counterpart = shown ? record.counterpart : Disclosure.marker
+        filingId = shown ? record.$filing.id : nil
+        outcome = shown ? record.outcome ?? record.confirmed.map { $0 ? VerificationOutcome.confirmed.rawValue : VerificationOutcome.notFound.rawValue } : nil
         basis = shown ? record.basis : record.basis.map { _ in [Disclosure.marker] }
     }
 }

@@ -39,4 +39,8 @@ public enum Entitlements {
 
     /// The roles that may read aggregate figures.
     public static let statisticsRoles: Set<Role> = [.analyst, .auditor, .admin, .supervisor]
+
+    /// The roles that scrape the service's metrics: not the custody feed's integration account,
+    /// which could watch the delivery counters move after its own event and learn who registered.
+    public static let metricsRoles: Set<Role> = [.admin]
 }

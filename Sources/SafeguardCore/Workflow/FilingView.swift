@@ -14,6 +14,8 @@ public struct FilingView: Codable, Sendable {
     public var verified: Bool?
     public var verificationSource: String?
     public var verifiedAt: Date?
+    /// What the last verification found (`VerificationOutcome`); `not-found` counts for nothing.
+    public var verificationOutcome: String?
     public var version: Int
 
     public init(_ filing: BenefitFilingRecord, shown: Bool) throws {
@@ -26,5 +28,6 @@ public struct FilingView: Codable, Sendable {
         }
         (type, role, status, receiptNumber, filedOn) = (filing.type, filing.role, filing.status, filing.receiptNumber, filing.filedOn)
         (verified, verificationSource, verifiedAt) = (filing.isVerified, filing.verificationSource, filing.verifiedAt)
+        verificationOutcome = filing.verificationOutcome
     }
 }

@@ -58,10 +58,11 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions, .onlyLeafExtensions],
                                                   sandboxDirectory: views, viewDirectory: views))
     app.lifecycle.use(AuditHeadSigning(interval: settings.auditSigningInterval))
+    app.lifecycle.use(DecisionRefreshing())
     if settings.deliveryWorkers > 0 {
         app.lifecycle.use(DeliveryWorkers(count: settings.deliveryWorkers, settings: settings.delivery, factory: metrics.factory))
     }
-    try await SafeguardRuntime.prepare(app.db, settings: settings.runtime) { try await app.autoMigrate() }
+    try await SafeguardRuntime.prepare(app.db, settings: settings.runtime, audit: app.safeguard.audit) { try await app.autoMigrate() }
     try routes(app)
     // Known now that the routes are: every request runs through it.
     app.middleware.use(MethodNotAllowed(routes: app.routes))
@@ -72,7 +73,8 @@ func routes(_ app: Application) throws {
     // The stylesheet, from the bundle: pages load nothing from elsewhere.
     try app.register(collection: StylesheetController())
     try app.register(collection: OpenAPIController())
-    try app.register(collection: MetricsController())
+    // A scraper presents an admin's bearer token, at the path Prometheus expects.
+    try app.grouped(BearerAuthenticator()).register(collection: MetricsController())
     let api = app.grouped("api", "v1")
     try api.register(collection: DecisionController())
     try api.register(collection: TokenController())

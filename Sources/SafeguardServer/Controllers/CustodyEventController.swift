@@ -16,7 +16,6 @@ struct CustodyEventController: RouteCollection {
         var feedEventId: String
         var kind: String
         var occurredAt: String
-        var notifications: Int
     }
 
     func receive(request: Request) async throws -> Response {
@@ -25,8 +24,9 @@ struct CustodyEventController: RouteCollection {
         let (event, created) = try await request.application.safeguard.custodyFeed.receive(
             input, by: actor, on: request.db
         )
-        let body = EventBody(id: try event.requireID(), feedEventId: event.feedEventID, kind: event.kind, occurredAt: event.occurredAt,
-                             notifications: event.notifications)
+        // Nothing of the answer depends on who registered: how many notices an event made would
+        // tell the feed whether the detainee's victim asked to be told (`notifications` stays stored).
+        let body = EventBody(id: try event.requireID(), feedEventId: event.feedEventID, kind: event.kind, occurredAt: event.occurredAt)
         return try Response.json(body, status: created ? .created : .ok)
     }
 }

@@ -7,13 +7,13 @@ import Vapor
 struct EncounterController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let encounters = routes.access(.roles(Entitlements.caseReadingRoles, "case records", reach: .ownOffice)).grouped("encounters")
-        // Opening an encounter and changing its facts are the enforcement roles' alone.
-        let stating = routes.access(.roles(Entitlements.enforcementRoles, "stating an encounter's facts", reach: .ownOffice)).grouped("encounters")
+        // Opening an encounter, changing its facts and deciding it again are the enforcement roles' alone.
+        let stating = routes.access(.roles(Entitlements.enforcementRoles, "working encounters", reach: .ownOffice)).grouped("encounters")
         stating.post(use: open)
         encounters.get(use: list)
         encounters.get(":encounterID", use: show)
         stating.patch(":encounterID", use: update)
-        encounters.post(":encounterID", "decisions", use: decide)
+        stating.post(":encounterID", "decisions", use: decide)
         encounters.post(":encounterID", "steps", use: recordStep)
         encounters.get(":encounterID", "steps", use: steps)
         encounters.post(":encounterID", "enforcement-action", use: recordEnforcementAction)

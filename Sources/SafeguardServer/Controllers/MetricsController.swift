@@ -2,15 +2,16 @@ import Prometheus
 import SafeguardCore
 import Vapor
 
-/// `GET /metrics`: the Prometheus text exposition. Counts only, never case data, so it needs no
-/// sign-in; deployments keep it on the internal network like any scrape target. The delivery
+/// `GET /metrics`: the Prometheus text exposition, for a scraper with an admin's token
+/// (`Entitlements.metricsRoles`): counts only, never case data, but a delivery counter moves when
+/// a registered victim is told, which is not for everyone to watch. The delivery
 /// alerts are computed at each scrape: `safeguard_alert{kind="dead-letters"}` (how many),
 /// `{kind="feed-silent"}` and `{kind="gateway-failing",channel=…}` (1 when raised).
 struct MetricsController: RouteCollection {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.access(.anyone).get("metrics", use: metrics)
+        routes.access(.roles(Entitlements.metricsRoles, "the service's metrics", reach: .noRecord)).get("metrics", use: metrics)
     }
 
     func metrics(request: Request) async throws -> Response {

@@ -19,7 +19,7 @@ struct PersonController: RouteCollection {
 
     func create(request: Request) async throws -> Response {
         let person = Person()
-        try person.take(body: try request.strictJSONBody(), creating: true)
+        try person.take(body: try request.strictJSONBody(), creating: true, today: request.application.safeguard.workflow.calendar.today)
         _ = try await request.application.safeguard.people.add(person, by: request.actor, purpose: request.purpose, on: request.db)
         let response = try Response.json(PersonView(person), status: .created, version: person.version)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/people/\(try person.requireID())")
@@ -49,10 +49,10 @@ struct PersonController: RouteCollection {
     /// Changes a person, only when `If-Match` names the version the caller read.
     func update(request: Request) async throws -> Response {
         let expected = try request.requiredIfMatchVersion()
-        let body = try request.strictJSONBody()
+        let (body, today) = (try request.strictJSONBody(), request.application.safeguard.workflow.calendar.today)
         let person = try await request.application.safeguard.people.change(request.uuidParameter("personID"), expectedVersion: expected, by: request.actor,
                                                                            purpose: request.purpose, on: request.db) { person in
-            try person.take(body: body, creating: false)
+            try person.take(body: body, creating: false, today: today)
         }
         return try Response.json(PersonView(person), version: person.version)
     }

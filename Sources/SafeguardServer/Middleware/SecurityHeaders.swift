@@ -1,7 +1,7 @@
 import Vapor
 
 /// Headers every response carries: a content security policy without inline script and with no
-/// framing, no MIME sniffing, no referrer. Pages load nothing from elsewhere.
+/// framing, no MIME sniffing, no referrer, HTTPS only (HSTS). Pages load nothing from elsewhere.
 struct SecurityHeaders: AsyncMiddleware {
     static let headers: [(String, String)] = [
         ("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
@@ -9,6 +9,8 @@ struct SecurityHeaders: AsyncMiddleware {
         ("X-Frame-Options", "DENY"),
         ("Referrer-Policy", "no-referrer"),
         ("Cache-Control", "no-store"),
+        // Browsers that once reached the service over HTTPS never fall back to plain HTTP.
+        ("Strict-Transport-Security", "max-age=31536000; includeSubDomains"),
     ]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {

@@ -20,7 +20,7 @@ struct DecisionColumn: Encodable {
         var authority: String?
     }
 
-    /// What the column shows, e.g. "As recorded" or "On 2025-02-01".
+    /// What the column shows, e.g. "As the records stand" or "On 2025-02-01".
     var heading: String
     var disposition: String
     /// What the disposition allows, in words: never a finding that the person is removable.

@@ -69,10 +69,10 @@ struct EncounterForm: Encodable {
     }
 
     /// - Parameter today: the day the form proposes when the submission names none.
-    init(frame: PageController.Frame, submission: Submission, today: Date) {
+    init(frame: PageController.Frame, submission: Submission, today: CalendarDate) {
         self.frame = frame
         aNumber = submission.aNumber ?? ""
-        asOf = submission.asOf ?? today.formatted(.iso8601.year().month().day())
+        asOf = submission.asOf ?? today.description
         actions = Action.allCases.map { FormChoice(value: $0.spelling, label: Self.actionLabels[$0] ?? $0.spelling, selected: $0.spelling == submission.action) }
         facts = EncounterFact.allCases.map { Fact(field: $0.field, question: $0.question, checked: submission.facts?.contains($0.field) ?? false) }
         indicia = VictimIndicium.allCases.map {
@@ -91,6 +91,12 @@ struct EncounterForm: Encodable {
     /// What is wrong with a submission, field by field.
     struct Rejection: Error {
         var messages: [String]
+    }
+
+    /// A refusal of the core, in the words of the form's fields.
+    static func message(_ error: FieldError) -> String {
+        let labels = ["asOf": "Date", "personId": "A-number", "information": "Evidence", "action": "Action"]
+        return "\(labels[error.path] ?? error.path): \(error.message)"
     }
 
     /// The encounter the submission states, or what is wrong with it.

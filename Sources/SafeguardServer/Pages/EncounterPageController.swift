@@ -22,7 +22,7 @@ struct EncounterPageController: RouteCollection {
     func newEncounter(request: Request) async throws -> View {
         let submission = try request.query.decode(EncounterForm.Submission.self)
         return try await request.view.render("encounter-new", EncounterForm(frame: .init("Open an encounter", request: request), submission: submission,
-                                                                                today: request.application.safeguard.clock.now))
+                                                                                today: request.application.safeguard.workflow.calendar.today))
     }
 
     /// Opens the encounter the form states and shows its decision; a form with errors comes back
@@ -31,16 +31,25 @@ struct EncounterPageController: RouteCollection {
         let submission = try request.content.decode(EncounterForm.Submission.self)
         switch try await EncounterForm.input(from: submission, on: request.db) {
         case .success(let input):
-            let encounter = try await request.application.safeguard.workflow.openEncounter(input, by: request.actor, purpose: request.purpose, on: request.db)
-            return request.redirect(to: "/encounters/\(try encounter.requireID())", redirectType: .normal)
+            do {
+                let encounter = try await request.application.safeguard.workflow.openEncounter(input, by: request.actor, purpose: request.purpose, on: request.db)
+                return request.redirect(to: "/encounters/\(try encounter.requireID())", redirectType: .normal)
+            } catch WorkflowError.invalid(let errors) {
+                return try await rejected(submission, messages: errors.map(EncounterForm.message), request: request)
+            }
         case .failure(let rejection):
-            var form = EncounterForm(frame: .init("Open an encounter", request: request), submission: submission,
-                                     today: request.application.safeguard.clock.now)
-            form.errors = rejection.messages
-            let response = try await request.view.render("encounter-new", form).encodeResponse(for: request)
-            response.status = .unprocessableEntity
-            return response
+            return try await rejected(submission, messages: rejection.messages, request: request)
         }
+    }
+
+    /// The form again, with what was typed and why it was not accepted.
+    private func rejected(_ submission: EncounterForm.Submission, messages: [String], request: Request) async throws -> Response {
+        var form = EncounterForm(frame: .init("Open an encounter", request: request), submission: submission,
+                                 today: request.application.safeguard.workflow.calendar.today)
+        form.errors = messages
+        let response = try await request.view.render("encounter-new", form).encodeResponse(for: request)
+        response.status = .unprocessableEntity
+        return response
     }
 
     func show(request: Request) async throws -> Response {
@@ -109,14 +118,16 @@ struct EncounterPageController: RouteCollection {
             var decision: String?
             var filing: String?
             var result: String?
+            var advice: String?
         }
         let form = try request.content.decode(Form.self)
         guard let step = Step(spelling: form.step) else { throw ProblemError.invalid([FieldError(path: "step", message: "'\(form.step)' is not a step")]) }
         let id = try request.uuidParameter("encounterID")
-        var input = CaseWorkflow.StepInput(step: step, summary: form.summary, counterpart: form.counterpart, declined: form.decision == "decline")
+        var input = CaseWorkflow.StepInput(step: step, summary: form.summary, counterpart: form.counterpart,
+                                           advice: form.advice.flatMap(ConsultationAdvice.init(rawValue:)), declined: form.decision == "decline")
         if step == .benefitVerification {
             input.filingID = form.filing.flatMap(UUID.init(uuidString:))
-            input.confirmed = form.result.map { $0 == "confirmed" }
+            input.outcome = form.result.flatMap(VerificationOutcome.init(rawValue:))
         }
         do {
             _ = try await request.application.safeguard.workflow.recordStep(input, on: id, by: request.actor, on: request.db)

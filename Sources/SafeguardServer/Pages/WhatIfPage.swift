@@ -57,7 +57,7 @@ struct WhatIfPage: Encodable {
         func column(_ heading: String, _ decision: Decision) -> DecisionColumn {
             DecisionColumn(heading: heading, decision: Disclosure.decision(decision.json(in: ruleSet), shown: shown, ruleSet: ruleSet))
         }
-        columns = [column("As recorded (\(recorded.asOf), \(recorded.action.spelling))", before),
+        columns = [column("As the records stand (\(recorded.asOf), \(recorded.action.spelling))", before),
                    column("If… (\(changed.asOf), \(changed.action.spelling))", after)]
         let lines = DecisionDiff(before: before, after: after, in: ruleSet).lines
         if shown {

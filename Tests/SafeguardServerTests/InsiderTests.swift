@@ -1,0 +1,194 @@
+import Foundation
+import PolicyEngine
+import SafeguardCore
+@testable import SafeguardServer
+import Testing
+import Vapor
+
+/// The attacks of an insider with a valid token, each refused where the rule lives (the core), on
+/// SQLite and PostgreSQL.
+@Suite struct InsiderTests {
+    /// An encounter is about an action contemplated now: a known U applicant's encounter dated
+    /// 2010 does not reach 2010's policies, and the gate decides as of today.
+    @Test func aBackdatedEncounterIsRefusedAndTheGateDecidesAsOfToday() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let filing = try await service.addFiling(person)
+            service.clock.set(toNoonOf: "2023-05-01")
+            for day in ["2010-01-01", "1900-01-01", "2023-04-30"] {
+                let backdated = try await service.send(.POST, "/api/v1/encounters", as: "officer@NYC",
+                                                       json: #"{"personId": "\#(person)", "action": "arrest", "asOf": "\#(day)"}"#)
+                #expect(backdated.status == .unprocessableEntity)
+                #expect(try backdated.problem.errors?.map(\.path) == ["asOf"], "\(backdated.text)")
+            }
+            let tooFar = try await service.send(.POST, "/api/v1/encounters", as: "officer@NYC",
+                                                json: #"{"personId": "\#(person)", "action": "arrest", "asOf": "2024-05-02"}"#)
+            #expect(tooFar.status == .unprocessableEntity)
+            #expect(try await service.count("encounters") == 0)
+
+            // Planned for a day ahead: accepted, decided as of today (the victim-centered directive).
+            let planned = try await service.send(.POST, "/api/v1/encounters", as: "officer@NYC",
+                                                 json: #"{"personId": "\#(person)", "action": "arrest", "asOf": "2024-05-01"}"#)
+            #expect(planned.status == .created)
+            let view = try planned.decode(EncounterView.self)
+            #expect(view.asOf == "2024-05-01" && view.facts[path: "asOf"] == .string("2023-05-01"))
+            #expect(try await service.verify(view.id.uuidString, filing: filing).status == .created)
+            let refused = try await service.send(.POST, "/api/v1/encounters/\(view.id)/enforcement-action", as: "officer@NYC",
+                                                 headers: TestService.lawEnforcement)
+            #expect(refused.status == .conflict)
+            #expect(try refused.problem.rules == ["ice-directive-11005.3/refrain-known-beneficiary"])
+
+            // The same encounter once 2025's guidance is in force: the gate decides as of that day.
+            service.clock.set(toNoonOf: "2025-06-01")
+            let owed = try await service.send(.POST, "/api/v1/encounters/\(view.id)/enforcement-action", as: "officer@NYC",
+                                              headers: TestService.lawEnforcement)
+            #expect(try owed.problem.requiredSteps == ["opla-consultation"])
+            #expect(try await service.count("encounters WHERE status = 'action-recorded'") == 0)
+        }
+    }
+
+    /// The stored decision of an open encounter is brought up to date when the policies in force
+    /// change, by the server itself, with the clock moved and nobody calling a command.
+    @Test func storedDecisionsFollowThePoliciesInForceAsDaysPass() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let filing = try await service.addFiling(person)
+            let encounter = try await service.openEncounter(person, asOf: "2023-05-01").decode(EncounterView.self).id.uuidString
+            #expect(try await service.verify(encounter, filing: filing).status == .created)
+            let before = try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC").decode(EncounterView.self)
+            #expect(before.decision?.disposition == "refrain")
+            // The server's refresher and its audit signer sleep on the clock (the refresher until the
+            // next day of the real day it booted on); a year on, both wake, work, and sleep again.
+            await service.clock.waitForSleepers(2)
+            service.clock.set(toNoonOf: CaseCalendar.yearAfter(CaseCalendar().today).description)
+            await service.clock.waitForSleepers(2)
+            let after = try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC").decode(EncounterView.self)
+            #expect(after.decision?.disposition == "proceed-after-steps")
+            #expect(try await service.count("reevaluation_runs WHERE started_by = 'safeguard' AND finished_at IS NOT NULL") == 1)
+        }
+    }
+
+    /// Only the roles that work a case decide it again, and never once its action is recorded.
+    @Test func readOnlyRolesDoNotDecideAndAClosedEncounterKeepsItsDecision() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let encounter = try await service.openEncounter(person, asOf: "2026-01-15").decode(EncounterView.self).id.uuidString
+            for role in [Role.auditor, .analyst, .hotlineSpecialist, .oplaAttorney, .admin] {
+                let refused = try await service.send(.POST, "/api/v1/encounters/\(encounter)/decisions", as: "\(role.rawValue)@NYC")
+                #expect(refused.status == .forbidden, "\(role)")
+            }
+            #expect(try await service.count("decisions") == 1)
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/decisions", as: "supervisor@NYC").status == .created)
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC").status == .ok)
+            let stored = try await service.count("decisions")
+            let closed = try await service.send(.POST, "/api/v1/encounters/\(encounter)/decisions", as: "officer@NYC")
+            #expect(closed.status == .conflict)
+            #expect(try await service.count("decisions") == stored)
+        }
+    }
+
+    /// A name that displays as something else (a right-to-left override), or a birth after today,
+    /// is refused, creating or changing a person.
+    @Test func namesThatDisguiseThemselvesAndBirthsAfterTodayAreRefused() async throws {
+        try await TestService.with { service in
+            let today = service.app.safeguard.workflow.calendar.today
+            for (field, value) in [("givenName", "Ana\u{202E}seoD"), ("familyName", "Doe\u{2066}x"), ("country", "GT\u{0007}"),
+                                   ("dateOfBirth", today.nextDay.description)] {
+                var members = ["aNumber": "\"A123456789\"", "givenName": "\"Ana\"", "familyName": "\"Doe\"", "dateOfBirth": "\"1990-04-02\"", "country": "\"GT\""]
+                members[field] = String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+                let body = "{" + members.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"
+                let refused = try await service.send(.POST, "/api/v1/people", as: "officer@NYC", json: body)
+                #expect(refused.status == .unprocessableEntity, "\(field)")
+                #expect(try refused.problem.errors?.map(\.path) == [field], "\(refused.text)")
+            }
+            #expect(try await service.count("people") == 0)
+            let person = try await service.createPerson()
+            let changed = try await service.send(.PATCH, "/api/v1/people/\(person)", as: "officer@NYC", json: #"{"familyName": "Do\#u{202E}e"}"#,
+                                                 headers: [("If-Match", "\"1\"")])
+            #expect(changed.status == .unprocessableEntity)
+            #expect(try await service.send(.GET, "/api/v1/people/\(person)", as: "officer@NYC").decode(PersonView.self).familyName == "Doe")
+        }
+    }
+
+    /// A verification answers for the one filing it names: a decoy filing checked instead leaves the
+    /// claimed one owed, a filing added afterwards owes a check of its own, and a source that
+    /// contradicts the claim replaces its type and status (never with a final denial).
+    @Test func aDecoyFilingDoesNotAnswerForTheClaimedOne() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let vawa = try await service.addFiling(person, type: "VAWA")
+            let encounter = try await service.openEncounter(person, asOf: "2025-06-01").decode(EncounterView.self).id.uuidString
+            func owed() async throws -> [String]? {
+                let reply = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC",
+                                                   headers: TestService.lawEnforcement)
+                return reply.status == .ok ? nil : try reply.problem.requiredSteps
+            }
+            #expect(try await owed() == ["benefit-verification"])
+            let decoy = try await service.addFiling(person, type: "SIJ")
+            #expect(try await service.verify(encounter, filing: decoy, outcome: "not-found").status == .created)
+            #expect(try await owed() == ["benefit-verification"], "the VAWA claim is still unanswered")
+            #expect(try await service.verify(encounter, filing: vawa, outcome: "not-found").status == .created)
+            let late = try await service.addFiling(person, type: "T")
+            #expect(try await owed() == ["benefit-verification"], "a filing added afterwards owes a check of its own")
+
+            let final = try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: """
+            {"step": "benefit-verification", "summary": "s", "counterpart": "CLAIMS3", "filingId": "\(late)", "outcome": "contradicted", "sourceType": "U", "sourceStatus": "denied-final"}
+            """)
+            #expect(try final.status == .unprocessableEntity && final.problem.errors?.map(\.path) == ["sourceStatus"])
+            let contradicted = try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: """
+            {"step": "benefit-verification", "summary": "s", "counterpart": "CLAIMS3", "filingId": "\(late)", "outcome": "contradicted", "sourceType": "U", "sourceStatus": "pending"}
+            """)
+            #expect(contradicted.status == .created)
+            let filings = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@NYC", headers: TestService.lawEnforcement)
+                .decode([FilingView].self)
+            let answered = try #require(filings.first { $0.id.uuidString == late })
+            #expect(answered.type == "U" && answered.status == "pending" && answered.verified == true && answered.verificationOutcome == "contradicted")
+            #expect(filings.filter { $0.verificationOutcome == "not-found" }.allSatisfy { $0.verified == false })
+            #expect(try await owed() == ["opla-consultation"], "known as the source gives it: a live U petition")
+            #expect(try await service.count("encounters WHERE status = 'action-recorded'") == 0)
+        }
+    }
+
+    /// Separation of duties (NIST SP 800-53 AC-5): a supervisor does not approve an encounter of
+    /// their own opening, nor record the action they approved.
+    @Test func whoOpensOrActsDoesNotApprove() async throws {
+        try await TestService.with { service in
+            let approval = #"{"step": "exceptional-circumstances-approval", "summary": "Public safety threat documented.", "counterpart": "FOD New York"}"#
+            let person = try await service.createPerson()
+            let filing = try await service.addFiling(person)
+            let own = try await service.openEncounter(person, asOf: "2023-05-01", extra: #", "exceptionalCircumstances": true"#, as: "supervisor@NYC")
+                .decode(EncounterView.self).id.uuidString
+            #expect(try await service.verify(own, filing: filing, as: "supervisor@NYC").status == .created)
+            let selfApproved = try await service.send(.POST, "/api/v1/encounters/\(own)/steps", as: "supervisor@NYC", json: approval)
+            #expect(selfApproved.status == .forbidden, "\(selfApproved.text)")
+
+            let encounter = try await service.openApprovalCase()
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "supervisor@NYC", json: approval).status == .created)
+            let acted = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "supervisor@NYC")
+            #expect(acted.status == .forbidden, "\(acted.text)")
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC").status == .ok)
+        }
+    }
+
+    /// "Arrest not recommended" does not open the gate: a consultation records OPLA's advice, and a
+    /// legal limitation found keeps the consultation owed until OPLA, consulted again, finds none.
+    @Test func aLegalLimitationFoundKeepsTheGateClosed() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let filing = try await service.addFiling(person)
+            let encounter = try await service.openEncounter(person, asOf: "2025-06-01").decode(EncounterView.self).id.uuidString
+            #expect(try await service.verify(encounter, filing: filing).status == .created)
+            func consult(_ advice: String?) async throws -> HTTPStatus {
+                try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "opla-attorney@NYC", json: """
+                {"step": "opla-consultation", "summary": "Reviewed the U petition.", "counterpart": "OPLA New York"\(advice.map { #", "advice": "\#($0)""# } ?? "")}
+                """).status
+            }
+            #expect(try await consult(nil) == .unprocessableEntity)
+            #expect(try await consult("legal-limitation") == .created)
+            let refused = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
+            #expect(try refused.status == .conflict && refused.problem.requiredSteps == ["opla-consultation"])
+            #expect(try await consult("no-legal-limitation") == .created)
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC").status == .ok)
+        }
+    }
+}
