@@ -26,6 +26,9 @@ public struct RuntimeSettings: Sendable, Equatable {
     public var databaseConnectionsPerLoop = 4
     /// Where the day open encounters are decided on begins and ends (`CaseCalendar`).
     public var timeZone = CaseCalendar.defaultTimeZone
+    /// Whether a running server brings the stored decisions of open encounters up to date as days
+    /// pass (`DecisionRefresh`); off only in tests that write decisions themselves.
+    public var refreshesDecisions = true
 
     public static let defaultDatabasePath = "safeguard.sqlite"
 

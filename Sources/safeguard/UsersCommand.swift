@@ -7,8 +7,8 @@ import SafeguardRuntime
 
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "Add and disable users, and issue API tokens.",
-        subcommands: [Add.self, Disable.self, Token.self]
+        commandName: "users", abstract: "Add and disable users, and issue and revoke API tokens.",
+        subcommands: [Add.self, Disable.self, Token.self, Tokens.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -59,20 +59,49 @@ struct UsersCommand: AsyncParsableCommand {
     }
 
     struct Token: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Issue an API bearer token for a user; it is shown once.")
+        static let configuration = CommandConfiguration(
+            abstract: "Issue an API bearer token for a user; it is shown once.",
+            discussion: "A system rotates its token without downtime: issue the next, put it in use, then `users tokens revoke --keep-newest`."
+        )
         @Argument var username: String
+        @Option(help: "Days the token lasts (1–366).") var days = Int(UserDirectory.issuedTokenLifetime.seconds / 86_400)
         @OptionGroup var databaseOptions: DatabaseOptions
         @OptionGroup var policyOptions: PolicyOptions
 
         func run() async throws {
-            let username = username
+            guard (1...366).contains(days) else { throw BadInput("--days: \(days) is not a number of days from 1 to 366").exit() }
+            let (username, lifetime) = (username, Duration.seconds(days * 86_400))
             print(try await databaseOptions.withDatabase(policyOptions) { database, services -> String in
                 try await database.transaction { database -> String in
-                    let token = try await services.users.issueToken(for: username, on: database)
+                    let token = try await services.users.issueToken(for: username, lifetime: lifetime, on: database).token
                     try await services.audit.append(.byOperator(.write, "token-of/\(try await services.users.user(named: username, on: database).requireID())"), on: database)
                     return token
                 }
             })
+        }
+    }
+
+    struct Tokens: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Manage a user's API tokens.", subcommands: [Revoke.self])
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Revoke a user's API tokens at once: all of them, or all but the newest.")
+            @Argument var username: String
+            @Flag(help: "Keep the newest token (after a rotation, the one in use).") var keepNewest = false
+            @OptionGroup var databaseOptions: DatabaseOptions
+            @OptionGroup var policyOptions: PolicyOptions
+
+            func run() async throws {
+                let (username, keepNewest) = (username, keepNewest)
+                let revoked = try await databaseOptions.withDatabase(policyOptions) { database, services -> Int in
+                    try await database.transaction { database -> Int in
+                        let count = try await services.users.revokeTokens(of: username, keepingNewest: keepNewest, on: database)
+                        try await services.audit.append(.byOperator(.write, "token-of/\(try await services.users.user(named: username, on: database).requireID())"), on: database)
+                        return count
+                    }
+                }
+                print("revoked \(revoked) token\(revoked == 1 ? "" : "s") of \(username)")
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PolicyEngine
 import SafeguardCore
+import SQLKit
 @testable import SafeguardServer
 import Testing
 import Vapor
@@ -50,7 +51,7 @@ import Vapor
     /// The stored decision of an open encounter is brought up to date when the policies in force
     /// change, by the server itself, with the clock moved and nobody calling a command.
     @Test func storedDecisionsFollowThePoliciesInForceAsDaysPass() async throws {
-        try await TestService.with { service in
+        try await TestService.with(refreshesDecisions: true) { service in
             let person = try await service.createPerson()
             let filing = try await service.addFiling(person)
             let encounter = try await service.openEncounter(person, asOf: "2023-05-01").decode(EncounterView.self).id.uuidString
@@ -62,8 +63,9 @@ import Vapor
             await service.clock.waitForSleepers(2)
             service.clock.set(toNoonOf: CaseCalendar.yearAfter(CaseCalendar().today).description)
             await service.clock.waitForSleepers(2)
-            let after = try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC").decode(EncounterView.self)
-            #expect(after.decision?.disposition == "proceed-after-steps")
+            // A year on, the test's tokens have expired: the stored decision read from the core.
+            let after = try await service.app.safeguard.workflow.currentDecision(of: try #require(UUID(uuidString: encounter)), on: service.app.db)
+            #expect(after?.disposition == "proceed-after-steps")
             #expect(try await service.count("reevaluation_runs WHERE started_by = 'safeguard' AND finished_at IS NOT NULL") == 1)
         }
     }
@@ -189,6 +191,93 @@ import Vapor
             #expect(try refused.status == .conflict && refused.problem.requiredSteps == ["opla-consultation"])
             #expect(try await consult("no-legal-limitation") == .created)
             #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC").status == .ok)
+        }
+    }
+
+    /// § 1367(a)(1) without a basis: an action on a case whose only adverse information came from
+    /// the abuser is refused until a basis names evidence from another source.
+    @Test func anActionWithoutABasisOnOnlyExcludedEvidenceIsRefused() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let encounter = try await service.openEncounter(person, asOf: "2026-01-15", extra: #", "information": [{"id": "abuser-statement", "source": "abuser", "adverse": true}]"#)
+                .decode(EncounterView.self).id.uuidString
+            let refused = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
+            #expect(refused.status == .conflict)
+            #expect(try refused.problem.type == "tag:safeguard,2026:problem:source-prohibition" && refused.problem.excludedInformation == ["abuser-statement"])
+            #expect(try await service.count("encounters WHERE status = 'action-recorded'") == 0)
+
+            let other = try await service.createPerson()
+            let independent = try await service.openEncounter(other, asOf: "2026-01-15", extra: #", "information": [{"id": "abuser-statement", "source": "abuser", "adverse": true}, {"id": "police-report", "source": "independent", "adverse": true}]"#)
+                .decode(EncounterView.self).id.uuidString
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(independent)/enforcement-action", as: "officer@NYC").status == .ok)
+        }
+    }
+
+    /// API tokens end: a password's token after a working day, an issued one after its lifetime, and
+    /// a revoked one at once; a system rotates by issuing the next and revoking all but the newest.
+    @Test func tokensExpireAndRotateWithoutDowntime() async throws {
+        try await TestService.with { service in
+            let bought = try await service.send(.POST, "/api/v1/tokens", json: #"{"username": "officer-nyc", "password": "correct horse battery"}"#)
+            let body = try bought.decode(TokenController.TokenBody.self)
+            #expect(abs(body.expiresAt.timeIntervalSince(service.clock.now) - 8 * 3600) < 5)
+            func status(_ token: String) async throws -> HTTPStatus {
+                try await service.send(.GET, "/api/v1/people", headers: [("Authorization", "Bearer \(token)")]).status
+            }
+            #expect(try await status(body.token) == .ok)
+            service.clock.advance(by: .seconds(8 * 3600))
+            #expect(try await status(body.token) == .unauthorized, "a working day later")
+
+            let users = service.app.safeguard.users
+            let old = try await users.issueToken(for: "integration-nyc", lifetime: .seconds(86_400), on: service.app.db).token
+            service.clock.advance(by: .seconds(60))
+            let next = try await users.issueToken(for: "integration-nyc", lifetime: .seconds(86_400), on: service.app.db).token
+            // Both live (the feed may not list people, so a live token is refused, not unknown).
+            #expect(try await status(old) == .forbidden)
+            #expect(try await status(next) == .forbidden)
+            #expect(try await users.revokeTokens(of: "integration-nyc", keepingNewest: true, on: service.app.db) >= 1)
+            #expect(try await status(old) == .unauthorized, "the old one revoked")
+            #expect(try await status(next) == .forbidden, "the newest still live")
+            service.clock.advance(by: .seconds(86_400))
+            #expect(try await status(next) == .unauthorized, "expired")
+        }
+    }
+
+    /// Five wrong passwords from a stranger's machine do not lock the officer out: failures are
+    /// counted by username and source, and a machine spraying many accounts is held back too.
+    @Test func aStrangerCannotLockAnOfficerOut() async throws {
+        try await TestService.with { service in
+            let (users, services) = (service.app.safeguard.users, service.app.safeguard)
+            func signIn(_ username: String, _ password: String, from source: String) async throws -> SignInOutcome {
+                try await users.signIn(username: username, password: password, source: source, throttle: services.loginThrottle, audit: services.audit,
+                                       turns: services.writeTurns, on: service.app.db)
+            }
+            for _ in 0..<5 { _ = try await signIn("officer-nyc", "wrong password!", from: "203.0.113.9") }
+            guard case .throttled = try await signIn("officer-nyc", "correct horse battery", from: "203.0.113.9") else {
+                Issue.record("the stranger's machine is not held back"); return
+            }
+            guard case .signedIn = try await signIn("officer-nyc", "correct horse battery", from: "198.51.100.7") else {
+                Issue.record("the officer is locked out by a stranger"); return
+            }
+            // One machine trying many accounts: held back after 20 failures, whatever the username.
+            let sprayer = "192.0.2.66"
+            for index in 0..<20 { _ = try await signIn(["auditor-nyc", "analyst-nyc", "admin-nyc", "supervisor-lax"][index % 4], "wrong password!", from: sprayer) }
+            guard case .throttled = try await signIn("officer-lax", "wrong password!", from: sprayer) else { Issue.record("the sprayer is not held back"); return }
+        }
+    }
+
+    /// A caller cannot grow the audit log faster than its requests: a refusal of a 60,000-character
+    /// path writes one short record.
+    @Test func whatARefusalRecordsIsBounded() async throws {
+        try await TestService.with { service in
+            let long = String(repeating: "x", count: 60_000)
+            let sql = service.app.db as! any SQLDatabase
+            let before = try await service.count("audit_records WHERE action = 'denial'")
+            for path in ["/api/v1/encounters/\(long)", "/api/v1/people/\(long)/filings"] {
+                #expect(try await service.send(.GET, path).status == .unauthorized)
+            }
+            #expect(try await service.count("audit_records WHERE action = 'denial'") == before + 2, "each refusal recorded")
+            let longest = try await sql.raw("SELECT MAX(LENGTH(object)) AS n FROM audit_records").first()?.decode(column: "n", as: Int?.self)
+            #expect((longest ?? 0) <= 64, "the longest object recorded: \(longest ?? 0) characters")
         }
     }
 }

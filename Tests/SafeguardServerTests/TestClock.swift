@@ -81,10 +81,3 @@ final class TestClock: WallClock {
         while sleepers < count { await Task.yield() }
     }
 }
-
-extension Duration {
-    var seconds: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
-    }
-}

@@ -34,10 +34,12 @@ struct TestService {
 
     /// Runs `body` against a fresh service, and always shuts it down.
     /// - Parameter addRoutes: routes a test adds to the configured service before it starts.
+    /// - Parameter refreshesDecisions: whether the server re-decides open encounters as days pass
+    ///   (`DecisionRefreshing`); off by default, so that no background run races a test's writes.
     /// - Parameter logLevel: what the service and its databases log (`LogCapture`); only a test
     ///   whose millions of library lines would cost more than its work asks for less than trace.
     static func with(seedUsers: Bool = true, auditSigningInterval: Duration = .seconds(300), sessionTimeouts: SessionTimeouts = SessionTimeouts(),
-                     logLevel: Logger.Level = .trace, addRoutes: @escaping @Sendable (Application) -> Void = { _ in },
+                     refreshesDecisions: Bool = false, logLevel: Logger.Level = .trace, addRoutes: @escaping @Sendable (Application) -> Void = { _ in },
                      _ body: (TestService) async throws -> Void) async throws {
         _ = LogCapture.shared
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-service-\(UUID().uuidString)")
@@ -54,6 +56,7 @@ struct TestService {
                                                                auditKeyPath: folder.appendingPathComponent("audit-key").path))
         settings.auditSigningInterval = auditSigningInterval
         settings.sessionTimeouts = sessionTimeouts
+        settings.refreshesDecisions = refreshesDecisions
         do {
             try await run(settings: settings, seedUsers: seedUsers, logLevel: logLevel, addRoutes: addRoutes, body)
         } catch {
@@ -82,7 +85,7 @@ struct TestService {
                     let name = "\(role.rawValue)-\(office.lowercased())"
                     _ = try await app.safeguard.users.add(username: name, displayName: name, role: role, office: office,
                                                           password: "correct horse battery", on: app.db)
-                    tokens["\(role.rawValue)@\(office)"] = try await app.safeguard.users.issueToken(for: name, on: app.db)
+                    tokens["\(role.rawValue)@\(office)"] = try await app.safeguard.users.issueToken(for: name, lifetime: UserDirectory.issuedTokenLifetime, on: app.db).token
                 }
             }
             // One real server on an ephemeral loopback port for the whole test, as clients meet it,

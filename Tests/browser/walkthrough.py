@@ -221,7 +221,7 @@ try:
     analyst = signed_in("analyst-nyc", "")
     check(analyst.current_url.endswith("/dashboard"), "the analyst lands on the dashboard")
     visit(analyst, "dashboard", "the dashboard")
-    check(f"<title>{today[:7]} ice-interim-guidance-2025 proceed: 6</title>" in analyst.page_source, "the chart shows this month under the 2025 guidance")
+    check(f"<title>{today[:7]} ice-interim-guidance-2025 proceed: 7</title>" in analyst.page_source, "the chart shows this month under the 2025 guidance")
     check("A123456780" not in analyst.page_source, "the analyst sees no person")
 
     auditor = signed_in("auditor-nyc", "")

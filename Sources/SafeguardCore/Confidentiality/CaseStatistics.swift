@@ -5,7 +5,9 @@ import SQLKit
 /// Aggregate figures for analysts: counts by office, status, disposition and follow-up kind,
 /// never a person. A group of fewer than `smallestCount` records is left out, label and all, so
 /// that no figure points at one or two people (the label alone can tell: one expedited
-/// adjudication request in an office tells of a filing).
+/// adjudication request in an office tells of a filing). And since a total shown elsewhere minus
+/// the cells shown gives what was left out, the smallest cells shown are left out beside them
+/// until what is left out of a table adds up to at least `smallestCount` (complementary suppression).
 public struct CaseStatistics: Sendable {
     public static let smallestCount = 5
 
@@ -35,6 +37,15 @@ public struct CaseStatistics: Sendable {
         return sql
     }
 
+    /// The cells that may be shown: each of at least `smallestCount`, and, when any is left out, so
+    /// many of the smallest beside it that what is left out adds up to at least `smallestCount`.
+    static func suppressed(_ cells: [Cell]) -> [Cell] {
+        var shown = cells.filter { $0.count >= smallestCount }.sorted { $0.count < $1.count }
+        var hidden = cells.filter { $0.count < smallestCount }.reduce(0) { $0 + $1.count }
+        while hidden > 0, hidden < smallestCount, !shown.isEmpty { hidden += shown.removeFirst().count }
+        return cells.filter { cell in shown.contains(cell) }
+    }
+
     /// A policy file's id or date as an SQL string literal.
     private static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
 
@@ -47,13 +58,14 @@ public struct CaseStatistics: Sendable {
             if let condition { query = condition(query) }
             query = columns.reduce(query) { query, name in computed[name].map { query.groupBy($0) } ?? query.groupBy(name) }
             for column in columns { query = query.orderBy(computed[column] ?? SQLColumn(column)) }
-            return try await query.all().compactMap { row in
-                let count = try row.decode(column: "n", as: Int.self)
-                guard count >= smallestCount else { return nil }
-                return Cell(group: Dictionary(uniqueKeysWithValues: try columns.map { ($0, try row.decode(column: $0, as: String.self)) }), count: count)
+            let all = try await query.all().map { row in
+                Cell(group: Dictionary(uniqueKeysWithValues: try columns.map { ($0, try row.decode(column: $0, as: String.self)) }),
+                     count: try row.decode(column: "n", as: Int.self))
             }
+            return suppressed(all)
         }
         var stepsOwed: [Cell] = []
+        // Each step's cells are a table of their own: a total of encounters owing it is not shown.
         for step in Step.allCases {
             let byOffice = try await cells(Encounter.schema, ["office"]) { query in
                 query.join(DecisionRecord.schema, on: SQLColumn("id", table: Encounter.schema), .equal, SQLColumn("encounter_id", table: DecisionRecord.schema))

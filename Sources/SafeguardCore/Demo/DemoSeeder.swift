@@ -151,6 +151,8 @@ public struct DemoSeeder: Sendable {
                     summary.actionsRecorded += 1
                 } catch WorkflowError.gateRefused {
                     // The gate held and recorded its refusal: the encounter stays open, as it would for an officer.
+                } catch WorkflowError.sourceProhibited {
+                    // Only the abuser's statement is adverse here: § 1367(a)(1) holds the action back.
                 }
             }
         }

@@ -23,5 +23,6 @@ public enum SafeguardMigrations {
         CreatePageSessions(),
         AddHeadSignatures(),
         AddVerificationOutcomes(),
+        AddTokenExpiry(),
     ]
 }

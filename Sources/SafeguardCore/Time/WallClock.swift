@@ -18,3 +18,11 @@ public struct SystemClock: WallClock {
         try await Task.sleep(for: duration)
     }
 }
+
+extension Duration {
+    /// The duration in seconds, for arithmetic with `Date`.
+    public var seconds: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}

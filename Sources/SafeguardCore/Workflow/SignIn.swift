@@ -4,30 +4,31 @@ import Foundation
 /// How a sign-in with a username and password ended.
 public enum SignInOutcome: Sendable {
     case signedIn(Actor)
-    /// Too many failed attempts for this username: another may be made after this many seconds.
+    /// Too many failed attempts (`LoginThrottle`): another may be made after this many seconds.
     case throttled(retryAfter: TimeInterval)
     /// The username or password is wrong, or the user is disabled.
     case refused
 }
 
 extension UserDirectory {
-    /// Signs in, throttling failed attempts per username (`LoginThrottle`); every attempt, whatever
+    /// Signs in from `source` (the caller's address), throttling failed attempts by username and
+    /// source (`LoginThrottle`); every attempt, whatever
     /// its outcome, is recorded in the audit chain (a failed one under the name given, in the
     /// `system` partition), taking `turns` for the append where the caller holds none.
-    public func signIn(username: String, password: String, throttle: LoginThrottle, audit: AuditChain, turns: (any WriteTurns)?,
+    public func signIn(username: String, password: String, source: String, throttle: LoginThrottle, audit: AuditChain, turns: (any WriteTurns)?,
                        on database: any Database) async throws -> SignInOutcome {
         var attempt = AuditEntry(actorID: nil, username: username, role: "", office: "", action: .login, object: "session", outcome: .failure)
-        if let wait = await throttle.retryAfter(username: username) {
+        if let wait = await throttle.retryAfter(username: username, source: source) {
             attempt.outcome = .denied
             try await turns.run { [attempt] in try await audit.append([attempt], on: database) }
             return .throttled(retryAfter: wait)
         }
         guard let actor = try await actor(username: username, password: password, on: database) else {
-            await throttle.recordFailure(username: username)
+            await throttle.recordFailure(username: username, source: source)
             try await turns.run { [attempt] in try await audit.append([attempt], on: database) }
             return .refused
         }
-        await throttle.recordSuccess(username: username)
+        await throttle.recordSuccess(username: username, source: source)
         try await turns.run { try await audit.append([AuditEntry(actor, .login, "session")], on: database) }
         return .signedIn(actor)
     }

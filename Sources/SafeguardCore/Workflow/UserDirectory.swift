@@ -16,6 +16,11 @@ public struct UserDirectory: Sendable {
     /// When tokens are revoked.
     public let clock: any WallClock
     public static let minimumPasswordLength = 12
+    /// A token bought with a password lasts a working day; one an operator issues for a system
+    /// (`users token`) lasts 90 days unless told otherwise, and is rotated by issuing the next one
+    /// before revoking the old (`users tokens revoke --keep-newest`).
+    public static let signInTokenLifetime: Duration = .seconds(8 * 3600)
+    public static let issuedTokenLifetime: Duration = .seconds(90 * 86_400)
 
     public init(hasher: any PasswordHashing, clock: any WallClock = SystemClock()) {
         self.hasher = hasher
@@ -59,20 +64,47 @@ public struct UserDirectory: Sendable {
         }
     }
 
-    /// Issues a new bearer token for the user; the token is returned once and only its hash kept.
-    public func issueToken(for username: String, on database: any Database) async throws -> String {
+    /// Issues a new bearer token for the user, valid for `lifetime`; the token is returned once and
+    /// only its hash kept.
+    public func issueToken(for username: String, lifetime: Duration, on database: any Database) async throws -> (token: String, expiresAt: Date) {
         let user = try await user(named: username, on: database)
         guard !user.disabled else { throw WorkflowError.conflict("user '\(username)' is disabled") }
         let token = "sg_" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        try await APIToken(userID: user.requireID(), tokenHash: Self.digest(token)).create(on: database)
-        return token
+        let expiresAt = clock.now.addingTimeInterval(lifetime.seconds)
+        try await APIToken(userID: user.requireID(), tokenHash: Self.digest(token), expiresAt: expiresAt).create(on: database)
+        return (token, expiresAt)
     }
 
-    /// The actor a bearer token stands for, or nil for an unknown, revoked or disabled one.
+    /// Revokes the user's live tokens, all of them or all but the newest (rotation: the system
+    /// already uses the newest); returns how many.
+    @discardableResult
+    public func revokeTokens(of username: String, keepingNewest: Bool, on database: any Database) async throws -> Int {
+        let user = try await user(named: username, on: database)
+        return try await database.transaction { database in
+            var live = try await APIToken.query(on: database).filter(\.$user.$id == user.requireID()).filter(\.$revokedAt == nil).all()
+                .filter { !isExpired($0) }
+            // The newest is the one issued last (its creation stamp: only the order counts here).
+            if keepingNewest, let newest = live.max(by: { ($0.createdAt ?? .distantPast) < ($1.createdAt ?? .distantPast) }) {
+                live.removeAll { $0 === newest }
+            }
+            for token in live {
+                token.revokedAt = clock.now
+                try await token.update(on: database)
+            }
+            return live.count
+        }
+    }
+
+    private func isExpired(_ token: APIToken) -> Bool {
+        let end = token.expiresAt ?? token.createdAt.map { $0.addingTimeInterval(Self.issuedTokenLifetime.seconds) } ?? .distantPast
+        return end <= clock.now
+    }
+
+    /// The actor a bearer token stands for, or nil for an unknown, expired, revoked or disabled one.
     public func actor(forToken token: String, on database: any Database) async throws -> Actor? {
         guard let stored = try await APIToken.query(on: database).filter(\.$tokenHash == Self.digest(token))
-            .filter(\.$revokedAt == nil).with(\.$user).first() else { return nil }
+            .filter(\.$revokedAt == nil).with(\.$user).first(), !isExpired(stored) else { return nil }
         return stored.user.actor
     }
 

@@ -58,7 +58,7 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions, .onlyLeafExtensions],
                                                   sandboxDirectory: views, viewDirectory: views))
     app.lifecycle.use(AuditHeadSigning(interval: settings.auditSigningInterval))
-    app.lifecycle.use(DecisionRefreshing())
+    if settings.refreshesDecisions { app.lifecycle.use(DecisionRefreshing()) }
     if settings.deliveryWorkers > 0 {
         app.lifecycle.use(DeliveryWorkers(count: settings.deliveryWorkers, settings: settings.delivery, factory: metrics.factory))
     }

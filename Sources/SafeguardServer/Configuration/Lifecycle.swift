@@ -31,7 +31,7 @@ public enum SafeguardService {
             let users = services.users
             let seeder = DemoSeeder(workflow: services.workflow, users: users)
             let summary = try await seeder.seed(people: people, password: { GeneratedSecret.password() }, on: database)
-            return (summary, try await users.issueToken(for: "officer-nyc", on: database))
+            return (summary, try await users.issueToken(for: "officer-nyc", lifetime: UserDirectory.issuedTokenLifetime, on: database).token)
         }
         report(summary, token)
         if serve { try await self.serve(settings: settings, ruleSet: ruleSet) }

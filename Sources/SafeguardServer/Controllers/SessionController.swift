@@ -100,11 +100,13 @@ struct Credentials {
         self.password = password
     }
 
-    /// The actor these credentials sign in, throttling failed attempts per username:
+    /// The actor these credentials sign in, throttling failed attempts by username and the
+    /// connection's address (a proxy's forwarding headers are not trusted):
     /// 429 with `Retry-After` while throttled, 401 when they do not match an enabled user.
     func signIn(_ request: Request) async throws -> Actor {
         let services = request.application.safeguard
-        switch try await services.users.signIn(username: username, password: password, throttle: services.loginThrottle, audit: services.audit,
+        let source = request.remoteAddress?.ipAddress ?? "unknown"
+        switch try await services.users.signIn(username: username, password: password, source: source, throttle: services.loginThrottle, audit: services.audit,
                                                turns: request.owedWriteTurns, on: request.db) {
         case .signedIn(let actor):
             return actor

@@ -68,7 +68,9 @@ struct ProblemMiddleware: AsyncMiddleware {
     /// The audit entry of a refused request: who (when known), and the record or route refused.
     static func denial(of request: Request) -> AuditEntry {
         let kinds = [("encounterID", "encounter"), ("personID", "person"), ("followUpID", "follow-up")]
-        let object = kinds.lazy.compactMap { name, kind in request.parameters.get(name).map { "\(kind)/\($0)" } }.first
+        // What a record stores of a request is bounded: a record id only when it is one, so that no
+        // caller grows the log faster than its requests (a 60,000-character path is one short record).
+        let object = kinds.lazy.compactMap { name, kind in request.parameters.get(name).map { "\(kind)/\(UUID(uuidString: $0)?.uuidString ?? "not-an-id")" } }.first
             ?? request.route.map { "route " + $0.path.map(\.description).joined(separator: "/") } ?? "route unmatched"
         if let actor = try? request.actor {
             return AuditEntry(actor, .denial, object, .denied, purpose: try? request.purpose)
@@ -96,7 +98,8 @@ struct ProblemMiddleware: AsyncMiddleware {
                 status: .conflict, slug: "source-prohibition",
                 detail: "\(SourceProhibition.citation) bars an adverse determination resting solely on information furnished by an abuser "
                     + "or the abuser's household, or by the perpetrator or trafficker of a person who applied for protection; "
-                    + "every item of the basis is such information: \(items.joined(separator: ", "))"
+                    + "what this determination rests on is only such information (\(items.joined(separator: ", "))); "
+                    + "it may rest on evidence from another source, named in its basis"
             )
             problem.citation = SourceProhibition.citation
             problem.excludedInformation = items
