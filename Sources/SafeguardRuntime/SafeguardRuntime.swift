@@ -79,15 +79,13 @@ public enum SafeguardRuntime {
 
     /// Brings the database up to date: on SQLite, WAL (a property of the file) and `synchronous`
     /// FULL (the default of the SQLite Safeguard links, set again so that the intent is explicit);
-    /// then every migration not yet run, and the head rows that carry no signature signed.
-    public static func prepare(_ database: any Database, settings: RuntimeSettings, audit: AuditChain, migrate: () async throws -> Void) async throws {
+    /// then every migration not yet run.
+    public static func prepare(_ database: any Database, settings: RuntimeSettings, migrate: () async throws -> Void) async throws {
         if settings.databaseURL == nil, let sql = database as? any SQLDatabase {
             try await sql.raw("PRAGMA journal_mode=WAL").run()
             try await sql.raw("PRAGMA synchronous=FULL").run()
         }
         try await migrate()
-        // Heads written before every commit signed them are signed once, now.
-        try await audit.signUnsignedHeads(on: database)
     }
 
     /// For a command: opens and migrates the database, runs `body` with it, a second handle on a
@@ -102,7 +100,7 @@ public enum SafeguardRuntime {
             let services = try compose(settings: settings, ruleSet: ruleSet, hasher: hasher, databases: databases, migrations: migrations)
             let database = databases.database(logger: logger, on: loops[0])!
             let reader = databases.database(logger: logger, on: loops[loops.count > 1 ? 1 : 0])!
-            try await prepare(database, settings: settings, audit: services.audit) {
+            try await prepare(database, settings: settings) {
                 let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: loops[0])
                 try await migrator.setupIfNeeded().get()
                 try await migrator.prepareBatch().get()

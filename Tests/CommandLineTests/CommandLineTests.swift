@@ -239,7 +239,7 @@ import Testing
         #expect(preview.standardOutput.contains("open encounters as of 2024-06-01") && preview.standardOutput.contains("nothing stored"))
         #expect(preview.standardOutput.contains("proceed-after-steps → refrain"), "\(preview.standardOutput)")
         #expect(preview.standardOutput.contains("-ice-interim-guidance-2025/consult-opla"))
-        // As of today: the demo's open encounters were decided today, so nothing changes.
+        // As of today: stored, and the day said.
         let result = try await CommandLineRunner.run(["reevaluate", "--user", "admin-nyc", "--batch-size", "7", "--database", database])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("open encounters as of \(CaseCalendar().today)"), "\(result.standardOutput)")

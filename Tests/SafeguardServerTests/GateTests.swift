@@ -172,7 +172,7 @@ import Vapor
                 "opla-consultation": #"{"step": "opla-consultation", "summary": "s", "counterpart": "c", "advice": "no-legal-limitation"}"#,
                 "exceptional-circumstances-approval": #"{"step": "exceptional-circumstances-approval", "summary": "s", "counterpart": "c"}"#,
                 "law-enforcement-deconfliction": #"{"step": "law-enforcement-deconfliction", "summary": "s", "counterpart": "c"}"#,
-                "benefit-verification": #"{"step": "benefit-verification", "summary": "s", "counterpart": "c", "filingId": "\#(filing)", "outcome": "not-found"}"#,
+                "benefit-verification": #"{"step": "benefit-verification", "summary": "s", "counterpart": "c", "filingId": "FILING", "outcome": "not-found"}"#,
             ]
             let entitled: [String: Set<String>] = [
                 "opla-consultation": ["opla-attorney"],
@@ -182,7 +182,10 @@ import Vapor
             ]
             for (step, body) in bodies {
                 for role in ["officer", "supervisor", "opla-attorney", "hotline-specialist", "analyst", "auditor", "admin"] {
-                    let reply = try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "\(role)@NYC", json: body)
+                    // A verification answers one unanswered claim: a claim of its own for each attempt.
+                    let claim = step == "benefit-verification" ? try await service.addFiling(person) : filing
+                    let reply = try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "\(role)@NYC",
+                                                       json: body.replacingOccurrences(of: "FILING", with: claim))
                     #expect(reply.status == (entitled[step]!.contains(role) ? .created : .forbidden), "\(role) recording \(step): \(reply.text)")
                 }
             }

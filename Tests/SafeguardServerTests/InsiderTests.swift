@@ -94,7 +94,7 @@ import Vapor
     @Test func namesThatDisguiseThemselvesAndBirthsAfterTodayAreRefused() async throws {
         try await TestService.with { service in
             let today = service.app.safeguard.workflow.calendar.today
-            for (field, value) in [("givenName", "Ana\u{202E}seoD"), ("familyName", "Doe\u{2066}x"), ("country", "GT\u{0007}"),
+            for (field, value) in [("givenName", "Ana\u{202E}seoD"), ("familyName", "Doe\u{2066}x"), ("country", "GT\u{0007}"), ("givenName", "An\u{200B}a"),
                                    ("dateOfBirth", today.nextDay.description)] {
                 var members = ["aNumber": "\"A123456789\"", "givenName": "\"Ana\"", "familyName": "\"Doe\"", "dateOfBirth": "\"1990-04-02\"", "country": "\"GT\""]
                 members[field] = String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
@@ -147,6 +147,12 @@ import Vapor
             #expect(answered.type == "U" && answered.status == "pending" && answered.verified == true && answered.verificationOutcome == "contradicted")
             #expect(filings.filter { $0.verificationOutcome == "not-found" }.allSatisfy { $0.verified == false })
             #expect(try await owed() == ["opla-consultation"], "known as the source gives it: a live U petition")
+            // A filing answered is not answered again: another check cannot drop a known filing.
+            for outcome in ["not-found", "confirmed"] {
+                let again = try await service.verify(encounter, filing: late, outcome: outcome, as: "supervisor@NYC")
+                #expect(again.status == .conflict, "\(outcome): \(again.text)")
+            }
+            #expect(try await owed() == ["opla-consultation"])
             #expect(try await service.count("encounters WHERE status = 'action-recorded'") == 0)
         }
     }
@@ -191,6 +197,15 @@ import Vapor
             #expect(try refused.status == .conflict && refused.problem.requiredSteps == ["opla-consultation"])
             #expect(try await consult("no-legal-limitation") == .created)
             #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC").status == .ok)
+
+            // Where no policy asks for OPLA (no filing), a limitation OPLA found still holds the action.
+            let other = try await service.openEncounter(try await service.createPerson(), asOf: "2025-06-01").decode(EncounterView.self).id.uuidString
+            let advised = try await service.send(.POST, "/api/v1/encounters/\(other)/steps", as: "opla-attorney@NYC", json: """
+            {"step": "opla-consultation", "summary": "Arrest not recommended.", "counterpart": "OPLA New York", "advice": "legal-limitation"}
+            """)
+            #expect(advised.status == .created)
+            let held = try await service.send(.POST, "/api/v1/encounters/\(other)/enforcement-action", as: "officer@NYC")
+            #expect(try held.status == .conflict && held.problem.requiredSteps == ["opla-consultation"])
         }
     }
 

@@ -5,8 +5,11 @@ import SQLKit
 
 /// The tamper-evident audit log: one hash chain per partition (the actor's office), so that
 /// appends from different offices do not wait for each other. Each record's hash covers the one
-/// before it; every `signingInterval` records, and whenever `signHeads` runs (the server does
-/// every five minutes), the partition's head is signed with the audit key.
+/// before it. The head row is signed with the audit key by every commit that moves it, so no
+/// record is ever unpinned; besides, every `signingInterval` records and whenever `signHeads`
+/// runs (the server does every five minutes), the head is kept in the signed heads, from which an
+/// operator exports heads to keep outside the database (only those catch a rollback of the whole
+/// database to a state that was signed at the time).
 ///
 /// `append` runs inside the caller's transaction: the record commits with the change it records,
 /// or neither does. The partition's head row is claimed with a conditional `UPDATE … RETURNING`,
@@ -103,18 +106,6 @@ public struct AuditChain: Sendable {
     private func storeHead(_ head: SignedHead, on sql: any SQLDatabase) async throws {
         try await sql.update(Self.heads).set("hash", to: SQLBind(head.hash)).set("signed_at", to: SQLBind(head.signedAt))
             .set("signature", to: SQLBind(head.signature)).where("partition", .equal, head.partition).run()
-    }
-
-    /// Signs every head row that carries no signature (written before heads were signed with
-    /// every commit); run once the migrations have, before anything is appended.
-    public func signUnsignedHeads(on database: any Database) async throws {
-        try await database.transaction { database in
-            let sql = try CaseRecords.sqlDatabase(database)
-            for row in try await sql.select().columns("partition", "sequence", "hash").from(Self.heads).where(SQLIdentifier("signature"), .is, SQLLiteral.null).all() {
-                try await storeHead(SignedHead(partition: row.decode(column: "partition", as: String.self), sequence: row.decode(column: "sequence", as: Int.self),
-                                               hash: row.decode(column: "hash", as: String.self), signedAt: clock.now, key: key), on: sql)
-            }
-        }
     }
 
     private func store(_ head: SignedHead, on sql: any SQLDatabase) async throws {

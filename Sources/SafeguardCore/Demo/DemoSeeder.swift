@@ -68,9 +68,12 @@ public struct DemoSeeder: Sendable {
         let officer = actors["officer-nyc"]!, supervisor = actors["supervisor-nyc"]!, attorney = actors["opla-attorney-nyc"]!
         var summary = Summary(users: demoUsers, people: 0, encounters: 0, steps: 0, actionsRecorded: 0)
         for index in 0..<count {
-            // Every third encounter goes to its enforcement action: those are the history, seeded on
-            // the workflow's clock moved to a day of each policy period; the rest are open today.
-            let workflow = index % 3 == 0
+            // Every third encounter of New York with its steps goes to its enforcement action: those
+            // are the history, seeded on the workflow's clock moved to a day of each policy period;
+            // the rest are open today (one the gate refuses stays open from its day, as it would).
+            let office = index % 5 == 4 ? "LAX" : "NYC"
+            let history = index % 3 == 0 && index % 5 != 1 && office == "NYC"
+            let workflow = history
                 ? self.workflow.on(HistoricalClock(noonOf: CalendarDate(Self.periodDays[index % 4])!, in: self.workflow.calendar))
                 : self.workflow
             let person = Person(
@@ -96,8 +99,8 @@ public struct DemoSeeder: Sendable {
                 filings.append(filing)
             }
             let encounter = Encounter(
-                personID: try person.requireID(), office: index % 5 == 4 ? "LAX" : "NYC", action: Action.allCases[index % 4],
-                asOf: workflow.calendar.today, openedBy: officer.userID
+                personID: try person.requireID(), office: office, action: Action.allCases[index % 4],
+                asOf: workflow.calendar.today, openedBy: (office == "LAX" ? actors["officer-lax"]! : officer).userID
             )
             encounter.detained = index % 4 == 1
             encounter.immediateVictimOrWitness = index % 6 == 0
@@ -145,7 +148,7 @@ public struct DemoSeeder: Sendable {
                                                   on: encounterID, by: supervisor, on: database)
                 summary.steps += 1
             }
-            if index % 3 == 0 {
+            if history {
                 do {
                     _ = try await workflow.recordEnforcementAction(encounterID, expectedVersion: nil, by: officer, purpose: nil, on: database)
                     summary.actionsRecorded += 1

@@ -56,8 +56,9 @@ public struct BodyReader {
         return object?.string(key, required: required, minLength: minLength, maxLength: maxLength, errors: &errors)
     }
 
-    /// A string a person reads as written (a name, a country): no control characters, and none of
-    /// the bidirectional embedding, override or isolate controls, which make text display as
+    /// A string a person reads as written (a name, a country): no control or format characters
+    /// (the bidirectional embeddings, overrides and isolates, zero-width characters), no line or
+    /// paragraph separators, nothing private or unassigned: nothing that makes text display as
     /// something other than what it is.
     public mutating func plainText(_ key: String, required: Bool = false, minLength: Int = 0, maxLength: Int) -> String? {
         guard let text = string(key, required: required, minLength: minLength, maxLength: maxLength) else { return nil }
@@ -69,8 +70,7 @@ public struct BodyReader {
     }
 
     static func isDisguising(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.generalCategory == .control || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
-            || scalar.value == 0x200E || scalar.value == 0x200F || scalar.value == 0x061C
+        [.control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator].contains(scalar.properties.generalCategory)
     }
 
     public mutating func date(_ key: String, required: Bool = false) -> CalendarDate? {

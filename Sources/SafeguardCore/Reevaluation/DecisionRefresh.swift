@@ -24,14 +24,17 @@ public struct DecisionRefresh: Sendable {
 
     /// Re-evaluates every open encounter as of today unless a finished run of these policy files
     /// already did so on or after the last change day; returns the run, or nil when none was due.
-    public func refreshIfDue(on database: any Database) async throws -> ReevaluationRun? {
+    /// - Parameter turns: on SQLite inside a running server, the write turns, taken batch by batch.
+    public func refreshIfDue(on database: any Database, turns: (any WriteTurns)? = nil) async throws -> ReevaluationRun? {
         let workflow = reevaluator.workflow
         // With no open encounter there is nothing to bring up to date (each is decided as of today when opened).
-        guard let changed = lastChangeDay, try await Encounter.query(on: database).filter(\.$status == Encounter.open).first() != nil else { return nil }
+        guard try await Encounter.query(on: database).filter(\.$status == Encounter.open).first() != nil else { return nil }
+        // Without a change day on or before today, any finished run of these policy files will do.
+        let since = lastChangeDay?.description ?? "0000-01-01"
         let done = try await ReevaluationRun.query(on: database).filter(\.$ruleSetDigest == workflow.ruleSet.digest)
-            .filter(\.$finishedAt != nil).filter(\.$asOf >= changed.description).first()
+            .filter(\.$finishedAt != nil).filter(\.$asOf >= since).first()
         guard done == nil else { return nil }
-        return try await reevaluator.run(resume: false, by: Self.actor, on: database)
+        return try await reevaluator.run(resume: false, by: Self.actor, on: database, turns: turns)
     }
 
     /// How long until the next day begins, when a refresh may next be due.

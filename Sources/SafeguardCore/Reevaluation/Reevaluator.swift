@@ -23,9 +23,11 @@ public struct Reevaluator: Sendable {
     ///   - progress: called after each batch with the encounters done so far in this run.
     ///   - reader: a second connection to read the next batch from while this one writes; without
     ///     it, reads wait for writes.
+    ///   - turns: on SQLite inside a running server, the write turns: each batch takes one for its
+    ///     transaction, so requests write between batches instead of waiting for the whole run.
     public func run(resume: Bool, by actor: Actor, maximumBatches: Int? = nil,
                     progress: @Sendable (Int) -> Void = { _ in }, on database: any Database,
-                    readingFrom reader: (any Database)? = nil) async throws -> ReevaluationRun {
+                    readingFrom reader: (any Database)? = nil, turns: (any WriteTurns)? = nil) async throws -> ReevaluationRun {
         let run: ReevaluationRun
         if resume {
             guard let unfinished = try await ReevaluationRun.query(on: database).filter(\.$finishedAt == nil)
@@ -35,14 +37,16 @@ public struct Reevaluator: Sendable {
             guard unfinished.ruleSetDigest == workflow.ruleSet.digest else {
                 throw WorkflowError.conflict("the unfinished run used other policy files (rule set \(unfinished.ruleSetDigest))")
             }
+            // Its batches so far were decided as of its day: going on another day would mix two.
+            guard unfinished.asOf == workflow.calendar.today.description else {
+                throw WorkflowError.conflict("the unfinished run decided as of \(unfinished.asOf ?? "each encounter's own day"), not today: start a new run")
+            }
             run = unfinished
         } else {
             run = ReevaluationRun(asOf: workflow.calendar.today.description, ruleSetDigest: workflow.ruleSet.digest, startedBy: actor.username)
-            try await run.create(on: database)
+            try await turns.run { try await run.create(on: database) }
         }
-        // A resumed run goes on as of today too: the decisions it stores are the ones in force now.
         let runAsOf = workflow.calendar.today
-        run.asOf = runAsOf.description
         let resumed = Tally(processed: run.processed, changed: run.changed, diff: try PopulationDiff(json: run.diff))
         var batch = try await Batch.read(after: run.cursor, limit: batchSize, on: reader ?? database)
         var decided = try decide(batch, after: resumed, asOf: runAsOf, by: actor)
@@ -50,18 +54,20 @@ public struct Reevaluator: Sendable {
         while maximumBatches.map({ batches < $0 }) ?? true {
             guard let last = batch.cases.last else {
                 run.finishedAt = workflow.clock.now
-                try await run.update(on: database)
+                try await turns.run { try await run.update(on: database) }
                 break
             }
             // Three stages at once: while this batch's decisions are written, the next batch is read
             // (through the second connection) and then decided. The batches hold different
             // encounters, and the run's row takes only what is written.
             let (written, done) = decided
-            async let committed: Void = database.transaction { database in
-                try await written.write(on: database)
-                try await workflow.audit.append(written.newIDs.map { AuditEntry(actor, .write, "decision/\($0)") }, on: database)
-                (run.processed, run.changed, run.diff, run.cursor) = (done.processed, done.changed, done.diff.json, last.id)
-                try await run.update(on: database)
+            async let committed: Void = turns.run {
+                try await database.transaction { database in
+                    try await written.write(on: database)
+                    try await workflow.audit.append(written.newIDs.map { AuditEntry(actor, .write, "decision/\($0)") }, on: database)
+                    (run.processed, run.changed, run.diff, run.cursor) = (done.processed, done.changed, done.diff.json, last.id)
+                    try await run.update(on: database)
+                }
             }
             let following = try await Batch.read(after: last.id, limit: batchSize, on: reader ?? database)
             let next = try decide(following, after: done, asOf: runAsOf, by: actor)

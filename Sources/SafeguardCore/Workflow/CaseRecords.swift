@@ -16,7 +16,7 @@ public enum CaseRecords {
     static let encounterColumns = ["id", "person_id", "action", "as_of", "victim_indicia"] + flagColumns
 
     /// The case of each encounter named, by encounter id.
-    public static func facts(of encounterIDs: [UUID], on database: any Database) async throws -> [UUID: CaseFacts] {
+    static func facts(of encounterIDs: [UUID], on database: any Database) async throws -> [UUID: CaseFacts] {
         // `IN ()` is an error in PostgreSQL.
         guard !encounterIDs.isEmpty else { return [:] }
         let sql = try sqlDatabase(database)

@@ -74,13 +74,36 @@ extension CaseWorkflow {
         return try zip(encounters, shown).map { encounter, shown in
             let id = try encounter.requireID()
             guard let caseFacts = facts[id] else { throw WorkflowError.notFound("encounter \(id)") }
-            return try EncounterView(encounter, facts: Disclosure.facts(decidedNow(caseFacts, status: encounter.status).json, shown: shown),
+            return try EncounterView(encounter, facts: Disclosure.facts(decided(caseFacts, of: encounter).json, shown: shown),
                                      decision: try decisions[id].map { try DecisionView($0, shown: shown, ruleSet: ruleSet) })
         }
     }
 }
 
 extension CaseWorkflow {
+    /// One line of a user's queue: an open encounter, its case as decided now, and the steps owed
+    /// now that the user's role records.
+    public struct QueueLine: Sendable {
+        public let encounter: Encounter
+        public let facts: CaseFacts
+        public let owed: [Step]
+    }
+
+    /// The open encounters the actor reaches, newest first (at most `limit`), each decided as the
+    /// gate would decide it now, with what the actor's role owes on it.
+    public func queue(for actor: Actor, limit: Int, on database: any Database) async throws -> [QueueLine] {
+        try Entitlements.requireCaseReadingRole(actor)
+        let encounters = try await Encounter.query(on: database).filter(\.$status == Encounter.open).reachable(by: actor)
+            .sort(\.$createdAt, .descending).limit(limit).all()
+        let cases = try await CaseRecords.facts(of: encounters.map { try $0.requireID() }, on: database)
+        return try encounters.compactMap { encounter in
+            guard let stored = cases[try encounter.requireID()] else { return nil }
+            let facts = decided(stored, of: encounter)
+            let owed = ruleSet.evaluate(facts).requiredSteps.filter { Entitlements.roles(for: $0).contains(actor.role) }
+            return QueueLine(encounter: encounter, facts: facts, owed: Array(owed))
+        }
+    }
+
     /// A step just recorded, as its writer sees it.
     public func view(of step: StepRecord, to reader: Reader, on database: any Database) async throws -> StepView {
         try StepView(step, shown: try await shows(encounter: step.$encounter.id, to: reader, on: database))

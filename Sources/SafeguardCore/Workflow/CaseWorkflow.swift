@@ -52,15 +52,19 @@ public struct CaseWorkflow: Sendable {
     public func facts(for encounter: Encounter, on database: any Database) async throws -> CaseFacts {
         let id = try encounter.requireID()
         guard let facts = try await CaseRecords.facts(of: [id], on: database)[id] else { throw WorkflowError.notFound("encounter \(id)") }
-        return decidedNow(facts, status: encounter.status)
+        return decided(facts, of: encounter)
     }
 
     /// The case as the engine decides it: an open encounter is about an action contemplated now,
-    /// so it is decided as of today whatever day it names; a closed one as of its own day.
-    func decidedNow(_ facts: CaseFacts, status: String) -> CaseFacts {
-        guard status == Encounter.open else { return facts }
+    /// so it is decided as of today whatever day it names; a closed one as of the day its action
+    /// was recorded, under which the gate decided it.
+    func decided(_ facts: CaseFacts, of encounter: Encounter) -> CaseFacts {
         var facts = facts
-        facts.asOf = calendar.today
+        if encounter.status == Encounter.open {
+            facts.asOf = calendar.today
+        } else if let recorded = encounter.actionRecordedAt {
+            facts.asOf = calendar.day(of: recorded)
+        }
         return facts
     }
 
@@ -274,6 +278,11 @@ public struct CaseWorkflow: Sendable {
                 guard let filing = try await BenefitFilingRecord.find(filingID, on: database), filing.$person.id == encounter.$person.id else {
                     throw WorkflowError.invalid([FieldError(path: "filingId", message: "no filing \(filingID) of this encounter's person")])
                 }
+                // A verification answers a claim: a filing already known, or already answered, is
+                // not undone by another officer's check (that would drop a protected filing).
+                guard !filing.isVerified, filing.verificationOutcome == nil else {
+                    throw WorkflowError.conflict("filing \(filingID) was already verified (\(filing.verificationOutcome ?? VerificationOutcome.confirmed.rawValue)); a verification answers an unanswered claim")
+                }
                 try await VersionClaim.advance(BenefitFilingRecord.schema, id: filingID, from: filing.version, on: database)
                 filing.verificationOutcome = input.outcome?.rawValue
                 if input.outcome == .contradicted, let type = input.sourceType, let status = input.sourceStatus {
@@ -345,6 +354,13 @@ public struct CaseWorkflow: Sendable {
                 metrics.refused(decision.disposition)
                 let shown = try await Disclosure(actor: actor, purpose: purpose).shows(encounter.$person.id, on: database)
                 throw WorkflowError.gateRefused(shown ? refusal(decision) : refusal(decision).withholding(in: ruleSet))
+            }
+            // OPLA's latest advice stands whether or not the policies in force still ask for it.
+            let advice = try await StepRecord.query(on: database).filter(\.$encounter.$id == encounterID)
+                .filter(\.$step == Step.oplaConsultation.spelling).sort(\.$recordedAt, .descending).sort(\.$id, .descending).first()
+            if advice?.outcome == ConsultationAdvice.legalLimitation.rawValue {
+                metrics.refused(.proceedAfterSteps)
+                throw WorkflowError.gateRefused(GateRefusal(disposition: .proceedAfterSteps, requiredSteps: [Step.oplaConsultation.spelling], rules: []))
             }
             try SourceProhibition.check(basis, facts: facts, decision: decision)
             _ = try await storeDecision(for: encounter, by: actor, on: database)

@@ -69,7 +69,8 @@ public struct StepView: Codable, Sendable {
         summary = shown ? record.summary : Disclosure.marker
         counterpart = shown ? record.counterpart : Disclosure.marker
         filingId = shown ? record.$filing.id : nil
-        outcome = shown ? record.outcome ?? record.confirmed.map { $0 ? VerificationOutcome.confirmed.rawValue : VerificationOutcome.notFound.rawValue } : nil
+        // A verification recorded before outcomes, unconfirmed, answered nothing: no outcome.
+        outcome = shown ? record.outcome ?? (record.confirmed == true ? VerificationOutcome.confirmed.rawValue : nil) : nil
         basis = shown ? record.basis : record.basis.map { _ in [Disclosure.marker] }
     }
 }

@@ -62,7 +62,7 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     if settings.deliveryWorkers > 0 {
         app.lifecycle.use(DeliveryWorkers(count: settings.deliveryWorkers, settings: settings.delivery, factory: metrics.factory))
     }
-    try await SafeguardRuntime.prepare(app.db, settings: settings.runtime, audit: app.safeguard.audit) { try await app.autoMigrate() }
+    try await SafeguardRuntime.prepare(app.db, settings: settings.runtime) { try await app.autoMigrate() }
     try routes(app)
     // Known now that the routes are: every request runs through it.
     app.middleware.use(MethodNotAllowed(routes: app.routes))

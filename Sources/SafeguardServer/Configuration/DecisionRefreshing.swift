@@ -3,8 +3,8 @@ import SafeguardCore
 import Vapor
 
 /// Brings the stored decisions of open encounters up to date while the server runs: at boot, and
-/// as each day begins, when the policies in force changed (`DecisionRefresh`). On SQLite it takes
-/// the write turn like any request that writes.
+/// as each day begins, when the policies in force changed (`DecisionRefresh`). On SQLite each batch
+/// takes the write turn like a request that writes, so requests go on between batches.
 final class DecisionRefreshing: LifecycleHandler, @unchecked Sendable {
     /// Set at boot and cancelled at shutdown; Vapor calls both on one thread.
     private var task: Task<Void, Never>?
@@ -15,7 +15,8 @@ final class DecisionRefreshing: LifecycleHandler, @unchecked Sendable {
         task = Task {
             while !Task.isCancelled {
                 do {
-                    if let run = try await turns.run({ try await refresh.refreshIfDue(on: database) }) {
+                    // The run takes the write turn batch by batch (SQLite), never for its whole length.
+                    if let run = try await refresh.refreshIfDue(on: database, turns: turns) {
                         logger.notice("the open encounters were decided again as of \(run.asOf ?? "today"): \(run.changed) of \(run.processed) outcomes changed")
                     }
                     try await clock.sleep(for: refresh.untilTomorrow)

@@ -90,15 +90,10 @@ struct PageController: RouteCollection {
     func home(request: Request) async throws -> Response {
         let actor = try request.actor
         guard Entitlements.caseReadingRoles.contains(actor.role) else { return request.redirect(to: "/dashboard", redirectType: .normal) }
-        let query = Encounter.query(on: request.db).filter(\.$status == Encounter.open).reachable(by: actor)
-        let encounters = try await query.sort(\.$createdAt, .descending).limit(200).all()
-        let ruleSet = request.application.safeguard.ruleSet
-        let cases = try await CaseRecords.facts(of: encounters.map { try $0.requireID() }, on: request.db)
-        let lines = try encounters.map { encounter in
-            let id = try encounter.requireID()
-            let owed = cases[id].map { ruleSet.evaluate($0).requiredSteps.filter { Entitlements.roles(for: $0).contains(actor.role) }.map(\.spelling) } ?? []
-            let facts = cases[id].map { facts in EncounterFact.allCases.filter { facts[keyPath: $0.caseKeyPath] }.map(\.field) } ?? []
-            return EncounterLine(id: id.uuidString, action: encounter.action, asOf: encounter.asOf, owed: owed, facts: facts)
+        let queue = try await request.application.safeguard.workflow.queue(for: actor, limit: 200, on: request.db)
+        let lines = try queue.map { line in
+            EncounterLine(id: try line.encounter.requireID().uuidString, action: line.encounter.action, asOf: line.encounter.asOf,
+                          owed: line.owed.map(\.spelling), facts: EncounterFact.allCases.filter { line.facts[keyPath: $0.caseKeyPath] }.map(\.field))
         }
         let page = HomePage(frame: Frame("Safeguard", request: request), queue: lines.filter { !$0.owed.isEmpty }, encounters: lines)
         return try await request.view.render("home", page).encodeResponse(for: request)
