@@ -193,6 +193,13 @@ import Vapor
             let metrics = try await service.send(.GET, "/metrics", as: "admin@NYC")
             #expect(metrics.text.contains(#"safeguard_alert{kind="dead-letters"} 1"#))
             #expect(try await service.send(.GET, "/api/v1/delivery-status", as: "analyst@NYC").status == .forbidden)
+            // The hotline sees the dead letter; a supervisor sees the alerts without any count, which
+            // would tell that a detainee's victim registered.
+            let specialist = try await service.send(.GET, "/api/v1/delivery-status", as: "hotline-specialist@NYC").decode(DeliveryController.StatusBody.self)
+            #expect(specialist.deadLetters == 1 && specialist.counts?["dead"] == 1)
+            let supervisor = try await service.send(.GET, "/api/v1/delivery-status", as: "supervisor@NYC")
+            let seen = try supervisor.decode(DeliveryController.StatusBody.self)
+            #expect(seen.deadLetters == nil && seen.counts == nil && !supervisor.text.contains("dead"), "\(supervisor.text)")
             try await gateway.stop()
         }
     }

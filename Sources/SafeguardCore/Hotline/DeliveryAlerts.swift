@@ -13,7 +13,13 @@ public struct DeliveryAlerts: Sendable, Equatable {
     /// Channels whose gateway failed `failingAfter` times in a row or more, with the last error.
     public var failingGateways: [String: String]
 
-    public var isQuiet: Bool { deadLetters == 0 && feedSilentSince == nil && failingGateways.isEmpty }
+    public var isQuiet: Bool { isQuiet(countingDeadLetters: true) }
+
+    /// Whether nothing calls for attention; for a role that does not see the counts
+    /// (`Entitlements.seesDeliveryCounts`), leaving the dead letters out.
+    public func isQuiet(countingDeadLetters: Bool) -> Bool {
+        (!countingDeadLetters || deadLetters == 0) && feedSilentSince == nil && failingGateways.isEmpty
+    }
 
     public static func compute(settings: DeliverySettings, now: Date, on database: any Database) async throws -> DeliveryAlerts {
         let sql = try CaseRecords.sqlDatabase(database)

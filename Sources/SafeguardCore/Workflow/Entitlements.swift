@@ -43,4 +43,14 @@ public enum Entitlements {
     /// The roles that scrape the service's metrics: not the custody feed's integration account,
     /// which could watch the delivery counters move after its own event and learn who registered.
     public static let metricsRoles: Set<Role> = [.admin]
+
+    /// The roles that watch victim notification's alerts: a silent feed, a failing gateway.
+    public static let deliveryStatusRoles: Set<Role> = [.hotlineSpecialist, .supervisor, .admin]
+
+    /// Whether the actor sees the outbox's counts and dead letters: only the roles that run
+    /// notification do. How many notices an event made, or failed to deliver, tells whether a
+    /// detainee's victim registered, which is not for an enforcement role to learn.
+    public static func seesDeliveryCounts(_ actor: Actor) -> Bool {
+        [.hotlineSpecialist, .admin].contains(actor.role)
+    }
 }

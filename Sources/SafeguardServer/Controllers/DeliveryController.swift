@@ -5,14 +5,12 @@ import Vapor
 
 /// The voice gateway's PIN confirmations (`POST /api/v1/notifications/{id}/confirmation`, an
 /// `integration` user) and the delivery alerts (`GET /api/v1/delivery-status`, for hotline
-/// specialists, supervisors and admins).
+/// specialists, supervisors and admins; the counts for those who run notification).
 struct DeliveryController: RouteCollection {
-    static let statusRoles: Set<Role> = [.hotlineSpecialist, .supervisor, .admin]
-
     func boot(routes: any RoutesBuilder) throws {
         routes.access(.roles([.integration], "voice confirmations", reach: .everyOffice))
             .post("notifications", ":notificationID", "confirmation", use: confirm)
-        routes.access(.roles(Self.statusRoles, "the delivery status", reach: .noRecord)).get("delivery-status", use: status)
+        routes.access(.roles(Entitlements.deliveryStatusRoles, "the delivery status", reach: .noRecord)).get("delivery-status", use: status)
     }
 
     func confirm(request: Request) async throws -> HTTPStatus {
@@ -24,17 +22,19 @@ struct DeliveryController: RouteCollection {
 
     struct StatusBody: Content {
         var quiet: Bool
-        var deadLetters: Int
+        /// Withheld (nil) from the roles that do not see the counts (`Entitlements.seesDeliveryCounts`).
+        var deadLetters: Int?
         var feedSilentSince: Date?
         var feedNeverSent: Bool
         var failingGateways: [String: String]
-        var counts: [String: Int]
+        var counts: [String: Int]?
     }
 
     func status(request: Request) async throws -> StatusBody {
         let alerts = try await request.application.safeguard.deliveryAlerts(on: request.db)
-        let counts = try await DeliveryCounts.byStatus(on: request.db)
-        return StatusBody(quiet: alerts.isQuiet, deadLetters: alerts.deadLetters, feedSilentSince: alerts.feedSilentSince.map(Date.init(timeIntervalSince1970:)),
+        let shown = Entitlements.seesDeliveryCounts(try request.actor)
+        let counts = shown ? try await DeliveryCounts.byStatus(on: request.db) : nil
+        return StatusBody(quiet: alerts.isQuiet(countingDeadLetters: shown), deadLetters: shown ? alerts.deadLetters : nil, feedSilentSince: alerts.feedSilentSince.map(Date.init(timeIntervalSince1970:)),
                           feedNeverSent: alerts.feedNeverSent, failingGateways: alerts.failingGateways, counts: counts)
     }
 }

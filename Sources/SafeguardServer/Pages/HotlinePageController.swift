@@ -10,7 +10,7 @@ import Vapor
 struct HotlinePageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let pages = routes.grouped(CSRFProtection(), PageAuthenticator()).grouped("hotline")
-        pages.access(.roles(DeliveryController.statusRoles, "the delivery status", reach: .noRecord)).get("status", use: status)
+        pages.access(.roles(Entitlements.deliveryStatusRoles, "the delivery status", reach: .noRecord)).get("status", use: status)
         let hotline = pages.access(.roles([.hotlineSpecialist], "hotline records", reach: .ownOffice))
         hotline.get(use: calls)
         hotline.post("calls", use: takeCall)
@@ -137,7 +137,8 @@ struct HotlinePageController: RouteCollection {
 
         var frame: PageController.Frame
         var quiet: Bool
-        var deadLetters: Int
+        /// How many notices were given up, for the roles that see the counts (`Entitlements.seesDeliveryCounts`).
+        var deadLetterAlert: String?
         var feed: String?
         /// Failing gateways, with their last error.
         var failing: [Line]
@@ -150,9 +151,12 @@ struct HotlinePageController: RouteCollection {
         let alerts = try await request.application.safeguard.deliveryAlerts(on: request.db)
         let feed: String? = alerts.feedNeverSent ? "The custody feed has never sent an event." :
             alerts.feedSilentSince.map { "The custody feed has sent nothing since \(Date(timeIntervalSince1970: $0).formatted(.iso8601))." }
-        let counts = try await DeliveryCounts.byStatus(on: request.db).sorted { $0.key < $1.key }
+        let shown = Entitlements.seesDeliveryCounts(try request.actor)
+        let counts = shown ? try await DeliveryCounts.byStatus(on: request.db).sorted { $0.key < $1.key } : []
         return try await request.view.render("hotline-status", StatusPage(
-            frame: .init("Delivery status", request: request), quiet: alerts.isQuiet, deadLetters: alerts.deadLetters, feed: feed,
+            frame: .init("Delivery status", request: request), quiet: alerts.isQuiet(countingDeadLetters: shown),
+            deadLetterAlert: shown && alerts.deadLetters > 0 ? "\(alerts.deadLetters) notifications dead-lettered: delivery was given up after the retry window." : nil,
+            feed: feed,
             failing: alerts.failingGateways.sorted { $0.key < $1.key }.map { .init(name: $0.key, detail: $0.value) },
             counts: counts.map { .init(name: $0.key, detail: String($0.value)) }))
     }

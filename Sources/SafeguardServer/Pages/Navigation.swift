@@ -17,7 +17,7 @@ enum Navigation {
         if role == .hotlineSpecialist {
             links += [Link(title: "Calls", path: "/hotline"), Link(title: "Registrations", path: "/hotline/registrations")]
         }
-        if DeliveryController.statusRoles.contains(role) { links.append(Link(title: "Delivery status", path: "/hotline/status")) }
+        if Entitlements.deliveryStatusRoles.contains(role) { links.append(Link(title: "Delivery status", path: "/hotline/status")) }
         links.append(Link(title: "Policies", path: "/policies"))
         return links
     }
