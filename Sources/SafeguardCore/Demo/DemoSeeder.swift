@@ -98,9 +98,10 @@ public struct DemoSeeder: Sendable {
                 try await workflow.audit.append(AuditEntry(officer, .write, "filing/\(try filing.requireID())"), on: database)
                 filings.append(filing)
             }
+            let opener = office == "LAX" ? actors["officer-lax"]! : officer
             let encounter = Encounter(
                 personID: try person.requireID(), office: office, action: Action.allCases[index % 4],
-                asOf: workflow.calendar.today, openedBy: (office == "LAX" ? actors["officer-lax"]! : officer).userID
+                asOf: workflow.calendar.today, openedBy: opener.userID
             )
             encounter.detained = index % 4 == 1
             encounter.immediateVictimOrWitness = index % 6 == 0
@@ -110,15 +111,13 @@ public struct DemoSeeder: Sendable {
             encounter.wishesToReport = index % 8 == 1
             encounter.victimIndicia = index % 3 == 0 ? ["self-report"] : []
             try await encounter.create(on: database)
-            let opener = encounter.office == "LAX" ? actors["officer-lax"]! : officer
             try await workflow.audit.append(AuditEntry(opener, .write, "encounter/\(try encounter.requireID())"), on: database)
             if index % 10 == 7 {
                 try await EvidenceRecord(encounterID: encounter.requireID(), label: "statement-\(index)", source: "abuser", adverse: true).create(on: database)
             }
             summary.encounters += 1
             let encounterID = try encounter.requireID()
-            let actor = encounter.office == "LAX" ? actors["officer-lax"]! : officer
-            _ = try await workflow.decide(encounterID, by: actor, on: database)
+            _ = try await workflow.decide(encounterID, by: opener, on: database)
             // Steps at every stage: none yet for some, verifications for others, consultations and approvals for a few.
             guard index % 5 != 1 else { continue }
             for (offset, filing) in filings.enumerated() where encounter.office == "NYC" {

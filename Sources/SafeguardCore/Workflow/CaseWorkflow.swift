@@ -339,11 +339,12 @@ public struct CaseWorkflow: Sendable {
         try await database.transaction { database in
             let encounter = try await encounterInTurn(encounterID, for: actor, on: database)
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
+            // The approvals and OPLA's advice on the encounter, oldest first, in one read.
+            let judgements = try await StepRecord.query(on: database).filter(\.$encounter.$id == encounterID)
+                .filter(\.$step ~~ [Step.exceptionalCircumstancesApproval.spelling, Step.oplaConsultation.spelling])
+                .sort(\.$recordedAt).sort(\.$id).all()
             // Separation of duties: who approved the exceptional circumstances does not record the action.
-            let approvedByActor = try await StepRecord.query(on: database).filter(\.$encounter.$id == encounterID)
-                .filter(\.$step == Step.exceptionalCircumstancesApproval.spelling).filter(\.$declined == false)
-                .filter(\.$recordedBy == actor.userID).first()
-            if approvedByActor != nil {
+            if judgements.contains(where: { $0.step == Step.exceptionalCircumstancesApproval.spelling && !$0.declined && $0.recordedBy == actor.userID }) {
                 throw WorkflowError.forbidden("the one who approved the exceptional circumstances does not also record the action")
             }
             // With `If-Match`, a version other than the one the caller read is stale.
@@ -356,8 +357,7 @@ public struct CaseWorkflow: Sendable {
                 throw WorkflowError.gateRefused(shown ? refusal(decision) : refusal(decision).withholding(in: ruleSet))
             }
             // OPLA's latest advice stands whether or not the policies in force still ask for it.
-            let advice = try await StepRecord.query(on: database).filter(\.$encounter.$id == encounterID)
-                .filter(\.$step == Step.oplaConsultation.spelling).sort(\.$recordedAt, .descending).sort(\.$id, .descending).first()
+            let advice = judgements.last { $0.step == Step.oplaConsultation.spelling }
             if advice?.outcome == ConsultationAdvice.legalLimitation.rawValue {
                 metrics.refused(.proceedAfterSteps)
                 throw WorkflowError.gateRefused(GateRefusal(disposition: .proceedAfterSteps, requiredSteps: [Step.oplaConsultation.spelling], rules: []))
