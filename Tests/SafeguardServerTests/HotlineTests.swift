@@ -1,8 +1,10 @@
+import FluentKit
 import Foundation
 import SafeguardCore
 import SafeguardPasswords
 import SafeguardRuntime
 @testable import SafeguardServer
+import SQLKit
 import Testing
 import Vapor
 
@@ -93,6 +95,43 @@ import Vapor
             #expect(try await Self.event(service, "feed-4", detainee: "A123456789").status == .created)
             #expect(try await service.count("notifications") == 2, "a withdrawn registration is told nothing")
             #expect(try await service.send(.POST, "/api/v1/custody-events", as: "officer@NYC", json: "{}").status == .forbidden)
+        }
+    }
+
+    /// A withdrawal holds its registration and then cancels its notices; a worker's claim on
+    /// PostgreSQL locks notices and then shares their registration. A claim that waited for the
+    /// registration while holding its notices deadlocked the two, and the database aborted one
+    /// (a withdrawal answered 500). The claim skips a registration being changed instead.
+    @Test(.enabled(if: TestService.onPostgres)) func aClaimBesideAWithdrawalSkipsItRatherThanDeadlocking() async throws {
+        try await TestService.with { service in
+            let registration = try await Self.register(service, detainee: "A123456789", channels: #"[{"kind": "sms", "address": "+15550001111"}]"#)
+            _ = try await Self.confirmAll(service, registration)
+            #expect(try await Self.event(service, "feed-1", detainee: "A123456789").status == .created)
+            let services = service.app.safeguard, database = service.app.db
+            let hotline = try #require(try await services.users.user(named: "hotline-specialist-nyc", on: database).actor)
+            let worker = NotificationWorker(settings: DeliverySettings(gateways: [:]), gateway: HTTPNotificationGateway(), clock: service.clock)
+            let claiming = try await database.transaction { transaction in
+                // The withdrawal's first step, its turn on the registration; then a claim beside it.
+                try await VersionClaim.hold(Registration.schema, id: registration.id, on: transaction)
+                let claiming = Task { try await worker.deliverDue(on: database) }
+                try await Self.untilALockIsAwaited(on: database)
+                _ = try await services.registrations.withdraw(registration.id, by: hotline, on: transaction)
+                return claiming
+            }
+            #expect(try await claiming.value == 0, "the notice of a registration being withdrawn is not claimed")
+            #expect(try await service.count("notifications WHERE status = 'cancelled'") == 1)
+        }
+    }
+
+    /// Waits until a statement of this database waits for a row lock, or a second has passed.
+    static func untilALockIsAwaited(on database: any Database) async throws {
+        let sql = try #require(database as? any SQLDatabase)
+        for _ in 0..<20 {
+            let waiting = try await sql.raw("""
+                SELECT count(*) AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                """).first()?.decode(column: "waiting", as: Int.self) ?? 0
+            if waiting > 0 { return }
+            try await Task.sleep(for: .milliseconds(50))
         }
     }
 

@@ -9,7 +9,9 @@ import SQLKit
 /// and jitter until the retry window closes, then a dead letter. Several workers, in several
 /// processes, share the work: on PostgreSQL the claim skips rows another worker holds
 /// (`FOR UPDATE SKIP LOCKED`) and reads the registration with a share lock, so a withdrawal and a
-/// claim of its notices never interleave; SQLite runs one writer at a time.
+/// claim of its notices never interleave. It skips a registration being changed too rather than
+/// wait for it while holding its notices, which a withdrawal (registration, then notices) would
+/// need: a deadlock. SQLite runs one writer at a time.
 public struct NotificationWorker: Sendable {
     public let name: String
     let settings: DeliverySettings
@@ -77,7 +79,7 @@ public struct NotificationWorker: Sendable {
             WHERE r.status = \(bind: Registration.active) AND ((n.status IN (\(bind: NotificationStatus.pending.rawValue), \
             \(bind: NotificationStatus.awaitingConfirmation.rawValue)) AND n.next_attempt_at <= \(bind: now)) \
             OR (n.status = \(bind: NotificationStatus.sending.rawValue) AND n.lease_until < \(bind: now))) \
-            ORDER BY n.next_attempt_at LIMIT \(bind: settings.batchSize)\(unsafeRaw: postgres ? " FOR UPDATE OF n SKIP LOCKED FOR SHARE OF r" : "")
+            ORDER BY n.next_attempt_at LIMIT \(bind: settings.batchSize)\(unsafeRaw: postgres ? " FOR UPDATE OF n SKIP LOCKED FOR SHARE OF r SKIP LOCKED" : "")
             """
         let ids = try await sql.raw("""
             UPDATE notifications SET status = \(bind: NotificationStatus.sending.rawValue), lease_owner = \(bind: name), \
