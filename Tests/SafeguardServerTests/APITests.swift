@@ -152,7 +152,8 @@ import Vapor
     @Test func aDecisionIsStoredWithItsDigestAndSuperseded() async throws {
         try await TestService.with { service in
             let person = try await service.createPerson()
-            let opened = try await service.openEncounter(person, asOf: "2024-03-01", extra: #", "information": [{"id": "e1", "source": "abuser", "adverse": true}]"#)
+            let opened = try await service.openEncounter(person, asOf: "2024-03-01", extra: #", "information": [{"id": "e1", "source": "abuser", "adverse": true}]"#,
+                                                         headers: TestService.lawEnforcement)
             let view = try opened.decode(EncounterView.self)
             let id = view.id.uuidString
             #expect(view.decision?.ruleSetDigest == TestService.ruleSet.digest)

@@ -54,7 +54,8 @@ import Vapor
                             let table = route.path.compactMap { component -> String? in
                                 if case .parameter(let name) = component { Self.tables[name] } else { nil }
                             }.last
-                            var headers = TestService.lawEnforcement
+                            // With the purpose the role may state, if any: what is refused is refused for the office or the role.
+                            var headers = Disclosure.purposes[role]?.first.map { [(Request.purposeHeader, $0.rawValue)] } ?? []
                             if route.method == .PATCH, let table, let id = records[route.parameterNames.last ?? ""] {
                                 headers.append(("If-Match", "\"\(try await Self.version(of: id, in: table, service))\""))
                             }

@@ -33,7 +33,7 @@ import Vapor
         #expect(try await service.verify(encounter, filing: filing).status == .created)
         #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC",
                                        headers: [("Safeguard-Purpose", "law-enforcement")]).status == .ok)
-        #expect(try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@NYC").status == .ok)
+        #expect(try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@NYC", headers: TestService.lawEnforcement).status == .ok)
         #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC").status == .conflict)
         #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "analyst@NYC",
                                        json: #"{"step": "opla-consultation", "summary": "s", "counterpart": "c", "advice": "no-legal-limitation"}"#).status == .forbidden)

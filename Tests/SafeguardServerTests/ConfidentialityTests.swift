@@ -175,24 +175,6 @@ import Vapor
         }
     }
 
-    @Test func aPersonWhoseOnlyFilingIsFinallyDeniedIsNotProtected() async throws {
-        try await TestService.with { service in
-            let person = try await service.createPerson()
-            _ = try await service.addFiling(person, type: "U", status: "denied-final")
-            _ = try await service.addFiling(person, type: "SIJ", status: "pending")
-            let filings = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "auditor@NYC").decode([FilingView].self)
-            #expect(filings.map(\.status) == ["denied-final", "pending"] && filings.allSatisfy { $0.withheld == nil })
-            _ = try await service.addFiling(person, type: "VAWA", status: "denied")
-            let after = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "auditor@NYC")
-            #expect(try after.decode([FilingView].self).allSatisfy { $0.withheld == Disclosure.marker } && !after.text.contains("denied-final"))
-            let members = try after.decode([JSONValue].self).map { filing in
-                guard case .object(let members) = filing else { return Set<String>() }
-                return Set(members.map(\.key))
-            }
-            #expect(members.count == 3 && members.allSatisfy { $0 == ["id", "personId", "withheld", "version"] }, "a withheld filing tells nothing else")
-        }
-    }
-
     @Test func aReasonIsWithheldExactlyWhenItsRuleReadsProtectedFacts() throws {
         let ruleSet = TestService.ruleSet
         let revealing = Set(ruleSet.rules.filter(ProtectedData.reveals).map(\.id))

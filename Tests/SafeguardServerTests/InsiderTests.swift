@@ -282,6 +282,79 @@ import Vapor
 
     /// A caller cannot grow the audit log faster than its requests: a refusal of a 60,000-character
     /// path writes one short record.
+    /// A person is kept by the office that created the record. Another office finds the person
+    /// only by an exact A-number (identity, no § 1367 data), changes nothing, and reads the filings
+    /// only while an encounter of its own on the person is open; each read and refusal is recorded.
+    @Test func anotherOfficeFindsAPersonOnlyByANumberAndChangesNothing() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson(aNumber: "A277000001")
+            _ = try await service.addFiling(person)
+            let purpose = TestService.lawEnforcement
+            let listed = try await service.send(.GET, "/api/v1/people", as: "officer@LAX", headers: purpose)
+            #expect(try listed.decode(PageBody<PersonView>.self).total == 0, "another office's people are never listed")
+            for user in ["officer@LAX", "supervisor@LAX", "opla-attorney@LAX", "hotline-specialist@LAX"] {
+                #expect(try await service.send(.GET, "/api/v1/people/\(person)", as: user, headers: purpose).status == .notFound)
+                #expect(try await service.send(.GET, "/api/v1/people/\(person)/filings", as: user, headers: purpose).status == .notFound, "\(user)")
+            }
+            let patch = #"{"familyName": "Changed"}"#
+            #expect(try await service.send(.PATCH, "/api/v1/people/\(person)", as: "supervisor@LAX", json: patch, headers: [("If-Match", "\"1\"")]).status == .notFound)
+            let filing = #"{"type": "SIJ", "role": "principal", "status": "pending"}"#
+            #expect(try await service.send(.POST, "/api/v1/people/\(person)/filings", as: "officer@LAX", json: filing).status == .notFound)
+
+            #expect(try await service.send(.GET, "/api/v1/people?aNumber=277000001", as: "officer@LAX").status == .unprocessableEntity)
+            let found = try await service.send(.GET, "/api/v1/people?aNumber=A277000001", as: "officer@LAX")
+            let identity = try #require(try found.decode(PageBody<PersonView>.self).items.first)
+            #expect(identity.id.uuidString == person && identity.office == "NYC")
+            #expect(!found.text.contains("EAC") && !found.text.contains("filing"), "identity only")
+
+            let encounter = try await service.openEncounter(person, asOf: "2026-06-01", as: "officer@LAX").decode(EncounterView.self).id.uuidString
+            #expect(try await service.send(.GET, "/api/v1/people/\(person)", as: "officer@LAX").status == .ok)
+            let filings = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@LAX", headers: purpose)
+            #expect(try filings.status == .ok && filings.decode([FilingView].self).map(\.type) == ["U"], "the filings its decision rests on")
+            #expect(try await service.send(.PATCH, "/api/v1/people/\(person)", as: "supervisor@LAX", json: patch, headers: [("If-Match", "\"1\"")]).status == .forbidden)
+            #expect(try await service.send(.POST, "/api/v1/people/\(person)/filings", as: "officer@LAX", json: filing).status == .forbidden)
+
+            // Once no encounter of its own is open, the filings are the keeping office's again.
+            try await (service.app.db as! any SQLDatabase).raw("UPDATE encounters SET status = 'action-recorded' WHERE office = 'LAX'").run()
+            #expect(try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@LAX", headers: purpose).status == .forbidden)
+            #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC").status == .notFound)
+
+            let object = "person/\(person.uppercased())"
+            #expect(try await service.count("audit_records WHERE office = 'LAX' AND action = 'denial' AND object = '\(object)'") >= 10,
+                    "each refusal, 404s included, is recorded")
+            #expect(try await service.count("audit_records WHERE office = 'LAX' AND action = 'read' AND object = 'a-number/A277000001'") == 1)
+            #expect(try await service.count("audit_records WHERE office = 'LAX' AND action = 'read' AND object = '\(object)'") == 2,
+                    "the search's hit and the read by id")
+        }
+    }
+
+    /// What is withheld from a reader not entitled (role and purpose) does not tell who is
+    /// protected: an encounter of a U petitioner and one of a person with no filing look alike,
+    /// and the filings list is refused for both in the same words.
+    @Test func withholdingLooksTheSameForEveryPerson() async throws {
+        try await TestService.with { service in
+            let protected = try await service.createPerson(), unprotected = try await service.createPerson()
+            _ = try await service.addFiling(protected)
+            var shapes: [String] = []
+            for person in [protected, unprotected] {
+                let id = try await service.openEncounter(person, asOf: "2026-06-01").decode(EncounterView.self).id.uuidString
+                let read = try await service.send(.GET, "/api/v1/encounters/\(id)", as: "officer@NYC")
+                let view = try read.decode(EncounterView.self)
+                for path in ["subject.benefits", "subject.victimIndicia", "information"] {
+                    #expect(view.facts[path: path] == .string(Disclosure.marker), "\(path) withheld")
+                }
+                shapes.append(read.text.replacingOccurrences(of: #""[0-9a-fA-F-]{36}""#, with: "ID", options: .regularExpression))
+                let filings = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@NYC")
+                #expect(filings.status == .forbidden)
+                shapes.append(try filings.problem.detail)
+                #expect(try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "auditor@NYC").status == .forbidden)
+            }
+            #expect(shapes[1] == shapes[3], "the filings are refused alike")
+            let keys = { (text: String) in Set(text.matches(of: /"([a-zA-Z]+)":/).map { String($0.1) }) }
+            #expect(keys(shapes[0]) == keys(shapes[2]), "the two encounters have the same members")
+        }
+    }
+
     @Test func whatARefusalRecordsIsBounded() async throws {
         try await TestService.with { service in
             let long = String(repeating: "x", count: 60_000)

@@ -17,7 +17,7 @@ import Testing
             service.clock.set(toNoonOf: "2024-06-01")
             var knownLive = 0
             for index in 0..<30 {
-                let person = Person(aNumber: String(format: "A3%08d", index), givenName: "P", familyName: "Q", dateOfBirth: "1990-01-01", country: "GT")
+                let person = Person(aNumber: String(format: "A3%08d", index), givenName: "P", familyName: "Q", dateOfBirth: "1990-01-01", country: "GT", office: officer.office)
                 try await person.create(on: database)
                 if index % 3 != 2 {
                     let filing = BenefitFilingRecord(personID: try person.requireID(), type: .u, role: .principal, status: .pending, receiptNumber: nil, filedOn: nil)

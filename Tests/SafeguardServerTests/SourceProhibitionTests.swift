@@ -14,7 +14,7 @@ import Vapor
     @Test func anActionRestingOnlyOnTheAbusersWordIsRefused() async throws {
         try await TestService.with { service in
             let person = try await service.createPerson()
-            let opened = try await service.openEncounter(person, asOf: "2026-01-15", extra: Self.evidence)
+            let opened = try await service.openEncounter(person, asOf: "2026-01-15", extra: Self.evidence, headers: TestService.lawEnforcement)
             let encounter = try opened.decode(EncounterView.self).id.uuidString
             #expect(try opened.decode(EncounterView.self).decision?.decision[path: "excludedInformation"] == .array([.string("abuser-statement")]))
             let path = "/api/v1/encounters/\(encounter)/enforcement-action"

@@ -158,10 +158,11 @@ struct TestService {
 
     /// Opens an encounter on `asOf`, the service's clock moved to that day first: an encounter is
     /// about an action contemplated on the day it is opened.
-    func openEncounter(_ personID: String, action: String = "arrest", asOf: String, extra: String = "", as user: String = "officer@NYC") async throws -> Reply {
+    func openEncounter(_ personID: String, action: String = "arrest", asOf: String, extra: String = "", as user: String = "officer@NYC",
+                       headers: [(String, String)] = []) async throws -> Reply {
         clock.set(toNoonOf: asOf)
         let reply = try await send(.POST, "/api/v1/encounters", as: user,
-                                   json: #"{"personId": "\#(personID)", "action": "\#(action)", "asOf": "\#(asOf)"\#(extra)}"#)
+                                   json: #"{"personId": "\#(personID)", "action": "\#(action)", "asOf": "\#(asOf)"\#(extra)}"#, headers: headers)
         #expect(reply.status == .created, "\(reply.text)")
         return reply
     }

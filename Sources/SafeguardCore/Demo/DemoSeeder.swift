@@ -81,10 +81,11 @@ public struct DemoSeeder: Sendable {
                 givenName: Self.givenNames[index % Self.givenNames.count],
                 familyName: Self.familyNames[(index / 3) % Self.familyNames.count],
                 dateOfBirth: String(format: "%04d-%02d-%02d", 1970 + index % 35, 1 + index % 12, 1 + index % 28),
-                country: Self.countries[index % Self.countries.count]
+                country: Self.countries[index % Self.countries.count], office: office
             )
+            let opener = office == "LAX" ? actors["officer-lax"]! : officer
             try await person.create(on: database)
-            try await workflow.audit.append(AuditEntry(officer, .write, "person/\(try person.requireID())"), on: database)
+            try await workflow.audit.append(AuditEntry(opener, .write, "person/\(try person.requireID())"), on: database)
             summary.people += 1
             var filings: [BenefitFilingRecord] = []
             for offset in 0..<(1 + index % 3) where index % 7 != 6 {
@@ -95,10 +96,9 @@ public struct DemoSeeder: Sendable {
                     filedOn: "20\(10 + ordinal % 15)-0\(1 + ordinal % 9)-15"
                 )
                 try await filing.create(on: database)
-                try await workflow.audit.append(AuditEntry(officer, .write, "filing/\(try filing.requireID())"), on: database)
+                try await workflow.audit.append(AuditEntry(opener, .write, "filing/\(try filing.requireID())"), on: database)
                 filings.append(filing)
             }
-            let opener = office == "LAX" ? actors["officer-lax"]! : officer
             let encounter = Encounter(
                 personID: try person.requireID(), office: office, action: Action.allCases[index % 4],
                 asOf: workflow.calendar.today, openedBy: opener.userID

@@ -2,13 +2,18 @@ import Foundation
 import PolicyEngine
 
 extension Person {
+    /// Whether the text is an A-number: `A` and 8 or 9 digits.
+    public static func isANumber(_ text: String) -> Bool {
+        text.range(of: "^A[0-9]{8,9}$", options: .regularExpression) != nil
+    }
+
     /// Takes the person fields of a body: `{"aNumber", "givenName", "familyName", "dateOfBirth",
     /// "country"}`, all required when creating, any when changing. Nothing is taken unless all hold;
     /// names hide nothing (`BodyReader.plainText`) and nobody is born after `today`.
     public func take(body: JSONValue, creating: Bool, today: CalendarDate) throws(WorkflowError) {
         var reader = BodyReader(body)
         let aNumber = reader.string("aNumber", required: creating, maxLength: 10)
-        if let aNumber, aNumber.range(of: "^A[0-9]{8,9}$", options: .regularExpression) == nil {
+        if let aNumber, !Self.isANumber(aNumber) {
             reader.report("aNumber", "'\(aNumber)' is not an A-number: 'A' and 8 or 9 digits")
         }
         let givenName = reader.plainText("givenName", required: creating, minLength: 1, maxLength: 200)

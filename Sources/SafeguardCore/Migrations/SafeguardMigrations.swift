@@ -24,5 +24,6 @@ public enum SafeguardMigrations {
         AddHeadSignatures(),
         AddVerificationOutcomes(),
         AddTokenExpiry(),
+        AddPersonOffice(),
     ]
 }

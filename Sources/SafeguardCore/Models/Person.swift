@@ -13,6 +13,8 @@ public final class Person: Model, @unchecked Sendable {
     /// `YYYY-MM-DD`
     @Field(key: "date_of_birth") public var dateOfBirth: String
     @Field(key: "country") public var country: String
+    /// The office that keeps the record (`PersonReach`): the one whose user created it.
+    @Field(key: "office") public var office: String
     @Field(key: "version") public var version: Int
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
@@ -20,19 +22,23 @@ public final class Person: Model, @unchecked Sendable {
     /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
     public var properties: [any AnyProperty] {
         [
-            $id, $aNumber, $givenName, $familyName, $dateOfBirth, $country, $version, $createdAt, $updatedAt, $filings
+            $id, $aNumber, $givenName, $familyName, $dateOfBirth, $country, $office, $version, $createdAt, $updatedAt, $filings
         ]
     }
 
+    /// The office of a person stored before people had one, with no trace of who created them.
+    public static let keptByNoOffice = ""
+
     public init() {}
 
-    public init(id: UUID? = nil, aNumber: String, givenName: String, familyName: String, dateOfBirth: String, country: String) {
+    public init(id: UUID? = nil, aNumber: String, givenName: String, familyName: String, dateOfBirth: String, country: String, office: String) {
         self.id = id
         self.aNumber = aNumber
         self.givenName = givenName
         self.familyName = familyName
         self.dateOfBirth = dateOfBirth
         self.country = country
+        self.office = office
         version = 1
     }
 }

@@ -44,7 +44,7 @@ public struct PopulationLoader: Sendable {
         let now = audit.clock.now
         var entries: [AuditEntry] = []
         var people = BulkInsert(into: Person.schema, columns: [
-            "id", "a_number", "given_name", "family_name", "date_of_birth", "country", "version", "created_at", "updated_at",
+            "id", "a_number", "given_name", "family_name", "date_of_birth", "country", "office", "version", "created_at", "updated_at",
         ])
         var filings = BulkInsert(into: BenefitFilingRecord.schema, columns: [
             "id", "person_id", "type", "role", "status", "receipt_number", "verification_source", "verified_by", "verified_at", "version", "created_at",
@@ -57,9 +57,9 @@ public struct PopulationLoader: Sendable {
         ])
         for (offset, facts) in cases.enumerated() {
             let number = first + offset
-            let personID = UUID(), encounterID = UUID()
+            let personID = UUID(), encounterID = UUID(), office = Self.offices[number % Self.offices.count]
             entries += [AuditEntry(actor, .write, "person/\(personID)"), AuditEntry(actor, .write, "encounter/\(encounterID)")]
-            people.append([personID, String(format: "A%09d", Self.firstANumber + number), "Synthetic", "Person \(number)", "1990-01-01", "GT", 1, now, now])
+            people.append([personID, String(format: "A%09d", Self.firstANumber + number), "Synthetic", "Person \(number)", "1990-01-01", "GT", office, 1, now, now])
             for (index, benefit) in facts.subject.benefits.enumerated() {
                 let verified = benefit.verified
                 filings.append([UUID(), personID, benefit.type.spelling, benefit.role.spelling, benefit.status.spelling,
@@ -72,7 +72,7 @@ public struct PopulationLoader: Sendable {
                 subject.outsideUnitedStates, facts.lawEnforcementInterest, facts.exceptionalCircumstances, facts.aggravatingFactors,
                 facts.expediteInAgencyInterest, facts.convicted237a2,
             ]
-            encounters.append([encounterID, personID, Self.offices[number % Self.offices.count], facts.action.spelling, facts.asOf.description,
+            encounters.append([encounterID, personID, office, facts.action.spelling, facts.asOf.description,
                                subject.victimIndicia.spellings] + flags + [Encounter.open, actor.userID, 1, now, now])
             for item in facts.information {
                 evidence.append([UUID(), encounterID, item.id, item.source.spelling, item.adverse, now])

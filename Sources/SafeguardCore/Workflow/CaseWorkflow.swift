@@ -353,7 +353,7 @@ public struct CaseWorkflow: Sendable {
             let decision = ruleSet.evaluate(facts)
             guard decision.disposition == .proceed else {
                 metrics.refused(decision.disposition)
-                let shown = try await Disclosure(actor: actor, purpose: purpose).shows(encounter.$person.id, on: database)
+                let shown = Disclosure(actor: actor, purpose: purpose).entitled
                 throw WorkflowError.gateRefused(shown ? refusal(decision) : refusal(decision).withholding(in: ruleSet))
             }
             // OPLA's latest advice stands whether or not the policies in force still ask for it.

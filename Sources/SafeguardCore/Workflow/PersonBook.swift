@@ -2,10 +2,11 @@ import FluentKit
 import Foundation
 import PolicyEngine
 
-/// People and their benefit filings: the one place they are written. Only the roles that keep
-/// case records write them; every write commits with its audit record, and a change only from
-/// the version the writer read. A filing is a claim until a benefit verification confirms it
-/// (`CaseWorkflow.recordStep`).
+/// People and their benefit filings: the one place they are read and written. A person is kept by
+/// the office that created the record (`PersonReach`); only that office's case-record roles change
+/// it. Every read and write is recorded in the audit chain, a write with its change, and a change
+/// only from the version the writer read. A filing is a claim until a benefit verification
+/// confirms it (`CaseWorkflow.recordStep`).
 public struct PersonBook: Sendable {
     let audit: AuditChain
 
@@ -19,24 +20,69 @@ public struct PersonBook: Sendable {
         }
     }
 
-    public func person(_ id: UUID, on database: any Database) async throws -> Person {
+    // MARK: Reading
+
+    /// The person and how the actor reaches them; a person the actor does not reach is not found.
+    func reach(_ id: UUID, by actor: Actor, on database: any Database) async throws -> (person: Person, reach: PersonReach) {
         guard let person = try await Person.find(id, on: database) else { throw WorkflowError.notFound("person \(id)") }
+        if actor.reaches(office: person.office) { return (person, .keeper) }
+        let statuses = try await Encounter.query(on: database).filter(\.$person.$id == id).filter(\.$office == actor.office).all(\.$status)
+        guard !statuses.isEmpty else { throw WorkflowError.notFound("person \(id)") }
+        return (person, .caseOffice(openEncounter: statuses.contains(Encounter.open)))
+    }
+
+    /// One person's identity, its read recorded.
+    public func person(_ id: UUID, to reader: Reader, on database: any Database) async throws -> Person {
+        try Entitlements.requireCaseReadingRole(reader.actor)
+        let person = try await reach(id, by: reader.actor, on: database).person
+        try await reader.record([("person/\(id)", true)], in: audit, on: database)
         return person
     }
 
-    /// The person's filings, oldest first, as the reader sees them; each read recorded.
-    public func filings(of personID: UUID, to reader: Reader, on database: any Database) async throws -> (filings: [BenefitFilingRecord], shown: Bool) {
+    /// A page of the people the reader's office keeps, by family name; or, given an A-number,
+    /// the one person with it whichever office keeps them (another office's way to find a person
+    /// for an encounter; identity only). Each search and each person listed is recorded.
+    public func list(aNumber: String?, offset: Int, limit: Int, to reader: Reader, on database: any Database) async throws -> (people: [Person], total: Int) {
         try Entitlements.requireCaseReadingRole(reader.actor)
-        _ = try await person(personID, on: database)
-        let filings = try await BenefitFilingRecord.query(on: database).filter(\.$person.$id == personID).sort(\.$createdAt).all()
-        let shown = try await reader.disclosure.shows(personID, on: database)
-        try await reader.record(filings.map { ("filing/\(try $0.requireID())", shown) }, in: audit, on: database)
-        return (filings, shown)
+        var query = Person.query(on: database)
+        var reads: [(object: String, shown: Bool)] = []
+        if let aNumber {
+            guard Person.isANumber(aNumber) else {
+                throw WorkflowError.invalid([FieldError(path: "aNumber", message: "'\(aNumber.prefix(20))' is not an A-number: 'A' and 8 or 9 digits")])
+            }
+            query = query.filter(\.$aNumber == aNumber)
+            reads.append(("a-number/\(aNumber)", true))
+        } else {
+            query = query.reachable(by: reader.actor)
+        }
+        let total = try await query.count()
+        let people = try await query.sort(\.$familyName).sort(\.$id).range(offset..<offset + limit).all()
+        reads += try people.map { ("person/\(try $0.requireID())", true) }
+        try await reader.record(reads, in: audit, on: database)
+        return (people, total)
     }
 
-    /// Adds the person, whose A-number no one else may have.
+    /// The person's filings, oldest first, to a reader entitled to them (role and purpose), for
+    /// every person alike; `nil`, recorded as withheld, to anyone else, so that withholding tells
+    /// nothing of who is protected. Another office reads them only while its encounter is open.
+    public func filings(of personID: UUID, to reader: Reader, on database: any Database) async throws -> [BenefitFilingRecord]? {
+        try Entitlements.requireCaseReadingRole(reader.actor)
+        let (person, reach) = try await reach(personID, by: reader.actor, on: database)
+        guard reach.readsFilings else {
+            throw WorkflowError.forbidden("the filings of a person kept by \(person.office) are shown to another office only while an encounter of its own on the person is open")
+        }
+        let entitled = reader.disclosure.entitled
+        let filings = try await BenefitFilingRecord.query(on: database).filter(\.$person.$id == personID).sort(\.$createdAt).all()
+        try await reader.record(filings.map { ("filing/\(try $0.requireID())", entitled) }, in: audit, on: database)
+        return entitled ? filings : nil
+    }
+
+    // MARK: Writing
+
+    /// Adds the person, kept by the actor's office, whose A-number no one else may have.
     public func add(_ person: Person, by actor: Actor, purpose: Purpose?, on database: any Database) async throws -> Person {
         try Self.requireCaseRecordRole(actor)
+        person.office = actor.office
         person.version = 1
         try await database.transaction { database in
             if try await Person.query(on: database).filter(\.$aNumber == person.aNumber).first() != nil {
@@ -53,7 +99,7 @@ public struct PersonBook: Sendable {
                        _ change: @escaping @Sendable (Person) throws -> Void) async throws -> Person {
         try Self.requireCaseRecordRole(actor)
         return try await database.transaction { database in
-            let person = try await person(id, on: database)
+            let person = try await kept(id, by: actor, on: database)
             try change(person)
             try await VersionClaim.advance(Person.schema, id: id, from: expectedVersion, on: database)
             person.version = expectedVersion + 1
@@ -67,10 +113,19 @@ public struct PersonBook: Sendable {
     public func addFiling(_ filing: BenefitFilingRecord, by actor: Actor, purpose: Purpose?, on database: any Database) async throws -> BenefitFilingRecord {
         try Self.requireCaseRecordRole(actor)
         try await database.transaction { database in
-            _ = try await person(filing.$person.id, on: database)
+            _ = try await kept(filing.$person.id, by: actor, on: database)
             try await filing.create(on: database)
             try await audit.append(AuditEntry(actor, .write, "filing/\(try filing.requireID())", purpose: purpose), on: database)
         }
         return filing
+    }
+
+    /// The person, when the actor's office keeps the record: nobody else changes it.
+    private func kept(_ id: UUID, by actor: Actor, on database: any Database) async throws -> Person {
+        let (person, reach) = try await reach(id, by: actor, on: database)
+        guard reach == .keeper else {
+            throw WorkflowError.forbidden("the record of person \(id) is kept by \(person.office); only that office changes it")
+        }
+        return person
     }
 }

@@ -6,15 +6,18 @@ import Vapor
 /// People and their benefit filings.
 struct PersonController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let people = routes.access(.roles(Entitlements.caseReadingRoles, "case records", reach: .everyOffice)).grouped("people")
+        // A person is kept by an office (`PersonReach`): another office finds them by A-number only.
+        let people = routes.access(.roles(Entitlements.caseReadingRoles, "case records", reach: .ownOffice)).grouped("people")
         // Writing people and filings is the case-record roles' alone.
-        let writing = routes.access(.roles(Entitlements.caseRecordRoles, "writing people and filings", reach: .everyOffice)).grouped("people")
+        let writing = routes.access(.roles(Entitlements.caseRecordRoles, "writing people and filings", reach: .ownOffice)).grouped("people")
+        // Filings are § 1367 data whole: only the roles that may be entitled to them read them.
+        let filings = routes.access(.roles(Disclosure.entitledRoles, "benefit filings", reach: .ownOffice)).grouped("people")
         writing.post(use: create)
         people.get(use: list)
         people.get(":personID", use: show)
         writing.patch(":personID", use: update)
         writing.post(":personID", "filings", use: addFiling)
-        people.get(":personID", "filings", use: filings)
+        filings.get(":personID", "filings", use: self.filings)
     }
 
     func create(request: Request) async throws -> Response {
@@ -26,23 +29,16 @@ struct PersonController: RouteCollection {
         return response
     }
 
+    /// The people the user's office keeps; with `aNumber`, the one person with it, of any office.
     func list(request: Request) async throws -> PageBody<PersonView> {
-        _ = try request.actor
         let paging = try Paging(request)
-        var query = Person.query(on: request.db)
-        if let aNumber = request.query[String.self, at: "aNumber"] { query = query.filter(\.$aNumber == aNumber) }
-        let total = try await query.count()
-        let people = try await query.sort(\.$familyName).sort(\.$id).range(paging.offset..<paging.offset + paging.per).all()
+        let (people, total) = try await request.application.safeguard.people.list(
+            aNumber: request.query[String.self, at: "aNumber"], offset: paging.offset, limit: paging.per, to: request.reader, on: request.db)
         return PageBody(items: try people.map(PersonView.init), page: paging.page, per: paging.per, total: total)
     }
 
-    func find(_ request: Request) async throws -> Person {
-        try await request.application.safeguard.people.person(request.uuidParameter("personID"), on: request.db)
-    }
-
     func show(request: Request) async throws -> Response {
-        _ = try request.actor
-        let person = try await find(request)
+        let person = try await request.application.safeguard.people.person(request.uuidParameter("personID"), to: request.reader, on: request.db)
         return try Response.json(PersonView(person), version: person.version)
     }
 
@@ -61,12 +57,16 @@ struct PersonController: RouteCollection {
     func addFiling(request: Request) async throws -> Response {
         let filing = try BenefitFilingRecord(body: try request.strictJSONBody(), personID: try request.uuidParameter("personID"))
         _ = try await request.application.safeguard.people.addFiling(filing, by: request.actor, purpose: request.purpose, on: request.db)
-        let shown = try await request.showsProtectedData(of: filing.$person.id)
-        return try Response.json(FilingView(filing, shown: shown), status: .created, version: filing.version)
+        return try Response.json(FilingView(filing, shown: try request.reader.disclosure.entitled), status: .created, version: filing.version)
     }
 
+    /// The person's filings; withheld whole, for every person alike, from a user not entitled to them.
     func filings(request: Request) async throws -> [FilingView] {
-        let (filings, shown) = try await request.application.safeguard.people.filings(of: request.uuidParameter("personID"), to: request.reader, on: request.db)
-        return try filings.map { try FilingView($0, shown: shown) }
+        guard let filings = try await request.application.safeguard.people.filings(of: request.uuidParameter("personID"), to: request.reader, on: request.db) else {
+            throw ProblemError(problem: ProblemDetails(
+                status: .forbidden, slug: "withheld",
+                detail: "filings are \(Disclosure.marker): shown only to a role entitled to them, with its purpose stated (\(Request.purposeHeader))"))
+        }
+        return try filings.map { try FilingView($0, shown: true) }
     }
 }

@@ -11,11 +11,11 @@ struct AccessRule: Sendable {
         /// No record of any office: figures, policies, the caller's own session.
         case noRecord
         /// Records of the caller's office only, unless the caller's role spans offices
-        /// (`Role.spansOffices`); another office's record is not found.
+        /// (`Role.spansOffices`); another office's record is not found (a person: unless the
+        /// caller's office has an encounter on them, `PersonReach`).
         case ownOffice
-        /// Records of every office, for every role let in: a person, met by whichever office
-        /// encounters them (what of them § 1367 protects is withheld by `Disclosure`); the custody
-        /// feed and the voice gateway, which serve every office.
+        /// Records of every office, for every role let in: the custody feed and the voice
+        /// gateway, which serve every office.
         case everyOffice
     }
 

@@ -87,8 +87,9 @@ struct EncounterPageController: RouteCollection {
     /// The person's filings for the verification form, or the withheld marker for a user not
     /// shown them; the core records each read.
     func filingChoices(of encounter: Encounter, request: Request) async throws -> DecisionPage.Verification {
-        let (filings, shown) = try await request.application.safeguard.people.filings(of: encounter.$person.id, to: request.reader, on: request.db)
-        guard shown else { return .init(filings: [], withheld: Disclosure.marker) }
+        guard let filings = try await request.application.safeguard.people.filings(of: encounter.$person.id, to: request.reader, on: request.db) else {
+            return .init(filings: [], withheld: Disclosure.marker)
+        }
         return .init(filings: try filings.map { filing in
             DecisionPage.FilingChoice(id: try filing.requireID().uuidString,
                                       label: "\(filing.type) \(filing.role), \(filing.status), receipt \(filing.receiptNumber ?? "none")\(filing.isVerified ? " (verified)" : "")")
