@@ -99,12 +99,20 @@ struct EncounterForm: Encodable {
         return "\(labels[error.path] ?? error.path): \(error.message)"
     }
 
-    /// The encounter the submission states, or what is wrong with it.
-    static func input(from submission: Submission, on database: any Database) async throws -> Result<EncounterInput, Rejection> {
+    /// The encounter the submission states, or what is wrong with it. The person is found by the
+    /// core's A-number search, of any office, recorded as such.
+    static func input(from submission: Submission, people: PersonBook, reader: Reader, on database: any Database) async throws -> Result<EncounterInput, Rejection> {
         var errors: [String] = []
         let aNumber = submission.aNumber?.trimmingCharacters(in: .whitespaces) ?? ""
-        let person = aNumber.isEmpty ? nil : try await Person.query(on: database).filter(\.$aNumber == aNumber).first()
-        if aNumber.isEmpty { errors.append("A-number: required") } else if person == nil { errors.append("A-number: no person \(aNumber) on record") }
+        var person: Person?
+        if aNumber.isEmpty {
+            errors.append("A-number: required")
+        } else if !Person.isANumber(aNumber) {
+            errors.append("A-number: '\(aNumber.prefix(20))' is not an A-number: 'A' and 8 or 9 digits")
+        } else {
+            person = try await people.list(aNumber: aNumber, offset: 0, limit: 1, to: reader, on: database).people.first
+            if person == nil { errors.append("A-number: no person \(aNumber) on record") }
+        }
         let action = submission.action.flatMap(Action.init(spelling:))
         if action == nil { errors.append("Action: choose one") }
         let asOf = submission.asOf.flatMap { CalendarDate($0) }

@@ -29,7 +29,7 @@ struct EncounterPageController: RouteCollection {
     /// with them listed and what was typed kept.
     func open(request: Request) async throws -> Response {
         let submission = try request.content.decode(EncounterForm.Submission.self)
-        switch try await EncounterForm.input(from: submission, on: request.db) {
+        switch try await EncounterForm.input(from: submission, people: request.application.safeguard.people, reader: request.reader, on: request.db) {
         case .success(let input):
             do {
                 let encounter = try await request.application.safeguard.workflow.openEncounter(input, by: request.actor, purpose: request.purpose, on: request.db)
