@@ -38,6 +38,7 @@ public enum SafeguardRuntime {
             writeTurns: settings.databaseURL == nil ? SQLiteWriteTurns() : nil,
             custodyFeed: CustodyFeed(notifyOn: settings.notifyOn, audit: audit, clock: clock),
             registrations: RegistrationBook(audit: audit, clock: clock),
+            voiceConfirmation: VoiceConfirmation(audit: audit, throttle: PINThrottle(clock: clock)),
             intake: HotlineIntake(audit: audit), delivery: settings.delivery
         )
     }
@@ -79,13 +80,15 @@ public enum SafeguardRuntime {
 
     /// Brings the database up to date: on SQLite, WAL (a property of the file) and `synchronous`
     /// FULL (the default of the SQLite Safeguard links, set again so that the intent is explicit);
-    /// then every migration not yet run.
+    /// then every migration not yet run; then voice PINs stored unkeyed are keyed (`VoicePIN`),
+    /// which needs the audit key that migrations do not have.
     public static func prepare(_ database: any Database, settings: RuntimeSettings, migrate: () async throws -> Void) async throws {
         if settings.databaseURL == nil, let sql = database as? any SQLDatabase {
             try await sql.raw("PRAGMA journal_mode=WAL").run()
             try await sql.raw("PRAGMA synchronous=FULL").run()
         }
         try await migrate()
+        try await VoicePIN(auditKey: AuditKey.loadOrCreate(at: settings.auditKeyPath)).rekeyUnkeyed(on: database)
     }
 
     /// For a command: opens and migrates the database, runs `body` with it, a second handle on a

@@ -17,6 +17,7 @@ public struct SafeguardServices: Sendable {
     public let writeTurns: (any WriteTurns)?
     public let custodyFeed: CustodyFeed
     public let registrations: RegistrationBook
+    public let voiceConfirmation: VoiceConfirmation
     public let intake: HotlineIntake
     public let delivery: DeliverySettings
     public var audit: AuditChain { workflow.audit }

@@ -115,6 +115,7 @@ extension WorkflowError {
         case .staleVersion(let current): ["the record changed (now version \(current))"]
         case .gateRefused(let refusal): ["refused at the gate: \(refusal.disposition.spelling)"]
         case .sourceProhibited(let items): ["\(SourceProhibition.citation): the basis rests only on excluded items: \(items.joined(separator: ", "))"]
+        case .throttled(let wait): ["too many failed attempts; try again in \(Int(wait.rounded(.up))) s"]
         }
     }
 }

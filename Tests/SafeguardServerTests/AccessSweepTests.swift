@@ -132,6 +132,7 @@ import Vapor
         "POST /api/v1/registrations/:registrationID/withdrawal": "",
         "POST /api/v1/registrations/:registrationID/channels/:channelID/confirmation": "",
         "POST /api/v1/notifications/:notificationID/confirmation": #"{"pin": "1234"}"#,
+        "POST /api/v1/notifications/:notificationID/unlock": "",
     ]
 
     static let forms: [String: [String: String]] = [

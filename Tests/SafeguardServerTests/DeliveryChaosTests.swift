@@ -68,7 +68,7 @@ import Testing
                         .filter(\.$status == NotificationStatus.awaitingConfirmation.rawValue).limit(200).all()) ?? []
                     for notice in waiting where Int.random(in: 0..<3, using: &dice) > 0 {
                         guard let id = notice.id, let pin = pinsByRegistration[notice.$registration.id] else { continue }
-                        try? await turns.run { try await VoiceConfirmation.confirm(id, pin: pin, by: feed, audit: services.audit, on: database) }
+                        try? await turns.run { try await services.voiceConfirmation.confirm(id, pin: pin, by: feed, on: database) }
                     }
                     try? await Task.sleep(for: .milliseconds(100))
                 }

@@ -355,6 +355,89 @@ import Vapor
         }
     }
 
+    /// Places one voice call to a registrant whose PIN is 4321; returns the notification's id.
+    static func voiceCall(_ service: TestService, detainee: String, gateway url: URL) async throws -> String {
+        let registration = try await HotlineTests.register(service, detainee: detainee, channels: #"[{"kind": "voice", "address": "+15550003333"}]"#, pin: "4321")
+        _ = try await HotlineTests.confirmAll(service, registration)
+        _ = try await HotlineTests.event(service, "feed-\(detainee)", detainee: detainee, kind: "escaped")
+        let worker = NotificationWorker(settings: DeliverySettings(gateways: [.voice: url.appendingPathComponent("voice")]),
+                                        gateway: HTTPNotificationGateway(), turns: service.app.safeguard.writeTurns, clock: service.clock)
+        #expect(try await worker.deliverDue(on: service.app.db) == 1)
+        let sql = service.app.db as! any SQLDatabase
+        return try #require(try await sql.raw("""
+            SELECT n.id FROM notifications n JOIN registrations r ON r.id = n.registration_id WHERE r.detainee_id = \(bind: detainee)
+            """).first()?.decode(column: "id", as: UUID.self)).uuidString
+    }
+
+    /// Three wrong PINs lock the notice, raising an alert; every try after, the right PIN too, is
+    /// refused; each wrong try is recorded though refused; a hotline specialist of the office
+    /// unlocks it, recorded. The PIN is stored keyed, and one stored before, unkeyed, is keyed at start.
+    @Test func aVoicePINIsNotGuessedOnANotice() async throws {
+        try await TestService.with { service in
+            let gateway = TestGateway()
+            let url = try await gateway.start()
+            let notification = try await Self.voiceCall(service, detainee: "A123456789", gateway: url)
+            let confirmation = "/api/v1/notifications/\(notification)/confirmation"
+            let denied = { try await service.count("audit_records WHERE object = 'notification/\(notification.uppercased())' AND outcome = 'denied'") }
+            for pin in ["0000", "1111"] {
+                #expect(try await service.send(.POST, confirmation, as: "integration@NYC", json: #"{"pin": "\#(pin)"}"#).status == .unprocessableEntity)
+            }
+            let third = try await service.send(.POST, confirmation, as: "integration@NYC", json: #"{"pin": "2222"}"#)
+            #expect(third.status == .conflict && third.text.contains("locked"))
+            #expect(try await denied() == 3, "each wrong PIN recorded, though refused")
+            #expect(try await service.send(.POST, confirmation, as: "integration@NYC", json: #"{"pin": "4321"}"#).status == .conflict, "locked: the right PIN too")
+            #expect(try await denied() == 4)
+            let status = try await service.send(.GET, "/api/v1/delivery-status", as: "hotline-specialist@NYC").decode(DeliveryController.StatusBody.self)
+            #expect(status.lockedNotices == 1 && !status.quiet)
+            #expect(try await service.send(.GET, "/api/v1/delivery-status", as: "supervisor@NYC").decode(DeliveryController.StatusBody.self).lockedNotices == nil)
+
+            let unlock = "/api/v1/notifications/\(notification)/unlock"
+            #expect(try await service.send(.POST, unlock, as: "hotline-specialist@LAX").status == .notFound, "another office's notice")
+            #expect(try await service.send(.POST, unlock, as: "officer@NYC").status == .forbidden)
+            #expect(try await service.send(.POST, unlock, as: "hotline-specialist@NYC").status == .noContent)
+            #expect(try await service.send(.POST, unlock, as: "hotline-specialist@NYC").status == .conflict, "not locked any more")
+            #expect(try await service.count("audit_records WHERE object = 'notification/\(notification.uppercased())' AND role = 'hotline-specialist' AND outcome = 'success'") == 1)
+
+            // The PIN as stored before it was keyed: the plain SHA-256 of 4321, keyed when the service starts.
+            let sql = service.app.db as! any SQLDatabase
+            let stored = try #require(try await sql.raw("SELECT voice_pin_hash FROM registrations").first()?.decode(column: "voice_pin_hash", as: String.self))
+            #expect(stored.hasPrefix("hmac-sha256:") && !stored.contains(Self.sha256Of4321))
+            try await sql.raw("UPDATE registrations SET voice_pin_hash = \(bind: Self.sha256Of4321)").run()
+            #expect(try await VoicePIN(auditKey: service.app.safeguard.audit.key).rekeyUnkeyed(on: service.app.db) == 1)
+            #expect(try await sql.raw("SELECT voice_pin_hash FROM registrations").first()?.decode(column: "voice_pin_hash", as: String.self) == stored)
+            #expect(try await service.send(.POST, confirmation, as: "integration@NYC", json: #"{"pin": "4321"}"#).status == .noContent)
+            try await gateway.stop()
+        }
+    }
+
+    static let sha256Of4321 = "fe2592b42a727e977f055947385b709cc82b16b9a87f88c6abf3900d65d0cdc3"
+
+    /// A caller relaying wrong PINs across notices is held back (429) once it has failed 20 times
+    /// within 15 minutes, before seven notices' tries add up to a sweep; after the window it may try again.
+    @Test func aCallerGuessingAcrossNoticesIsHeldBack() async throws {
+        try await TestService.with { service in
+            let gateway = TestGateway()
+            let url = try await gateway.start()
+            var notifications: [String] = []
+            for index in 0..<7 { notifications.append(try await Self.voiceCall(service, detainee: "A12345678\(index)", gateway: url)) }
+            var refused: [HTTPStatus] = []
+            for notification in notifications {
+                for pin in ["0000", "1111", "2222"] {
+                    refused.append(try await service.send(.POST, "/api/v1/notifications/\(notification)/confirmation", as: "integration@NYC",
+                                                          json: #"{"pin": "\#(pin)"}"#).status)
+                }
+            }
+            #expect(refused.prefix(20).allSatisfy { $0 != .tooManyRequests } && refused.last == .tooManyRequests, "\(refused)")
+            let held = try await service.send(.POST, "/api/v1/notifications/\(notifications[6])/confirmation", as: "integration@NYC", json: #"{"pin": "4321"}"#)
+            #expect(held.status == .tooManyRequests && Int(held.headers.first(name: .retryAfter) ?? "") != nil)
+            #expect(try await service.count("notifications WHERE status = 'pin-locked'") == 6)
+            service.clock.advance(by: .seconds(15 * 60))
+            #expect(try await service.send(.POST, "/api/v1/notifications/\(notifications[6])/confirmation", as: "integration@NYC",
+                                           json: #"{"pin": "4321"}"#).status == .noContent)
+            try await gateway.stop()
+        }
+    }
+
     @Test func whatARefusalRecordsIsBounded() async throws {
         try await TestService.with { service in
             let long = String(repeating: "x", count: 60_000)

@@ -55,4 +55,7 @@ public enum NotificationStatus: String, CaseIterable, Sendable, Codable {
     case dead
     /// The registration was withdrawn before it went out.
     case cancelled
+    /// A voice notice after too many wrong PINs: no more calls or tries until a hotline
+    /// specialist unlocks it (`VoiceConfirmation`).
+    case pinLocked = "pin-locked"
 }

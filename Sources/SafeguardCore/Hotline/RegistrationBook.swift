@@ -1,4 +1,3 @@
-import Crypto
 import FluentKit
 import PolicyEngine
 import Foundation
@@ -70,7 +69,6 @@ public struct RegistrationBook: Sendable {
         return problems
     }
 
-    static func pinHash(_ pin: String) -> String { SHA256.hash(data: Data(pin.utf8)).map { String(format: "%02x", $0) }.joined() }
 
     public func register(_ input: RegistrationInput, by actor: Actor, on database: any Database) async throws -> Registration {
         try Self.requireHotlineRole(actor)
@@ -86,7 +84,7 @@ public struct RegistrationBook: Sendable {
             registration.language = input.language.rawValue
             registration.consent = input.consent
             registration.status = Registration.active
-            registration.voicePINHash = input.voicePIN.map(Self.pinHash)
+            registration.voicePINHash = input.voicePIN.map(VoicePIN(auditKey: audit.key).stored)
             registration.createdBy = actor.userID
             registration.version = 1
             try await registration.create(on: database)
@@ -148,6 +146,21 @@ public struct RegistrationBook: Sendable {
         }
     }
 
+    /// Unlocks a voice notice locked after wrong PINs (`VoiceConfirmation`), for a registration of
+    /// the specialist's office: the call is placed again, with as many tries as at first.
+    public func unlockVoiceNotice(_ notificationID: UUID, by actor: Actor, on database: any Database) async throws {
+        try await database.transaction { database in
+            guard let notice = try await OutboxNotification.find(notificationID, on: database) else { throw WorkflowError.notFound("notification \(notificationID)") }
+            _ = try await registration(notice.$registration.id, for: actor, on: database)
+            let unlocked = try await CaseRecords.sqlDatabase(database).update(OutboxNotification.schema)
+                .set("status", to: NotificationStatus.awaitingConfirmation.rawValue).set("pin_failures", to: 0)
+                .set("next_attempt_at", to: clock.now.timeIntervalSince1970)
+                .where("id", .equal, notificationID).where("status", .equal, NotificationStatus.pinLocked.rawValue).returning("id").all()
+            guard !unlocked.isEmpty else { throw WorkflowError.conflict("notification \(notificationID) is not locked") }
+            try await audit.append(AuditEntry(actor, .write, "notification/\(notificationID)"), on: database)
+        }
+    }
+
     /// Withdraws the registration: every notice not yet delivered is cancelled with it, and none
     /// is claimed after (the workers claim for active registrations only).
     public func withdraw(_ registrationID: UUID, by actor: Actor, on database: any Database) async throws -> Registration {
@@ -164,7 +177,7 @@ public struct RegistrationBook: Sendable {
             try await CaseRecords.sqlDatabase(database).update(OutboxNotification.schema)
                 .set("status", to: NotificationStatus.cancelled.rawValue)
                 .where("registration_id", .equal, registrationID)
-                .where("status", .in, [NotificationStatus.pending, .sending, .awaitingConfirmation].map(\.rawValue))
+                .where("status", .in, [NotificationStatus.pending, .sending, .awaitingConfirmation, .pinLocked].map(\.rawValue))
                 .run()
             try await audit.append(AuditEntry(actor, .write, "registration/\(registrationID)"), on: database)
             return registration

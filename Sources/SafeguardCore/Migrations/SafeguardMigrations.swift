@@ -25,5 +25,6 @@ public enum SafeguardMigrations {
         AddVerificationOutcomes(),
         AddTokenExpiry(),
         AddPersonOffice(),
+        AddPINLockout(),
     ]
 }

@@ -16,45 +16,33 @@ public actor LoginThrottle {
     }
 
     public let limits: Limits
-    public let window: TimeInterval
-    private var failures: [String: [Date]] = [:]
+    private var log: FailureLog
     private let clock: any WallClock
 
     public init(limits: Limits = Limits(), window: TimeInterval = 15 * 60, clock: any WallClock = SystemClock()) {
         self.limits = limits
-        self.window = window
+        log = FailureLog(window: window)
         self.clock = clock
     }
 
     /// Seconds to wait before another attempt for this username from this source, or nil when one may be made now.
     public func retryAfter(username: String, source: String) -> TimeInterval? {
-        let waits = Self.keys(username: username, source: source, limits: limits).compactMap { key, limit -> TimeInterval? in
-            let recent = prune(key)
-            guard recent.count >= limit, let oldest = recent.first else { return nil }
-            return max(1, oldest.addingTimeInterval(window).timeIntervalSince(clock.now))
-        }
-        return waits.max()
+        let now = clock.now
+        return Self.keys(username: username, source: source, limits: limits).compactMap { key, limit in log.wait(for: key, limit: limit, now: now) }.max()
     }
 
     public func recordFailure(username: String, source: String) {
         let now = clock.now
-        for (key, _) in Self.keys(username: username, source: source, limits: limits) { failures[key, default: []].append(now) }
+        for (key, _) in Self.keys(username: username, source: source, limits: limits) { log.record(key, at: now) }
     }
 
     /// A success clears what this source's failures for this username held; the counts across
     /// sources and usernames stay, so a spraying machine is not let off by one account it knows.
     public func recordSuccess(username: String, source: String) {
-        failures[Self.keys(username: username, source: source, limits: limits)[0].key] = nil
+        log.clear(Self.keys(username: username, source: source, limits: limits)[0].key)
     }
 
     private static func keys(username: String, source: String, limits: Limits) -> [(key: String, limit: Int)] {
         [("user \(username) from \(source)", limits.perSource), ("source \(source)", limits.perSprayer), ("user \(username)", limits.perUsername)]
-    }
-
-    private func prune(_ key: String) -> [Date] {
-        let cutoff = clock.now.addingTimeInterval(-window)
-        let recent = (failures[key] ?? []).filter { $0 > cutoff }
-        failures[key] = recent.isEmpty ? nil : recent
-        return recent
     }
 }

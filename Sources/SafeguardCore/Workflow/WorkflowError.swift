@@ -1,3 +1,4 @@
+import Foundation
 import PolicyEngine
 
 /// Why the workflow refused a request. The server maps each case to its HTTP status.
@@ -16,6 +17,8 @@ public enum WorkflowError: Error, Sendable, Equatable {
     case gateRefused(GateRefusal)
     /// An adverse determination would rest only on these items, which § 1367(a)(1) excludes.
     case sourceProhibited([String])
+    /// Too many failed attempts: the caller may try again after this many seconds.
+    case throttled(retryAfter: TimeInterval)
 }
 
 /// What stands between an encounter and its enforcement action.

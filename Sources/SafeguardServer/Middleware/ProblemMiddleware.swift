@@ -21,6 +21,7 @@ struct ProblemMiddleware: AsyncMiddleware {
                 }
             }
             let response = try Self.response(for: problem)
+            if case WorkflowError.throttled(let wait) = error { response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(wait.rounded(.up)))) }
             // Headers an error carries (WWW-Authenticate on a 401) go out with the problem.
             if let abort = error as? any AbortError {
                 for (name, value) in abort.headers where name.lowercased() != "content-type" { response.headers.add(name: name, value: value) }
@@ -60,7 +61,7 @@ struct ProblemMiddleware: AsyncMiddleware {
     /// API and the pages alike.)
     static func isDenial(_ error: any Error) -> Bool {
         switch error {
-        case WorkflowError.forbidden, WorkflowError.sourceProhibited, WorkflowError.notFound: true
+        case WorkflowError.forbidden, WorkflowError.sourceProhibited, WorkflowError.notFound, WorkflowError.throttled: true
         case let error as any AbortError: [.unauthorized, .forbidden].contains(error.status)
         default: false
         }
@@ -111,6 +112,8 @@ struct ProblemMiddleware: AsyncMiddleware {
             problem.requiredSteps = refusal.requiredSteps
             problem.rules = refusal.rules
             return problem
+        case .throttled(let wait):
+            return ProblemDetails(status: .tooManyRequests, slug: "too-many-attempts", detail: "too many failed attempts; try again in \(Int(wait.rounded(.up))) s")
         }
     }
 
