@@ -72,8 +72,11 @@ import Vapor
                                                             extra: #", "immediateVictimOrWitness": true"#)
             #expect(try encounter.decode(EncounterView.self).decision?.disposition == "refrain")
             let id = try encounter.decode(EncounterView.self).id.uuidString
-            let refused = try await service.send(.POST, "/api/v1/encounters/\(id)/enforcement-action", as: "officer@NYC")
+            let refused = try await service.send(.POST, "/api/v1/encounters/\(id)/enforcement-action", as: "officer@NYC", headers: TestService.lawEnforcement)
             #expect(try refused.problem.rules == ["ice-policy-10076.1/refrain-victim-witness-nta"])
+            // Without a purpose, the rules that read protected facts stand as one marker, whether or not any did.
+            let withheld = try await service.send(.POST, "/api/v1/encounters/\(id)/enforcement-action", as: "officer@NYC")
+            #expect(try withheld.problem.rules == ["ice-policy-10076.1/refrain-victim-witness-nta", Disclosure.marker])
         }
     }
 

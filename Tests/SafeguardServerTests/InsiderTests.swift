@@ -216,9 +216,11 @@ import Vapor
             let person = try await service.createPerson()
             let encounter = try await service.openEncounter(person, asOf: "2026-01-15", extra: #", "information": [{"id": "abuser-statement", "source": "abuser", "adverse": true}]"#)
                 .decode(EncounterView.self).id.uuidString
-            let refused = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
+            let refused = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC", headers: TestService.lawEnforcement)
             #expect(refused.status == .conflict)
             #expect(try refused.problem.type == "tag:safeguard,2026:problem:source-prohibition" && refused.problem.excludedInformation == ["abuser-statement"])
+            let withheld = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
+            #expect(try withheld.problem.excludedInformation == [Disclosure.marker], "which statements are excluded is withheld without a purpose")
             #expect(try await service.count("encounters WHERE status = 'action-recorded'") == 0)
 
             let other = try await service.createPerson()
@@ -280,15 +282,14 @@ import Vapor
         }
     }
 
-    /// A caller cannot grow the audit log faster than its requests: a refusal of a 60,000-character
-    /// path writes one short record.
     /// A person is kept by the office that created the record. Another office finds the person
-    /// only by an exact A-number (identity, no § 1367 data), changes nothing, and reads the filings
-    /// only while an encounter of its own on the person is open; each read and refusal is recorded.
+    /// only by an exact A-number (identity, no § 1367 data), never changes who they are, and while
+    /// an encounter of its own on the person is open reads the filings, adds a claim and confirms
+    /// one, but never takes one away; each read and refusal is recorded.
     @Test func anotherOfficeFindsAPersonOnlyByANumberAndChangesNothing() async throws {
         try await TestService.with { service in
             let person = try await service.createPerson(aNumber: "A277000001")
-            _ = try await service.addFiling(person)
+            let claimed = try await service.addFiling(person)
             let purpose = TestService.lawEnforcement
             let listed = try await service.send(.GET, "/api/v1/people", as: "officer@LAX", headers: purpose)
             #expect(try listed.decode(PageBody<PersonView>.self).total == 0, "another office's people are never listed")
@@ -312,17 +313,27 @@ import Vapor
             let filings = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@LAX", headers: purpose)
             #expect(try filings.status == .ok && filings.decode([FilingView].self).map(\.type) == ["U"], "the filings its decision rests on")
             #expect(try await service.send(.PATCH, "/api/v1/people/\(person)", as: "supervisor@LAX", json: patch, headers: [("If-Match", "\"1\"")]).status == .forbidden)
-            #expect(try await service.send(.POST, "/api/v1/people/\(person)/filings", as: "officer@LAX", json: filing).status == .forbidden)
+            #expect(try await service.send(.POST, "/api/v1/people/\(person)/filings", as: "officer@LAX", json: filing).status == .created,
+                    "a claim made at its encounter: it only adds protection")
+            let notFound = try await service.verify(encounter, filing: claimed, outcome: "not-found", as: "officer@LAX")
+            #expect(notFound.status == .forbidden, "another office does not take a claim away: \(notFound.text)")
+            #expect(try await service.verify(encounter, filing: claimed, as: "officer@LAX").status == .created, "but confirms it")
+            let duplicate = #"{"aNumber": "A277000001", "givenName": "Ana", "familyName": "Doe", "dateOfBirth": "1990-04-02", "country": "GT"}"#
+            #expect(try await service.send(.POST, "/api/v1/people", as: "officer@LAX", json: duplicate).status == .conflict)
 
             // Once no encounter of its own is open, the filings are the keeping office's again.
             try await (service.app.db as! any SQLDatabase).raw("UPDATE encounters SET status = 'action-recorded' WHERE office = 'LAX'").run()
             #expect(try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@LAX", headers: purpose).status == .forbidden)
+            #expect(try await service.send(.POST, "/api/v1/people/\(person)/filings", as: "officer@LAX", json: filing).status == .forbidden)
+            let closed = try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@LAX", headers: purpose).decode(EncounterView.self)
+            #expect(closed.facts[path: "subject.benefits"] == .string(Disclosure.marker), "a closed encounter keeps no window on the filings")
             #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC").status == .notFound)
 
             let object = "person/\(person.uppercased())"
             #expect(try await service.count("audit_records WHERE office = 'LAX' AND action = 'denial' AND object = '\(object)'") >= 10,
                     "each refusal, 404s included, is recorded")
-            #expect(try await service.count("audit_records WHERE office = 'LAX' AND action = 'read' AND object = 'a-number/A277000001'") == 1)
+            #expect(try await service.count("audit_records WHERE office = 'LAX' AND action = 'read' AND object = 'a-number/A277000001'") == 2,
+                    "the search, and the refused creation that tells the same")
             #expect(try await service.count("audit_records WHERE office = 'LAX' AND action = 'read' AND object = '\(object)'") == 2,
                     "the search's hit and the read by id")
         }
@@ -438,6 +449,8 @@ import Vapor
         }
     }
 
+    /// A caller cannot grow the audit log faster than its requests: a refusal of a 60,000-character
+    /// path writes one short record.
     @Test func whatARefusalRecordsIsBounded() async throws {
         try await TestService.with { service in
             let long = String(repeating: "x", count: 60_000)

@@ -19,7 +19,7 @@ import Vapor
             #expect(try opened.decode(EncounterView.self).decision?.decision[path: "excludedInformation"] == .array([.string("abuser-statement")]))
             let path = "/api/v1/encounters/\(encounter)/enforcement-action"
 
-            let refused = try await service.send(.POST, path, as: "officer@NYC", json: #"{"basis": ["abuser-statement"]}"#)
+            let refused = try await service.send(.POST, path, as: "officer@NYC", json: #"{"basis": ["abuser-statement"]}"#, headers: TestService.lawEnforcement)
             #expect(refused.status == .conflict)
             #expect(refused.headers.contentType?.description == "application/problem+json")
             #expect(try refused.problem.type == "tag:safeguard,2026:problem:source-prohibition")

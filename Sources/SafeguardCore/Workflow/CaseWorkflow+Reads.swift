@@ -8,7 +8,7 @@ extension CaseWorkflow {
     /// One encounter, its read recorded.
     public func show(encounter id: UUID, to reader: Reader, on database: any Database) async throws -> EncounterView {
         let (encounter, shown) = try await read(encounter: id, to: reader, on: database)
-        return try await views(of: [encounter], shown: shown, on: database)[0]
+        return try await views(of: [encounter], shown: [shown], on: database)[0]
     }
 
     /// One encounter's record and whether the reader sees its person's protected data, its read
@@ -16,7 +16,7 @@ extension CaseWorkflow {
     public func read(encounter id: UUID, to reader: Reader, on database: any Database) async throws -> (encounter: Encounter, shown: Bool) {
         try Entitlements.requireCaseReadingRole(reader.actor)
         let encounter = try await encounter(id, for: reader.actor, on: database)
-        let shown = reader.disclosure.entitled
+        let shown = try await shown([encounter], to: reader, on: database)[0]
         try await reader.record([("encounter/\(id)", shown)], in: audit, on: database)
         return (encounter, shown)
     }
@@ -33,24 +33,24 @@ extension CaseWorkflow {
         if let status { query = query.filter(\.$status == status) }
         let total = try await query.count()
         let encounters = try await query.sort(\.$createdAt, .descending).sort(\.$id).range(offset..<offset + limit).all()
-        let shown = reader.disclosure.entitled
-        try await reader.record(encounters.map { ("encounter/\(try $0.requireID())", shown) }, in: audit, on: database)
+        let shown = try await shown(encounters, to: reader, on: database)
+        try await reader.record(zip(encounters, shown).map { ("encounter/\(try $0.requireID())", $1) }, in: audit, on: database)
         return (try await views(of: encounters, shown: shown, on: database), total)
     }
 
     /// The steps recorded on an encounter, oldest first, as the reader sees them; each read recorded.
     public func steps(of encounterID: UUID, to reader: Reader, on database: any Database) async throws -> [StepView] {
         try Entitlements.requireCaseReadingRole(reader.actor)
-        _ = try await encounter(encounterID, for: reader.actor, on: database)
+        let encounter = try await encounter(encounterID, for: reader.actor, on: database)
         let steps = try await StepRecord.query(on: database).filter(\.$encounter.$id == encounterID).sort(\.$recordedAt).all()
-        let shown = reader.disclosure.entitled
+        let shown = try await shown([encounter], to: reader, on: database)[0]
         try await reader.record(steps.map { ("step/\(try $0.requireID())", shown) }, in: audit, on: database)
         return try steps.map { try StepView($0, shown: shown) }
     }
 
     /// An encounter just written, as its writer sees it (the write's own audit record covers it).
     public func view(of encounter: Encounter, to reader: Reader, on database: any Database) async throws -> EncounterView {
-        try await views(of: [encounter], shown: reader.disclosure.entitled, on: database)[0]
+        try await views(of: [encounter], shown: shown([encounter], to: reader, on: database), on: database)[0]
     }
 
     /// The decision just stored, as its writer sees it.
@@ -60,17 +60,29 @@ extension CaseWorkflow {
 
     /// Whether the reader sees the protected data of the person an encounter they reach is about.
     public func shows(encounter encounterID: UUID, to reader: Reader, on database: any Database) async throws -> Bool {
-        _ = try await encounter(encounterID, for: reader.actor, on: database)
-        return reader.disclosure.entitled
+        try await shown([encounter(encounterID, for: reader.actor, on: database)], to: reader, on: database)[0]
     }
 
-    /// The encounters, their people's protected data shown or not: their cases and decisions in
-    /// one statement per table, not one per encounter.
-    private func views(of encounters: [Encounter], shown: Bool, on database: any Database) async throws -> [EncounterView] {
+    /// Whether the reader sees each encounter's person's protected data: when entitled (role and
+    /// purpose, the same for every person), and, for a person another office keeps, only while
+    /// the encounter is open (`PersonReach`): a closed encounter keeps no window on another
+    /// office's filings, which its facts are drawn from as they are now.
+    func shown(_ encounters: [Encounter], to reader: Reader, on database: any Database) async throws -> [Bool] {
+        guard reader.disclosure.entitled else { return encounters.map { _ in false } }
+        let closedPeople = Set(encounters.filter { $0.status != Encounter.open }.map { $0.$person.id })
+        guard !closedPeople.isEmpty, !reader.actor.role.spansOffices else { return encounters.map { _ in true } }
+        let people = try await Person.query(on: database).filter(\.$id ~~ closedPeople).all()
+        let kept = Set(try people.filter { reader.actor.reaches(office: $0.office) }.map { try $0.requireID() })
+        return encounters.map { $0.status == Encounter.open || kept.contains($0.$person.id) }
+    }
+
+    /// The encounters, each with its person's protected data shown or not: their cases and
+    /// decisions in one statement per table, not one per encounter.
+    private func views(of encounters: [Encounter], shown: [Bool], on database: any Database) async throws -> [EncounterView] {
         let ids = try encounters.map { try $0.requireID() }
         let facts = try await CaseRecords.facts(of: ids, on: database)
         let decisions = try await currentDecisions(of: ids, on: database)
-        return try encounters.map { encounter in
+        return try zip(encounters, shown).map { encounter, shown in
             let id = try encounter.requireID()
             guard let caseFacts = facts[id] else { throw WorkflowError.notFound("encounter \(id)") }
             return try EncounterView(encounter, facts: Disclosure.facts(decided(caseFacts, of: encounter).json, shown: shown),

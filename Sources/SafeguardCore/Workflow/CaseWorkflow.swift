@@ -283,6 +283,13 @@ public struct CaseWorkflow: Sendable {
                 guard !filing.isVerified, filing.verificationOutcome == nil else {
                     throw WorkflowError.conflict("filing \(filingID) was already verified (\(filing.verificationOutcome ?? VerificationOutcome.confirmed.rawValue)); a verification answers an unanswered claim")
                 }
+                // Another office, on an encounter of its own, confirms a claim but does not take one
+                // away: not-found and contradicted, which can end the person's protection in every
+                // office's encounters, are the keeping office's to record.
+                if input.outcome != .confirmed, let person = try await Person.find(encounter.$person.id, on: database),
+                   !actor.reaches(office: person.office) {
+                    throw WorkflowError.forbidden("only the office that keeps the person's record (\(person.office)) records that a filing was not found or contradicted")
+                }
                 try await VersionClaim.advance(BenefitFilingRecord.schema, id: filingID, from: filing.version, on: database)
                 filing.verificationOutcome = input.outcome?.rawValue
                 if input.outcome == .contradicted, let type = input.sourceType, let status = input.sourceStatus {
@@ -303,7 +310,8 @@ public struct CaseWorkflow: Sendable {
             )
             record.basis = input.basis.isEmpty ? nil : input.basis
             try await record.create(on: database)
-            try await audit.append(AuditEntry(actor, .write, "step/\(try record.requireID())"), on: database)
+            try await audit.append([AuditEntry(actor, .write, "step/\(try record.requireID())")]
+                + (input.filingID.map { [AuditEntry(actor, .write, "filing/\($0)")] } ?? []), on: database)
             // The current decision says what is still owed once this step is done.
             _ = try await storeDecision(for: encounter, by: actor, on: database)
             return record
@@ -362,7 +370,12 @@ public struct CaseWorkflow: Sendable {
                 metrics.refused(.proceedAfterSteps)
                 throw WorkflowError.gateRefused(GateRefusal(disposition: .proceedAfterSteps, requiredSteps: [Step.oplaConsultation.spelling], rules: []))
             }
-            try SourceProhibition.check(basis, facts: facts, decision: decision)
+            do {
+                try SourceProhibition.check(basis, facts: facts, decision: decision)
+            } catch WorkflowError.sourceProhibited where !Disclosure(actor: actor, purpose: purpose).entitled {
+                // Which statements are excluded is § 1367 data like the statements themselves.
+                throw WorkflowError.sourceProhibited([Disclosure.marker])
+            }
             _ = try await storeDecision(for: encounter, by: actor, on: database)
             encounter.status = Encounter.actionRecorded
             encounter.actionRecordedBy = actor.userID

@@ -55,8 +55,8 @@ extension CaseWorkflow {
     /// The follow-ups filed on an encounter, oldest first, as the reader sees them; each read recorded.
     public func followUps(of encounterID: UUID, to reader: Reader, on database: any Database) async throws -> (followUps: [FollowUp], shown: Bool) {
         try Entitlements.requireCaseReadingRole(reader.actor)
-        _ = try await encounter(encounterID, for: reader.actor, on: database)
-        let shown = reader.disclosure.entitled
+        let encounter = try await encounter(encounterID, for: reader.actor, on: database)
+        let shown = try await shown([encounter], to: reader, on: database)[0]
         let followUps = try await FollowUp.query(on: database).filter(\.$encounter.$id == encounterID).sort(\.$createdAt).all()
         try await reader.record(followUps.map { ("follow-up/\(try $0.requireID())", shown) }, in: audit, on: database)
         return (followUps, shown)

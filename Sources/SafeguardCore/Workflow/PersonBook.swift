@@ -71,10 +71,13 @@ public struct PersonBook: Sendable {
         guard reach.readsFilings else {
             throw WorkflowError.forbidden("the filings of a person kept by \(person.office) are shown to another office only while an encounter of its own on the person is open")
         }
-        let entitled = reader.disclosure.entitled
+        guard reader.disclosure.entitled else {
+            try await reader.record([("person/\(personID)", false)], in: audit, on: database)
+            return nil
+        }
         let filings = try await BenefitFilingRecord.query(on: database).filter(\.$person.$id == personID).sort(\.$createdAt).all()
-        try await reader.record(filings.map { ("filing/\(try $0.requireID())", entitled) }, in: audit, on: database)
-        return entitled ? filings : nil
+        try await reader.record(filings.map { ("filing/\(try $0.requireID())", true) }, in: audit, on: database)
+        return filings
     }
 
     // MARK: Writing
@@ -84,12 +87,16 @@ public struct PersonBook: Sendable {
         try Self.requireCaseRecordRole(actor)
         person.office = actor.office
         person.version = 1
-        try await database.transaction { database in
-            if try await Person.query(on: database).filter(\.$aNumber == person.aNumber).first() != nil {
-                throw WorkflowError.conflict("a person with A-number \(person.aNumber) already exists")
-            }
+        let taken = try await database.transaction { database in
+            if try await Person.query(on: database).filter(\.$aNumber == person.aNumber).first() != nil { return true }
             try await person.create(on: database)
             try await audit.append(AuditEntry(actor, .write, "person/\(try person.requireID())", purpose: purpose), on: database)
+            return false
+        }
+        guard !taken else {
+            // The refusal tells that the A-number is on record, of whichever office: recorded as the search it amounts to.
+            try await audit.append(AuditEntry(actor, .read, "a-number/\(person.aNumber)", purpose: purpose), on: database)
+            throw WorkflowError.conflict("a person with A-number \(person.aNumber) already exists; find them by A-number")
         }
         return person
     }
@@ -109,18 +116,23 @@ public struct PersonBook: Sendable {
         }
     }
 
-    /// Adds a claimed filing to the person.
+    /// Adds a claimed filing to the person: the keeping office, or another with an encounter of
+    /// its own on the person open, where the claim was made (a claim only adds protection: it is
+    /// verified before it counts as known).
     public func addFiling(_ filing: BenefitFilingRecord, by actor: Actor, purpose: Purpose?, on database: any Database) async throws -> BenefitFilingRecord {
         try Self.requireCaseRecordRole(actor)
         try await database.transaction { database in
-            _ = try await kept(filing.$person.id, by: actor, on: database)
+            let (person, reach) = try await reach(filing.$person.id, by: actor, on: database)
+            guard reach.readsFilings else {
+                throw WorkflowError.forbidden("a filing of a person kept by \(person.office) is added by another office only while an encounter of its own on the person is open")
+            }
             try await filing.create(on: database)
             try await audit.append(AuditEntry(actor, .write, "filing/\(try filing.requireID())", purpose: purpose), on: database)
         }
         return filing
     }
 
-    /// The person, when the actor's office keeps the record: nobody else changes it.
+    /// The person, when the actor's office keeps the record: nobody else changes who they are.
     private func kept(_ id: UUID, by actor: Actor, on database: any Database) async throws -> Person {
         let (person, reach) = try await reach(id, by: actor, on: database)
         guard reach == .keeper else {

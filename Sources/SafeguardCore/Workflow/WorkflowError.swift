@@ -34,11 +34,12 @@ public struct GateRefusal: Sendable, Equatable {
         return "the policies in force do not allow the action yet: disposition \(disposition.spelling)\(owed)"
     }
 
-    /// The refusal as shown to a user who does not see the person's protected data: each rule
-    /// whose reading would reveal it is withheld.
+    /// The refusal as shown to a user who does not see the person's protected data: the rules
+    /// whose reading would reveal it stand as one marker, there whether or not any did (as in
+    /// `Disclosure.decision`), so that the refusal's shape tells nothing.
     func withholding(in ruleSet: RuleSet) -> GateRefusal {
         var refusal = self
-        refusal.rules = rules.map { id in ruleSet.rule(id: id).map(ProtectedData.reveals) == false ? id : Disclosure.marker }
+        refusal.rules = rules.filter { id in ruleSet.rule(id: id).map(ProtectedData.reveals) == false } + [Disclosure.marker]
         return refusal
     }
 }
