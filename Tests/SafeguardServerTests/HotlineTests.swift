@@ -114,24 +114,12 @@ import Vapor
                 // The withdrawal's first step, its turn on the registration; then a claim beside it.
                 try await VersionClaim.hold(Registration.schema, id: registration.id, on: transaction)
                 let claiming = Task { try await worker.deliverDue(on: database) }
-                try await Self.untilALockIsAwaited(on: database)
+                try await service.untilALockIsAwaited()
                 _ = try await services.registrations.withdraw(registration.id, by: hotline, on: transaction)
                 return claiming
             }
             #expect(try await claiming.value == 0, "the notice of a registration being withdrawn is not claimed")
             #expect(try await service.count("notifications WHERE status = 'cancelled'") == 1)
-        }
-    }
-
-    /// Waits until a statement of this database waits for a row lock, or a second has passed.
-    static func untilALockIsAwaited(on database: any Database) async throws {
-        let sql = try #require(database as? any SQLDatabase)
-        for _ in 0..<20 {
-            let waiting = try await sql.raw("""
-                SELECT count(*) AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
-                """).first()?.decode(column: "waiting", as: Int.self) ?? 0
-            if waiting > 0 { return }
-            try await Task.sleep(for: .milliseconds(50))
         }
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import PolicyEngine
 @testable import SafeguardCore
 @testable import SafeguardServer
+import SQLKit
 import Testing
 
 /// Re-deciding every open encounter as of today when the clock passes the 2025-01-30 boundary, in
@@ -111,6 +112,32 @@ import Testing
             // Every decision written has its audit record, and the chain holds.
             #expect(try await service.count("audit_records WHERE action = 'write' AND object LIKE 'decision/%'") == count + changedOnTheDate)
             #expect(try await AuditChain.verify(key: service.app.safeguard.audit.key.publicKey, on: database).isClean)
+        }
+    }
+
+    /// On PostgreSQL a re-evaluation batch and a step may decide one encounter at once: the batch
+    /// supersedes only a decision still current, and decides again when the step got there first,
+    /// so that an encounter never has two current decisions (nor may it: a unique index).
+    @Test(.enabled(if: TestService.onPostgres)) func aRunBesideAStepLeavesOneCurrentDecision() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let encounter = try await service.openEncounter(person, asOf: "2026-06-01").decode(EncounterView.self).id
+            let sql = service.app.db as! any SQLDatabase
+            // An older rule set's decision: the run writes a new one.
+            try await sql.raw("UPDATE decisions SET rule_set_digest = 'older'").run()
+            let (workflow, database) = (service.app.safeguard.workflow, service.app.db)
+            let officer = try #require(try await service.app.safeguard.users.user(named: "officer-nyc", on: database).actor)
+            let running = try await database.transaction { transaction in
+                _ = try await workflow.recordStep(CaseWorkflow.StepInput(step: .lawEnforcementDeconfliction, summary: "checked", counterpart: "NYPD"),
+                                                  on: encounter, by: officer, on: transaction)
+                // The run read the old decision as current, and waits for the step's lock on it.
+                let running = Task { try await Reevaluator(workflow: workflow).run(resume: false, by: DecisionRefresh.actor, on: database) }
+                try await service.untilALockIsAwaited()
+                return running
+            }
+            #expect(try await running.value.finishedAt != nil)
+            #expect(try await service.count("decisions WHERE superseded_by IS NULL") == 1, "one current decision")
+            #expect(try await service.count("decisions WHERE superseded_by IS NULL AND rule_set_digest = 'older'") == 0)
         }
     }
 }

@@ -183,6 +183,19 @@ struct TestService {
         return encounter
     }
 
+    /// On PostgreSQL, waits until a statement of this database waits for a row lock, or a second
+    /// has passed (a statement that takes no lock it must wait for never will).
+    func untilALockIsAwaited() async throws {
+        let sql = app.db as! any SQLDatabase
+        for _ in 0..<20 {
+            let waiting = try await sql.raw("""
+                SELECT count(*) AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                """).first()?.decode(column: "waiting", as: Int.self) ?? 0
+            if waiting > 0 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     func count(_ table: String) async throws -> Int {
         try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()!.decode(column: "n", as: Int.self)
     }

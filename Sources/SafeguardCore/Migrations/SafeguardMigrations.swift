@@ -26,5 +26,6 @@ public enum SafeguardMigrations {
         AddTokenExpiry(),
         AddPersonOffice(),
         AddPINLockout(),
+        AddOneCurrentDecision(),
     ]
 }

@@ -4,9 +4,13 @@ import Foundation
 import PolicyEngine
 
 /// Decisions read and written a batch at a time, for re-evaluation: the current decisions of many
-/// encounters in one `SELECT`, the new ones in one multi-row `INSERT`, and the old ones marked
-/// superseded in one `UPDATE`.
+/// encounters in one `SELECT`, the old ones marked superseded in one `UPDATE`, and the new ones in
+/// one multi-row `INSERT`.
 struct DecisionRows {
+    /// A decision this batch would supersede was superseded meanwhile (a step, a change of facts,
+    /// another run): the batch was decided on what is no longer current, and is written not at all.
+    struct Stale: Error {}
+
     /// An encounter's current decision: what a new one is compared with, and what it supersedes.
     struct Current {
         var id: UUID
@@ -50,9 +54,11 @@ struct DecisionRows {
         if let previous { superseded.append((previous, id)) }
     }
 
+    /// Supersedes the old decisions, each only if still current, then inserts the new ones: an
+    /// encounter has one current decision at every moment (the `decisions_one_current` index).
+    /// - Throws: `Stale` when an old decision was no longer current; the caller's transaction
+    ///   then rolls back the whole batch.
     func write(on database: any Database) async throws {
-        try await inserts.run(on: database)
-        guard !superseded.isEmpty else { return }
         // `UPDATE … FROM (VALUES (old, new), …)` reads the same in SQLite and PostgreSQL, whose
         // VALUES columns are both named column1, column2.
         let sql = try CaseRecords.sqlDatabase(database)
@@ -60,10 +66,13 @@ struct DecisionRows {
         for start in stride(from: 0, to: superseded.count, by: rowsPerStatement) {
             let pairs = superseded[start..<min(start + rowsPerStatement, superseded.count)]
             let values = SQLList(pairs.map { SQLGroupExpression([SQLBind($0.old), SQLBind($0.new)]) })
-            try await sql.raw("""
+            let marked = try await sql.raw("""
                 UPDATE \(ident: DecisionRecord.schema) SET superseded_by = v.column2 FROM (VALUES \(values)) AS v \
-                WHERE \(ident: DecisionRecord.schema).id = v.column1
-                """).run()
+                WHERE \(ident: DecisionRecord.schema).id = v.column1 AND \(ident: DecisionRecord.schema).superseded_by IS NULL \
+                RETURNING \(ident: DecisionRecord.schema).id
+                """).all()
+            guard marked.count == pairs.count else { throw Stale() }
         }
+        try await inserts.run(on: database)
     }
 }

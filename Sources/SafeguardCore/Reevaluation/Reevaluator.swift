@@ -49,7 +49,8 @@ public struct Reevaluator: Sendable {
         let runAsOf = workflow.calendar.today
         let resumed = Tally(processed: run.processed, changed: run.changed, diff: try PopulationDiff(json: run.diff))
         var batch = try await Batch.read(after: run.cursor, limit: batchSize, on: reader ?? database)
-        var decided = try decide(batch, after: resumed, asOf: runAsOf, by: actor)
+        var before = resumed
+        var decided = try decide(batch, after: before, asOf: runAsOf, by: actor)
         var batches = 0
         while maximumBatches.map({ batches < $0 }) ?? true {
             guard let last = batch.cases.last else {
@@ -60,23 +61,55 @@ public struct Reevaluator: Sendable {
             // Three stages at once: while this batch's decisions are written, the next batch is read
             // (through the second connection) and then decided. The batches hold different
             // encounters, and the run's row takes only what is written.
-            let (written, done) = decided
-            async let committed: Void = turns.run {
+            let (written, decidedTally) = decided
+            async let committed: Void = commit(written, decidedTally, through: last.id, of: run, by: actor, on: database, turns: turns)
+            let following = try await Batch.read(after: last.id, limit: batchSize, on: reader ?? database)
+            var done = decidedTally
+            var next = try decide(following, after: done, asOf: runAsOf, by: actor)
+            do {
+                try await committed
+            } catch is DecisionRows.Stale {
+                // A writer decided some of this batch meanwhile (a step, another server's run): the
+                // batch again, on what is stored now; each writer that won stored today's decision.
+                var tries = 1
+                while true {
+                    let again = try await Batch.read(among: batch.cases.map(\.id), on: database)
+                    let (rewritten, redone) = try decide(again, after: before, asOf: runAsOf, by: actor)
+                    do {
+                        try await commit(rewritten, redone, through: last.id, of: run, by: actor, on: database, turns: turns)
+                        done = redone
+                        break
+                    } catch is DecisionRows.Stale where tries < 5 {
+                        tries += 1
+                    }
+                }
+                next = try decide(following, after: done, asOf: runAsOf, by: actor)
+            }
+            batches += 1
+            progress(done.processed)
+            (batch, before, decided) = (following, done, next)
+        }
+        return run
+    }
+
+    /// Writes a batch's decisions, their audit records and the run's progress in one transaction;
+    /// the run's row in memory is left as it was when the transaction rolls back.
+    private func commit(_ written: DecisionRows, _ done: Tally, through last: UUID, of run: ReevaluationRun, by actor: Actor,
+                        on database: any Database, turns: (any WriteTurns)?) async throws {
+        let before = (run.processed, run.changed, run.diff, run.cursor)
+        do {
+            try await turns.run {
                 try await database.transaction { database in
                     try await written.write(on: database)
                     try await workflow.audit.append(written.newIDs.map { AuditEntry(actor, .write, "decision/\($0)") }, on: database)
-                    (run.processed, run.changed, run.diff, run.cursor) = (done.processed, done.changed, done.diff.json, last.id)
+                    (run.processed, run.changed, run.diff, run.cursor) = (done.processed, done.changed, done.diff.json, last)
                     try await run.update(on: database)
                 }
             }
-            let following = try await Batch.read(after: last.id, limit: batchSize, on: reader ?? database)
-            let next = try decide(following, after: done, asOf: runAsOf, by: actor)
-            try await committed
-            batches += 1
-            progress(done.processed)
-            (batch, decided) = (following, next)
+        } catch {
+            (run.processed, run.changed, run.diff, run.cursor) = before
+            throw error
         }
-        return run
     }
 
     /// What a run as of `asOf` would change, with nothing stored: how many open encounters, how
@@ -97,8 +130,16 @@ public struct Reevaluator: Sendable {
         var current: [UUID: DecisionRows.Current]
 
         static func read(after cursor: UUID?, limit: Int, on database: any Database) async throws -> Batch {
-            let cases = try await CaseRecords.openCases(after: cursor, limit: limit, on: database)
-            return Batch(cases: cases, current: cases.isEmpty ? [:] : try await DecisionRows.current(of: cases.map(\.id), on: database))
+            try await of(CaseRecords.openCases(after: cursor, limit: limit, on: database), on: database)
+        }
+
+        /// The batch of these encounters again, those still open, as stored now.
+        static func read(among encounterIDs: [UUID], on database: any Database) async throws -> Batch {
+            try await of(CaseRecords.openCases(among: encounterIDs, on: database), on: database)
+        }
+
+        private static func of(_ cases: [(id: UUID, facts: CaseFacts)], on database: any Database) async throws -> Batch {
+            Batch(cases: cases, current: cases.isEmpty ? [:] : try await DecisionRows.current(of: cases.map(\.id), on: database))
         }
     }
 

@@ -32,6 +32,14 @@ public enum CaseRecords {
         return try await cases(of: query.orderBy("id").limit(limit).all(), on: sql)
     }
 
+    /// The open encounters among `encounterIDs`, in id order, with their cases.
+    static func openCases(among encounterIDs: [UUID], on database: any Database) async throws -> [(id: UUID, facts: CaseFacts)] {
+        guard !encounterIDs.isEmpty else { return [] }
+        let sql = try sqlDatabase(database)
+        return try await cases(of: sql.select().columns(encounterColumns).from(Encounter.schema).where("status", .equal, Encounter.open)
+            .where("id", .in, encounterIDs).orderBy("id").all(), on: sql)
+    }
+
     public static func sqlDatabase(_ database: any Database) throws -> any SQLDatabase {
         guard let sql = database as? any SQLDatabase else { preconditionFailure("Safeguard's databases speak SQL") }
         return sql

@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import PolicyEngine
+import SQLKit
 
 /// The case workflow: an encounter's facts derived from its records, decisions computed and
 /// stored, steps recorded by the people entitled to them, and the gate before an enforcement action.
@@ -160,12 +161,15 @@ public struct CaseWorkflow: Sendable {
         let decision = ruleSet.evaluate(facts)
         metrics.decided(decision.disposition)
         let record = record(of: decision, facts: facts, encounterID: try encounter.requireID(), computedBy: actor.userID)
-        let previous = try await currentDecision(of: encounter.requireID(), on: database)
-        try await record.create(on: database)
-        if let previous {
-            previous.supersededBy = try record.requireID()
-            try await previous.update(on: database)
+        record.id = UUID()
+        // The old decision first, only if still current (a re-evaluation batch may have written
+        // beside this writer's turn); then the new one: one current decision at every moment.
+        if let previous = try await currentDecision(of: encounter.requireID(), on: database) {
+            let marked = try await CaseRecords.sqlDatabase(database).update(DecisionRecord.schema).set("superseded_by", to: record.id)
+                .where("id", .equal, try previous.requireID()).where("superseded_by", .is, SQLLiteral.null).returning("id").all()
+            guard !marked.isEmpty else { throw WorkflowError.conflict("the encounter was decided again meanwhile; nothing was changed; try again") }
         }
+        try await record.create(on: database)
         try await audit.append(AuditEntry(actor, .write, "decision/\(try record.requireID())"), on: database)
         return (record, decision)
     }
