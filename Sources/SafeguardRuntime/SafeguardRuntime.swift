@@ -30,9 +30,10 @@ public enum SafeguardRuntime {
         try register(settings, on: databases)
         migrations.add(SafeguardMigrations.all)
         let audit = AuditChain(key: try AuditKey.loadOrCreate(at: settings.auditKeyPath), clock: clock)
+        let workflow = CaseWorkflow(ruleSet: ruleSet, audit: audit, calendar: CaseCalendar(clock: clock, timeZone: settings.timeZone), metrics: WorkflowMetrics(factory: metrics))
         return SafeguardServices(
             ruleSet: ruleSet, clock: clock,
-            workflow: CaseWorkflow(ruleSet: ruleSet, audit: audit, calendar: CaseCalendar(clock: clock, timeZone: settings.timeZone), metrics: WorkflowMetrics(factory: metrics)), people: PersonBook(audit: audit),
+            workflow: workflow, people: PersonBook(workflow: workflow),
             users: UserDirectory(hasher: hasher, clock: clock), loginThrottle: LoginThrottle(clock: clock),
             sessionTimeouts: settings.sessionTimeouts,
             writeTurns: settings.databaseURL == nil ? SQLiteWriteTurns() : nil,

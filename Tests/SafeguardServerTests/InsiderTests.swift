@@ -178,6 +178,47 @@ import Vapor
         }
     }
 
+    /// A step rests on the facts it was recorded on: an approval is owed again once the facts
+    /// change or a filing of the person is added, and whoever last stated the facts (a supervisor
+    /// who set exceptional circumstances on an officer's encounter) does not approve them.
+    @Test func aChangeOfFactsReopensTheStepsThatRestedOnThem() async throws {
+        try await TestService.with { service in
+            let approval = #"{"step": "exceptional-circumstances-approval", "summary": "Public safety threat documented.", "counterpart": "FOD New York"}"#
+            let encounter = try await service.openApprovalCase()
+            let read = { try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC", headers: TestService.lawEnforcement).decode(EncounterView.self) }
+            let owed = { (view: EncounterView) in view.decision?.decision[path: "requiredSteps"] ?? .null }
+            let approvalOwed = JSONValue.array([.string("exceptional-circumstances-approval")])
+            #expect(try await owed(read()) == approvalOwed)
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "supervisor@NYC", json: approval).status == .created)
+            #expect(try await owed(read()) == .array([]))
+
+            let version = try await read().version
+            let changed = try await service.send(.PATCH, "/api/v1/encounters/\(encounter)", as: "officer@NYC", json: #"{"detained": true}"#,
+                                                 headers: [("If-Match", "\"\(version)\"")])
+            #expect(changed.status == .ok, "\(changed.text)")
+            #expect(try await owed(read()) == approvalOwed, "the approval rested on other facts")
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC").status == .conflict)
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "supervisor@NYC", json: approval).status == .created)
+            #expect(try await owed(read()) == .array([]))
+
+            let person = try await read().personId.uuidString
+            _ = try await service.addFiling(person, type: "SIJ")
+            guard case .array(let steps) = try await owed(read()) else { Issue.record("no steps owed"); return }
+            #expect(steps.contains(.string("exceptional-circumstances-approval")), "a new filing changes the facts")
+
+            // A supervisor who sets the exceptional circumstances on an officer's encounter does not approve them.
+            let other = try await service.createPerson()
+            let filing = try await service.addFiling(other)
+            let opened = try await service.openEncounter(other, asOf: "2023-05-01").decode(EncounterView.self)
+            #expect(try await service.verify(opened.id.uuidString, filing: filing).status == .created)
+            let asserted = try await service.send(.PATCH, "/api/v1/encounters/\(opened.id)", as: "supervisor@NYC", json: #"{"exceptionalCircumstances": true}"#,
+                                                  headers: [("If-Match", "\"\(opened.version + 1)\"")])
+            #expect(asserted.status == .ok, "\(asserted.text)")
+            let selfApproved = try await service.send(.POST, "/api/v1/encounters/\(opened.id)/steps", as: "supervisor@NYC", json: approval)
+            #expect(selfApproved.status == .forbidden, "\(selfApproved.text)")
+        }
+    }
+
     /// "Arrest not recommended" does not open the gate: a consultation records OPLA's advice, and a
     /// legal limitation found keeps the consultation owed until OPLA, consulted again, finds none.
     @Test func aLegalLimitationFoundKeepsTheGateClosed() async throws {

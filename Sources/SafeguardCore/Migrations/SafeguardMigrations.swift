@@ -27,5 +27,6 @@ public enum SafeguardMigrations {
         AddPersonOffice(),
         AddPINLockout(),
         AddOneCurrentDecision(),
+        AddFactsVersion(),
     ]
 }

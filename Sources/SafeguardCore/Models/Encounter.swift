@@ -33,6 +33,12 @@ public final class Encounter: Model, @unchecked Sendable {
     /// The evidence (labels) the recorded action rests on, when the officer named it.
     @OptionalField(key: "action_basis") public var actionBasis: [String]?
     @Field(key: "version") public var version: Int
+    /// The version at which the facts last changed (opened, changed, a filing of the person
+    /// added): a step recorded at an earlier version rested on other facts, and is owed again.
+    @Field(key: "facts_version") public var factsVersion: Int
+    /// Who last stated the facts (the opener, or who changed them or added a filing): they do not
+    /// approve exceptional circumstances they asserted.
+    @OptionalField(key: "facts_changed_by") public var factsChangedBy: UUID?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
     @Children(for: \.$encounter) public var evidence: [EvidenceRecord]
@@ -43,7 +49,7 @@ public final class Encounter: Model, @unchecked Sendable {
             $id, $person, $office, $action, $asOf, $victimIndicia, $immediateVictimOrWitness, $pendingCriminalCase, $crimeReported,
             $wishesToReport, $detained, $outsideUnitedStates, $lawEnforcementInterest, $exceptionalCircumstances, $aggravatingFactors,
             $expediteInAgencyInterest, $convicted237a2, $status, $openedBy, $actionRecordedBy, $actionRecordedAt, $actionBasis, $version,
-            $createdAt, $updatedAt, $evidence, $steps
+            $factsVersion, $factsChangedBy, $createdAt, $updatedAt, $evidence, $steps
         ]
     }
 
@@ -72,5 +78,7 @@ public final class Encounter: Model, @unchecked Sendable {
         status = Self.open
         self.openedBy = openedBy
         version = 1
+        factsVersion = 1
+        factsChangedBy = openedBy
     }
 }

@@ -28,20 +28,24 @@ public final class StepRecord: Model, @unchecked Sendable {
     @OptionalField(key: "basis") public var basis: [String]?
     /// A declined exceptional-circumstances approval: recorded with its reason, not done.
     @Field(key: "declined") public var declined: Bool
+    /// The encounter's version once the step was recorded: the step rests on the facts as they
+    /// were then, and counts only while they have not changed since (`Encounter.factsVersion`).
+    @Field(key: "encounter_version") public var encounterVersion: Int
     @Timestamp(key: "recorded_at", on: .create) public var recordedAt: Date?
     /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
     public var properties: [any AnyProperty] {
         [
             $id, $encounter, $step, $recordedBy, $recordedRole, $summary, $counterpart, $filing, $confirmed, $outcome, $basis, $declined,
-            $recordedAt
+            $encounterVersion, $recordedAt
         ]
     }
 
     public init() {}
 
-    public init(encounterID: UUID, step: String, recordedBy: UUID, recordedRole: String, summary: String, counterpart: String,
+    public init(encounterID: UUID, encounterVersion: Int, step: String, recordedBy: UUID, recordedRole: String, summary: String, counterpart: String,
                 filingID: UUID? = nil, outcome: VerificationOutcome? = nil, advice: ConsultationAdvice? = nil, declined: Bool = false) {
         $encounter.id = encounterID
+        self.encounterVersion = encounterVersion
         self.step = step
         self.recordedBy = recordedBy
         self.recordedRole = recordedRole

@@ -13,7 +13,7 @@ public enum CaseRecords {
         "immediate_victim_or_witness", "pending_criminal_case", "crime_reported", "wishes_to_report", "detained", "outside_united_states",
         "law_enforcement_interest", "exceptional_circumstances", "aggravating_factors", "expedite_in_agency_interest", "convicted_237a2",
     ]
-    static let encounterColumns = ["id", "person_id", "action", "as_of", "victim_indicia"] + flagColumns
+    static let encounterColumns = ["id", "person_id", "action", "as_of", "victim_indicia", "facts_version"] + flagColumns
 
     /// The case of each encounter named, by encounter id.
     static func facts(of encounterIDs: [UUID], on database: any Database) async throws -> [UUID: CaseFacts] {
@@ -48,6 +48,7 @@ public enum CaseRecords {
     private static func cases(of encounterRows: [any SQLRow], on sql: any SQLDatabase) async throws -> [(id: UUID, facts: CaseFacts)] {
         guard !encounterRows.isEmpty else { return [] }
         var encounters: [(id: UUID, person: UUID, facts: CaseFacts)] = []
+        var factsVersions: [UUID: Int] = [:]
         encounters.reserveCapacity(encounterRows.count)
         for row in encounterRows {
             let id = try row.decode(column: "id", as: UUID.self)
@@ -65,6 +66,7 @@ public enum CaseRecords {
             (facts.lawEnforcementInterest, facts.exceptionalCircumstances, facts.aggravatingFactors) = (flags[6], flags[7], flags[8])
             (facts.expediteInAgencyInterest, facts.convicted237a2) = (flags[9], flags[10])
             encounters.append((id, try row.decode(column: "person_id", as: UUID.self), facts))
+            factsVersions[id] = try row.decode(column: "facts_version", as: Int.self)
         }
         let ids = encounters.map(\.id)
         let people = Array(Set(encounters.map(\.person)))
@@ -92,13 +94,16 @@ public enum CaseRecords {
         }
         var steps: [UUID: EnumSet<Step>] = [:]
         var limited: Set<UUID> = []
-        for row in try await sql.select().columns("encounter_id", "step", "outcome").from(StepRecord.schema)
+        for row in try await sql.select().columns("encounter_id", "step", "outcome", "encounter_version").from(StepRecord.schema)
             .where("encounter_id", .in, ids).where("declined", .equal, false).orderBy("recorded_at").all() {
             // A benefit verification is done by the filings' state, never by a record: it is owed
             // while a live claim is unanswered, whatever other filing was checked.
             guard let step = Step(spelling: try row.decode(column: "step", as: String.self)), step != .benefitVerification else { continue }
             let encounterID = try row.decode(column: "encounter_id", as: UUID.self)
-            steps[encounterID, default: EnumSet()].insert(step)
+            // A step recorded before the facts last changed rested on other facts: owed again.
+            if try row.decode(column: "encounter_version", as: Int.self) > factsVersions[encounterID] ?? 0 {
+                steps[encounterID, default: EnumSet()].insert(step)
+            }
             // The latest advice stands: a legal limitation found keeps the consultation owed until
             // OPLA, consulted again, finds none.
             if step == .oplaConsultation {

@@ -119,6 +119,8 @@ public struct CaseWorkflow: Sendable {
             for (fact, value) in change.facts { fact.set(value, in: encounter) }
             if let indicia = change.victimIndicia { encounter.victimIndicia = indicia.spellings }
             encounter.version = expectedVersion + 1
+            // The steps recorded so far rested on the old facts: owed again where still required.
+            (encounter.factsVersion, encounter.factsChangedBy) = (encounter.version, actor.userID)
             try await encounter.update(on: database)
             try await audit.append(AuditEntry(actor, .write, "encounter/\(encounterID)", purpose: purpose), on: database)
             _ = try await storeDecision(for: encounter, by: actor, on: database)
@@ -154,6 +156,25 @@ public struct CaseWorkflow: Sendable {
         let records = try await DecisionRecord.query(on: database)
             .filter(\.$encounter.$id ~~ encounterIDs).filter(\.$supersededBy == nil).all()
         return Dictionary(records.map { ($0.$encounter.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// A person's filings changed (one added): the facts of their open encounters, whichever
+    /// office's, with them. The steps recorded on those rested on the old facts
+    /// (`Encounter.factsVersion`), a writer that read one before finds it changed, and each is
+    /// decided again and stored.
+    func filingsChanged(of personID: UUID, by actor: Actor, on database: any Database) async throws {
+        let open = try await Encounter.query(on: database).filter(\.$person.$id == personID).filter(\.$status == Encounter.open).all(\.$id)
+        // Every one's turn first, in one order, before any decision or audit record: so that no
+        // other writer, which takes an encounter and then those, waits in a cycle with this one.
+        let ids = open.compactMap { $0 }.sorted { $0.uuidString < $1.uuidString }
+        for id in ids { try await VersionClaim.hold(Encounter.schema, id: id, on: database) }
+        for id in ids {
+            guard let encounter = try await Encounter.find(id, on: database), encounter.status == Encounter.open else { continue }
+            encounter.version += 1
+            (encounter.factsVersion, encounter.factsChangedBy) = (encounter.version, actor.userID)
+            try await encounter.update(on: database)
+            _ = try await storeDecision(for: encounter, by: actor, on: database)
+        }
     }
 
     private func storeDecision(for encounter: Encounter, by actor: Actor, on database: any Database) async throws -> (record: DecisionRecord, decision: Decision) {
@@ -268,9 +289,10 @@ public struct CaseWorkflow: Sendable {
         return try await database.transaction { database in
             let encounter = try await encounterInTurn(encounterID, for: actor, on: database)
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
-            // Separation of duties (NIST SP 800-53 AC-5): who opened the encounter does not approve it.
-            if input.step == .exceptionalCircumstancesApproval, !input.declined, encounter.openedBy == actor.userID {
-                throw WorkflowError.forbidden("the exceptional circumstances of an encounter are approved by someone other than the one who opened it")
+            // Separation of duties (NIST SP 800-53 AC-5): who opened the encounter, or last stated
+            // its facts, does not approve the exceptional circumstances they may have asserted.
+            if input.step == .exceptionalCircumstancesApproval, !input.declined, [encounter.openedBy, encounter.factsChangedBy].contains(actor.userID) {
+                throw WorkflowError.forbidden("the exceptional circumstances of an encounter are approved by someone other than the one who opened it or last stated its facts")
             }
             if !input.basis.isEmpty {
                 let facts = try await facts(for: encounter, on: database)
@@ -308,7 +330,7 @@ public struct CaseWorkflow: Sendable {
                 try await filing.update(on: database)
             }
             let record = StepRecord(
-                encounterID: encounterID, step: input.step.spelling, recordedBy: actor.userID, recordedRole: actor.role.rawValue,
+                encounterID: encounterID, encounterVersion: encounter.version, step: input.step.spelling, recordedBy: actor.userID, recordedRole: actor.role.rawValue,
                 summary: input.summary, counterpart: input.counterpart, filingID: input.filingID, outcome: input.outcome, advice: input.advice,
                 declined: input.declined
             )

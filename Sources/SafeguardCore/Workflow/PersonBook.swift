@@ -8,10 +8,12 @@ import PolicyEngine
 /// only from the version the writer read. A filing is a claim until a benefit verification
 /// confirms it (`CaseWorkflow.recordStep`).
 public struct PersonBook: Sendable {
-    let audit: AuditChain
+    /// Where a change of a person's filings re-decides their open encounters.
+    let workflow: CaseWorkflow
+    var audit: AuditChain { workflow.audit }
 
-    public init(audit: AuditChain) {
-        self.audit = audit
+    public init(workflow: CaseWorkflow) {
+        self.workflow = workflow
     }
 
     public static func requireCaseRecordRole(_ actor: Actor) throws {
@@ -127,6 +129,8 @@ public struct PersonBook: Sendable {
                 throw WorkflowError.forbidden("a filing of a person kept by \(person.office) is added by another office only while an encounter of its own on the person is open")
             }
             try await filing.create(on: database)
+            // The encounters before the audit head, as every writer of an encounter takes them.
+            try await workflow.filingsChanged(of: filing.$person.id, by: actor, on: database)
             try await audit.append(AuditEntry(actor, .write, "filing/\(try filing.requireID())", purpose: purpose), on: database)
         }
         return filing
