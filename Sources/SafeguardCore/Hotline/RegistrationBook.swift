@@ -76,6 +76,7 @@ public struct RegistrationBook: Sendable {
         guard problems.isEmpty else { throw WorkflowError.invalid(problems) }
         return try await database.transaction { database in
             let registration = Registration()
+            registration.id = UUID()
             registration.office = actor.office
             registration.detaineeReference = input.detaineeReference.rawValue
             registration.detaineeID = input.detaineeID
@@ -84,7 +85,7 @@ public struct RegistrationBook: Sendable {
             registration.language = input.language.rawValue
             registration.consent = input.consent
             registration.status = Registration.active
-            registration.voicePINHash = input.voicePIN.map(VoicePIN(auditKey: audit.key).stored)
+            registration.voicePINHash = try input.voicePIN.map { VoicePIN(auditKey: audit.key).stored($0, of: try registration.requireID()) }
             registration.createdBy = actor.userID
             registration.version = 1
             try await registration.create(on: database)
@@ -154,7 +155,8 @@ public struct RegistrationBook: Sendable {
             _ = try await registration(notice.$registration.id, for: actor, on: database)
             let unlocked = try await CaseRecords.sqlDatabase(database).update(OutboxNotification.schema)
                 .set("status", to: NotificationStatus.awaitingConfirmation.rawValue).set("pin_failures", to: 0)
-                .set("next_attempt_at", to: clock.now.timeIntervalSince1970)
+                // Called again at once, with a retry window of its own: the time it was locked is not held against it.
+                .set("next_attempt_at", to: clock.now.timeIntervalSince1970).set("first_attempt_at", to: clock.now.timeIntervalSince1970)
                 .where("id", .equal, notificationID).where("status", .equal, NotificationStatus.pinLocked.rawValue).returning("id").all()
             guard !unlocked.isEmpty else { throw WorkflowError.conflict("notification \(notificationID) is not locked") }
             try await audit.append(AuditEntry(actor, .write, "notification/\(notificationID)"), on: database)

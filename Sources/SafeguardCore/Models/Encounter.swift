@@ -36,9 +36,9 @@ public final class Encounter: Model, @unchecked Sendable {
     /// The version at which the facts last changed (opened, changed, a filing of the person
     /// added): a step recorded at an earlier version rested on other facts, and is owed again.
     @Field(key: "facts_version") public var factsVersion: Int
-    /// Who last stated the facts (the opener, or who changed them or added a filing): they do not
-    /// approve exceptional circumstances they asserted.
-    @OptionalField(key: "facts_changed_by") public var factsChangedBy: UUID?
+    /// Who asserted the exceptional circumstances by changing the facts (the opener asserts them
+    /// at opening): they do not approve them.
+    @OptionalField(key: "circumstances_asserted_by") public var circumstancesAssertedBy: UUID?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
     @Children(for: \.$encounter) public var evidence: [EvidenceRecord]
@@ -49,7 +49,7 @@ public final class Encounter: Model, @unchecked Sendable {
             $id, $person, $office, $action, $asOf, $victimIndicia, $immediateVictimOrWitness, $pendingCriminalCase, $crimeReported,
             $wishesToReport, $detained, $outsideUnitedStates, $lawEnforcementInterest, $exceptionalCircumstances, $aggravatingFactors,
             $expediteInAgencyInterest, $convicted237a2, $status, $openedBy, $actionRecordedBy, $actionRecordedAt, $actionBasis, $version,
-            $factsVersion, $factsChangedBy, $createdAt, $updatedAt, $evidence, $steps
+            $factsVersion, $circumstancesAssertedBy, $createdAt, $updatedAt, $evidence, $steps
         ]
     }
 
@@ -79,6 +79,5 @@ public final class Encounter: Model, @unchecked Sendable {
         self.openedBy = openedBy
         version = 1
         factsVersion = 1
-        factsChangedBy = openedBy
     }
 }

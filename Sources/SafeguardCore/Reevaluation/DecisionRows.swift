@@ -35,6 +35,8 @@ struct DecisionRows {
         "id", "encounter_id", "as_of", "disposition", "required_steps", "rule_set_digest", "facts", "decision", "computed_by", "computed_at",
     ])
     private var superseded: [(old: UUID, new: UUID)] = []
+    /// The encounters decided, whose turns the write takes first.
+    private var encounterIDs: [UUID] = []
     /// The ids of the new decisions, for their audit records.
     private(set) var newIDs: [UUID] = []
     /// When the decisions were computed.
@@ -48,6 +50,7 @@ struct DecisionRows {
     mutating func add(_ decision: Decision, json: JSONValue, facts: CaseFacts, encounterID: UUID, computedBy: UUID, superseding previous: UUID?) {
         let id = UUID()
         newIDs.append(id)
+        encounterIDs.append(encounterID)
         inserts.append([id, encounterID, facts.asOf.description, decision.disposition.spelling,
                         DecisionRecord.requiredStepsColumn(decision.requiredSteps), decision.ruleSetDigest,
                         facts.json.serialized(), json.serialized(), computedBy, now])
@@ -62,6 +65,16 @@ struct DecisionRows {
         // `UPDATE … FROM (VALUES (old, new), …)` reads the same in SQLite and PostgreSQL, whose
         // VALUES columns are both named column1, column2.
         let sql = try CaseRecords.sqlDatabase(database)
+        // On PostgreSQL, the encounters' turns first, in id order, as every writer of an encounter
+        // takes its turn before its decision and the audit head (SQLite runs one writer at a time).
+        if sql.dialect.name == "postgresql" {
+            for start in stride(from: 0, to: encounterIDs.count, by: BulkInsert.maximumBinds) {
+                let ids = encounterIDs[start..<min(start + BulkInsert.maximumBinds, encounterIDs.count)]
+                _ = try await sql.raw("""
+                    SELECT id FROM \(ident: Encounter.schema) WHERE id IN (\(binds: Array(ids))) ORDER BY id FOR UPDATE
+                    """).all()
+            }
+        }
         let rowsPerStatement = BulkInsert.maximumBinds / 2
         for start in stride(from: 0, to: superseded.count, by: rowsPerStatement) {
             let pairs = superseded[start..<min(start + rowsPerStatement, superseded.count)]
@@ -73,6 +86,11 @@ struct DecisionRows {
                 """).all()
             guard marked.count == pairs.count else { throw Stale() }
         }
-        try await inserts.run(on: database)
+        do {
+            try await inserts.run(on: database)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // An encounter with no decision yet was given one meanwhile (`decisions_one_current`).
+            throw Stale()
+        }
     }
 }

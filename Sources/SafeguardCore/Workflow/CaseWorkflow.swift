@@ -116,11 +116,16 @@ public struct CaseWorkflow: Sendable {
             let encounter = try await encounterInTurn(encounterID, for: actor, on: database)
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
             try await VersionClaim.advance(Encounter.schema, id: encounterID, from: expectedVersion, on: database)
+            let changed = change.facts.contains { fact, value in encounter[keyPath: fact.keyPath] != value }
+                || change.victimIndicia.map { $0.spellings != encounter.victimIndicia } ?? false
+            if change.facts[.exceptionalCircumstances] == true, !encounter.exceptionalCircumstances {
+                encounter.circumstancesAssertedBy = actor.userID
+            }
             for (fact, value) in change.facts { fact.set(value, in: encounter) }
             if let indicia = change.victimIndicia { encounter.victimIndicia = indicia.spellings }
             encounter.version = expectedVersion + 1
             // The steps recorded so far rested on the old facts: owed again where still required.
-            (encounter.factsVersion, encounter.factsChangedBy) = (encounter.version, actor.userID)
+            if changed { encounter.factsVersion = encounter.version }
             try await encounter.update(on: database)
             try await audit.append(AuditEntry(actor, .write, "encounter/\(encounterID)", purpose: purpose), on: database)
             _ = try await storeDecision(for: encounter, by: actor, on: database)
@@ -171,7 +176,7 @@ public struct CaseWorkflow: Sendable {
         for id in ids {
             guard let encounter = try await Encounter.find(id, on: database), encounter.status == Encounter.open else { continue }
             encounter.version += 1
-            (encounter.factsVersion, encounter.factsChangedBy) = (encounter.version, actor.userID)
+            encounter.factsVersion = encounter.version
             try await encounter.update(on: database)
             _ = try await storeDecision(for: encounter, by: actor, on: database)
         }
@@ -289,9 +294,9 @@ public struct CaseWorkflow: Sendable {
         return try await database.transaction { database in
             let encounter = try await encounterInTurn(encounterID, for: actor, on: database)
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
-            // Separation of duties (NIST SP 800-53 AC-5): who opened the encounter, or last stated
-            // its facts, does not approve the exceptional circumstances they may have asserted.
-            if input.step == .exceptionalCircumstancesApproval, !input.declined, [encounter.openedBy, encounter.factsChangedBy].contains(actor.userID) {
+            // Separation of duties (NIST SP 800-53 AC-5): who opened the encounter, or asserted its
+            // exceptional circumstances by a change, does not approve them.
+            if input.step == .exceptionalCircumstancesApproval, !input.declined, [encounter.openedBy, encounter.circumstancesAssertedBy].contains(actor.userID) {
                 throw WorkflowError.forbidden("the exceptional circumstances of an encounter are approved by someone other than the one who opened it or last stated its facts")
             }
             if !input.basis.isEmpty {

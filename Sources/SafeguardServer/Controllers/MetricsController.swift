@@ -19,8 +19,9 @@ struct MetricsController: RouteCollection {
         let alerts = try await services.deliveryAlerts(on: request.db)
         let registry = request.application.serviceMetrics.registry
         let alert = MetricNameDescriptor(namespace: "safeguard", metricName: "alert", unitName: "",
-                                         helpText: "Victim-notification alerts: dead letters (how many); a silent custody feed and a failing gateway (1 when raised)")
+                                         helpText: "Victim-notification alerts: dead letters and voice notices locked after wrong PINs (how many); a silent custody feed and a failing gateway (1 when raised)")
         registry.makeGauge(descriptor: alert, labels: [("kind", "dead-letters")]).set(to: Double(alerts.deadLetters))
+        registry.makeGauge(descriptor: alert, labels: [("kind", "locked-notices")]).set(to: Double(alerts.lockedNotices))
         registry.makeGauge(descriptor: alert, labels: [("kind", "feed-silent")]).set(to: alerts.feedSilentSince == nil ? 0.0 : 1.0)
         for channel in ChannelKind.allCases {
             registry.makeGauge(descriptor: alert, labels: [("kind", "gateway-failing"), ("channel", channel.rawValue)])

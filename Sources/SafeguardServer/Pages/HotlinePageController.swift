@@ -139,6 +139,7 @@ struct HotlinePageController: RouteCollection {
         var quiet: Bool
         /// How many notices were given up, for the roles that see the counts (`Entitlements.seesDeliveryCounts`).
         var deadLetterAlert: String?
+        var lockedAlert: String?
         var feed: String?
         /// Failing gateways, with their last error.
         var failing: [Line]
@@ -156,6 +157,8 @@ struct HotlinePageController: RouteCollection {
         return try await request.view.render("hotline-status", StatusPage(
             frame: .init("Delivery status", request: request), quiet: alerts.isQuiet(countingDeadLetters: shown),
             deadLetterAlert: shown && alerts.deadLetters > 0 ? "\(alerts.deadLetters) notifications dead-lettered: delivery was given up after the retry window." : nil,
+            lockedAlert: shown && alerts.lockedNotices > 0
+                ? "\(alerts.lockedNotices) voice notices locked after wrong PINs: check with the registrant, then unlock them (POST /api/v1/notifications/{id}/unlock)." : nil,
             feed: feed,
             failing: alerts.failingGateways.sorted { $0.key < $1.key }.map { .init(name: $0.key, detail: $0.value) },
             counts: counts.map { .init(name: $0.key, detail: String($0.value)) }))
