@@ -297,7 +297,7 @@ public struct CaseWorkflow: Sendable {
             // Separation of duties (NIST SP 800-53 AC-5): who opened the encounter, or asserted its
             // exceptional circumstances by a change, does not approve them.
             if input.step == .exceptionalCircumstancesApproval, !input.declined, [encounter.openedBy, encounter.circumstancesAssertedBy].contains(actor.userID) {
-                throw WorkflowError.forbidden("the exceptional circumstances of an encounter are approved by someone other than the one who opened it or last stated its facts")
+                throw WorkflowError.forbidden("the exceptional circumstances of an encounter are approved by someone other than the one who opened it or asserted them")
             }
             if !input.basis.isEmpty {
                 let facts = try await facts(for: encounter, on: database)
