@@ -29,6 +29,9 @@ public struct RuntimeSettings: Sendable, Equatable {
     /// Whether a running server brings the stored decisions of open encounters up to date as days
     /// pass (`DecisionRefresh`); off only in tests that write decisions themselves.
     public var refreshesDecisions = true
+    /// How many refusals of one caller a minute the audit chain records before the caller's
+    /// further refusals that minute are answered 429 (`RefusalAllowance`).
+    public var refusalsPerMinute = 120
 
     public static let defaultDatabasePath = "safeguard.sqlite"
 
@@ -57,6 +60,7 @@ public struct RuntimeSettings: Sendable, Equatable {
     /// sessions, in seconds: `SAFEGUARD_SESSION_IDLE` (1800) and `SAFEGUARD_SESSION_LIFETIME` (28800).
     /// `SAFEGUARD_DATABASE_CONNECTIONS`: connections per event loop (4). `SAFEGUARD_TIME_ZONE`: the
     /// IANA time zone whose day open encounters are decided on (America/New_York).
+    /// `SAFEGUARD_REFUSALS_PER_MINUTE`: refusals of one caller recorded a minute (120).
     /// - Throws: `SettingsError` listing every missing or invalid setting.
     public static func resolve(database: String?, auditKey: String? = nil,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws(SettingsError) -> RuntimeSettings {
@@ -97,6 +101,11 @@ public struct RuntimeSettings: Sendable, Equatable {
         if let text = environment["SAFEGUARD_DATABASE_CONNECTIONS"] {
             if let connections = Int(text), (1...64).contains(connections) { settings.databaseConnectionsPerLoop = connections } else {
                 problems.append("SAFEGUARD_DATABASE_CONNECTIONS: '\(text)' is not a number of connections per event loop (1–64)")
+            }
+        }
+        if let text = environment["SAFEGUARD_REFUSALS_PER_MINUTE"] {
+            if let count = Int(text), (1...1_000_000).contains(count) { settings.refusalsPerMinute = count } else {
+                problems.append("SAFEGUARD_REFUSALS_PER_MINUTE: '\(text)' is not a number of refusals (1–1000000)")
             }
         }
         if let text = environment["SAFEGUARD_TIME_ZONE"] {

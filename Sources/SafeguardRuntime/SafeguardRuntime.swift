@@ -35,6 +35,7 @@ public enum SafeguardRuntime {
             ruleSet: ruleSet, clock: clock,
             workflow: workflow, people: PersonBook(workflow: workflow),
             users: UserDirectory(hasher: hasher, clock: clock), loginThrottle: LoginThrottle(clock: clock),
+            refusals: RefusalAllowance(perMinute: settings.refusalsPerMinute, clock: clock),
             sessionTimeouts: settings.sessionTimeouts,
             writeTurns: settings.databaseURL == nil ? SQLiteWriteTurns() : nil,
             custodyFeed: CustodyFeed(notifyOn: settings.notifyOn, audit: audit, clock: clock),

@@ -30,7 +30,7 @@ import Testing
             let previous = heads[partition].map { ($0.sequence, $0.hash) } ?? (0, AuditRecord.genesisHash)
             let entry = AuditEntry(actorID: UUID(), username: "user-\(index % 37)", role: "officer", office: partition,
                                    action: AuditEntry.Action.allCases[index % 5], object: "encounter/\(UUID())", outcome: .success,
-                                   purpose: index % 3 == 0 ? .lawEnforcement : nil)
+                                   purpose: index % 3 == 0 ? .lawEnforcement : nil, subject: index % 2 == 0 ? UUID() : nil)
             let record = AuditRecord(partition: partition, sequence: previous.0 + 1, recordedAt: start.addingTimeInterval(Double(index)),
                                      entry: entry, previousHash: previous.1)
             records.append(record)
@@ -58,6 +58,12 @@ import Testing
         case 0:
             // One changed character in one field.
             var record = chain.records[index]
+            if Int.random(in: 0..<4, using: &generator) == 0 {
+                // The person a record is about, taken away or given to one about nobody.
+                record.subject = record.subject == nil ? UUID().uuidString : nil
+                chain.records[index] = record
+                return (chain, "changed the subject of record \(index)")
+            }
             let fields: [WritableKeyPath<AuditRecord, String>] = [\.recordedAt, \.username, \.role, \.office, \.action, \.object, \.outcome, \.hash, \.previousHash]
             let field = fields.randomElement(using: &generator)!
             var characters = Array(record[keyPath: field])

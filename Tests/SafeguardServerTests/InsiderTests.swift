@@ -223,8 +223,34 @@ import Vapor
         }
     }
 
+    /// A verification answers a claim for every encounter on the person: their other open
+    /// encounters, this office's or another's, are decided again with it and the steps recorded
+    /// on them reopened (a writer that read one before finds it changed).
+    @Test func aVerificationReachesThePersonsOtherOpenEncounters() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            let filing = try await service.addFiling(person)
+            let first = try await service.openEncounter(person, asOf: "2026-03-02").decode(EncounterView.self)
+            let second = try await service.openEncounter(person, action: "detention", asOf: "2026-03-02").decode(EncounterView.self)
+            let read = { (id: UUID) in try await service.send(.GET, "/api/v1/encounters/\(id)", as: "officer@NYC").decode(EncounterView.self) }
+            let owed = { (view: EncounterView) in view.decision?.decision[path: "requiredSteps"] ?? .null }
+            let verification = JSONValue.array([.string("benefit-verification")])
+            #expect(try await owed(read(second.id)) == verification)
+            let secondRead = try await read(second.id)
+
+            #expect(try await service.verify(first.id.uuidString, filing: filing, outcome: "not-found").status == .created)
+            let after = try await read(second.id)
+            #expect(owed(after) != verification, "the claim answered on the first encounter is answered on the second: \(owed(after))")
+            #expect(after.decision?.id != secondRead.decision?.id, "decided again and stored")
+            let stale = try await service.send(.PATCH, "/api/v1/encounters/\(second.id)", as: "officer@NYC", json: #"{"detained": true}"#,
+                                               headers: [("If-Match", "\"\(secondRead.version)\"")])
+            #expect(stale.status == .preconditionFailed, "a writer that read it before finds it changed")
+        }
+    }
+
     /// "Arrest not recommended" does not open the gate: a consultation records OPLA's advice, and a
-    /// legal limitation found keeps the consultation owed until OPLA, consulted again, finds none.
+    /// legal limitation found keeps the consultation owed until OPLA, consulted again on facts that
+    /// changed since, finds none (asking again on the same facts does not overturn it).
     @Test func aLegalLimitationFoundKeepsTheGateClosed() async throws {
         try await TestService.with { service in
             let person = try await service.createPerson()
@@ -236,12 +262,23 @@ import Vapor
                 {"step": "opla-consultation", "summary": "Reviewed the U petition.", "counterpart": "OPLA New York"\(advice.map { #", "advice": "\#($0)""# } ?? "")}
                 """).status
             }
+            func changeFacts(of encounter: String) async throws {
+                let version = try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC").decode(EncounterView.self).version
+                let changed = try await service.send(.PATCH, "/api/v1/encounters/\(encounter)", as: "officer@NYC", json: #"{"detained": true}"#,
+                                                     headers: [("If-Match", "\"\(version)\"")])
+                #expect(changed.status == .ok, "\(changed.text)")
+            }
             #expect(try await consult(nil) == .unprocessableEntity)
             #expect(try await consult("legal-limitation") == .created)
             let refused = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
             #expect(try refused.status == .conflict && refused.problem.requiredSteps == ["opla-consultation"])
             #expect(try await consult("no-legal-limitation") == .created)
-            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC").status == .ok)
+            let askedAgain = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
+            #expect(try askedAgain.status == .conflict && askedAgain.problem.requiredSteps == ["opla-consultation"], "the same facts, asked again")
+            try await changeFacts(of: encounter)
+            #expect(try await consult("no-legal-limitation") == .created)
+            let lifted = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
+            #expect(lifted.status == .ok, "\(lifted.text)")
 
             // Where no policy asks for OPLA (no filing), a limitation OPLA found still holds the action.
             let other = try await service.openEncounter(try await service.createPerson(), asOf: "2025-06-01").decode(EncounterView.self).id.uuidString
@@ -251,6 +288,9 @@ import Vapor
             #expect(advised.status == .created)
             let held = try await service.send(.POST, "/api/v1/encounters/\(other)/enforcement-action", as: "officer@NYC")
             #expect(try held.status == .conflict && held.problem.requiredSteps == ["opla-consultation"])
+            try await changeFacts(of: other)
+            let stillHeld = try await service.send(.POST, "/api/v1/encounters/\(other)/enforcement-action", as: "officer@NYC")
+            #expect(stillHeld.status == .conflict, "a change of facts alone does not lift the limitation: OPLA is consulted again")
         }
     }
 
@@ -384,6 +424,28 @@ import Vapor
         }
     }
 
+    /// An operator gives a person's record to another office (the person moved, or a record kept by
+    /// no office since the upgrade): the new office keeps it, the old one no longer reaches it, and
+    /// the move is recorded about the person.
+    @Test func anOperatorMovesAPersonToAnotherOffice() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            #expect(try await service.send(.GET, "/api/v1/people/\(person)", as: "officer@LAX").status == .notFound)
+            let moved = try await service.runCommand(["people", "move", person, "--office", "LAX"])
+            #expect(moved.status == 0 && moved.standardOutput.contains("is kept by LAX now (until now: NYC)"), "\(moved.standardOutput)\(moved.standardError)")
+            #expect(try await service.send(.GET, "/api/v1/people/\(person)", as: "officer@LAX").status == .ok)
+            #expect(try await service.send(.GET, "/api/v1/people/\(person)", as: "officer@NYC").status == .notFound)
+            #expect(try await service.count("audit_records WHERE role = 'operator' AND object = 'person/\(person)' AND subject = '\(person)'") == 1)
+            for (arguments, message) in [(["people", "move", person, "--office", "XYZ"], "office: 'XYZ' is no office of any user"),
+                                         (["people", "move", person, "--office", "LAX"], "is already kept by LAX"),
+                                         (["people", "move", "someone", "--office", "NYC"], "person: 'someone' is not a person's id"),
+                                         (["people", "move", UUID().uuidString, "--office", "NYC"], "no person")] {
+                let refused = try await service.runCommand(arguments)
+                #expect(refused.status == 2 && refused.standardError.contains(message), "\(arguments): \(refused.standardError)")
+            }
+        }
+    }
+
     /// What is withheld from a reader not entitled (role and purpose) does not tell who is
     /// protected: an encounter of a U petitioner and one of a person with no filing look alike,
     /// and the filings list is refused for both in the same words.
@@ -498,6 +560,30 @@ import Vapor
             service.clock.advance(by: .seconds(24 * 60 * 60))
             #expect(try await confirm(notices[2], "4321").status == .noContent)
             try await gateway.stop()
+        }
+    }
+
+    /// A caller cannot grow the audit log faster than its allowance: past it, refusals are answered
+    /// 429 and recorded once a minute, for that caller alone.
+    @Test func refusalsBeyondACallersAllowanceAreRecordedOnce() async throws {
+        try await TestService.with(refusalsPerMinute: 5) { service in
+            let encounter = try await service.openEncounter(try await service.createPerson(), asOf: "2026-03-02").decode(EncounterView.self).id
+            func denials() async throws -> Int { try await service.count("audit_records WHERE action = 'denial'") }
+            let before = try await denials()
+            var statuses: [UInt] = []
+            for _ in 0..<8 { statuses.append(try await service.send(.GET, "/api/v1/encounters/\(encounter)").status.code) }
+            #expect(statuses == [401, 401, 401, 401, 401, 429, 429, 429])
+            #expect(try await denials() == before + 6, "five refusals and the one going over")
+            #expect(try await service.count("audit_records WHERE object = '\(RefusalAllowance.excessObject)'") == 1)
+            let over = try await service.send(.GET, "/api/v1/people/\(UUID())")
+            #expect(over.status == .tooManyRequests && Int(over.headers.first(name: .retryAfter) ?? "") ?? 0 > 0)
+
+            // Another caller has its own allowance; a signed-in caller's requests that are not refused are not counted.
+            for _ in 0..<6 { #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC").status == .ok) }
+            for _ in 0..<5 { #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@LAX").status == .notFound) }
+            #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@LAX").status == .tooManyRequests)
+            service.clock.advance(by: .seconds(60))
+            #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)").status == .unauthorized, "a new minute")
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 @testable import SafeguardServer
-import SafeguardCore
+@testable import SafeguardCore
 import Testing
 import Vapor
 
@@ -59,6 +59,46 @@ import Vapor
             // Only auditors and admins search, and each search is itself recorded.
             #expect(try await service.send(.GET, "/api/v1/audit-records", as: "officer@NYC").status == .forbidden)
             #expect(try await service.count("audit_records WHERE object = 'audit-log' AND username = 'auditor-nyc'") == 3)
+        }
+    }
+
+    /// "Who looked at this person" in one search: every record about a case names its person —
+    /// reads, writes, the gate's refusal and another office's refused reads — and nothing else does.
+    @Test func oneSearchFindsEveryRecordAboutAPerson() async throws {
+        try await TestService.with { service in
+            let (person, encounter) = try await AuditChainTests.work(service)
+            let other = try await service.createPerson()
+            #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@LAX").status == .notFound)
+            #expect(try await service.send(.GET, "/api/v1/people/\(person)", as: "officer@LAX").status == .notFound)
+            #expect(try await service.send(.GET, "/api/v1/people?aNumber=A918273640", as: "officer@LAX").status == .ok)
+            #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)/steps", as: "supervisor@NYC").status == .ok)
+
+            let found = try await service.send(.GET, "/api/v1/audit-records?person=\(person)&per=100", as: "auditor@NYC")
+            let items = try found.decode(PageBody<AuditLogController.AuditRecordBody>.self).items
+            let kinds = Set(items.map { String($0.object.prefix { $0 != "/" }) })
+            #expect(kinds.isSuperset(of: ["person", "filing", "encounter", "step", "decision", "a-number"]), "\(kinds)")
+            #expect(items.contains { $0.action == "denial" && $0.office == "NYC" && $0.object == "encounter/\(encounter)" }, "the gate's refusal")
+            #expect(items.filter { $0.action == "denial" && $0.office == "LAX" }.count == 2, "another office's refused reads")
+            #expect(items.contains { $0.action == "read" && $0.office == "LAX" && $0.object == "a-number/A918273640" })
+            // Every record about a case in the whole chain names its person, and the right one.
+            var records: [AuditRecord] = []
+            try await AuditChain.forEachRecord(on: service.app.db) { records.append($0) }
+            let caseKinds = ["person/", "filing/", "encounter/", "step/", "decision/", "follow-up/", "a-number/"]
+            let aboutCases = records.filter { record in caseKinds.contains { record.object.hasPrefix($0) } }
+            let unnamed = aboutCases.filter { $0.subject == nil }.map(\.object)
+            #expect(unnamed.isEmpty, "records about a case that name no person: \(unnamed)")
+            #expect(items.count == aboutCases.filter { $0.subject == person }.count)
+            #expect(aboutCases.filter { $0.subject == other }.map(\.object) == ["person/\(other)"])
+            #expect(records.filter { !caseKinds.contains(where: $0.object.hasPrefix) }.allSatisfy { $0.subject == nil })
+            #expect(try await AuditChainTests.verify(service).isClean)
+
+            let invalid = try await service.send(.GET, "/api/v1/audit-records?person=someone", as: "auditor@NYC")
+            #expect(try invalid.status == .unprocessableEntity && invalid.problem.errors?.first?.path == "person")
+            var auditor = PageBrowser(service: service)
+            _ = try await auditor.signIn("auditor-nyc")
+            let page = try await auditor.get("/audit?person=\(person)")
+            #expect(page.status == .ok && page.text.contains("<a href=\"/audit?person=\(person)\">\(person)</a>"))
+            #expect(page.text.contains("\(items.count) records match"), "the searches themselves are about no person")
         }
     }
 }

@@ -30,7 +30,7 @@ public struct AuditChain: Sendable {
     static let records = "audit_records", heads = "audit_heads", signatures = "audit_signatures"
     static let recordColumns = [
         "partition", "sequence", "recorded_at", "actor_id", "username", "role", "office", "action", "object", "outcome", "purpose",
-        "previous_hash", "hash",
+        "subject", "previous_hash", "hash",
     ]
 
     /// Appends a record of `entry`, in the transaction `database` is in (or a new one).
@@ -144,7 +144,8 @@ public struct AuditChain: Sendable {
             username: row.decode(column: "username", as: String.self), role: row.decode(column: "role", as: String.self),
             office: row.decode(column: "office", as: String.self), action: row.decode(column: "action", as: String.self),
             object: row.decode(column: "object", as: String.self), outcome: row.decode(column: "outcome", as: String.self),
-            purpose: row.decode(column: "purpose", as: String?.self), previousHash: row.decode(column: "previous_hash", as: String.self),
+            purpose: row.decode(column: "purpose", as: String?.self), subject: row.decode(column: "subject", as: String?.self),
+            previousHash: row.decode(column: "previous_hash", as: String.self),
             hash: row.decode(column: "hash", as: String.self)
         )
     }

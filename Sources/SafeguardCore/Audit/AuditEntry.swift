@@ -25,9 +25,12 @@ public struct AuditEntry: Sendable, Equatable {
     public var outcome: Outcome
     /// The purpose the user stated, when the action needed one.
     public var purpose: Purpose?
+    /// The person the record is about, when it is about one (a person, their filings, encounters,
+    /// steps, decisions and follow-ups): one search then answers "who looked at this person".
+    public var subject: UUID?
 
     public init(actorID: UUID?, username: String, role: String, office: String, action: Action, object: String,
-                outcome: Outcome, purpose: Purpose? = nil) {
+                outcome: Outcome, purpose: Purpose? = nil, subject: UUID? = nil) {
         self.actorID = actorID
         self.username = Self.storable(username)
         self.role = role
@@ -36,19 +39,21 @@ public struct AuditEntry: Sendable, Equatable {
         self.object = Self.storable(object)
         self.outcome = outcome
         self.purpose = purpose
+        self.subject = subject
     }
 
-    /// An entry for what an actor did.
-    public init(_ actor: Actor, _ action: Action, _ object: String, _ outcome: Outcome = .success, purpose: Purpose? = nil) {
+    /// An entry for what an actor did, about `subject` when it concerns a person.
+    public init(_ actor: Actor, _ action: Action, _ object: String, _ outcome: Outcome = .success, purpose: Purpose? = nil,
+                subject: UUID? = nil) {
         self.init(actorID: actor.userID, username: actor.username, role: actor.role.rawValue, office: actor.office,
-                  action: action, object: object, outcome: outcome, purpose: purpose)
+                  action: action, object: object, outcome: outcome, purpose: purpose, subject: subject)
     }
 
     /// An entry for what an operator did at the command line (a backup, an export of heads),
     /// under the name of the account that ran it.
-    public static func byOperator(_ action: Action, _ object: String) -> AuditEntry {
+    public static func byOperator(_ action: Action, _ object: String, subject: UUID? = nil) -> AuditEntry {
         AuditEntry(actorID: nil, username: "operator:" + ProcessInfo.processInfo.userName, role: "operator", office: "",
-                   action: action, object: object, outcome: .success)
+                   action: action, object: object, outcome: .success, subject: subject)
     }
 
     /// The text as the chain can store and read back unchanged: SQLite's C interface ends a text

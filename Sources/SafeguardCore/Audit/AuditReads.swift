@@ -7,14 +7,14 @@ extension AuditChain {
     public func search(_ search: AuditSearch, offset: Int, limit: Int, by reader: Reader,
                        on database: any Database) async throws -> (records: [AuditRecord], total: Int) {
         let page = try await search.run(offset: offset, limit: limit, on: database)
-        try await reader.record([("audit-log", true)], in: self, on: database)
+        try await reader.record([("audit-log", nil, true)], in: self, on: database)
         return page
     }
 
     /// The whole chain checked against this chain's key.
     public func verify(by reader: Reader, on database: any Database) async throws -> AuditVerifier.Report {
         let report = try await Self.verify(key: key.publicKey, on: database)
-        try await reader.record([("audit-chain", true)], in: self, on: database)
+        try await reader.record([("audit-chain", nil, true)], in: self, on: database)
         return report
     }
 }
@@ -23,7 +23,7 @@ extension CaseWorkflow {
     /// The aggregate figures (groups under `CaseStatistics.smallestCount` left out).
     public func statistics(by reader: Reader, on database: any Database) async throws -> CaseStatistics {
         let figures = try await CaseStatistics.compute(on: database, ruleSet: ruleSet)
-        try await reader.record([("statistics", true)], in: audit, on: database)
+        try await reader.record([("statistics", nil, true)], in: audit, on: database)
         return figures
     }
 }

@@ -17,6 +17,8 @@ public struct AuditRecord: Sendable, Equatable {
     public var object: String
     public var outcome: String
     public var purpose: String?
+    /// The person the record is about (`AuditEntry.subject`), when it is about one.
+    public var subject: String?
     public var previousHash: String
     public var hash: String
 
@@ -36,22 +38,25 @@ public struct AuditRecord: Sendable, Equatable {
         object = entry.object
         outcome = entry.outcome.rawValue
         purpose = entry.purpose?.rawValue
+        subject = entry.subject?.uuidString
         self.previousHash = previousHash
         hash = ""
         hash = computedHash
     }
 
     public init(partition: String, sequence: Int, recordedAt: String, actorID: String?, username: String, role: String, office: String,
-                action: String, object: String, outcome: String, purpose: String?, previousHash: String, hash: String) {
+                action: String, object: String, outcome: String, purpose: String?, subject: String? = nil, previousHash: String, hash: String) {
         (self.partition, self.sequence, self.recordedAt, self.actorID) = (partition, sequence, recordedAt, actorID)
         (self.username, self.role, self.office, self.action, self.object) = (username, role, office, action, object)
-        (self.outcome, self.purpose, self.previousHash, self.hash) = (outcome, purpose, previousHash, hash)
+        (self.outcome, self.purpose, self.subject, self.previousHash, self.hash) = (outcome, purpose, subject, previousHash, hash)
     }
 
     static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
 
     /// The canonical form the hash covers: the record's fields, the previous hash included, as a
-    /// JSON array in a fixed order (so no two different records share a form).
+    /// JSON array in a fixed order (so no two different records share a form). The subject, added
+    /// to the chain later, closes the array only when there is one, so that every record written
+    /// before it keeps its hash.
     public var canonical: [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(384)
@@ -62,13 +67,17 @@ public struct AuditRecord: Sendable, Equatable {
             if let field { JSONValue.writeString(field, to: &output) } else { output.append(contentsOf: "null".utf8) }
             output.append(UInt8(ascii: ","))
         }
+        if let subject {
+            JSONValue.writeString(subject, to: &output)
+            output.append(UInt8(ascii: ","))
+        }
         output[output.count - 1] = UInt8(ascii: "]")
         return output
     }
 
     /// The values of `AuditChain.recordColumns`, in order.
     var columnValues: [(any Encodable & Sendable)?] {
-        [partition, sequence, recordedAt, actorID, username, role, office, action, object, outcome, purpose, previousHash, hash]
+        [partition, sequence, recordedAt, actorID, username, role, office, action, object, outcome, purpose, subject, previousHash, hash]
     }
 
     /// SHA-256 of the canonical form, in hex.

@@ -1,4 +1,5 @@
 import FluentKit
+import Foundation
 
 /// A user reading records: who, for what stated purpose, and the write turns their audit records
 /// take (on SQLite, for a request that holds none). The core's reads take one and record
@@ -16,10 +17,11 @@ public struct Reader: Sendable {
 
     public var disclosure: Disclosure { Disclosure(actor: actor, purpose: purpose) }
 
-    /// Records reads of `objects` (`encounter/…`), each as shown or withheld.
-    func record(_ reads: [(object: String, shown: Bool)], in audit: AuditChain, on database: any Database) async throws {
+    /// Records reads of `objects` (`encounter/…`), each about its person (when about one) and
+    /// as shown or withheld.
+    func record(_ reads: [(object: String, subject: UUID?, shown: Bool)], in audit: AuditChain, on database: any Database) async throws {
         guard !reads.isEmpty else { return }
-        let entries = reads.map { AuditEntry(actor, .read, $0.object, $0.shown ? .success : .denied, purpose: purpose) }
+        let entries = reads.map { AuditEntry(actor, .read, $0.object, $0.shown ? .success : .denied, purpose: purpose, subject: $0.subject) }
         try await turns.run { try await audit.append(entries, on: database) }
     }
 }

@@ -85,7 +85,7 @@ public struct DemoSeeder: Sendable {
             )
             let opener = office == "LAX" ? actors["officer-lax"]! : officer
             try await person.create(on: database)
-            try await workflow.audit.append(AuditEntry(opener, .write, "person/\(try person.requireID())"), on: database)
+            try await workflow.audit.append(AuditEntry(opener, .write, "person/\(try person.requireID())", subject: person.id), on: database)
             summary.people += 1
             var filings: [BenefitFilingRecord] = []
             for offset in 0..<(1 + index % 3) where index % 7 != 6 {
@@ -96,7 +96,7 @@ public struct DemoSeeder: Sendable {
                     filedOn: "20\(10 + ordinal % 15)-0\(1 + ordinal % 9)-15"
                 )
                 try await filing.create(on: database)
-                try await workflow.audit.append(AuditEntry(opener, .write, "filing/\(try filing.requireID())"), on: database)
+                try await workflow.audit.append(AuditEntry(opener, .write, "filing/\(try filing.requireID())", subject: person.id), on: database)
                 filings.append(filing)
             }
             let encounter = Encounter(
@@ -111,7 +111,7 @@ public struct DemoSeeder: Sendable {
             encounter.wishesToReport = index % 8 == 1
             encounter.victimIndicia = index % 3 == 0 ? ["self-report"] : []
             try await encounter.create(on: database)
-            try await workflow.audit.append(AuditEntry(opener, .write, "encounter/\(try encounter.requireID())"), on: database)
+            try await workflow.audit.append(AuditEntry(opener, .write, "encounter/\(try encounter.requireID())", subject: person.id), on: database)
             if index % 10 == 7 {
                 try await EvidenceRecord(encounterID: encounter.requireID(), label: "statement-\(index)", source: "abuser", adverse: true).create(on: database)
             }

@@ -35,14 +35,14 @@ enum HotlineReads {
         try RegistrationBook.requireHotlineRole(reader.actor)
         let records = try await Record.query(on: database).reachable(by: reader.actor, in: .hotline).sort("created_at", .descending).limit(limit).all()
         let shown = reader.disclosure.entitled
-        try await reader.record(records.map { ("\(name)/\(try $0.requireID())", shown) }, in: audit, on: database)
+        try await reader.record(records.map { ("\(name)/\(try $0.requireID())", nil, shown) }, in: audit, on: database)
         return (records, shown)
     }
 
     static func read<Record: Model>(_ record: Record, named name: String, to reader: Reader, audit: AuditChain,
                                     on database: any Database) async throws -> (Record, Bool) where Record.IDValue == UUID {
         let shown = reader.disclosure.entitled
-        try await reader.record([("\(name)/\(try record.requireID())", shown)], in: audit, on: database)
+        try await reader.record([("\(name)/\(try record.requireID())", nil, shown)], in: audit, on: database)
         return (record, shown)
     }
 }

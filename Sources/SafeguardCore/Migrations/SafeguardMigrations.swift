@@ -28,5 +28,6 @@ public enum SafeguardMigrations {
         AddPINLockout(),
         AddOneCurrentDecision(),
         AddFactsVersion(),
+        AddAuditSubject(),
     ]
 }

@@ -58,7 +58,8 @@ public struct PopulationLoader: Sendable {
         for (offset, facts) in cases.enumerated() {
             let number = first + offset
             let personID = UUID(), encounterID = UUID(), office = Self.offices[number % Self.offices.count]
-            entries += [AuditEntry(actor, .write, "person/\(personID)"), AuditEntry(actor, .write, "encounter/\(encounterID)")]
+            entries += [AuditEntry(actor, .write, "person/\(personID)", subject: personID),
+                        AuditEntry(actor, .write, "encounter/\(encounterID)", subject: personID)]
             people.append([personID, String(format: "A%09d", Self.firstANumber + number), "Synthetic", "Person \(number)", "1990-01-01", "GT", office, 1, now, now])
             for (index, benefit) in facts.subject.benefits.enumerated() {
                 let verified = benefit.verified

@@ -37,8 +37,8 @@ struct DecisionRows {
     private var superseded: [(old: UUID, new: UUID)] = []
     /// The encounters decided, whose turns the write takes first.
     private var encounterIDs: [UUID] = []
-    /// The ids of the new decisions, for their audit records.
-    private(set) var newIDs: [UUID] = []
+    /// The new decisions and the people they are about, for their audit records.
+    private(set) var newDecisions: [(id: UUID, person: UUID)] = []
     /// When the decisions were computed.
     private let now: Date
 
@@ -47,9 +47,10 @@ struct DecisionRows {
     }
 
     /// Adds a new decision of the encounter, superseding `previous` if there is one.
-    mutating func add(_ decision: Decision, json: JSONValue, facts: CaseFacts, encounterID: UUID, computedBy: UUID, superseding previous: UUID?) {
+    mutating func add(_ decision: Decision, json: JSONValue, facts: CaseFacts, encounterID: UUID, person: UUID, computedBy: UUID,
+                      superseding previous: UUID?) {
         let id = UUID()
-        newIDs.append(id)
+        newDecisions.append((id, person))
         encounterIDs.append(encounterID)
         inserts.append([id, encounterID, facts.asOf.description, decision.disposition.spelling,
                         DecisionRecord.requiredStepsColumn(decision.requiredSteps), decision.ruleSetDigest,

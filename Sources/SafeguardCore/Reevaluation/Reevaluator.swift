@@ -101,7 +101,7 @@ public struct Reevaluator: Sendable {
             try await turns.run {
                 try await database.transaction { database in
                     try await written.write(on: database)
-                    try await workflow.audit.append(written.newIDs.map { AuditEntry(actor, .write, "decision/\($0)") }, on: database)
+                    try await workflow.audit.append(written.newDecisions.map { AuditEntry(actor, .write, "decision/\($0.id)", subject: $0.person) }, on: database)
                     (run.processed, run.changed, run.diff, run.cursor) = (done.processed, done.changed, done.diff.json, last)
                     try await run.update(on: database)
                 }
@@ -126,7 +126,7 @@ public struct Reevaluator: Sendable {
 
     /// A batch of open encounters with their current decisions.
     private struct Batch: Sendable {
-        var cases: [(id: UUID, facts: CaseFacts)]
+        var cases: [CaseRecords.OpenCase]
         var current: [UUID: DecisionRows.Current]
 
         static func read(after cursor: UUID?, limit: Int, on database: any Database) async throws -> Batch {
@@ -138,7 +138,7 @@ public struct Reevaluator: Sendable {
             try await of(CaseRecords.openCases(among: encounterIDs, on: database), on: database)
         }
 
-        private static func of(_ cases: [(id: UUID, facts: CaseFacts)], on database: any Database) async throws -> Batch {
+        private static func of(_ cases: [CaseRecords.OpenCase], on database: any Database) async throws -> Batch {
             Batch(cases: cases, current: cases.isEmpty ? [:] : try await DecisionRows.current(of: cases.map(\.id), on: database))
         }
     }
@@ -157,7 +157,7 @@ public struct Reevaluator: Sendable {
         let ruleSet = workflow.ruleSet
         let scope = ruleSet.makeScope()
         var written = DecisionRows(computedAt: workflow.clock.now)
-        for (id, var facts) in batch.cases {
+        for (id, person, var facts) in batch.cases {
             facts.asOf = asOf
             let decision = ruleSet.evaluate(facts, in: scope)
             workflow.metrics.decided(decision.disposition)
@@ -173,7 +173,8 @@ public struct Reevaluator: Sendable {
                 tally.diff.add(from: decision.disposition.spelling, to: decision.disposition.spelling, oldRules: [], newRules: [])
             }
             if changed || previous?.ruleSetDigest != ruleSet.digest {
-                written.add(decision, json: newJSON, facts: facts, encounterID: id, computedBy: actor.userID, superseding: previous?.id)
+                written.add(decision, json: newJSON, facts: facts, encounterID: id, person: person, computedBy: actor.userID,
+                            superseding: previous?.id)
             }
         }
         tally.processed += batch.cases.count

@@ -25,7 +25,7 @@ public enum CaseRecords {
     }
 
     /// The next `limit` open encounters after `cursor` (all of them from the start when nil), in id order, with their cases.
-    static func openCases(after cursor: UUID?, limit: Int, on database: any Database) async throws -> [(id: UUID, facts: CaseFacts)] {
+    static func openCases(after cursor: UUID?, limit: Int, on database: any Database) async throws -> [OpenCase] {
         let sql = try sqlDatabase(database)
         var query = sql.select().columns(encounterColumns).from(Encounter.schema).where("status", .equal, Encounter.open)
         if let cursor { query = query.where("id", .greaterThan, cursor) }
@@ -33,7 +33,7 @@ public enum CaseRecords {
     }
 
     /// The open encounters among `encounterIDs`, in id order, with their cases.
-    static func openCases(among encounterIDs: [UUID], on database: any Database) async throws -> [(id: UUID, facts: CaseFacts)] {
+    static func openCases(among encounterIDs: [UUID], on database: any Database) async throws -> [OpenCase] {
         guard !encounterIDs.isEmpty else { return [] }
         let sql = try sqlDatabase(database)
         return try await cases(of: sql.select().columns(encounterColumns).from(Encounter.schema).where("status", .equal, Encounter.open)
@@ -45,7 +45,10 @@ public enum CaseRecords {
         return sql
     }
 
-    private static func cases(of encounterRows: [any SQLRow], on sql: any SQLDatabase) async throws -> [(id: UUID, facts: CaseFacts)] {
+    /// An encounter's case, and the person it is about.
+    typealias OpenCase = (id: UUID, person: UUID, facts: CaseFacts)
+
+    private static func cases(of encounterRows: [any SQLRow], on sql: any SQLDatabase) async throws -> [OpenCase] {
         guard !encounterRows.isEmpty else { return [] }
         var encounters: [(id: UUID, person: UUID, facts: CaseFacts)] = []
         var factsVersions: [UUID: Int] = [:]
@@ -93,32 +96,33 @@ public enum CaseRecords {
             ))
         }
         var steps: [UUID: EnumSet<Step>] = [:]
-        var limited: Set<UUID> = []
+        var consultations: [UUID: [ConsultationAdvice.Consulted]] = [:]
         for row in try await sql.select().columns("encounter_id", "step", "outcome", "encounter_version").from(StepRecord.schema)
-            .where("encounter_id", .in, ids).where("declined", .equal, false).orderBy("recorded_at").all() {
+            .where("encounter_id", .in, ids).where("declined", .equal, false).orderBy("recorded_at").orderBy("id").all() {
             // A benefit verification is done by the filings' state, never by a record: it is owed
             // while a live claim is unanswered, whatever other filing was checked.
             guard let step = Step(spelling: try row.decode(column: "step", as: String.self)), step != .benefitVerification else { continue }
             let encounterID = try row.decode(column: "encounter_id", as: UUID.self)
+            let encounterVersion = try row.decode(column: "encounter_version", as: Int.self)
             // A step recorded before the facts last changed rested on other facts: owed again.
-            if try row.decode(column: "encounter_version", as: Int.self) > factsVersions[encounterID] ?? 0 {
+            if encounterVersion > factsVersions[encounterID] ?? 0 {
                 steps[encounterID, default: EnumSet()].insert(step)
             }
-            // The latest advice stands: a legal limitation found keeps the consultation owed until
-            // OPLA, consulted again, finds none.
             if step == .oplaConsultation {
-                let limitation = try row.decode(column: "outcome", as: String?.self) == ConsultationAdvice.legalLimitation.rawValue
-                if limitation { limited.insert(encounterID) } else { limited.remove(encounterID) }
+                consultations[encounterID, default: []].append(.init(advice: try row.decode(column: "outcome", as: String?.self), encounterVersion: encounterVersion))
             }
         }
-        for encounterID in limited { steps[encounterID] = steps[encounterID]?.subtracting(EnumSet([.oplaConsultation])) }
+        // A legal limitation that stands keeps the consultation owed.
+        for (encounterID, consulted) in consultations where ConsultationAdvice.limitationStands(consulted, factsVersion: factsVersions[encounterID] ?? 0) {
+            steps[encounterID] = steps[encounterID]?.subtracting(EnumSet([.oplaConsultation]))
+        }
         return encounters.map { encounter in
             var facts = encounter.facts
             facts.subject.benefits = benefits[encounter.person] ?? []
             // In label order, compared as Swift compares (a database's collation may differ).
             facts.information = (information[encounter.id] ?? []).sorted { $0.id < $1.id }
             facts.stepsCompleted = steps[encounter.id] ?? EnumSet()
-            return (encounter.id, facts)
+            return (encounter.id, encounter.person, facts)
         }
     }
 }

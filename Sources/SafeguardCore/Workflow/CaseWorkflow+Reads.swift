@@ -17,7 +17,7 @@ extension CaseWorkflow {
         try Entitlements.requireCaseReadingRole(reader.actor)
         let encounter = try await encounter(id, for: reader.actor, on: database)
         let shown = try await shown([encounter], to: reader, on: database)[0]
-        try await reader.record([("encounter/\(id)", shown)], in: audit, on: database)
+        try await reader.record([("encounter/\(id)", encounter.$person.id, shown)], in: audit, on: database)
         return (encounter, shown)
     }
 
@@ -34,7 +34,7 @@ extension CaseWorkflow {
         let total = try await query.count()
         let encounters = try await query.sort(\.$createdAt, .descending).sort(\.$id).range(offset..<offset + limit).all()
         let shown = try await shown(encounters, to: reader, on: database)
-        try await reader.record(zip(encounters, shown).map { ("encounter/\(try $0.requireID())", $1) }, in: audit, on: database)
+        try await reader.record(zip(encounters, shown).map { ("encounter/\(try $0.requireID())", $0.$person.id, $1) }, in: audit, on: database)
         return (try await views(of: encounters, shown: shown, on: database), total)
     }
 
@@ -44,7 +44,7 @@ extension CaseWorkflow {
         let encounter = try await encounter(encounterID, for: reader.actor, on: database)
         let steps = try await StepRecord.query(on: database).filter(\.$encounter.$id == encounterID).sort(\.$recordedAt).all()
         let shown = try await shown([encounter], to: reader, on: database)[0]
-        try await reader.record(steps.map { ("step/\(try $0.requireID())", shown) }, in: audit, on: database)
+        try await reader.record(steps.map { ("step/\(try $0.requireID())", encounter.$person.id, shown) }, in: audit, on: database)
         return try steps.map { try StepView($0, shown: shown) }
     }
 

@@ -98,7 +98,7 @@ public struct CaseWorkflow: Sendable {
             for item in input.information {
                 try await EvidenceRecord(encounterID: id, label: item.id, source: item.source.spelling, adverse: item.adverse).create(on: database)
             }
-            try await audit.append(AuditEntry(actor, .write, "encounter/\(id)", purpose: purpose), on: database)
+            try await audit.append(AuditEntry(actor, .write, "encounter/\(id)", purpose: purpose, subject: input.personID), on: database)
             _ = try await storeDecision(for: encounter, by: actor, on: database)
         }
         return encounter
@@ -127,7 +127,7 @@ public struct CaseWorkflow: Sendable {
             // The steps recorded so far rested on the old facts: owed again where still required.
             if changed { encounter.factsVersion = encounter.version }
             try await encounter.update(on: database)
-            try await audit.append(AuditEntry(actor, .write, "encounter/\(encounterID)", purpose: purpose), on: database)
+            try await audit.append(AuditEntry(actor, .write, "encounter/\(encounterID)", purpose: purpose, subject: encounter.$person.id), on: database)
             _ = try await storeDecision(for: encounter, by: actor, on: database)
             return encounter
         }
@@ -163,23 +163,29 @@ public struct CaseWorkflow: Sendable {
         return Dictionary(records.map { ($0.$encounter.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// A person's filings changed (one added): the facts of their open encounters, whichever
-    /// office's, with them. The steps recorded on those rested on the old facts
-    /// (`Encounter.factsVersion`), a writer that read one before finds it changed, and each is
-    /// decided again and stored.
-    func filingsChanged(of personID: UUID, by actor: Actor, on database: any Database) async throws {
-        let open = try await Encounter.query(on: database).filter(\.$person.$id == personID).filter(\.$status == Encounter.open).all(\.$id)
-        // Every one's turn first, in one order, before any decision or audit record: so that no
-        // other writer, which takes an encounter and then those, waits in a cycle with this one.
-        let ids = open.compactMap { $0 }.sorted { $0.uuidString < $1.uuidString }
-        for id in ids { try await VersionClaim.hold(Encounter.schema, id: id, on: database) }
-        for id in ids {
+    /// A person's filings changed (one added, or answered by a verification): the facts of their
+    /// open encounters, whichever office's, with them. The steps recorded on those rested on the
+    /// old facts (`Encounter.factsVersion`), a writer that read one before finds it changed, and
+    /// each is decided again and stored. `except` is the encounter a verification was recorded
+    /// on, which its own step decides again.
+    func filingsChanged(of personID: UUID, except: UUID? = nil, by actor: Actor, on database: any Database) async throws {
+        for id in try await holdOpenEncounters(of: personID, on: database) where id != except {
             guard let encounter = try await Encounter.find(id, on: database), encounter.status == Encounter.open else { continue }
             encounter.version += 1
             encounter.factsVersion = encounter.version
             try await encounter.update(on: database)
             _ = try await storeDecision(for: encounter, by: actor, on: database)
         }
+    }
+
+    /// Takes the turns of the person's open encounters, in id order, and returns their ids: every
+    /// writer that changes the person's filings takes them first, before any decision or audit
+    /// record, so that no writer waits in a cycle with another.
+    private func holdOpenEncounters(of personID: UUID, on database: any Database) async throws -> [UUID] {
+        let open = try await Encounter.query(on: database).filter(\.$person.$id == personID).filter(\.$status == Encounter.open).all(\.$id)
+        let ids = open.compactMap { $0 }.sorted { $0.uuidString < $1.uuidString }
+        for id in ids { try await VersionClaim.hold(Encounter.schema, id: id, on: database) }
+        return ids
     }
 
     private func storeDecision(for encounter: Encounter, by actor: Actor, on database: any Database) async throws -> (record: DecisionRecord, decision: Decision) {
@@ -196,7 +202,7 @@ public struct CaseWorkflow: Sendable {
             guard !marked.isEmpty else { throw WorkflowError.conflict("the encounter was decided again meanwhile; nothing was changed; try again") }
         }
         try await record.create(on: database)
-        try await audit.append(AuditEntry(actor, .write, "decision/\(try record.requireID())"), on: database)
+        try await audit.append(AuditEntry(actor, .write, "decision/\(try record.requireID())", subject: encounter.$person.id), on: database)
         return (record, decision)
     }
 
@@ -292,6 +298,10 @@ public struct CaseWorkflow: Sendable {
         }
         guard problems.isEmpty else { throw WorkflowError.invalid(problems) }
         return try await database.transaction { database in
+            // A verification changes the person's filings: the turns of all their open encounters first.
+            if input.filingID != nil {
+                _ = try await holdOpenEncounters(of: encounter(encounterID, for: actor, on: database).$person.id, on: database)
+            }
             let encounter = try await encounterInTurn(encounterID, for: actor, on: database)
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
             // Separation of duties (NIST SP 800-53 AC-5): who opened the encounter, or asserted its
@@ -333,6 +343,7 @@ public struct CaseWorkflow: Sendable {
                 }
                 filing.version += 1
                 try await filing.update(on: database)
+                try await filingsChanged(of: encounter.$person.id, except: encounterID, by: actor, on: database)
             }
             let record = StepRecord(
                 encounterID: encounterID, encounterVersion: encounter.version, step: input.step.spelling, recordedBy: actor.userID, recordedRole: actor.role.rawValue,
@@ -341,8 +352,9 @@ public struct CaseWorkflow: Sendable {
             )
             record.basis = input.basis.isEmpty ? nil : input.basis
             try await record.create(on: database)
-            try await audit.append([AuditEntry(actor, .write, "step/\(try record.requireID())")]
-                + (input.filingID.map { [AuditEntry(actor, .write, "filing/\($0)")] } ?? []), on: database)
+            let person = encounter.$person.id
+            try await audit.append([AuditEntry(actor, .write, "step/\(try record.requireID())", subject: person)]
+                + (input.filingID.map { [AuditEntry(actor, .write, "filing/\($0)", subject: person)] } ?? []), on: database)
             // The current decision says what is still owed once this step is done.
             _ = try await storeDecision(for: encounter, by: actor, on: database)
             return record
@@ -368,7 +380,9 @@ public struct CaseWorkflow: Sendable {
         } catch WorkflowError.gateRefused(let refusal) {
             // The refusal's transaction was rolled back: its record is written after it. (Callers
             // pass a database outside any transaction: inside one, this record would share its fate.)
-            try await audit.append(AuditEntry(actor, .denial, "encounter/\(encounterID)", .denied, purpose: purpose), on: database)
+            let object = "encounter/\(encounterID)"
+            try await audit.append(AuditEntry(actor, .denial, object, .denied, purpose: purpose,
+                                              subject: AuditSubject.person(of: object, on: database)), on: database)
             throw WorkflowError.gateRefused(refusal)
         }
     }
@@ -395,9 +409,10 @@ public struct CaseWorkflow: Sendable {
                 let shown = Disclosure(actor: actor, purpose: purpose).entitled
                 throw WorkflowError.gateRefused(shown ? refusal(decision) : refusal(decision).withholding(in: ruleSet))
             }
-            // OPLA's latest advice stands whether or not the policies in force still ask for it.
-            let advice = judgements.last { $0.step == Step.oplaConsultation.spelling }
-            if advice?.outcome == ConsultationAdvice.legalLimitation.rawValue {
+            // A legal limitation OPLA found stands whether or not the policies in force still ask for a consultation.
+            let consultations = judgements.filter { $0.step == Step.oplaConsultation.spelling }
+                .map { ConsultationAdvice.Consulted(advice: $0.outcome, encounterVersion: $0.encounterVersion) }
+            if ConsultationAdvice.limitationStands(consultations, factsVersion: encounter.factsVersion) {
                 metrics.refused(.proceedAfterSteps)
                 throw WorkflowError.gateRefused(GateRefusal(disposition: .proceedAfterSteps, requiredSteps: [Step.oplaConsultation.spelling], rules: []))
             }
@@ -414,7 +429,7 @@ public struct CaseWorkflow: Sendable {
             encounter.actionBasis = basis.isEmpty ? nil : basis
             encounter.version = (expectedVersion ?? encounter.version) + 1
             try await encounter.update(on: database)
-            try await audit.append(AuditEntry(actor, .write, "encounter/\(encounterID)", purpose: purpose), on: database)
+            try await audit.append(AuditEntry(actor, .write, "encounter/\(encounterID)", purpose: purpose, subject: encounter.$person.id), on: database)
             return encounter
         }
     }

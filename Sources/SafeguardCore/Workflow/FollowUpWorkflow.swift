@@ -25,7 +25,7 @@ extension CaseWorkflow {
             }
             let followUp = FollowUp(encounterID: encounterID, kind: kind, recipient: recipient, justification: justification, createdBy: actor.userID)
             try await followUp.create(on: database)
-            try await audit.append(AuditEntry(actor, .write, "follow-up/\(try followUp.requireID())"), on: database)
+            try await audit.append(AuditEntry(actor, .write, "follow-up/\(try followUp.requireID())", subject: encounter.$person.id), on: database)
             return followUp
         }
     }
@@ -37,7 +37,7 @@ extension CaseWorkflow {
         }
         return try await database.transaction { database in
             guard let followUp = try await FollowUp.find(id, on: database) else { throw WorkflowError.notFound("follow-up \(id)") }
-            _ = try await encounter(followUp.$encounter.id, for: actor, on: database)
+            let encounter = try await encounter(followUp.$encounter.id, for: actor, on: database)
             try await VersionClaim.advance(FollowUp.schema, id: id, from: expectedVersion, on: database)
             guard let current = FollowUpStatus(rawValue: followUp.status), current.canMove(to: status) else {
                 throw WorkflowError.conflict("a follow-up that is \(followUp.status) cannot become \(status.rawValue)")
@@ -45,7 +45,7 @@ extension CaseWorkflow {
             followUp.status = status.rawValue
             followUp.version = expectedVersion + 1
             try await followUp.update(on: database)
-            try await audit.append(AuditEntry(actor, .write, "follow-up/\(id)"), on: database)
+            try await audit.append(AuditEntry(actor, .write, "follow-up/\(id)", subject: encounter.$person.id), on: database)
             return followUp
         }
     }
@@ -58,7 +58,7 @@ extension CaseWorkflow {
         let encounter = try await encounter(encounterID, for: reader.actor, on: database)
         let shown = try await shown([encounter], to: reader, on: database)[0]
         let followUps = try await FollowUp.query(on: database).filter(\.$encounter.$id == encounterID).sort(\.$createdAt).all()
-        try await reader.record(followUps.map { ("follow-up/\(try $0.requireID())", shown) }, in: audit, on: database)
+        try await reader.record(followUps.map { ("follow-up/\(try $0.requireID())", encounter.$person.id, shown) }, in: audit, on: database)
         return (followUps, shown)
     }
 }

@@ -37,7 +37,7 @@ public struct PersonBook: Sendable {
     public func person(_ id: UUID, to reader: Reader, on database: any Database) async throws -> Person {
         try Entitlements.requireCaseReadingRole(reader.actor)
         let person = try await reach(id, by: reader.actor, on: database).person
-        try await reader.record([("person/\(id)", true)], in: audit, on: database)
+        try await reader.record([("person/\(id)", id, true)], in: audit, on: database)
         return person
     }
 
@@ -47,19 +47,21 @@ public struct PersonBook: Sendable {
     public func list(aNumber: String?, offset: Int, limit: Int, to reader: Reader, on database: any Database) async throws -> (people: [Person], total: Int) {
         try Entitlements.requireCaseReadingRole(reader.actor)
         var query = Person.query(on: database)
-        var reads: [(object: String, shown: Bool)] = []
+        var search: String?
         if let aNumber {
             guard Person.isANumber(aNumber) else {
                 throw WorkflowError.invalid([FieldError(path: "aNumber", message: "'\(aNumber.prefix(20))' is not an A-number: 'A' and 8 or 9 digits")])
             }
             query = query.filter(\.$aNumber == aNumber)
-            reads.append(("a-number/\(aNumber)", true))
+            search = "a-number/\(aNumber)"
         } else {
             query = query.reachable(by: reader.actor)
         }
         let total = try await query.count()
         let people = try await query.sort(\.$familyName).sort(\.$id).range(offset..<offset + limit).all()
-        reads += try people.map { ("person/\(try $0.requireID())", true) }
+        // The search is about the person it found, if any.
+        var reads = try search.map { [($0, try people.first?.requireID(), true)] } ?? []
+        reads += try people.map { ("person/\(try $0.requireID())", try $0.requireID(), true) }
         try await reader.record(reads, in: audit, on: database)
         return (people, total)
     }
@@ -74,11 +76,11 @@ public struct PersonBook: Sendable {
             throw WorkflowError.forbidden("the filings of a person kept by \(person.office) are shown to another office only while an encounter of its own on the person is open")
         }
         guard reader.disclosure.entitled else {
-            try await reader.record([("person/\(personID)", false)], in: audit, on: database)
+            try await reader.record([("person/\(personID)", personID, false)], in: audit, on: database)
             return nil
         }
         let filings = try await BenefitFilingRecord.query(on: database).filter(\.$person.$id == personID).sort(\.$createdAt).all()
-        try await reader.record(filings.map { ("filing/\(try $0.requireID())", true) }, in: audit, on: database)
+        try await reader.record(filings.map { ("filing/\(try $0.requireID())", personID, true) }, in: audit, on: database)
         return filings
     }
 
@@ -89,15 +91,15 @@ public struct PersonBook: Sendable {
         try Self.requireCaseRecordRole(actor)
         person.office = actor.office
         person.version = 1
-        let taken = try await database.transaction { database in
-            if try await Person.query(on: database).filter(\.$aNumber == person.aNumber).first() != nil { return true }
+        let taken: UUID? = try await database.transaction { database in
+            if let holder = try await Person.query(on: database).filter(\.$aNumber == person.aNumber).first() { return try holder.requireID() }
             try await person.create(on: database)
-            try await audit.append(AuditEntry(actor, .write, "person/\(try person.requireID())", purpose: purpose), on: database)
-            return false
+            try await audit.append(AuditEntry(actor, .write, "person/\(try person.requireID())", purpose: purpose, subject: person.id), on: database)
+            return nil
         }
-        guard !taken else {
+        if let holder = taken {
             // The refusal tells that the A-number is on record, of whichever office: recorded as the search it amounts to.
-            try await audit.append(AuditEntry(actor, .read, "a-number/\(person.aNumber)", purpose: purpose), on: database)
+            try await audit.append(AuditEntry(actor, .read, "a-number/\(person.aNumber)", purpose: purpose, subject: holder), on: database)
             throw WorkflowError.conflict("a person with A-number \(person.aNumber) already exists; find them by A-number")
         }
         return person
@@ -113,7 +115,7 @@ public struct PersonBook: Sendable {
             try await VersionClaim.advance(Person.schema, id: id, from: expectedVersion, on: database)
             person.version = expectedVersion + 1
             try await person.update(on: database)
-            try await audit.append(AuditEntry(actor, .write, "person/\(id)", purpose: purpose), on: database)
+            try await audit.append(AuditEntry(actor, .write, "person/\(id)", purpose: purpose, subject: id), on: database)
             return person
         }
     }
@@ -131,9 +133,30 @@ public struct PersonBook: Sendable {
             try await filing.create(on: database)
             // The encounters before the audit head, as every writer of an encounter takes them.
             try await workflow.filingsChanged(of: filing.$person.id, by: actor, on: database)
-            try await audit.append(AuditEntry(actor, .write, "filing/\(try filing.requireID())", purpose: purpose), on: database)
+            try await audit.append(AuditEntry(actor, .write, "filing/\(try filing.requireID())", purpose: purpose, subject: filing.$person.id), on: database)
         }
         return filing
+    }
+
+    /// Gives the keeping of a person's record to another office, one that has users: the person
+    /// moved to its area, or a record stored before offices kept people has none. An operator's
+    /// act at the command line, recorded in the audit chain; the person's version moves, so a
+    /// writer that read the record before finds it changed. Encounters stay with the offices
+    /// that opened them. Returns the office that kept the record until now.
+    public func move(_ id: UUID, to office: String, on database: any Database) async throws -> String {
+        try await database.transaction { database in
+            guard try await User.query(on: database).filter(\.$office == office).count() > 0 else {
+                throw WorkflowError.invalid([FieldError(path: "office", message: "'\(office.prefix(40))' is no office of any user")])
+            }
+            guard let person = try await Person.find(id, on: database) else { throw WorkflowError.notFound("person \(id)") }
+            let from = person.office
+            guard from != office else { throw WorkflowError.conflict("person \(id) is already kept by \(office)") }
+            try await VersionClaim.advance(Person.schema, id: id, from: person.version, on: database)
+            (person.office, person.version) = (office, person.version + 1)
+            try await person.update(on: database)
+            try await audit.append(.byOperator(.write, "person/\(id)", subject: id), on: database)
+            return from
+        }
     }
 
     /// The person, when the actor's office keeps the record: nobody else changes who they are.

@@ -21,12 +21,14 @@ struct AuditLogController: RouteCollection {
         var object: String
         var outcome: String
         var purpose: String?
+        /// The person the record is about, when it is about one.
+        var subject: String?
         var hash: String
 
         init(_ record: AuditRecord) {
             (partition, sequence, recordedAt, actorId) = (record.partition, record.sequence, record.recordedAt, record.actorID)
             (username, role, office, action, object) = (record.username, record.role, record.office, record.action, record.object)
-            (outcome, purpose, hash) = (record.outcome, record.purpose, record.hash)
+            (outcome, purpose, subject, hash) = (record.outcome, record.purpose, record.subject, record.hash)
         }
     }
 
@@ -39,8 +41,13 @@ struct AuditLogController: RouteCollection {
             errors.append(FieldError(path: name, message: "'\(text)' is not a date (YYYY-MM-DD) or an ISO 8601 time in UTC"))
             return nil
         }
+        var person: UUID?
+        if let text = request.query[String.self, at: "person"] {
+            person = UUID(uuidString: text)
+            if person == nil { errors.append(FieldError(path: "person", message: "'\(text.prefix(40))' is not a person's id")) }
+        }
         let search = AuditSearch(username: request.query[String.self, at: "username"], object: request.query[String.self, at: "object"],
-                                 from: time("from"), to: time("to"))
+                                 subject: person, from: time("from"), to: time("to"))
         guard errors.isEmpty else { throw ProblemError.invalid(errors) }
         let (records, total) = try await request.application.safeguard.audit.search(search, offset: paging.offset, limit: paging.per,
                                                                                     by: request.reader, on: request.db)

@@ -12,16 +12,28 @@ struct ProblemMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             var problem = Self.problem(for: error, request: request)
+            var retryAfter: TimeInterval?
+            if case WorkflowError.throttled(let wait) = error { retryAfter = wait }
             if Self.isDenial(error) {
                 do {
-                    try await request.appendAudit([Self.denial(of: request)])
+                    switch await request.application.safeguard.refusals.admit(Self.caller(of: request)) {
+                    case .record:
+                        try await request.appendAudit([Self.denial(of: request)])
+                    case .recordExcess(let wait):
+                        try await request.appendAudit([Self.denial(of: request, object: RefusalAllowance.excessObject)])
+                        (problem, retryAfter) = (Self.tooManyRefusals(wait), wait)
+                    case .refuse(let wait):
+                        (problem, retryAfter) = (Self.tooManyRefusals(wait), wait)
+                    }
                 } catch {
                     request.logger.error("the audit record of a denial could not be written: \(String(reflecting: type(of: error)))")
                     problem = ProblemDetails(status: .internalServerError, slug: "internal-error", detail: "an internal error occurred; nothing was changed")
                 }
             }
             let response = try Self.response(for: problem)
-            if case WorkflowError.throttled(let wait) = error { response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(wait.rounded(.up)))) }
+            if let retryAfter, problem.status == Int(HTTPResponseStatus.tooManyRequests.code) {
+                response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(retryAfter.rounded(.up))))
+            }
             // Headers an error carries (WWW-Authenticate on a 401) go out with the problem.
             if let abort = error as? any AbortError {
                 for (name, value) in abort.headers where name.lowercased() != "content-type" { response.headers.add(name: name, value: value) }
@@ -67,17 +79,34 @@ struct ProblemMiddleware: AsyncMiddleware {
         }
     }
 
-    /// The audit entry of a refused request: who (when known), and the record or route refused.
-    static func denial(of request: Request) -> AuditEntry {
+    /// Who a refusal is counted against (`RefusalAllowance`): the user when signed in, else the source address.
+    static func caller(of request: Request) -> String {
+        if let actor = try? request.actor { return "user \(actor.userID)" }
+        return "address \(request.remoteAddress?.ipAddress ?? "unknown")"
+    }
+
+    static func tooManyRefusals(_ wait: TimeInterval) -> ProblemDetails {
+        ProblemDetails(status: .tooManyRequests, slug: "too-many-refusals",
+                       detail: "too many refused requests from this caller; try again in \(Int(wait.rounded(.up))) s")
+    }
+
+    /// The audit entry of a refused request: who (when known), the record or route refused (or
+    /// `object` instead), and the person the record is about.
+    static func denial(of request: Request, object named: String? = nil) async throws -> AuditEntry {
+        if let named { return entry(of: request, object: named, subject: nil) }
         let kinds = [("encounterID", "encounter"), ("personID", "person"), ("followUpID", "follow-up")]
         // What a record stores of a request is bounded: a record id only when it is one, so that no
         // caller grows the log faster than its requests (a 60,000-character path is one short record).
         let object = kinds.lazy.compactMap { name, kind in request.parameters.get(name).map { "\(kind)/\(UUID(uuidString: $0)?.uuidString ?? "not-an-id")" } }.first
             ?? request.route.map { "route " + $0.path.map(\.description).joined(separator: "/") } ?? "route unmatched"
+        return entry(of: request, object: object, subject: try await AuditSubject.person(of: object, on: request.db))
+    }
+
+    private static func entry(of request: Request, object: String, subject: UUID?) -> AuditEntry {
         if let actor = try? request.actor {
-            return AuditEntry(actor, .denial, object, .denied, purpose: try? request.purpose)
+            return AuditEntry(actor, .denial, object, .denied, purpose: try? request.purpose, subject: subject)
         }
-        return AuditEntry(actorID: nil, username: "", role: "", office: "", action: .denial, object: object, outcome: .denied)
+        return AuditEntry(actorID: nil, username: "", role: "", office: "", action: .denial, object: object, outcome: .denied, subject: subject)
     }
 
     static func problem(for error: WorkflowError) -> ProblemDetails {

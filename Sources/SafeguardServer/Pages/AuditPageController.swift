@@ -2,8 +2,8 @@ import PolicyEngine
 import SafeguardCore
 import Vapor
 
-/// The auditor's page: the audit log searched by user, record and time, and a button that
-/// verifies the whole chain and shows the verdict.
+/// The auditor's page: the audit log searched by user, record, person and time, and a button
+/// that verifies the whole chain and shows the verdict.
 struct AuditPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let pages = routes.grouped(CSRFProtection(), PageAuthenticator()).access(.roles(Entitlements.auditLogRoles, "the audit log", reach: .everyOffice))
@@ -15,6 +15,7 @@ struct AuditPageController: RouteCollection {
         var frame: PageController.Frame
         var username: String
         var object: String
+        var person: String
         var from: String
         var to: String
         var total: Int
@@ -38,10 +39,15 @@ struct AuditPageController: RouteCollection {
     private func render(_ request: Request, verdict: String?, problems: [String]) async throws -> View {
         func text(_ name: String) -> String? { request.query[String.self, at: name].flatMap { $0.isEmpty ? nil : $0 } }
         let times = [text("from"), text("to")].map { $0.flatMap { CalendarDate($0) != nil ? $0 : nil } }
-        let search = AuditSearch(username: text("username"), object: text("object"), from: times[0], to: times[1])
+        let person = text("person")
+        let subject = person.flatMap { UUID(uuidString: $0.trimmingCharacters(in: .whitespaces)) }
+        var problems = problems
+        if let person, subject == nil { problems.append("'\(person.prefix(40))' is not a person's record number: the search shows every person.") }
+        let search = AuditSearch(username: text("username"), object: text("object"), subject: subject, from: times[0], to: times[1])
         let (records, total) = try await request.application.safeguard.audit.search(search, offset: 0, limit: 100, by: request.reader, on: request.db)
         return try await request.view.render("audit", AuditPage(
             frame: PageController.Frame("Audit log", request: request), username: search.username ?? "", object: search.object ?? "",
+            person: person ?? "",
             from: search.from ?? "", to: search.to ?? "", total: total, records: records.map(AuditLogController.AuditRecordBody.init),
             verdict: verdict, problems: problems
         ))
