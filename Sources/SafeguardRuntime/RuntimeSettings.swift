@@ -31,7 +31,7 @@ public struct RuntimeSettings: Sendable, Equatable {
     public var refreshesDecisions = true
     /// How many refusals of one caller a minute the audit chain records before the caller's
     /// further refusals that minute are answered 429 (`RefusalAllowance`).
-    public var refusalsPerMinute = 120
+    public var refusalsPerMinute = RefusalAllowance.defaultPerMinute
 
     public static let defaultDatabasePath = "safeguard.sqlite"
 

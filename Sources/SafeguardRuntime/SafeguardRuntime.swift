@@ -29,13 +29,12 @@ public enum SafeguardRuntime {
                                databases: Databases, migrations: Migrations) throws -> SafeguardServices {
         try register(settings, on: databases)
         migrations.add(SafeguardMigrations.all)
-        let audit = AuditChain(key: try AuditKey.loadOrCreate(at: settings.auditKeyPath), clock: clock)
+        let audit = AuditChain(key: try AuditKey.loadOrCreate(at: settings.auditKeyPath), refusalsPerMinute: settings.refusalsPerMinute, clock: clock)
         let workflow = CaseWorkflow(ruleSet: ruleSet, audit: audit, calendar: CaseCalendar(clock: clock, timeZone: settings.timeZone), metrics: WorkflowMetrics(factory: metrics))
         return SafeguardServices(
             ruleSet: ruleSet, clock: clock,
             workflow: workflow, people: PersonBook(workflow: workflow),
             users: UserDirectory(hasher: hasher, clock: clock), loginThrottle: LoginThrottle(clock: clock),
-            refusals: RefusalAllowance(perMinute: settings.refusalsPerMinute, clock: clock),
             sessionTimeouts: settings.sessionTimeouts,
             writeTurns: settings.databaseURL == nil ? SQLiteWriteTurns() : nil,
             custodyFeed: CustodyFeed(notifyOn: settings.notifyOn, audit: audit, clock: clock),

@@ -12,7 +12,6 @@ public struct SafeguardServices: Sendable {
     public let people: PersonBook
     public let users: UserDirectory
     public let loginThrottle: LoginThrottle
-    public let refusals: RefusalAllowance
     public let sessionTimeouts: SessionTimeouts
     /// On SQLite, the turns every writer in the process takes; nil on PostgreSQL.
     public let writeTurns: (any WriteTurns)?

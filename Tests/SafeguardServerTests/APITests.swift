@@ -63,9 +63,12 @@ import Vapor
     /// 503 the caller may retry, never a 500.
     @Test func noFreeConnectionIsBusyNotAnInternalError() async throws {
         try await TestService.with(addRoutes: { app in
+            app.access(.anyone).get("api", "v1", "exhausted") { _ -> String in throw ConnectionPoolTimeoutError.connectionRequestTimeout }
             app.access(.anyone).get("exhausted") { _ -> String in throw ConnectionPoolTimeoutError.connectionRequestTimeout }
         }) { service in
-            let reply = try await service.send(.GET, "/exhausted")
+            let page = try await service.send(.GET, "/exhausted")
+            #expect(page.status == .serviceUnavailable && page.headers.first(name: .retryAfter) == "5" && page.headers.contentType == .html, "a page says so as a page")
+            let reply = try await service.send(.GET, "/api/v1/exhausted")
             #expect(reply.status == .serviceUnavailable)
             #expect(reply.headers.first(name: .retryAfter) == "5")
             #expect(try reply.problem.detail == "the service is busy; nothing was changed; try again shortly")

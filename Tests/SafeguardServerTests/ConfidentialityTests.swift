@@ -17,8 +17,11 @@ import Vapor
     static let steps = ["Canary deconfliction summary", "Canary agency contact", "Canary-CLAIMS"]
     /// The hotline's protected data: a caller, what they said, a registrant and their contact.
     static let hotline = ["Canary Caller", "Canary narrative", "Canary Registrant", "+15557770000"]
-    /// What reveals the filing even without a canary: the rules and duty that name it.
-    static let revealing = ["refrain-known-beneficiary", "section-1367-confidentiality", "expedited-adjudication-request"]
+    /// What reveals the filing even without a canary: the rules and duty that name it, as the
+    /// API spells them and as pages say them.
+    static let refrainRule = TestService.ruleSet.rule(id: "ice-directive-11005.3/refrain-known-beneficiary")!.description
+    static let revealing = ["refrain-known-beneficiary", "section-1367-confidentiality", "expedited-adjudication-request",
+                            refrainRule, "T, U and VAWA information confidential", ReliefOption.expeditedAdjudicationRequest.label]
 
     /// A protected person (a pending U petition, verified) detained under 11005.3, with a
     /// canary in every free-text protected field.
@@ -161,7 +164,7 @@ import Vapor
                     #expect(!canaries.contains { seenOnPublicPages.contains($0) })
                     let leaked = (canaries + ["protection-order"] + Self.revealing + Self.hotline).filter { seen.contains($0) }
                     if purpose.map({ Disclosure.purposes[role]?.contains($0) ?? false }) ?? false {
-                        #expect(leaked.contains(Self.summary) && leaked.contains("refrain-known-beneficiary"), "\(role) \(String(describing: purpose))")
+                        #expect(leaked.contains(Self.summary) && leaked.contains(Self.refrainRule), "\(role) \(String(describing: purpose))")
                         #expect(Self.steps.allSatisfy(leaked.contains), "\(role) sees what the steps found, on the pages")
                         #expect(Self.hotline.allSatisfy(leaked.contains) == (role == .hotlineSpecialist), "\(role) on the hotline's pages")
                         entitledSaw += 1

@@ -245,6 +245,17 @@ import Vapor
             let stale = try await service.send(.PATCH, "/api/v1/encounters/\(second.id)", as: "officer@NYC", json: #"{"detained": true}"#,
                                                headers: [("If-Match", "\"\(secondRead.version)\"")])
             #expect(stale.status == .preconditionFailed, "a writer that read it before finds it changed")
+
+            // On its own encounter too, a verification reopens what rested on the bare claim.
+            let thirdPerson = try await service.createPerson()
+            let claimed = try await service.addFiling(thirdPerson)
+            let third = try await service.openEncounter(thirdPerson, asOf: "2026-03-02").decode(EncounterView.self).id
+            let consulted = try await service.send(.POST, "/api/v1/encounters/\(third)/steps", as: "opla-attorney@NYC", json: """
+            {"step": "opla-consultation", "summary": "On the claim.", "counterpart": "OPLA New York", "advice": "no-legal-limitation"}
+            """)
+            #expect(consulted.status == .created)
+            #expect(try await service.verify(third.uuidString, filing: claimed).status == .created)
+            #expect(owed(try await read(third)) == .array([.string("opla-consultation")]), "the consultation rested on an unverified claim")
         }
     }
 
@@ -262,9 +273,9 @@ import Vapor
                 {"step": "opla-consultation", "summary": "Reviewed the U petition.", "counterpart": "OPLA New York"\(advice.map { #", "advice": "\#($0)""# } ?? "")}
                 """).status
             }
-            func changeFacts(of encounter: String) async throws {
+            func changeFacts(of encounter: String, detained: Bool = true) async throws {
                 let version = try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC").decode(EncounterView.self).version
-                let changed = try await service.send(.PATCH, "/api/v1/encounters/\(encounter)", as: "officer@NYC", json: #"{"detained": true}"#,
+                let changed = try await service.send(.PATCH, "/api/v1/encounters/\(encounter)", as: "officer@NYC", json: #"{"detained": \#(detained)}"#,
                                                      headers: [("If-Match", "\"\(version)\"")])
                 #expect(changed.status == .ok, "\(changed.text)")
             }
@@ -275,6 +286,11 @@ import Vapor
             #expect(try await consult("no-legal-limitation") == .created)
             let askedAgain = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
             #expect(try askedAgain.status == .conflict && askedAgain.problem.requiredSteps == ["opla-consultation"], "the same facts, asked again")
+            try await changeFacts(of: encounter, detained: true)
+            try await changeFacts(of: encounter, detained: false)
+            #expect(try await consult("no-legal-limitation") == .created)
+            let churned = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
+            #expect(churned.status == .conflict, "a fact changed and changed back: the same facts as the limitation's")
             try await changeFacts(of: encounter)
             #expect(try await consult("no-legal-limitation") == .created)
             let lifted = try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "officer@NYC")
@@ -435,8 +451,8 @@ import Vapor
             #expect(moved.status == 0 && moved.standardOutput.contains("is kept by LAX now (until now: NYC)"), "\(moved.standardOutput)\(moved.standardError)")
             #expect(try await service.send(.GET, "/api/v1/people/\(person)", as: "officer@LAX").status == .ok)
             #expect(try await service.send(.GET, "/api/v1/people/\(person)", as: "officer@NYC").status == .notFound)
-            #expect(try await service.count("audit_records WHERE role = 'operator' AND object = 'person/\(person)' AND subject = '\(person)'") == 1)
-            for (arguments, message) in [(["people", "move", person, "--office", "XYZ"], "office: 'XYZ' is no office of any user"),
+            #expect(try await service.count("audit_records WHERE role = 'operator' AND object = 'person/\(person)/kept-by/LAX/until-now/NYC' AND subject = '\(person)'") == 1)
+            for (arguments, message) in [(["people", "move", person, "--office", "XYZ"], "office: 'XYZ' has no officer or supervisor who can sign in"),
                                          (["people", "move", person, "--office", "LAX"], "is already kept by LAX"),
                                          (["people", "move", "someone", "--office", "NYC"], "person: 'someone' is not a person's id"),
                                          (["people", "move", UUID().uuidString, "--office", "NYC"], "no person")] {
@@ -582,6 +598,19 @@ import Vapor
             for _ in 0..<6 { #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC").status == .ok) }
             for _ in 0..<5 { #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@LAX").status == .notFound) }
             #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@LAX").status == .tooManyRequests)
+            // An IPv6 caller is its /64 network: new low bits make no new caller.
+            #expect(RefusalAllowance.caller(address: "2001:db8:1:2:aaaa::1") == RefusalAllowance.caller(address: "2001:db8:1:2:bbbb:cccc:dddd:9"))
+            #expect(RefusalAllowance.caller(address: "2001:db8:1:3::1") != RefusalAllowance.caller(address: "2001:db8:1:2::1"))
+
+            // The gate's refusals count too.
+            let person = try await service.createPerson()
+            _ = try await service.addFiling(person)
+            let owing = try await service.openEncounter(person, asOf: "2026-03-02").decode(EncounterView.self).id
+            var gate: [UInt] = []
+            for _ in 0..<7 { gate.append(try await service.send(.POST, "/api/v1/encounters/\(owing)/enforcement-action", as: "supervisor@NYC").status.code) }
+            #expect(gate == [409, 409, 409, 409, 409, 429, 429])
+            #expect(try await service.count("audit_records WHERE username = 'supervisor-nyc' AND action = 'denial'") == 6)
+
             service.clock.advance(by: .seconds(60))
             #expect(try await service.send(.GET, "/api/v1/encounters/\(encounter)").status == .unauthorized, "a new minute")
         }

@@ -7,8 +7,9 @@ action; an OPLA attorney records advice from the consultation queue; an analyst 
 dashboard; an auditor without need-to-know sees the § 1367 marker and verifies the chain; the
 policy timeline and one case on two dates; a hotline specialist takes a call, registers a victim,
 confirms the channel, and sees the notice of a custody event delivered through a local gateway.
-Every page visited is checked for accessibility
-(accessibility.py). A screenshot of each main page goes to artifacts/screenshots/.
+Every page visited is checked for accessibility (accessibility.py), for sideways scrolling at
+1366 px and on a 390 px phone, and for codes in its visible text (none but on the policies page).
+A screenshot of each main page at both sizes goes to artifacts/screenshots/.
 Usage: walkthrough.py PATH-TO-SAFEGUARD. Exit code 0 when every check holds."""
 import http.server, json, os, socket, subprocess, sys, tempfile, threading, time, urllib.request
 from datetime import datetime
@@ -78,15 +79,39 @@ def follow(driver, by, selector):
 
 
 checked_pages = set()
+DESKTOP, PHONE = (1366, 900), (390, 844)
+# The contract's codes that are not plain words (hyphenated or camel case): pages say them in
+# words; only the policies page, for specialists, shows them.
+CODES = ["proceed-after-steps", "opla-consultation", "exceptional-circumstances-approval", "law-enforcement-deconfliction",
+         "benefit-verification", "section-1367-confidentiality", "source-prohibition", "seek-victim-indicia", "refer-unreported-crime",
+         "consider-prosecutorial-discretion", "expedited-adjudication-request", "continued-presence", "stay-of-removal",
+         "victim-indicia", "ice-directive-11005.2", "ice-directive-11005.3", "ice-interim-guidance-2025", "ice-policy-10076.1",
+         "usc-8-1367", "standing-relief", "immediateVictimOrWitness", "pendingCriminalCase", "crimeReported", "wishesToReport",
+         "outsideUnitedStates", "lawEnforcementInterest", "exceptionalCircumstances", "aggravatingFactors", "expediteInAgencyInterest",
+         "convicted237a2", "action-recorded", "initiate-removal-proceedings", "abuse-in-detention", "victim-assistance",
+         "notification-request", "crime-tip", "awaiting-confirmation", "pin-locked", "released-bond",
+         "legal-consultation", "opla-attorney", "hotline-specialist", "denied-final", "self-report", "protection-order"]
 
 
 def visit(driver, name, what):
-    """Saves a screenshot of the page and checks it for accessibility, once per page kind."""
-    driver.save_screenshot(os.path.join(SHOTS, f"{name}.png"))
-    if what not in checked_pages:
-        checked_pages.add(what)
+    """Saves a screenshot of the page at desktop and phone sizes, and checks it — once per page
+    kind — for accessibility, sideways scrolling at either size, and codes in its visible text."""
+    first = what not in checked_pages
+    checked_pages.add(what)
+    for label, (width, height) in [("", DESKTOP), ("-phone", PHONE)]:
+        driver.set_window_size(width, height)
+        driver.save_screenshot(os.path.join(SHOTS, f"{name}{label}.png"))
+        if first:
+            scroll, inner = driver.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            check(scroll <= inner, f"{what} does not scroll sideways at {width} px (page {scroll} px wide, window {inner} px)")
+    driver.set_window_size(*DESKTOP)
+    if first:
         found = accessibility.problems(driver)
         check(not found, f"{what} is accessible" + (": " + "; ".join(found[:5]) if found else ""))
+        if name != "policies":
+            text = driver.execute_script("return document.body.innerText")
+            shown = [code for code in CODES if code in text]
+            check(not shown, f"{what} shows no codes" + (": " + ", ".join(shown) if shown else ""))
 
 
 folder = tempfile.mkdtemp(prefix="safeguard-browser-")
@@ -142,7 +167,7 @@ try:
         api("POST", "/api/v1/encounters", token, {"personId": other["id"], "action": "arrest", "asOf": today})
 
     options = webdriver.ChromeOptions()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,1600"]:
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900"]:
         options.add_argument(argument)
     os.makedirs(SHOTS, exist_ok=True)
 
@@ -169,17 +194,19 @@ try:
     officer.find_element(By.ID, "fact-exceptionalCircumstances").click()
     follow(officer, By.CSS_SELECTOR, "form[action='/encounters'] button")
     page = officer.current_url
-    check("/encounters/" in page and officer.find_element(By.CSS_SELECTOR, ".disposition").text == "proceed-after-steps",
+    check("/encounters/" in page and officer.find_element(By.CSS_SELECTOR, ".disposition").text == "May go ahead once the steps are done",
           "the encounter opens and its decision shows at once")
-    check("benefit-verification" in officer.find_element(By.CSS_SELECTOR, ".checklist").text, "the claimed filing must be verified first")
+    check("Verify the claimed filing" in officer.find_element(By.CSS_SELECTOR, ".task-list").text, "the claimed filing must be verified first")
+    check("Ana Doe" in officer.find_element(By.TAG_NAME, "h1").text and "A123456780" in officer.page_source, "the page says who the person is")
     visit(officer, "encounter-verification-owed", "the encounter page")
 
     officer.find_element(By.ID, "verify-confirmed").click()
     officer.find_element(By.ID, "verify-counterpart").send_keys("USCIS CLAIMS 3")
     officer.find_element(By.ID, "verify-summary").send_keys("Receipt EAC2290012345 on record, pending.")
     follow(officer, By.CSS_SELECTOR, "section[aria-labelledby='record-verification'] button")
-    check("opla-consultation" in officer.find_element(By.CSS_SELECTOR, ".checklist").text
-          and "USCIS CLAIMS 3" in officer.page_source, "the verification is recorded; the OPLA consultation is owed")
+    check("Consult OPLA" in officer.find_element(By.CSS_SELECTOR, ".task-list").text and "USCIS CLAIMS 3" in officer.page_source
+          and "Recorded: Verify the claimed filing." in officer.find_element(By.CSS_SELECTOR, ".banner-success").text,
+          "the verification is recorded, with a banner; the OPLA consultation is owed")
 
     # Analysis of another day stores nothing: the same case under Directive 11005.3, without
     # exceptional circumstances, would be refrain.
@@ -188,13 +215,14 @@ try:
     officer.find_element(By.ID, "flip-exceptionalCircumstances").click()
     follow(officer, By.CSS_SELECTOR, "form[action$='/what-if'] button")
     visit(officer, "what-if", "what changes if…")
-    check("disposition: proceed-after-steps → refrain" in officer.page_source, "in 2023 without exceptional circumstances: refrain, side by side")
+    check("Decision: May go ahead once the steps are done → Do not take this action" in officer.page_source,
+          "in 2023 without exceptional circumstances: refrain, side by side")
 
     officer.get(page)
-    follow(officer, By.CSS_SELECTOR, "form[action$='/action'] button")
     officer.save_screenshot(os.path.join(SHOTS, "encounter-gate-refused.png"))
-    check("steps still owed: opla-consultation" in officer.find_element(By.CSS_SELECTOR, ".message").text,
-          "the gate stops the officer and says what is owed")
+    check(not officer.find_elements(By.CSS_SELECTOR, "form[action$='/action']")
+          and "can be recorded once the steps above are done" in officer.find_element(By.CSS_SELECTOR, ".blocked").text,
+          "while the gate would refuse, the page says what is owed and offers no action")
 
     supervisor = signed_in("supervisor-nyc", "law-enforcement")
     visit(supervisor, "home-supervisor", "the supervisor's queue")
@@ -204,30 +232,31 @@ try:
     visit(attorney, "home-opla", "the attorney's consultation queue")
     encounter_id = page.rsplit("/", 1)[1]
     check("Consultations owed" in attorney.page_source and encounter_id in attorney.page_source, "the attorney's queue lists the consultation")
-    follow(attorney, By.LINK_TEXT, encounter_id)
+    follow(attorney, By.CSS_SELECTOR, f"a[href='/encounters/{encounter_id}']")
     attorney.find_element(By.ID, "summary-opla-consultation").send_keys("No legal bar; document the U filing in the file.")
     attorney.find_element(By.ID, "advice-none").click()
     attorney.find_element(By.ID, "counterpart-opla-consultation").send_keys("OPLA New York")
     follow(attorney, By.CSS_SELECTOR, "section[aria-labelledby='record-opla-consultation'] button")
     attorney.save_screenshot(os.path.join(SHOTS, "encounter-advice-recorded.png"))
     check("No legal bar; document the U filing in the file." in attorney.page_source
-          and "opla-consultation</span>" not in attorney.page_source, "the attorney's advice is recorded and no longer owed")
+          and "Consult OPLA (through the FOD or SAC)</span>" not in attorney.page_source, "the attorney's advice is recorded and no longer owed")
 
     officer.get(page)
     follow(officer, By.CSS_SELECTOR, "form[action$='/action'] button")
     officer.save_screenshot(os.path.join(SHOTS, "encounter-action-recorded.png"))
-    check("Status: action-recorded" in officer.page_source, "the officer then records the action")
+    check("The arrest is recorded." in officer.page_source, "the officer then records the action")
 
     analyst = signed_in("analyst-nyc", "")
     check(analyst.current_url.endswith("/dashboard"), "the analyst lands on the dashboard")
     visit(analyst, "dashboard", "the dashboard")
-    check(f"<title>{today[:7]} ice-interim-guidance-2025 proceed: 7</title>" in analyst.page_source, "the chart shows this month under the 2025 guidance")
+    check(f"<title>{today[:7]}, ICE interim guidance of 30 January 2025, May go ahead: 7</title>" in analyst.page_source,
+          "the chart shows this month under the 2025 guidance")
     check("A123456780" not in analyst.page_source, "the analyst sees no person")
 
     auditor = signed_in("auditor-nyc", "")
     auditor.get(page)
     auditor.save_screenshot(os.path.join(SHOTS, "encounter-withheld.png"))
-    check(MARKER in auditor.page_source and "refrain-known-beneficiary" not in auditor.page_source,
+    check(MARKER in auditor.page_source and "U visa" not in auditor.page_source,
           "a user without need-to-know sees the withheld marker")
     auditor.get(f"{base}/audit")
     visit(auditor, "audit", "the audit log")
@@ -241,7 +270,7 @@ try:
     follow(officer, By.LINK_TEXT, "Compare one case on two dates")
     follow(officer, By.CSS_SELECTOR, "form[action='/policies/compare'] button")
     visit(officer, "policies-compare", "one case on two dates")
-    check("policies newly in force: ice-interim-guidance-2025" in officer.page_source, "one case on two dates, side by side")
+    check("Newly in force: ICE interim guidance of 30 January 2025" in officer.page_source, "one case on two dates, side by side")
 
     # The hotline: a call taken, a victim registered for notification, a custody event delivered.
     specialist = signed_in("hotline-nyc", "victim-assistance")
@@ -261,16 +290,16 @@ try:
     specialist.find_element(By.ID, "consent").click()
     follow(specialist, By.CSS_SELECTOR, "form[action='/hotline/registrations'] button")
     follow(specialist, By.CSS_SELECTOR, "form[action$='/confirmation'] button")
-    check("Confirm sms" not in specialist.page_source, "the registrant's text channel is confirmed")
+    check("Confirm text message" not in specialist.page_source, "the registrant's text channel is confirmed")
     api("POST", "/api/v1/custody-events", feed_token, {"feedEventId": "walkthrough-1", "kind": "released-bond", "detaineeReference": "a-number",
                                                        "detaineeId": "A123456780", "occurredAt": "2026-11-20T14:00:00Z"})
     for _ in range(50):
         specialist.refresh()
-        if "<td>sms</td><td>delivered</td>" in specialist.page_source:
+        if "<td>text message</td><td>delivered</td>" in specialist.page_source:
             break
         time.sleep(0.2)
     visit(specialist, "hotline-registration", "a registration's page")
-    check("<td>sms</td><td>delivered</td>" in specialist.page_source and any("fianza" in m["text"] for m in Gateway.received),
+    check("<td>text message</td><td>delivered</td>" in specialist.page_source and any("fianza" in m["text"] for m in Gateway.received),
           "the release is told to the registrant, in Spanish, through the gateway")
     follow(specialist, By.LINK_TEXT, "Delivery status")
     visit(specialist, "hotline-status", "the delivery status")

@@ -59,4 +59,41 @@ public struct DecisionDiff: Sendable, Equatable {
         for rule in rulesNewlyFiring { lines.append("rule now fires: \(rule)") }
         return lines
     }
+
+    /// A change in plain words (`PlainWords`, the documents' names, the rules' descriptions), as
+    /// pages show it, and what part of the decision it is about.
+    public struct PlainLine: Sendable, Equatable {
+        public enum Part: Sendable { case disposition, steps, other }
+        public var part: Part
+        public var text: String
+    }
+
+    /// The changes in plain words, one line each.
+    public func plainLines(in ruleSet: RuleSet) -> [PlainLine] {
+        var lines: [PlainLine] = []
+        func names(_ ids: [String]) -> String {
+            ids.map { id in ruleSet.documents.first { $0.id == id }?.name ?? id }.joined(separator: "; ")
+        }
+        func change<E: ContractEnum>(_ part: PlainLine.Part, _ name: String, _ old: EnumSet<E>, _ new: EnumSet<E>) {
+            let added = new.subtracting(old), removed = old.subtracting(new)
+            if !added.isEmpty { lines.append(.init(part: part, text: "\(name) added: \(added.map(\.label).joined(separator: "; "))")) }
+            if !removed.isEmpty { lines.append(.init(part: part, text: "\(name) no longer: \(removed.map(\.label).joined(separator: "; "))")) }
+        }
+        lines.append(.init(part: .disposition, text: dispositionChanged
+            ? "Decision: \(before.disposition.label) → \(after.disposition.label)" : "Decision unchanged: \(after.disposition.label)"))
+        if !policiesLeft.isEmpty { lines.append(.init(part: .other, text: "No longer in force: \(names(policiesLeft))")) }
+        if !policiesEntered.isEmpty { lines.append(.init(part: .other, text: "Newly in force: \(names(policiesEntered))")) }
+        change(.steps, "Steps", before.requiredSteps, after.requiredSteps)
+        change(.other, "Duties", before.duties, after.duties)
+        change(.other, "Relief to consider", before.options, after.options)
+        if Set(before.discretionaryFactors) != Set(after.discretionaryFactors) {
+            lines.append(.init(part: .other, text: "The discretionary factors change"))
+        }
+        if before.excludedInformation != after.excludedInformation {
+            lines.append(.init(part: .other, text: "The information set aside under 8 U.S.C. § 1367(a)(1) changes"))
+        }
+        for id in rulesNoLongerFiring { lines.append(.init(part: .other, text: "No longer applies: \(ruleSet.rule(id: id)?.description ?? id)")) }
+        for id in rulesNewlyFiring { lines.append(.init(part: .other, text: "Now applies: \(ruleSet.rule(id: id)?.description ?? id)")) }
+        return lines
+    }
 }

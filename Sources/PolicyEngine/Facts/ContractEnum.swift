@@ -8,6 +8,8 @@ where RawValue == UInt8 {
     static var vocabularyName: String { get }
     /// The contract's spelling of every case, in declaration order.
     static var spellings: [String] { get }
+    /// Every case in plain words, in declaration order (`PlainWords`).
+    static var plainWords: [String] { get }
 }
 
 extension ContractEnum {

@@ -3,6 +3,8 @@ public struct PolicyDocument: Sendable {
     public var id: String
     public var number: String?
     public var title: String
+    /// What pages call the document ("ICE Directive 11005.3 (2021)"); the title when the file names none.
+    public var name: String
     public var issued: CalendarDate?
     /// The first day in force; nil when it is in force on every date (the statute).
     public var inForceFrom: CalendarDate?
@@ -74,6 +76,18 @@ public struct Effects: Sendable {
         parts += factors.map { "factor \($0.factor) (\($0.weight.spelling))" }
         if excludeItems { parts.append("exclude matched information") }
         return parts.joined(separator: "; ")
+    }
+
+    /// The effects in plain words (`PlainWords`), as pages show them.
+    public var plainSummary: String {
+        var parts: [String] = []
+        if refrain { parts.append("Do not take this action.") }
+        parts += steps.map { "First: \($0.label)." }
+        parts += duties.map { "Duty: \($0.label)." }
+        parts += options.map { "Consider: \($0.label)." }
+        parts += factors.map { "Factor: \($0.factor.replacingOccurrences(of: "-", with: " ")), which \($0.weight.label)." }
+        if excludeItems { parts.append("The matching information is set aside.") }
+        return parts.joined(separator: " ")
     }
 }
 

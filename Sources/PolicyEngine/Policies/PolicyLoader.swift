@@ -15,7 +15,7 @@ struct PolicyLoader {
     }
 
     private static let policyKeys: Set<String> = [
-        "kind", "id", "number", "title", "issued", "inForceFrom", "supersedes", "rescinds", "summary",
+        "kind", "id", "number", "name", "title", "issued", "inForceFrom", "supersedes", "rescinds", "summary",
         "parameters", "definitions", "rules", "invariants",
     ]
     private static let termsKeys: Set<String> = ["kind", "title", "summary", "parameters", "definitions"]
@@ -104,6 +104,7 @@ struct PolicyLoader {
             id: id,
             number: values["number"].flatMap { file.document.string($0, what: "number") },
             title: title,
+            name: values["name"].flatMap { file.document.string($0, what: "name") } ?? title,
             issued: values["issued"].flatMap { file.document.date($0, what: "issued") },
             inForceFrom: values["inForceFrom"].flatMap { file.document.date($0, what: "inForceFrom") },
             supersedes: references("supersedes"),

@@ -20,11 +20,15 @@ public struct AuditChain: Sendable {
     public let signingInterval: Int
     /// When records are recorded and heads signed.
     public let clock: any WallClock
+    /// How many refusals of one caller a minute are recorded (`appendRefusal`).
+    public let refusals: RefusalAllowance
 
-    public init(key: Curve25519.Signing.PrivateKey, signingInterval: Int = 1000, clock: any WallClock = SystemClock()) {
+    public init(key: Curve25519.Signing.PrivateKey, signingInterval: Int = 1000, refusalsPerMinute: Int = RefusalAllowance.defaultPerMinute,
+                clock: any WallClock = SystemClock()) {
         self.key = key
         self.clock = clock
         self.signingInterval = max(1, signingInterval)
+        refusals = RefusalAllowance(perMinute: refusalsPerMinute, clock: clock)
     }
 
     static let records = "audit_records", heads = "audit_heads", signatures = "audit_signatures"

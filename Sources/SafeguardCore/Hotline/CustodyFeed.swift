@@ -39,7 +39,7 @@ public struct CustodyFeed: Sendable {
 
     /// Refuses anyone but an `integration` user: custody events come from the feed alone.
     public static func requireFeedRole(_ actor: Actor) throws {
-        guard actor.role == .integration else { throw WorkflowError.forbidden("a \(actor.role.rawValue) may not post custody events") }
+        guard actor.role == .integration else { throw WorkflowError.forbidden("\(actor.role.wordsWithArticle) may not post custody events") }
     }
 
     /// Records the event and its notifications, once: the same feed event id again returns the

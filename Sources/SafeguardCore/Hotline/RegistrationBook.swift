@@ -41,7 +41,7 @@ public struct RegistrationBook: Sendable {
     }
 
     public static func requireHotlineRole(_ actor: Actor) throws {
-        guard actor.role == .hotlineSpecialist else { throw WorkflowError.forbidden("a \(actor.role.rawValue) may not keep victim-notification registrations") }
+        guard actor.role == .hotlineSpecialist else { throw WorkflowError.forbidden("\(actor.role.wordsWithArticle) may not keep victim-notification registrations") }
     }
 
     /// What is wrong with a registration, field by field.

@@ -32,7 +32,7 @@ public struct VoiceConfirmation: Sendable {
     /// Marks the notice delivered if the PIN is the registration's; a wrong PIN counts toward the
     /// notice's lock and the registration's throttle, and changes nothing else.
     public func confirm(_ notificationID: UUID, pin: String, by actor: Actor, on database: any Database) async throws {
-        guard actor.role == .integration else { throw WorkflowError.forbidden("a \(actor.role.rawValue) may not relay voice confirmations") }
+        guard actor.role == .integration else { throw WorkflowError.forbidden("\(actor.role.wordsWithArticle) may not relay voice confirmations") }
         let object = "notification/\(notificationID)"
         let outcome: Outcome = try await database.transaction { database in
             // The notice's row first: a try beside this one waits, and then sees what this one recorded.

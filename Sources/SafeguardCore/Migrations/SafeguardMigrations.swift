@@ -29,5 +29,6 @@ public enum SafeguardMigrations {
         AddOneCurrentDecision(),
         AddFactsVersion(),
         AddAuditSubject(),
+        AddStepFactsDigest(),
     ]
 }

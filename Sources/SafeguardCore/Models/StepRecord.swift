@@ -31,12 +31,14 @@ public final class StepRecord: Model, @unchecked Sendable {
     /// The encounter's version once the step was recorded: the step rests on the facts as they
     /// were then, and counts only while they have not changed since (`Encounter.factsVersion`).
     @Field(key: "encounter_version") public var encounterVersion: Int
+    /// For an OPLA consultation: the digest of the facts it was given on (`CaseFacts.factsDigest`).
+    @OptionalField(key: "facts_digest") public var factsDigest: String?
     @Timestamp(key: "recorded_at", on: .create) public var recordedAt: Date?
     /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
     public var properties: [any AnyProperty] {
         [
             $id, $encounter, $step, $recordedBy, $recordedRole, $summary, $counterpart, $filing, $confirmed, $outcome, $basis, $declined,
-            $encounterVersion, $recordedAt
+            $encounterVersion, $factsDigest, $recordedAt
         ]
     }
 

@@ -97,8 +97,8 @@ public enum CaseRecords {
         }
         var steps: [UUID: EnumSet<Step>] = [:]
         var consultations: [UUID: [ConsultationAdvice.Consulted]] = [:]
-        for row in try await sql.select().columns("encounter_id", "step", "outcome", "encounter_version").from(StepRecord.schema)
-            .where("encounter_id", .in, ids).where("declined", .equal, false).orderBy("recorded_at").orderBy("id").all() {
+        for row in try await sql.select().columns("encounter_id", "step", "outcome", "encounter_version", "facts_digest").from(StepRecord.schema)
+            .where("encounter_id", .in, ids).where("declined", .equal, false).orderBy("encounter_version").orderBy("recorded_at").orderBy("id").all() {
             // A benefit verification is done by the filings' state, never by a record: it is owed
             // while a live claim is unanswered, whatever other filing was checked.
             guard let step = Step(spelling: try row.decode(column: "step", as: String.self)), step != .benefitVerification else { continue }
@@ -109,7 +109,8 @@ public enum CaseRecords {
                 steps[encounterID, default: EnumSet()].insert(step)
             }
             if step == .oplaConsultation {
-                consultations[encounterID, default: []].append(.init(advice: try row.decode(column: "outcome", as: String?.self), encounterVersion: encounterVersion))
+                consultations[encounterID, default: []].append(.init(advice: try row.decode(column: "outcome", as: String?.self), encounterVersion: encounterVersion,
+                                                                     factsDigest: try row.decode(column: "facts_digest", as: String?.self)))
             }
         }
         // A legal limitation that stands keeps the consultation owed.

@@ -92,27 +92,38 @@ extension CaseWorkflow {
 }
 
 extension CaseWorkflow {
-    /// One line of a user's queue: an open encounter, its case as decided now, and the steps owed
-    /// now that the user's role records.
+    /// One line of a user's queue: an open encounter, its person, its case as decided now, and
+    /// the steps owed now that the user's role records.
     public struct QueueLine: Sendable {
         public let encounter: Encounter
+        public let person: Person
         public let facts: CaseFacts
+        public let disposition: Disposition
         public let owed: [Step]
     }
 
-    /// The open encounters the actor reaches, newest first (at most `limit`), each decided as the
-    /// gate would decide it now, with what the actor's role owes on it.
+    /// The open encounters the actor reaches, newest first (at most `limit`), each with its person
+    /// and decided as the gate would decide it now, with what the actor's role owes on it. Nothing
+    /// is recorded: a page records the lines it shows (`recordListed`).
     public func queue(for actor: Actor, limit: Int, on database: any Database) async throws -> [QueueLine] {
         try Entitlements.requireCaseReadingRole(actor)
         let encounters = try await Encounter.query(on: database).filter(\.$status == Encounter.open).reachable(by: actor)
             .sort(\.$createdAt, .descending).limit(limit).all()
         let cases = try await CaseRecords.facts(of: encounters.map { try $0.requireID() }, on: database)
+        let people = try await Person.query(on: database).filter(\.$id ~~ Set(encounters.map { $0.$person.id })).all()
+        let byID = Dictionary(uniqueKeysWithValues: try people.map { (try $0.requireID(), $0) })
         return try encounters.compactMap { encounter in
-            guard let stored = cases[try encounter.requireID()] else { return nil }
+            guard let stored = cases[try encounter.requireID()], let person = byID[encounter.$person.id] else { return nil }
             let facts = decided(stored, of: encounter)
-            let owed = ruleSet.evaluate(facts).requiredSteps.filter { Entitlements.roles(for: $0).contains(actor.role) }
-            return QueueLine(encounter: encounter, facts: facts, owed: Array(owed))
+            let decision = ruleSet.evaluate(facts)
+            let owed = decision.requiredSteps.filter { Entitlements.roles(for: $0).contains(actor.role) }
+            return QueueLine(encounter: encounter, person: person, facts: facts, disposition: decision.disposition, owed: Array(owed))
         }
+    }
+
+    /// Records the reads of the queue's lines a page shows: each encounter, about its person.
+    public func recordListed(_ lines: [QueueLine], to reader: Reader, on database: any Database) async throws {
+        try await reader.record(lines.map { ("encounter/\(try $0.encounter.requireID())", $0.encounter.$person.id, true) }, in: audit, on: database)
     }
 
     /// A step just recorded, as its writer sees it.

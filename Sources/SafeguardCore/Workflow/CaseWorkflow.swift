@@ -27,7 +27,7 @@ public struct CaseWorkflow: Sendable {
     /// This workflow on another clock, its audit chain too: the demo seeds its history by moving
     /// the clock to each day it opens an encounter on, never by naming a past day.
     public func on(_ clock: any WallClock) -> CaseWorkflow {
-        CaseWorkflow(ruleSet: ruleSet, audit: AuditChain(key: audit.key, signingInterval: audit.signingInterval, clock: clock),
+        CaseWorkflow(ruleSet: ruleSet, audit: AuditChain(key: audit.key, signingInterval: audit.signingInterval, refusalsPerMinute: audit.refusals.perMinute, clock: clock),
                      calendar: CaseCalendar(clock: clock, timeZone: calendar.timeZone), metrics: metrics)
     }
 
@@ -166,10 +166,15 @@ public struct CaseWorkflow: Sendable {
     /// A person's filings changed (one added, or answered by a verification): the facts of their
     /// open encounters, whichever office's, with them. The steps recorded on those rested on the
     /// old facts (`Encounter.factsVersion`), a writer that read one before finds it changed, and
-    /// each is decided again and stored. `except` is the encounter a verification was recorded
-    /// on, which its own step decides again.
-    func filingsChanged(of personID: UUID, except: UUID? = nil, by actor: Actor, on database: any Database) async throws {
-        for id in try await holdOpenEncounters(of: personID, on: database) where id != except {
+    /// each is decided again and stored.
+    func filingsChanged(of personID: UUID, by actor: Actor, on database: any Database) async throws {
+        try await filingsChanged(of: holdOpenEncounters(of: personID, on: database), by: actor, on: database)
+    }
+
+    /// `filingsChanged(of:by:)` for open encounters whose turns the caller took already
+    /// (`holdOpenEncounters`): a verification, which takes them before its own encounter's.
+    private func filingsChanged(of held: [UUID], by actor: Actor, on database: any Database) async throws {
+        for id in held {
             guard let encounter = try await Encounter.find(id, on: database), encounter.status == Encounter.open else { continue }
             encounter.version += 1
             encounter.factsVersion = encounter.version
@@ -259,7 +264,7 @@ public struct CaseWorkflow: Sendable {
         let entitled = Entitlements.roles(for: input.step)
         guard entitled.contains(actor.role) else {
             throw WorkflowError.forbidden(
-                "a \(actor.role.rawValue) may not record \(input.step.spelling); it is recorded by: \(entitled.map(\.rawValue).sorted().joined(separator: ", "))"
+                "\(actor.role.wordsWithArticle) may not record \(input.step.spelling); it is recorded by: \(entitled.map(\.rawValue).sorted().joined(separator: ", "))"
             )
         }
         var problems: [FieldError] = []
@@ -299,9 +304,7 @@ public struct CaseWorkflow: Sendable {
         guard problems.isEmpty else { throw WorkflowError.invalid(problems) }
         return try await database.transaction { database in
             // A verification changes the person's filings: the turns of all their open encounters first.
-            if input.filingID != nil {
-                _ = try await holdOpenEncounters(of: encounter(encounterID, for: actor, on: database).$person.id, on: database)
-            }
+            let held = input.filingID == nil ? [] : try await holdOpenEncounters(of: encounter(encounterID, for: actor, on: database).$person.id, on: database)
             let encounter = try await encounterInTurn(encounterID, for: actor, on: database)
             guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
             // Separation of duties (NIST SP 800-53 AC-5): who opened the encounter, or asserted its
@@ -343,7 +346,10 @@ public struct CaseWorkflow: Sendable {
                 }
                 filing.version += 1
                 try await filing.update(on: database)
-                try await filingsChanged(of: encounter.$person.id, except: encounterID, by: actor, on: database)
+                // The filings are facts of this encounter too: the steps recorded before rested on the claim.
+                encounter.factsVersion = encounter.version
+                try await encounter.update(on: database)
+                try await filingsChanged(of: held.filter { $0 != encounterID }, by: actor, on: database)
             }
             let record = StepRecord(
                 encounterID: encounterID, encounterVersion: encounter.version, step: input.step.spelling, recordedBy: actor.userID, recordedRole: actor.role.rawValue,
@@ -351,6 +357,7 @@ public struct CaseWorkflow: Sendable {
                 declined: input.declined
             )
             record.basis = input.basis.isEmpty ? nil : input.basis
+            if input.step == .oplaConsultation { record.factsDigest = try await facts(for: encounter, on: database).factsDigest }
             try await record.create(on: database)
             let person = encounter.$person.id
             try await audit.append([AuditEntry(actor, .write, "step/\(try record.requireID())", subject: person)]
@@ -380,9 +387,10 @@ public struct CaseWorkflow: Sendable {
         } catch WorkflowError.gateRefused(let refusal) {
             // The refusal's transaction was rolled back: its record is written after it. (Callers
             // pass a database outside any transaction: inside one, this record would share its fate.)
+            // Past the actor's allowance, 429 instead, as for every refusal.
             let object = "encounter/\(encounterID)"
-            try await audit.append(AuditEntry(actor, .denial, object, .denied, purpose: purpose,
-                                              subject: AuditSubject.person(of: object, on: database)), on: database)
+            let entry = AuditEntry(actor, .denial, object, .denied, purpose: purpose, subject: try await AuditSubject.person(of: object, on: database))
+            if let wait = try await audit.appendRefusal(entry, by: RefusalAllowance.caller(actor), on: database) { throw WorkflowError.throttled(retryAfter: wait) }
             throw WorkflowError.gateRefused(refusal)
         }
     }
@@ -395,7 +403,7 @@ public struct CaseWorkflow: Sendable {
             // The approvals and OPLA's advice on the encounter, oldest first, in one read.
             let judgements = try await StepRecord.query(on: database).filter(\.$encounter.$id == encounterID)
                 .filter(\.$step ~~ [Step.exceptionalCircumstancesApproval.spelling, Step.oplaConsultation.spelling])
-                .sort(\.$recordedAt).sort(\.$id).all()
+                .sort(\.$encounterVersion).sort(\.$recordedAt).sort(\.$id).all()
             // Separation of duties: who approved the exceptional circumstances does not record the action.
             if judgements.contains(where: { $0.step == Step.exceptionalCircumstancesApproval.spelling && !$0.declined && $0.recordedBy == actor.userID }) {
                 throw WorkflowError.forbidden("the one who approved the exceptional circumstances does not also record the action")
@@ -411,7 +419,7 @@ public struct CaseWorkflow: Sendable {
             }
             // A legal limitation OPLA found stands whether or not the policies in force still ask for a consultation.
             let consultations = judgements.filter { $0.step == Step.oplaConsultation.spelling }
-                .map { ConsultationAdvice.Consulted(advice: $0.outcome, encounterVersion: $0.encounterVersion) }
+                .map { ConsultationAdvice.Consulted(advice: $0.outcome, encounterVersion: $0.encounterVersion, factsDigest: $0.factsDigest) }
             if ConsultationAdvice.limitationStands(consultations, factsVersion: encounter.factsVersion) {
                 metrics.refused(.proceedAfterSteps)
                 throw WorkflowError.gateRefused(GateRefusal(disposition: .proceedAfterSteps, requiredSteps: [Step.oplaConsultation.spelling], rules: []))

@@ -53,6 +53,23 @@ public enum EncounterFact: String, CaseIterable, Sendable {
 
     public func set(_ value: Bool, in encounter: Encounter) { encounter[keyPath: keyPath] = value }
 
+    /// The fact in a few plain words, as a summary of the case states it.
+    public var name: String {
+        switch self {
+        case .immediateVictimOrWitness: "victim of, or witness to, a crime"
+        case .pendingCriminalCase: "party or witness in a pending criminal case"
+        case .crimeReported: "crime reported to law enforcement"
+        case .wishesToReport: "wants to report a crime"
+        case .detained: "in detention"
+        case .outsideUnitedStates: "outside the United States"
+        case .lawEnforcementInterest: "a law-enforcement agency has shown interest"
+        case .exceptionalCircumstances: "exceptional circumstances asserted"
+        case .aggravatingFactors: "aggravating factors"
+        case .expediteInAgencyInterest: "a quick decision on the filing is in the agency's interest"
+        case .convicted237a2: "convicted of a deportable offence (INA 237(a)(2))"
+        }
+    }
+
     /// The question a form asks, in plain words.
     public var question: String {
         switch self {

@@ -13,13 +13,18 @@ public enum Entitlements {
         }
     }
 
+    /// Who records `step`, in words: "an officer or a supervisor (FOD or SAC)".
+    public static func recorders(of step: Step) -> String {
+        roles(for: step).map(\.wordsWithArticle).sorted().joined(separator: " or ")
+    }
+
     /// The roles that may open encounters and record enforcement actions.
     public static let enforcementRoles: Set<Role> = [.officer, .supervisor]
 
     /// Refuses an actor whose role may not open or change encounters or record their actions.
     /// - Parameter work: what the actor tried, for the refusal ("open encounters").
     public static func requireEnforcementRole(_ actor: Actor, for work: String) throws {
-        guard enforcementRoles.contains(actor.role) else { throw WorkflowError.forbidden("a \(actor.role.rawValue) may not \(work)") }
+        guard enforcementRoles.contains(actor.role) else { throw WorkflowError.forbidden("\(actor.role.wordsWithArticle) may not \(work)") }
     }
 
     /// The roles that may create and change people and filings.
@@ -31,7 +36,7 @@ public enum Entitlements {
 
     /// Refuses a role that reads no case record (analysts see figures only; a system, its feed).
     public static func requireCaseReadingRole(_ actor: Actor) throws(WorkflowError) {
-        guard caseReadingRoles.contains(actor.role) else { throw WorkflowError.forbidden("a \(actor.role.rawValue) may not read case records") }
+        guard caseReadingRoles.contains(actor.role) else { throw WorkflowError.forbidden("\(actor.role.wordsWithArticle) may not read case records") }
     }
 
     /// The roles that may search the audit log: auditors, and admins who run the service.

@@ -8,7 +8,7 @@ extension CaseWorkflow {
     public func fileFollowUp(_ kind: FollowUpKind, recipient: String, justification: String, on encounterID: UUID,
                              by actor: Actor, on database: any Database) async throws -> FollowUp {
         guard Entitlements.enforcementRoles.contains(actor.role) else {
-            throw WorkflowError.forbidden("a \(actor.role.rawValue) may not file follow-ups")
+            throw WorkflowError.forbidden("\(actor.role.wordsWithArticle) may not file follow-ups")
         }
         var problems: [FieldError] = []
         if recipient.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append(FieldError(path: "recipient", message: "must not be empty")) }
@@ -33,7 +33,7 @@ extension CaseWorkflow {
     /// Moves a follow-up on, only from the version the caller read and along the allowed path.
     public func moveFollowUp(_ id: UUID, to status: FollowUpStatus, expectedVersion: Int, by actor: Actor, on database: any Database) async throws -> FollowUp {
         guard Entitlements.enforcementRoles.contains(actor.role) else {
-            throw WorkflowError.forbidden("a \(actor.role.rawValue) may not change follow-ups")
+            throw WorkflowError.forbidden("\(actor.role.wordsWithArticle) may not change follow-ups")
         }
         return try await database.transaction { database in
             guard let followUp = try await FollowUp.find(id, on: database) else { throw WorkflowError.notFound("follow-up \(id)") }

@@ -18,7 +18,7 @@ public struct PersonBook: Sendable {
 
     public static func requireCaseRecordRole(_ actor: Actor) throws {
         guard Entitlements.caseRecordRoles.contains(actor.role) else {
-            throw WorkflowError.forbidden("a \(actor.role.rawValue) may not change people or filings")
+            throw WorkflowError.forbidden("\(actor.role.wordsWithArticle) may not change people or filings")
         }
     }
 
@@ -47,20 +47,19 @@ public struct PersonBook: Sendable {
     public func list(aNumber: String?, offset: Int, limit: Int, to reader: Reader, on database: any Database) async throws -> (people: [Person], total: Int) {
         try Entitlements.requireCaseReadingRole(reader.actor)
         var query = Person.query(on: database)
-        var search: String?
+        var reads: [(object: String, subject: UUID?, shown: Bool)] = []
         if let aNumber {
             guard Person.isANumber(aNumber) else {
                 throw WorkflowError.invalid([FieldError(path: "aNumber", message: "'\(aNumber.prefix(20))' is not an A-number: 'A' and 8 or 9 digits")])
             }
             query = query.filter(\.$aNumber == aNumber)
-            search = "a-number/\(aNumber)"
+            // The search is about the person it found, whether or not the page asked for lists them (the total tells).
+            reads.append(("a-number/\(aNumber)", try await query.copy().first()?.requireID(), true))
         } else {
             query = query.reachable(by: reader.actor)
         }
         let total = try await query.count()
         let people = try await query.sort(\.$familyName).sort(\.$id).range(offset..<offset + limit).all()
-        // The search is about the person it found, if any.
-        var reads = try search.map { [($0, try people.first?.requireID(), true)] } ?? []
         reads += try people.map { ("person/\(try $0.requireID())", try $0.requireID(), true) }
         try await reader.record(reads, in: audit, on: database)
         return (people, total)
@@ -138,15 +137,18 @@ public struct PersonBook: Sendable {
         return filing
     }
 
-    /// Gives the keeping of a person's record to another office, one that has users: the person
-    /// moved to its area, or a record stored before offices kept people has none. An operator's
-    /// act at the command line, recorded in the audit chain; the person's version moves, so a
-    /// writer that read the record before finds it changed. Encounters stay with the offices
-    /// that opened them. Returns the office that kept the record until now.
+    /// Gives the keeping of a person's record to another office, one with an officer or supervisor
+    /// able to sign in: the person moved to its area, or a record stored before offices kept
+    /// people has none. An operator's act at the command line, recorded in the audit chain with
+    /// both offices; the person's version moves, so a writer that read the record before finds it
+    /// changed. Encounters stay with the offices that opened them. Returns the office that kept
+    /// the record until now.
     public func move(_ id: UUID, to office: String, on database: any Database) async throws -> String {
         try await database.transaction { database in
-            guard try await User.query(on: database).filter(\.$office == office).count() > 0 else {
-                throw WorkflowError.invalid([FieldError(path: "office", message: "'\(office.prefix(40))' is no office of any user")])
+            let keepers = try await User.query(on: database).filter(\.$office == office).filter(\.$disabled == false)
+                .filter(\.$role ~~ Entitlements.caseRecordRoles.map(\.rawValue)).count()
+            guard keepers > 0 else {
+                throw WorkflowError.invalid([FieldError(path: "office", message: "'\(office.prefix(40))' has no officer or supervisor who can sign in")])
             }
             guard let person = try await Person.find(id, on: database) else { throw WorkflowError.notFound("person \(id)") }
             let from = person.office
@@ -154,7 +156,7 @@ public struct PersonBook: Sendable {
             try await VersionClaim.advance(Person.schema, id: id, from: person.version, on: database)
             (person.office, person.version) = (office, person.version + 1)
             try await person.update(on: database)
-            try await audit.append(.byOperator(.write, "person/\(id)", subject: id), on: database)
+            try await audit.append(.byOperator(.write, "person/\(id)/kept-by/\(office)/until-now/\(from.isEmpty ? "no-office" : from)", subject: id), on: database)
             return from
         }
     }

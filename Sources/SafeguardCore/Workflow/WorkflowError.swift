@@ -34,6 +34,13 @@ public struct GateRefusal: Sendable, Equatable {
         return "the policies in force do not allow the action yet: disposition \(disposition.spelling)\(owed)"
     }
 
+    /// The refusal in plain words, for pages.
+    public var plainExplanation: String {
+        let owed = requiredSteps.compactMap { Step(spelling: $0)?.label }
+        return "The policies in force do not allow the action now (\(disposition.label.lowercased()))"
+            + (owed.isEmpty ? "." : ". Still owed: \(owed.joined(separator: "; ")).")
+    }
+
     /// The refusal as shown to a user who does not see the person's protected data: the rules
     /// whose reading would reveal it stand as one marker, there whether or not any did (as in
     /// `Disclosure.decision`), so that the refusal's shape tells nothing.

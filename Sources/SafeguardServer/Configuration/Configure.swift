@@ -57,6 +57,7 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     let views = Bundle.module.resourcePath! + "/Views/"
     app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions, .onlyLeafExtensions],
                                                   sandboxDirectory: views, viewDirectory: views))
+    app.leaf.tags["words"] = WordsTag(ruleSet: app.safeguard.ruleSet)
     app.lifecycle.use(AuditHeadSigning(interval: settings.auditSigningInterval))
     if settings.refreshesDecisions { app.lifecycle.use(DecisionRefreshing()) }
     if settings.deliveryWorkers > 0 {

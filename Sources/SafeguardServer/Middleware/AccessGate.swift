@@ -10,7 +10,7 @@ struct AccessGate: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let actor = try request.actor
         if let roles = rule.roles, !roles.contains(actor.role) {
-            throw WorkflowError.forbidden("a \(actor.role.rawValue) may not use \(rule.what)")
+            throw WorkflowError.forbidden("\(actor.role.wordsWithArticle) may not use \(rule.what)")
         }
         return try await next.respond(to: request)
     }

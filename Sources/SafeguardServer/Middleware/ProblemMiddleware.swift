@@ -4,8 +4,9 @@ import PolicyEngine
 import SafeguardCore
 import Vapor
 
-/// Turns every error into a problem document with the right status; an unexpected error is
-/// logged and answered with a 500 that reveals nothing of it.
+/// Turns every error into a problem document with the right status — for a page, an error page
+/// (`ErrorPage`) — and an unexpected error is logged and answered with a 500 that reveals nothing
+/// of it.
 struct ProblemMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
@@ -16,24 +17,22 @@ struct ProblemMiddleware: AsyncMiddleware {
             if case WorkflowError.throttled(let wait) = error { retryAfter = wait }
             if Self.isDenial(error) {
                 do {
-                    switch await request.application.safeguard.refusals.admit(Self.caller(of: request)) {
-                    case .record:
-                        try await request.appendAudit([Self.denial(of: request)])
-                    case .recordExcess(let wait):
-                        try await request.appendAudit([Self.denial(of: request, object: RefusalAllowance.excessObject)])
-                        (problem, retryAfter) = (Self.tooManyRefusals(wait), wait)
-                    case .refuse(let wait):
-                        (problem, retryAfter) = (Self.tooManyRefusals(wait), wait)
+                    let (audit, database, entry) = (request.application.safeguard.audit, request.db, try await Self.denial(of: request))
+                    let caller = (try? request.actor).map(RefusalAllowance.caller) ?? RefusalAllowance.caller(address: request.remoteAddress?.ipAddress)
+                    if let wait = try await request.owedWriteTurns.run({ try await audit.appendRefusal(entry, by: caller, on: database) }) {
+                        // Past the caller's allowance; a throttle's longer wait (sign-in, PIN) still stands.
+                        (problem, retryAfter) = (Self.tooManyRefusals(wait), max(wait, retryAfter ?? 0))
                     }
                 } catch {
                     request.logger.error("the audit record of a denial could not be written: \(String(reflecting: type(of: error)))")
                     problem = ProblemDetails(status: .internalServerError, slug: "internal-error", detail: "an internal error occurred; nothing was changed")
                 }
             }
-            let response = try Self.response(for: problem)
+            let response = ErrorPage.isPage(request) ? try await ErrorPage.response(for: problem, request: request) : try Self.response(for: problem)
             if let retryAfter, problem.status == Int(HTTPResponseStatus.tooManyRequests.code) {
                 response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(retryAfter.rounded(.up))))
             }
+            if response.status == .serviceUnavailable { response.headers.replaceOrAdd(name: .retryAfter, value: "5") }
             // Headers an error carries (WWW-Authenticate on a 401) go out with the problem.
             if let abort = error as? any AbortError {
                 for (name, value) in abort.headers where name.lowercased() != "content-type" { response.headers.add(name: name, value: value) }
@@ -79,30 +78,20 @@ struct ProblemMiddleware: AsyncMiddleware {
         }
     }
 
-    /// Who a refusal is counted against (`RefusalAllowance`): the user when signed in, else the source address.
-    static func caller(of request: Request) -> String {
-        if let actor = try? request.actor { return "user \(actor.userID)" }
-        return "address \(request.remoteAddress?.ipAddress ?? "unknown")"
-    }
-
     static func tooManyRefusals(_ wait: TimeInterval) -> ProblemDetails {
         ProblemDetails(status: .tooManyRequests, slug: "too-many-refusals",
                        detail: "too many refused requests from this caller; try again in \(Int(wait.rounded(.up))) s")
     }
 
-    /// The audit entry of a refused request: who (when known), the record or route refused (or
-    /// `object` instead), and the person the record is about.
-    static func denial(of request: Request, object named: String? = nil) async throws -> AuditEntry {
-        if let named { return entry(of: request, object: named, subject: nil) }
+    /// The audit entry of a refused request: who (when known), the record or route refused, and
+    /// the person the record is about.
+    static func denial(of request: Request) async throws -> AuditEntry {
         let kinds = [("encounterID", "encounter"), ("personID", "person"), ("followUpID", "follow-up")]
         // What a record stores of a request is bounded: a record id only when it is one, so that no
         // caller grows the log faster than its requests (a 60,000-character path is one short record).
         let object = kinds.lazy.compactMap { name, kind in request.parameters.get(name).map { "\(kind)/\(UUID(uuidString: $0)?.uuidString ?? "not-an-id")" } }.first
             ?? request.route.map { "route " + $0.path.map(\.description).joined(separator: "/") } ?? "route unmatched"
-        return entry(of: request, object: object, subject: try await AuditSubject.person(of: object, on: request.db))
-    }
-
-    private static func entry(of request: Request, object: String, subject: UUID?) -> AuditEntry {
+        let subject = try await AuditSubject.person(of: object, on: request.db)
         if let actor = try? request.actor {
             return AuditEntry(actor, .denial, object, .denied, purpose: try? request.purpose, subject: subject)
         }
@@ -150,7 +139,6 @@ struct ProblemMiddleware: AsyncMiddleware {
         let response = Response(status: HTTPResponseStatus(statusCode: problem.status))
         try response.content.encode(problem, as: .json)
         response.headers.contentType = ProblemDetails.mediaType
-        if response.status == .serviceUnavailable { response.headers.replaceOrAdd(name: .retryAfter, value: "5") }
         return response
     }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import PolicyEngine
 import SafeguardCore
 import Vapor
 
@@ -41,8 +42,16 @@ struct DashboardPageController: RouteCollection {
         if let run = try await ReevaluationRun.query(on: request.db).filter(\.$finishedAt != nil).sort(\.$startedAt, .descending).first() {
             let diff = try PopulationDiff(json: run.diff)
             page.reevaluation = "Re-evaluation of \(run.processed) open encounters\(run.asOf.map { " as of \($0)" } ?? ""): \(run.changed) outcomes changed"
-            page.transitions = diff.transitions.filter { $0.value >= CaseStatistics.smallestCount }.sorted { $0.value > $1.value }.map { .init(label: $0.key, count: $0.value) }
-            page.rules = diff.rules.filter { $0.value >= CaseStatistics.smallestCount }.sorted { $0.value > $1.value }.map { .init(label: $0.key, count: $0.value) }
+            let ruleSet = request.application.safeguard.ruleSet
+            func words(_ transition: String) -> String {
+                transition.components(separatedBy: " → ").map { Disposition(spelling: $0)?.label ?? ($0 == "none" ? "No decision" : $0) }.joined(separator: " → ")
+            }
+            func words(rule key: String) -> String {
+                let id = String(key.dropFirst())
+                return (key.hasPrefix("+") ? "Now applies: " : "No longer applies: ") + (ruleSet.rule(id: id)?.description ?? id)
+            }
+            page.transitions = diff.transitions.filter { $0.value >= CaseStatistics.smallestCount }.sorted { $0.value > $1.value }.map { .init(label: words($0.key), count: $0.value) }
+            page.rules = diff.rules.filter { $0.value >= CaseStatistics.smallestCount }.sorted { $0.value > $1.value }.map { .init(label: words(rule: $0.key), count: $0.value) }
         }
         return try await request.view.render("dashboard", page)
     }

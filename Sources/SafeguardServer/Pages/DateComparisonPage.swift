@@ -48,8 +48,8 @@ struct DateComparisonPage: Encodable {
         onFirst.asOf = firstDay
         onSecond.asOf = secondDay
         let before = ruleSet.evaluate(onFirst), after = ruleSet.evaluate(onSecond)
-        columns = [DecisionColumn(heading: "On \(firstDay)", decision: before.json(in: ruleSet)),
-                   DecisionColumn(heading: "On \(secondDay)", decision: after.json(in: ruleSet))]
-        changes = DecisionDiff(before: before, after: after, in: ruleSet).lines
+        columns = [DecisionColumn(heading: "On \(firstDay)", decision: before.json(in: ruleSet), ruleSet: ruleSet),
+                   DecisionColumn(heading: "On \(secondDay)", decision: after.json(in: ruleSet), ruleSet: ruleSet)]
+        changes = DecisionDiff(before: before, after: after, in: ruleSet).plainLines(in: ruleSet).map(\.text)
     }
 }

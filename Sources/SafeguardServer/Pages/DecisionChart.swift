@@ -21,6 +21,7 @@ enum DecisionChart {
 
     static func svg(_ cells: [CaseStatistics.Cell], documents: [PolicyDocument]) -> String {
         let order = Dictionary(uniqueKeysWithValues: documents.enumerated().map { ($0.element.id, $0.offset) })
+        let names = Dictionary(uniqueKeysWithValues: documents.map { ($0.id, $0.name) })
         var totals: [Bar: [String: Int]] = [:]
         for cell in cells {
             guard let month = cell.group["month"], let policy = cell.group["policy"], let disposition = cell.group["disposition"] else { continue }
@@ -45,16 +46,16 @@ enum DecisionChart {
                 guard let count = totals[bar]?[disposition] else { continue }
                 let barHeight = Double(count) / highest * (baseline - top)
                 y -= barHeight
-                parts.append(##"<rect x="\##(x)" y="\##(format(y))" width="\##(barWidth)" height="\##(format(barHeight))" fill="\##(dispositionColors[disposition]!)"><title>\##(bar.month) \##(escaped(bar.policy)) \##(disposition): \##(count)</title></rect>"##)
+                parts.append(##"<rect x="\##(x)" y="\##(format(y))" width="\##(barWidth)" height="\##(format(barHeight))" fill="\##(dispositionColors[disposition]!)"><title>\##(bar.month), \##(escaped(names[bar.policy] ?? bar.policy)), \##(Disposition(spelling: disposition)?.label ?? disposition): \##(count)</title></rect>"##)
             }
-            parts.append(##"<rect x="\##(x)" y="\##(format(baseline + 3))" width="\##(barWidth)" height="8" fill="\##(color(of: bar.policyOrder))"><title>\##(bar.month) governed by \##(escaped(bar.policy))</title></rect>"##)
+            parts.append(##"<rect x="\##(x)" y="\##(format(baseline + 3))" width="\##(barWidth)" height="8" fill="\##(color(of: bar.policyOrder))"><title>\##(bar.month) governed by \##(escaped(names[bar.policy] ?? bar.policy))</title></rect>"##)
         }
         for document in documents {
             guard let start = document.inForceFrom?.description, let index = bars.firstIndex(where: { $0.month >= String(start.prefix(7)) && $0.policy == document.id }),
                   String(start.prefix(7)) >= first else { continue }
             let x = format(left + Double(index) * slot)
             parts.append(##"<line x1="\##(x)" y1="\##(Int(top) - 10)" x2="\##(x)" y2="\##(Int(baseline))" stroke="#12355b" stroke-dasharray="4 3"/>"##)
-            parts.append(##"<text x="\##(x)" y="\##(Int(top) - 14)" font-size="11" fill="#12355b">\##(escaped(document.id)) \##(start)</text>"##)
+            parts.append(##"<text x="\##(x)" y="\##(Int(top) - 14)" font-size="11" fill="#12355b">\##(escaped(document.name)) \##(start)</text>"##)
         }
         parts.append(##"<text x="\##(Int(left))" y="\##(Int(height) - 28)" font-size="12">\##(first)</text>"##)
         parts.append(##"<text x="\##(Int(width) - 60)" y="\##(Int(height) - 28)" font-size="12">\##(last)</text>"##)
@@ -62,8 +63,8 @@ enum DecisionChart {
         var legendX = left
         for (offset, document) in documents.enumerated() where charted.contains(document.id) {
             parts.append(##"<rect x="\##(format(legendX))" y="\##(Int(height) - 14)" width="10" height="10" fill="\##(color(of: offset))"/>"##)
-            parts.append(##"<text x="\##(format(legendX + 14))" y="\##(Int(height) - 5)" font-size="11">\##(escaped(document.id))</text>"##)
-            legendX += 190
+            parts.append(##"<text x="\##(format(legendX + 14))" y="\##(Int(height) - 5)" font-size="11">\##(escaped(document.name))</text>"##)
+            legendX += 34 + Double(document.name.count) * 6
         }
         parts.append("</svg>")
         return parts.joined(separator: "\n")

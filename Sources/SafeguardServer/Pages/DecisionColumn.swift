@@ -4,8 +4,12 @@ import SafeguardCore
 /// A decision as a page shows it: the disposition, the steps owed with who may record each,
 /// duties and options, and every reason with its citation and quoted passage. Built from the
 /// decision as disclosed (`Disclosure.decision`), so a part withheld under § 1367 shows the marker.
+/// Everything is in plain words (`PageWords`, the rule set's names and rule descriptions); the
+/// codes stay in the JSON and on the policies page.
 struct DecisionColumn: Encodable {
     struct OwedStep: Encodable {
+        /// The step's code, for the form that records it.
+        var code: String
         var step: String
         var recordedBy: String
     }
@@ -22,6 +26,8 @@ struct DecisionColumn: Encodable {
 
     /// What the column shows, e.g. "As the records stand" or "On 2025-02-01".
     var heading: String
+    /// The disposition's code, for its colour.
+    var dispositionCode: String
     var disposition: String
     /// What the disposition allows, in words: never a finding that the person is removable.
     var dispositionMeaning: String
@@ -34,7 +40,7 @@ struct DecisionColumn: Encodable {
     /// Said in place of the reasons when no rule fired.
     var noRuleFired: String
 
-    init(heading: String, decision: JSONValue) {
+    init(heading: String, decision: JSONValue, ruleSet: RuleSet) {
         self.heading = heading
         func member(_ key: String, of value: JSONValue) -> JSONValue? {
             guard case .object(let members) = value else { return nil }
@@ -50,21 +56,27 @@ struct DecisionColumn: Encodable {
             default: []
             }
         }
-        disposition = text("disposition", of: decision) ?? ""
-        dispositionMeaning = Disposition(spelling: disposition)?.meaning ?? ""
-        policies = strings("policies")
+        dispositionCode = text("disposition", of: decision) ?? ""
+        let disposition = Disposition(spelling: dispositionCode)
+        self.disposition = disposition?.label ?? dispositionCode
+        dispositionMeaning = disposition?.meaning ?? ""
+        let names = Dictionary(uniqueKeysWithValues: ruleSet.documents.map { ($0.id, $0.name) })
+        policies = strings("policies").map { names[$0] ?? $0 }
         noRuleFired = Decision.noRuleFiredExplanation(asOf: text("asOf", of: decision) ?? "", policies: policies)
         steps = strings("requiredSteps").map { spelling in
-            OwedStep(step: spelling, recordedBy: Step(spelling: spelling).map { Entitlements.roles(for: $0).map(\.rawValue).sorted().joined(separator: ", ") } ?? "")
+            let step = Step(spelling: spelling)
+            return OwedStep(code: spelling, step: step?.label ?? spelling, recordedBy: step.map(Entitlements.recorders(of:)) ?? "")
         }
-        duties = strings("duties")
-        options = strings("options")
+        duties = strings("duties").map { Duty(spelling: $0)?.label ?? $0 }
+        options = strings("options").map { ReliefOption(spelling: $0)?.label ?? $0 }
         guard case .array(let items)? = member("reasons", of: decision) else { reasons = []; return }
         reasons = items.map { item in
             if case .string(let marker) = item { return Reason(withheld: marker) }
             let citation = member("citation", of: item) ?? .null
             let quote = text("quote", of: citation)
-            return Reason(rule: text("rule", of: item), effect: text("effect", of: item), document: text("document", of: citation),
+            let rule = text("rule", of: item).flatMap(ruleSet.rule(id:))
+            return Reason(rule: rule?.description ?? text("rule", of: item), effect: rule?.effects.plainSummary ?? text("effect", of: item),
+                          document: text("document", of: citation),
                           passage: text("passage", of: citation), quote: quote?.isEmpty == true ? nil : quote,
                           authority: text("authority", of: item))
         }

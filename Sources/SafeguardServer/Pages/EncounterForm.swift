@@ -32,30 +32,6 @@ struct EncounterForm: Encodable {
     /// Rows of evidence the form offers; without script a form cannot add rows.
     static let evidenceRows = 5
 
-    static let actionLabels: [Action: String] = [
-        .arrest: "Arrest (a civil immigration arrest)",
-        .detention: "Detention (hold in custody)",
-        .initiateRemovalProceedings: "Start removal proceedings (issue a Notice to Appear)",
-        .removal: "Removal (carry out a final order)",
-    ]
-
-    static let indiciumLabels: [VictimIndicium: String] = [
-        .protectionOrder: "A protection order names the person as protected",
-        .traffickingEligibilityLetter: "An HHS eligibility letter for a trafficking victim",
-        .lawEnforcementCertification: "A law-enforcement certification (e.g. Form I-918 Supplement B)",
-        .selfReport: "The person says they are a victim",
-        .other: "Other sign that the person is a victim of crime",
-    ]
-
-    static let sourceLabels: [InformationSource: String] = [
-        .independent: "An independent source (records, a third party)",
-        .subject: "The person themself",
-        .abuser: "The alleged abuser",
-        .trafficker: "The alleged trafficker",
-        .perpetrator: "The alleged perpetrator of the crime",
-        .abuserHousehold: "A member of the abuser's household",
-    ]
-
     /// What the officer sent, as the form reads it back.
     struct Submission: Content {
         var aNumber: String?
@@ -73,16 +49,16 @@ struct EncounterForm: Encodable {
         self.frame = frame
         aNumber = submission.aNumber ?? ""
         asOf = submission.asOf ?? today.description
-        actions = Action.allCases.map { FormChoice(value: $0.spelling, label: Self.actionLabels[$0] ?? $0.spelling, selected: $0.spelling == submission.action) }
+        actions = Action.allCases.map { FormChoice(value: $0.spelling, label: $0.label.sentenceCased, selected: $0.spelling == submission.action) }
         facts = EncounterFact.allCases.map { Fact(field: $0.field, question: $0.question, checked: submission.facts?.contains($0.field) ?? false) }
         indicia = VictimIndicium.allCases.map {
-            FormChoice(value: $0.spelling, label: Self.indiciumLabels[$0] ?? $0.spelling, selected: submission.indicia?.contains($0.spelling) ?? false)
+            FormChoice(value: $0.spelling, label: $0.label.sentenceCased, selected: submission.indicia?.contains($0.spelling) ?? false)
         }
         evidence = (0..<Self.evidenceRows).map { index in
             let source = submission.evidenceSource?[safe: index]
             return EvidenceRow(
                 index: index + 1, label: submission.evidenceLabel?[safe: index] ?? "",
-                sources: InformationSource.allCases.map { FormChoice(value: $0.spelling, label: Self.sourceLabels[$0] ?? $0.spelling, selected: $0.spelling == source) },
+                sources: InformationSource.allCases.map { FormChoice(value: $0.spelling, label: $0.label.sentenceCased, selected: $0.spelling == source) },
                 adverse: submission.evidenceAdverse?[safe: index] == "adverse"
             )
         }

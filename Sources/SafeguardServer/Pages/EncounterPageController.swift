@@ -15,8 +15,12 @@ struct EncounterPageController: RouteCollection {
         opening.post(use: open)
         encounters.get(":encounterID", use: show)
         encounters.get(":encounterID", "what-if", use: whatIf)
-        encounters.post(":encounterID", "action", use: recordAction)
-        encounters.post(":encounterID", "steps", use: recordStep)
+        // The action and the facts are the enforcement roles'; steps, the roles that record one.
+        let acting = pages.access(.roles(Entitlements.enforcementRoles, "enforcement actions and facts", reach: .ownOffice)).grouped("encounters")
+        acting.post(":encounterID", "action", use: recordAction)
+        acting.post(":encounterID", "facts", use: changeFacts)
+        let recording = pages.access(.roles(Set(Step.allCases.flatMap(Entitlements.roles(for:))), "recording steps", reach: .ownOffice)).grouped("encounters")
+        recording.post(":encounterID", "steps", use: recordStep)
     }
 
     func newEncounter(request: Request) async throws -> View {
@@ -52,30 +56,90 @@ struct EncounterPageController: RouteCollection {
         return response
     }
 
-    func show(request: Request) async throws -> Response {
-        try await render(request, message: nil, status: .ok)
-    }
-
-    /// The encounter page, with a message about what the last form did.
-    func render(_ request: Request, message: String?, status: HTTPStatus) async throws -> Response {
+    func show(request: Request) async throws -> View {
         let actor = try request.actor
         let (encounter, shown) = try await readEncounter(request)
-        let workflow = request.application.safeguard.workflow
+        let services = request.application.safeguard
+        let workflow = services.workflow
         // The decision on the records as they are now, as the gate will compute it.
         let facts = try await workflow.facts(for: encounter, on: request.db)
-        let decision = Disclosure.decision(workflow.ruleSet.evaluate(facts).json(in: workflow.ruleSet, caseId: facts.caseId), shown: shown,
-                                           ruleSet: workflow.ruleSet)
-        var page = DecisionPage(frame: .init("Encounter", request: request), encounter: encounter, decision: decision)
-        page.message = message
+        let evaluated = workflow.ruleSet.evaluate(facts)
+        let decision = Disclosure.decision(evaluated.json(in: workflow.ruleSet, caseId: facts.caseId), shown: shown, ruleSet: workflow.ruleSet)
+        let person = try await services.people.person(encounter.$person.id, to: request.reader, on: request.db)
+        // Filings only to a reader shown them (`CaseWorkflow.shown`), each read recorded by the core.
+        let filings = shown ? try await services.people.filings(of: encounter.$person.id, to: request.reader, on: request.db) : nil
+        var page = DecisionPage(frame: .init("Encounter", request: request), flash: try Flash.take(request), encounter: encounter,
+                                summary: Self.summary(of: person, facts: facts, decision: evaluated, filings: filings, shown: shown),
+                                decision: decision, ruleSet: workflow.ruleSet)
         let open = encounter.status == Encounter.open
-        page.mayRecordAction = open && Entitlements.enforcementRoles.contains(actor.role)
-        let owed = open ? page.steps.compactMap { Step(spelling: $0.step) }.filter { Entitlements.roles(for: $0).contains(actor.role) } : []
-        page.stepsToRecord = owed.filter { $0 != .benefitVerification }.map(\.spelling)
-        if owed.contains(.benefitVerification) { page.verification = try await filingChoices(of: encounter, request: request) }
+        let records = { (step: Step) in open && Entitlements.roles(for: step).contains(actor.role) }
+        page.tasks = Step.allCases.filter { evaluated.requiredSteps.contains($0) || facts.stepsCompleted.contains($0) }.map { step in
+            let owed = evaluated.requiredSteps.contains(step)
+            return DecisionPage.Task(step: step.label, recordedBy: Entitlements.recorders(of: step),
+                                     done: !owed, form: owed && records(step) ? "#record-\(step.spelling)" : nil)
+        }
+        page.stepsToRecord = Step.allCases.filter { $0 != .benefitVerification && evaluated.requiredSteps.contains($0) && records($0) }
+            .map { FormChoice(value: $0.spelling, label: $0.label, selected: false) }
+        // Offered whenever a claim waits for an answer, owed now or not.
+        if records(.benefitVerification) {
+            page.verification = filings.map { filings in
+                DecisionPage.Verification(filings: filings.filter { !$0.isVerified && $0.verificationOutcome == nil }.compactMap { filing in
+                    filing.id.map { DecisionPage.FilingChoice(id: $0.uuidString, label: Self.words(of: filing)) }
+                }, withheld: nil)
+            } ?? DecisionPage.Verification(filings: [], withheld: Disclosure.marker)
+            if page.verification?.withheld == nil, page.verification?.filings.isEmpty == true { page.verification = nil }
+            if evaluated.requiredSteps.contains(.benefitVerification) {
+                page.tasks = page.tasks.map { task in
+                    var task = task
+                    if task.step == Step.benefitVerification.label { task.form = "#record-verification" }
+                    return task
+                }
+            }
+        }
+        if open, Entitlements.enforcementRoles.contains(actor.role) {
+            switch evaluated.disposition {
+            case .proceed: page.mayRecordAction = true
+            case .proceedAfterSteps: page.actionBlocked = "The \(page.action) can be recorded once the steps above are done."
+            case .refrain: page.actionBlocked = "A policy in force directs that the \(page.action) not be taken; what it allows instead is under Relief to consider."
+            }
+            page.facts = EncounterFact.allCases.map { .init(field: $0.field, question: $0.question, stated: facts[keyPath: $0.caseKeyPath]) }
+        }
         page.recorded = try await workflow.steps(of: encounter.requireID(), to: request.reader, on: request.db)
-        let response = try await request.view.render("encounter", page).encodeResponse(for: request)
-        response.status = status
-        return response
+        return try await request.view.render("encounter", page)
+    }
+
+    /// What is on file about the person, the protected parts only when shown.
+    static func summary(of person: Person, facts: CaseFacts, decision: Decision, filings: [BenefitFilingRecord]?, shown: Bool) -> DecisionPage.Summary {
+        var summary = DecisionPage.Summary(
+            name: "\(person.givenName) \(person.familyName)", aNumber: person.aNumber, dateOfBirth: person.dateOfBirth, country: person.country,
+            office: person.office.isEmpty ? "no office" : person.office,
+            facts: EncounterFact.allCases.filter { facts[keyPath: $0.caseKeyPath] }.map(\.name)
+        )
+        guard shown, let filings else {
+            summary.withheld = Disclosure.marker
+            return summary
+        }
+        summary.indicia = facts.subject.victimIndicia.map(\.label)
+        summary.filings = filings.map { filing in
+            let standing = switch VerificationOutcome(rawValue: filing.verificationOutcome ?? "") {
+            case .notFound: "not on record: the claim counts for nothing further"
+            case .contradicted: "verified: the records said otherwise than the claim"
+            case .confirmed: "verified in the source's records"
+            case nil: filing.isVerified ? "verified in the source's records" : "claimed, not verified"
+            }
+            return DecisionPage.FilingLine(filing: words(of: filing), status: BenefitStatus(spelling: filing.status)?.label ?? filing.status,
+                                           receipt: filing.receiptNumber ?? "none", standing: standing, verified: filing.isVerified)
+        }
+        summary.evidence = facts.information.map { item in
+            DecisionPage.EvidenceLine(label: item.id, source: item.source.label, adverse: item.adverse, excluded: decision.excludedInformation.contains(item.id))
+        }
+        return summary
+    }
+
+    /// "U visa (principal)".
+    static func words(of filing: BenefitFilingRecord) -> String {
+        "\(BenefitType(spelling: filing.type)?.label ?? filing.type) (\(BenefitRole(spelling: filing.role)?.label ?? filing.role))"
+            + ", \(BenefitStatus(spelling: filing.status)?.label ?? filing.status), receipt \(filing.receiptNumber ?? "none")"
     }
 
     /// The encounter this user may read (the route admits only the roles that read case records),
@@ -84,28 +148,19 @@ struct EncounterPageController: RouteCollection {
         try await request.application.safeguard.workflow.read(encounter: request.uuidParameter("encounterID"), to: request.reader, on: request.db)
     }
 
-    /// The person's filings for the verification form, or the withheld marker for a user not
-    /// shown them; the core records each read.
-    func filingChoices(of encounter: Encounter, request: Request) async throws -> DecisionPage.Verification {
-        guard let filings = try await request.application.safeguard.people.filings(of: encounter.$person.id, to: request.reader, on: request.db) else {
-            return .init(filings: [], withheld: Disclosure.marker)
-        }
-        return .init(filings: try filings.map { filing in
-            DecisionPage.FilingChoice(id: try filing.requireID().uuidString,
-                                      label: "\(filing.type) \(filing.role), \(filing.status), receipt \(filing.receiptNumber ?? "none")\(filing.isVerified ? " (verified)" : "")")
-        }, withheld: nil)
-    }
-
-    /// The enforcement action, from the page's form: recorded when the gate allows it, else the
-    /// page again saying why.
+    /// The enforcement action, from the page's form: recorded when the gate allows it; either way
+    /// back to the page, which says what happened.
     func recordAction(request: Request) async throws -> Response {
         let workflow = request.application.safeguard.workflow
         let id = try request.uuidParameter("encounterID")
+        let page = "/encounters/\(id)"
         do {
-            _ = try await workflow.recordEnforcementAction(id, expectedVersion: nil, by: request.actor, purpose: request.purpose, on: request.db)
-            return request.redirect(to: "/encounters/\(id)", redirectType: .normal)
+            let encounter = try await workflow.recordEnforcementAction(id, expectedVersion: nil, by: request.actor, purpose: request.purpose, on: request.db)
+            return try Flash.redirect(request, to: page, .success, "The \(Action(spelling: encounter.action)?.label ?? "action") is recorded.")
         } catch WorkflowError.gateRefused(let refusal) {
-            return try await render(request, message: refusal.explanation.prefix(1).uppercased() + refusal.explanation.dropFirst() + ".", status: .conflict)
+            return try Flash.redirect(request, to: page, .problem, "Not recorded. \(refusal.plainExplanation)")
+        } catch let error as WorkflowError {
+            return try Self.refused(error, request: request, page: page)
         }
     }
 
@@ -130,12 +185,52 @@ struct EncounterPageController: RouteCollection {
             input.filingID = form.filing.flatMap(UUID.init(uuidString:))
             input.outcome = form.result.flatMap(VerificationOutcome.init(rawValue:))
         }
+        let page = "/encounters/\(id)"
         do {
             _ = try await request.application.safeguard.workflow.recordStep(input, on: id, by: request.actor, on: request.db)
-            return request.redirect(to: "/encounters/\(id)", redirectType: .normal)
-        } catch WorkflowError.invalid(let errors) {
-            return try await render(request, message: errors.map(\.description).joined(separator: "; "), status: .unprocessableEntity)
+            let done = input.declined ? "Declined: \(step.label)." : "Recorded: \(step.label)."
+            return try Flash.redirect(request, to: page, .success, done)
+        } catch let error as WorkflowError {
+            return try Self.refused(error, request: request, page: page)
         }
+    }
+
+    /// The facts, from the page's form: each box as ticked, through the core, which decides the
+    /// encounter again and reopens the steps that rested on the old facts.
+    func changeFacts(request: Request) async throws -> Response {
+        struct Form: Content {
+            var version: Int
+            var facts: [String]?
+        }
+        let form = try request.content.decode(Form.self)
+        let id = try request.uuidParameter("encounterID")
+        let ticked = Set(form.facts ?? [])
+        let change = FactChange(facts: Dictionary(uniqueKeysWithValues: EncounterFact.allCases.map { ($0, ticked.contains($0.field)) }))
+        let page = "/encounters/\(id)"
+        do {
+            _ = try await request.application.safeguard.workflow.changeFacts(change, of: id, expectedVersion: form.version, by: request.actor,
+                                                                              purpose: request.purpose, on: request.db)
+            return try Flash.redirect(request, to: page, .success, "The facts are changed. Steps that rested on the old facts are owed again where the policies still ask for them.")
+        } catch let error as WorkflowError {
+            return try Self.refused(error, request: request, page: page)
+        }
+    }
+
+    /// A form the core refused, back on its page with why, in the words of the form's fields. A
+    /// record not found, or a user not entitled, is no form's mistake: the error page says so.
+    static func refused(_ error: WorkflowError, request: Request, page: String) throws -> Response {
+        let fields = ["summary": "What was done and decided", "counterpart": "With whom", "advice": "OPLA's advice", "filingId": "Filing checked",
+                      "outcome": "What the records say", "basis": "Basis", "declined": "Decline"]
+        let text: String
+        switch error {
+        case .invalid(let errors): text = errors.map { "\(fields[$0.path] ?? $0.path): \($0.message)" }.joined(separator: " ")
+        case .conflict(let reason): text = reason.sentenceCased + "."
+        case .staleVersion: text = "The encounter changed while the form was open: nothing was changed; look again and retry."
+        case .gateRefused(let refusal): text = refusal.plainExplanation
+        case .sourceProhibited: text = "Not recorded: what this rests on is only information that 8 U.S.C. § 1367(a)(1) sets aside."
+        case .notFound, .forbidden, .throttled: throw error
+        }
+        return try Flash.redirect(request, to: page, .problem, text)
     }
 
     /// "What changes if…": the decision on the records beside the decision with the facts, the

@@ -32,7 +32,7 @@ struct HotlinePageController: RouteCollection {
 
     func callsPage(_ request: Request, errors: [String] = [], status: HTTPStatus = .ok) async throws -> Response {
         let page = CallsPage(frame: .init("Calls", request: request), calls: try await HotlineCallController.recentCalls(request, limit: 100),
-                             categories: CallCategory.allCases.map { FormChoice(value: $0.rawValue, label: $0.rawValue, selected: false) }, errors: errors)
+                             categories: CallCategory.allCases.map { FormChoice(value: $0.rawValue, label: (PageWords.vocabularies["call category"]?[$0.rawValue] ?? $0.rawValue).sentenceCased, selected: false) }, errors: errors)
         let response = try await request.view.render("hotline-calls", page).encodeResponse(for: request)
         response.status = status
         return response

@@ -69,33 +69,65 @@ struct PageController: RouteCollection {
 
     struct HomePage: Encodable {
         var frame: Frame
-        /// The open encounters with a step this user may record now: their queue.
-        var queue: [EncounterLine]
-        var encounters: [EncounterLine]
+        /// The queue (the open encounters with a step this user may record now), then every open encounter.
+        var sections: [Section]
+        /// How many open encounters the lists look at, newest first.
+        var window: Int
+    }
+
+    struct Section: Encodable {
+        var heading: String
+        var description: String
+        var empty: String
+        var list: ListPage<EncounterLine>
     }
 
     struct EncounterLine: Encodable {
         var id: String
+        var name: String
+        var aNumber: String
         var action: String
         var asOf: String
-        /// The steps owed now that this user's role records.
+        var office: String
+        var dispositionCode: String
+        var disposition: String
+        /// The steps owed now that this user's role records, in words.
         var owed: [String]
-        /// The facts stated as true (never protected: filings, indicia and evidence are not listed).
-        var facts: [String]
     }
 
+    static let window = 200
+
     /// The user's queue (steps owed now that their role records: approvals for supervisors,
-    /// consultations for OPLA attorneys, verifications for officers) and the open encounters.
-    /// Analysts read no case record: their home is the dashboard.
+    /// consultations for OPLA attorneys, verifications for officers) and the open encounters,
+    /// each a page of 25 with the person, the action and the decision; the reads of the lines
+    /// shown are recorded. Analysts read no case record: their home is the dashboard.
     func home(request: Request) async throws -> Response {
         let actor = try request.actor
         guard Entitlements.caseReadingRoles.contains(actor.role) else { return request.redirect(to: "/dashboard", redirectType: .normal) }
-        let queue = try await request.application.safeguard.workflow.queue(for: actor, limit: 200, on: request.db)
-        let lines = try queue.map { line in
-            EncounterLine(id: try line.encounter.requireID().uuidString, action: line.encounter.action, asOf: line.encounter.asOf,
-                          owed: line.owed.map(\.spelling), facts: EncounterFact.allCases.filter { line.facts[keyPath: $0.caseKeyPath] }.map(\.field))
+        let workflow = request.application.safeguard.workflow
+        let lines = try await workflow.queue(for: actor, limit: Self.window, on: request.db)
+        let queue = try ListPage(lines.filter { !$0.owed.isEmpty }, request: request, pageParameter: "queue")
+        let open = try ListPage(lines, request: request, pageParameter: "page")
+        try await workflow.recordListed(queue.items + open.items, to: request.reader, on: request.db)
+        let queueHeading = switch actor.role {
+        case .oplaAttorney: "Consultations owed"
+        case .supervisor: "Approvals and verifications owed"
+        default: "Your queue"
         }
-        let page = HomePage(frame: Frame("Safeguard", request: request), queue: lines.filter { !$0.owed.isEmpty }, encounters: lines)
+        let sections = [
+            Section(heading: queueHeading, description: "Open encounters with a step that your role records, owed now.",
+                    empty: "Nothing is owed by your role now.", list: queue.map(Self.line)),
+            Section(heading: "Open encounters", description: "Every open encounter you may read, newest first.",
+                    empty: "No open encounter you may read.", list: open.map(Self.line)),
+        ]
+        let page = HomePage(frame: Frame(actor.role == .oplaAttorney ? "Consultations" : "Encounters", request: request), sections: sections, window: Self.window)
         return try await request.view.render("home", page).encodeResponse(for: request)
+    }
+
+    static func line(_ line: CaseWorkflow.QueueLine) -> EncounterLine {
+        EncounterLine(id: line.encounter.id?.uuidString ?? "", name: "\(line.person.givenName) \(line.person.familyName)", aNumber: line.person.aNumber,
+                      action: Action(spelling: line.encounter.action)?.label ?? line.encounter.action, asOf: line.encounter.asOf,
+                      office: line.encounter.office, dispositionCode: line.disposition.spelling, disposition: line.disposition.label,
+                      owed: line.owed.map(\.label))
     }
 }

@@ -47,24 +47,24 @@ struct WhatIfPage: Encodable {
         self.frame = frame
         self.encounterID = encounterID
         asOf = changed.asOf.description
-        actions = Action.allCases.map { FormChoice(value: $0.spelling, label: $0.spelling, selected: $0 == changed.action) }
+        actions = Action.allCases.map { FormChoice(value: $0.spelling, label: $0.label, selected: $0 == changed.action) }
         let flipped = Set(query.flip ?? [])
         facts = EncounterFact.allCases.map { fact in
             FactChoice(field: fact.field, question: fact.question, recorded: recorded[keyPath: fact.caseKeyPath] ? "yes" : "no", flipped: flipped.contains(fact.field))
         }
         let before = ruleSet.evaluate(recorded), after = ruleSet.evaluate(changed)
-        steps = Step.allCases.filter { !recorded.stepsCompleted.contains($0) }.map { FormChoice(value: $0.spelling, label: $0.spelling, selected: changed.stepsCompleted.contains($0)) }
+        steps = Step.allCases.filter { !recorded.stepsCompleted.contains($0) }.map { FormChoice(value: $0.spelling, label: $0.label, selected: changed.stepsCompleted.contains($0)) }
         func column(_ heading: String, _ decision: Decision) -> DecisionColumn {
-            DecisionColumn(heading: heading, decision: Disclosure.decision(decision.json(in: ruleSet), shown: shown, ruleSet: ruleSet))
+            DecisionColumn(heading: heading, decision: Disclosure.decision(decision.json(in: ruleSet), shown: shown, ruleSet: ruleSet), ruleSet: ruleSet)
         }
-        columns = [column("As the records stand (\(recorded.asOf), \(recorded.action.spelling))", before),
-                   column("If… (\(changed.asOf), \(changed.action.spelling))", after)]
-        let lines = DecisionDiff(before: before, after: after, in: ruleSet).lines
+        columns = [column("As the records stand (\(recorded.asOf), \(recorded.action.label))", before),
+                   column("If… (\(changed.asOf), \(changed.action.label))", after)]
+        let lines = DecisionDiff(before: before, after: after, in: ruleSet).plainLines(in: ruleSet)
         if shown {
-            changes = lines
+            changes = lines.map(\.text)
         } else {
-            let visible = lines.filter { $0.hasPrefix("disposition") || $0.hasPrefix("steps ") }
-            changes = visible.count < lines.count ? visible + ["other changes \(Disclosure.marker)"] : visible
+            let visible = lines.filter { $0.part != .other }.map(\.text)
+            changes = visible.count < lines.count ? visible + ["Other changes: \(Disclosure.marker)"] : visible
         }
         errors = []
         if let text = query.asOf, CalendarDate(text) == nil { errors.append("Date: '\(text)' is not a date (YYYY-MM-DD)") }

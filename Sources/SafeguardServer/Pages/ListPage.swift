@@ -1,0 +1,62 @@
+import Vapor
+
+/// One page of a list that can grow, and the links to the others: 25 items a page, the page
+/// named by a query parameter (`?page=2`), so that two lists on one page page apart.
+struct ListPage<Item> {
+    struct Link: Encodable {
+        var number: Int
+        var href: String
+        var current: Bool
+    }
+
+    var items: [Item]
+    var total: Int
+    var page: Int
+    var first: Int
+    var last: Int
+    var previous: String?
+    var next: String?
+    var pages: [Link]
+
+    static var perPage: Int { 25 }
+
+    /// The page of `all` that the request names in `pageParameter`; a page past the end is the last.
+    /// - Throws: 400 when the parameter is not a page number.
+    init(_ all: [Item], request: Request, pageParameter: String) throws {
+        let text = request.query[String.self, at: pageParameter]
+        guard let requested = text.map({ Int($0) }) ?? 1, requested >= 1 else {
+            throw Abort(.badRequest, reason: "\(pageParameter): '\(text?.prefix(20) ?? "")' is not a page number (1 or more)")
+        }
+        let count = max(1, (all.count + Self.perPage - 1) / Self.perPage)
+        let page = min(requested, count)
+        self.page = page
+        total = all.count
+        let start = (page - 1) * Self.perPage
+        items = Array(all[min(start, all.count)..<min(start + Self.perPage, all.count)])
+        (first, last) = (all.isEmpty ? 0 : start + 1, start + items.count)
+        func href(_ number: Int) -> String {
+            var components = URLComponents()
+            var query = request.url.query.map { URLComponents(string: "?" + $0)?.queryItems ?? [] } ?? []
+            query.removeAll { $0.name == pageParameter }
+            query.append(URLQueryItem(name: pageParameter, value: String(number)))
+            components.queryItems = query
+            return request.url.path + (components.string ?? "")
+        }
+        previous = page > 1 ? href(page - 1) : nil
+        next = page < count ? href(page + 1) : nil
+        pages = count > 1 ? (1...count).map { Link(number: $0, href: href($0), current: $0 == page) } : []
+    }
+
+    private init<Other>(items: [Item], from other: ListPage<Other>) {
+        self.items = items
+        (total, page, first, last, previous, next) = (other.total, other.page, other.first, other.last, other.previous, other.next)
+        pages = other.pages.map { Link(number: $0.number, href: $0.href, current: $0.current) }
+    }
+
+    /// The same page with its items turned into what a template shows.
+    func map<Shown>(_ transform: (Item) -> Shown) -> ListPage<Shown> {
+        ListPage<Shown>(items: items.map(transform), from: self)
+    }
+}
+
+extension ListPage: Encodable where Item: Encodable {}
