@@ -16,6 +16,5 @@ import Testing
         check(InformationSource.self); check(Step.self); check(Duty.self); check(ReliefOption.self); check(FactorWeight.self)
         check(Disposition.self)
         #expect(Step.benefitVerification.label == "Verify the claimed filing")
-        #expect(PlainWords.engineVocabularies["proceed-after-steps"] == "May go ahead once the steps are done")
     }
 }

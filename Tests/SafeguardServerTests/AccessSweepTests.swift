@@ -138,6 +138,7 @@ import Vapor
     static let forms: [String: [String: String]] = [
         "POST /encounters/:encounterID/steps": ["step": "law-enforcement-deconfliction", "summary": "checked", "counterpart": "NYPD"],
         "POST /encounters/:encounterID/facts": ["version": "1", "facts[]": "detained"],
+        "POST /people/:personID/filings": ["type": "T", "role": "principal", "status": "pending"],
     ]
 
     static func path(of route: Route, _ records: [String: String]) throws -> String {

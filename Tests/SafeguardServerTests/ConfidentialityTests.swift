@@ -132,7 +132,7 @@ import Vapor
     /// parameter the sweep does not know fails the test.
     @Test func canariesReachOnlyEntitledRolesOnEveryPage() async throws {
         try await TestService.with { service in
-            let (_, encounter) = try await Self.plant(service)
+            let (person, encounter) = try await Self.plant(service)
             let (_, registration) = try await Self.plantHotline(service)
             let excluded: Set<String> = ["api", "health", "metrics", "openapi.json", "styles.css", "login", "session"]
             let pages = try service.app.routes.all.filter { $0.method == .GET && !excluded.contains($0.path.first?.description ?? "") }.map { route in
@@ -140,6 +140,7 @@ import Vapor
                     switch component.description {
                     case ":encounterID": return encounter
                     case ":registrationID": return registration
+                    case ":personID": return person
                     case let text where text.hasPrefix(":"): throw SweepError(route: route.description)
                     default: return component.description
                     }

@@ -136,7 +136,7 @@ import Vapor
             #expect(after.text.contains(#"<p class="disposition disposition-refrain">Do not take this action</p>"#), "a known U petitioner: refrain under 11005.3")
             #expect(after.text.contains("Recorded: Verify the claimed filing."))
             #expect(after.text.contains("<strong>Verify the claimed filing</strong> · on record as stated<br><small>by officer, "))
-            #expect(after.text.contains(" UTC · with USCIS CLAIMS 3</small><br>Receipt found.</li>"))
+            #expect(after.text.contains(" UTC · with whom: USCIS CLAIMS 3</small><br>Receipt found.</li>"))
             let filings = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@NYC", headers: TestService.lawEnforcement)
             #expect(filings.text.contains(#""verified":true"#))
         }

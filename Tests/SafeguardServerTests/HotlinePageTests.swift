@@ -37,10 +37,10 @@ import Vapor
 
             _ = try await HotlineTests.event(service, "feed-page", detainee: "A123456789")
             let notified = try await specialist.get(page)
-            #expect(!notified.text.contains("Confirm text message") && notified.text.contains("<td>text message</td><td>waiting to be sent</td>"))
+            #expect(!notified.text.contains("Confirm text message") && notified.text.contains(#"<td data-label="Channel">text message</td><td data-label="Status">waiting to be sent</td>"#))
             #expect(try await specialist.post("\(page)/withdrawal", form: [:]).status == .seeOther)
             let withdrawn = try await specialist.get(page)
-            #expect(withdrawn.text.contains("status: withdrawn") && withdrawn.text.contains("<td>text message</td><td>cancelled</td>"))
+            #expect(withdrawn.text.contains("status: withdrawn") && withdrawn.text.contains(#"<td data-label="Channel">text message</td><td data-label="Status">cancelled</td>"#))
 
             var unstated = PageBrowser(service: service)
             _ = try await unstated.signIn("hotline-specialist-nyc")
@@ -48,7 +48,7 @@ import Vapor
             #expect(!hidden.text.contains("Rosa") && !hidden.text.contains("5553334444") && hidden.text.contains("withheld under 8 U.S.C. § 1367"))
 
             let status = try await specialist.get("/hotline/status")
-            #expect(status.status == .ok && status.text.contains("<td>cancelled</td><td>1</td>"))
+            #expect(status.status == .ok && status.text.contains(#"<td data-label="Status">cancelled</td><td data-label="Notifications">1</td>"#))
             var officer = PageBrowser(service: service)
             _ = try await officer.signIn("officer-nyc", purpose: "law-enforcement")
             #expect(try await officer.get("/hotline").status == .forbidden)

@@ -156,12 +156,10 @@ try:
         except OSError:
             time.sleep(0.1)
 
-    # A U petitioner on record (the filing not yet verified), and six arrests today of people with
-    # no filing, so that the dashboard has a group large enough to chart. An encounter is opened
-    # today: the policies in force today decide it (the 2025 interim guidance).
+    # Six arrests today of people with no filing, so that the dashboard has a group large enough
+    # to chart. An encounter is opened today: the policies in force today decide it (the 2025
+    # interim guidance).
     today = datetime.now(ZoneInfo("America/New_York")).date().isoformat()
-    ana = person(token, "A123456780")
-    filing = api("POST", f"/api/v1/people/{ana['id']}/filings", token, {"type": "U", "role": "principal", "status": "pending", "receiptNumber": "EAC2290012345"})
     for index in range(6):
         other = person(token, f"A20000000{index}")
         api("POST", "/api/v1/encounters", token, {"personId": other["id"], "action": "arrest", "asOf": today})
@@ -186,10 +184,27 @@ try:
     # The officer opens the encounter from the form (today, the day it proposes): a U petitioner,
     # exceptional circumstances asserted.
     officer = signed_in("officer-nyc", "law-enforcement")
-    follow(officer, By.LINK_TEXT, "Open an encounter")
+    # The person and their claimed U petition, added from the pages: the A-number searched first.
+    follow(officer, By.LINK_TEXT, "Find a person")
+    officer.find_element(By.ID, "search-aNumber").send_keys("A123456780")
+    follow(officer, By.CSS_SELECTOR, "form[action='/people/find'] button")
+    visit(officer, "person-find", "the search for a person")
+    check("No one with A-number A123456780 is on record" in officer.page_source, "the search finds no one")
+    for field, value in [("givenName", "Ana"), ("familyName", "Doe"), ("country", "GT")]:
+        officer.find_element(By.ID, field).send_keys(value)
+    officer.execute_script("document.getElementById('dateOfBirth').value = '1990-04-02'")
+    follow(officer, By.CSS_SELECTOR, "form[action='/people'] button")
+    check("Added Ana Doe." in officer.find_element(By.CSS_SELECTOR, ".banner-success").text, "the person is added")
+    officer.find_element(By.CSS_SELECTOR, "#type option[value='U']").click()
+    officer.find_element(By.ID, "receiptNumber").send_keys("EAC2290012345")
+    follow(officer, By.CSS_SELECTOR, "form[action$='/filings'] button")
+    visit(officer, "person", "a person's page")
+    check("U visa (principal), pending, receipt EAC2290012345" in officer.page_source and "claimed, not verified" in officer.page_source,
+          "the claimed filing is added")
+    follow(officer, By.LINK_TEXT, "Open an encounter on this person")
     visit(officer, "encounter-new", "the form that opens an encounter")
     check(officer.find_element(By.ID, "asOf").get_attribute("value") == today, "the form proposes today")
-    officer.find_element(By.ID, "aNumber").send_keys("A123456780")
+    check(officer.find_element(By.ID, "aNumber").get_attribute("value") == "A123456780", "the form names the person")
     officer.find_element(By.CSS_SELECTOR, "#action option[value='arrest']").click()
     officer.find_element(By.ID, "fact-exceptionalCircumstances").click()
     follow(officer, By.CSS_SELECTOR, "form[action='/encounters'] button")
@@ -295,15 +310,15 @@ try:
                                                        "detaineeId": "A123456780", "occurredAt": "2026-11-20T14:00:00Z"})
     for _ in range(50):
         specialist.refresh()
-        if "<td>text message</td><td>delivered</td>" in specialist.page_source:
+        if '<td data-label="Channel">text message</td><td data-label="Status">delivered</td>' in specialist.page_source:
             break
         time.sleep(0.2)
     visit(specialist, "hotline-registration", "a registration's page")
-    check("<td>text message</td><td>delivered</td>" in specialist.page_source and any("fianza" in m["text"] for m in Gateway.received),
+    check('<td data-label="Channel">text message</td><td data-label="Status">delivered</td>' in specialist.page_source and any("fianza" in m["text"] for m in Gateway.received),
           "the release is told to the registrant, in Spanish, through the gateway")
     follow(specialist, By.LINK_TEXT, "Delivery status")
     visit(specialist, "hotline-status", "the delivery status")
-    check("<td>delivered</td><td>1</td>" in specialist.page_source, "the operator's status counts the delivered notice")
+    check('<td data-label="Status">delivered</td><td data-label="Notifications">1</td>' in specialist.page_source, "the operator's status counts the delivered notice")
 finally:
     gateway.shutdown()
     for driver in drivers:

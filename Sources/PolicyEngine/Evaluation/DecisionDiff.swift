@@ -60,7 +60,7 @@ public struct DecisionDiff: Sendable, Equatable {
         return lines
     }
 
-    /// A change in plain words (`PlainWords`, the documents' names, the rules' descriptions), as
+    /// A change in plain words (`plainWords`, the documents' names, the rules' descriptions), as
     /// pages show it, and what part of the decision it is about.
     public struct PlainLine: Sendable, Equatable {
         public enum Part: Sendable { case disposition, steps, other }

@@ -8,7 +8,7 @@ where RawValue == UInt8 {
     static var vocabularyName: String { get }
     /// The contract's spelling of every case, in declaration order.
     static var spellings: [String] { get }
-    /// Every case in plain words, in declaration order (`PlainWords`).
+    /// Every case in plain words, in declaration order (`PlainWords.swift`).
     static var plainWords: [String] { get }
 }
 

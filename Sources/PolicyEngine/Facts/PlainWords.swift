@@ -66,18 +66,3 @@ extension ContractEnum {
     /// The case in plain words.
     public var label: String { Self.plainWords[Int(rawValue)] }
 }
-
-/// Any code of the engine's vocabularies in plain words.
-public enum PlainWords {
-    /// Every spelling of the engine's vocabularies, with its words.
-    public static let engineVocabularies: [String: String] = {
-        var table: [String: String] = [:]
-        func add<Vocabulary: ContractEnum>(_ type: Vocabulary.Type) {
-            for (spelling, words) in zip(Vocabulary.spellings, Vocabulary.plainWords) { table[spelling] = words }
-        }
-        add(Action.self); add(BenefitType.self); add(BenefitRole.self); add(BenefitStatus.self); add(VictimIndicium.self)
-        add(InformationSource.self); add(Step.self); add(Duty.self); add(ReliefOption.self); add(FactorWeight.self)
-        add(Disposition.self)
-        return table
-    }()
-}

@@ -78,7 +78,7 @@ public struct Effects: Sendable {
         return parts.joined(separator: "; ")
     }
 
-    /// The effects in plain words (`PlainWords`), as pages show them.
+    /// The effects in plain words (`plainWords`), as pages show them.
     public var plainSummary: String {
         var parts: [String] = []
         if refrain { parts.append("Do not take this action.") }

@@ -1,7 +1,7 @@
 import PolicyEngine
 
 /// Every code a page could show, in plain words, by vocabulary: the engine's vocabularies
-/// (`PlainWords`) and the records' own (roles, purposes, statuses, the hotline's). The one table
+/// (`plainWords`) and the records' own (roles, purposes, statuses, the hotline's). The one table
 /// pages read; codes stay in the JSON, the command line and the policies page. Vocabularies are
 /// kept apart because one code means different things in two of them (`pending`: a filing, a
 /// notice).

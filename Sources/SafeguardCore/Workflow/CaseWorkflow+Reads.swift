@@ -121,9 +121,12 @@ extension CaseWorkflow {
         }
     }
 
-    /// Records the reads of the queue's lines a page shows: each encounter, about its person.
+    /// Records the reads of the queue's lines a page shows, each encounter once, about its person
+    /// (the lines show who the person is and the decision, no protected fact).
     public func recordListed(_ lines: [QueueLine], to reader: Reader, on database: any Database) async throws {
-        try await reader.record(lines.map { ("encounter/\(try $0.encounter.requireID())", $0.encounter.$person.id, true) }, in: audit, on: database)
+        var seen = Set<UUID>()
+        let shown = try lines.filter { seen.insert(try $0.encounter.requireID()).inserted }
+        try await reader.record(shown.map { ("encounter/\(try $0.encounter.requireID())", $0.encounter.$person.id, true) }, in: audit, on: database)
     }
 
     /// A step just recorded, as its writer sees it.

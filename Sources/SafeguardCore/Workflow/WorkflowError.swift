@@ -37,8 +37,7 @@ public struct GateRefusal: Sendable, Equatable {
     /// The refusal in plain words, for pages.
     public var plainExplanation: String {
         let owed = requiredSteps.compactMap { Step(spelling: $0)?.label }
-        return "The policies in force do not allow the action now (\(disposition.label.lowercased()))"
-            + (owed.isEmpty ? "." : ". Still owed: \(owed.joined(separator: "; ")).")
+        return "The policies in force say: \(disposition.label)." + (owed.isEmpty ? "" : " Still owed: \(owed.joined(separator: "; ")).")
     }
 
     /// The refusal as shown to a user who does not see the person's protected data: the rules

@@ -57,7 +57,7 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     let views = Bundle.module.resourcePath! + "/Views/"
     app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions, .onlyLeafExtensions],
                                                   sandboxDirectory: views, viewDirectory: views))
-    app.leaf.tags["words"] = WordsTag(ruleSet: app.safeguard.ruleSet)
+    app.leaf.tags["words"] = WordsTag()
     app.lifecycle.use(AuditHeadSigning(interval: settings.auditSigningInterval))
     if settings.refreshesDecisions { app.lifecycle.use(DecisionRefreshing()) }
     if settings.deliveryWorkers > 0 {
@@ -82,6 +82,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SessionController())
     try app.register(collection: PageController())
     try app.register(collection: EncounterPageController())
+    try app.register(collection: PersonPageController())
     try app.register(collection: AuditPageController())
     try app.register(collection: PolicyPageController())
     try app.register(collection: DashboardPageController())

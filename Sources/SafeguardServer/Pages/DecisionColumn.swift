@@ -8,8 +8,6 @@ import SafeguardCore
 /// codes stay in the JSON and on the policies page.
 struct DecisionColumn: Encodable {
     struct OwedStep: Encodable {
-        /// The step's code, for the form that records it.
-        var code: String
         var step: String
         var recordedBy: String
     }
@@ -65,7 +63,7 @@ struct DecisionColumn: Encodable {
         noRuleFired = Decision.noRuleFiredExplanation(asOf: text("asOf", of: decision) ?? "", policies: policies)
         steps = strings("requiredSteps").map { spelling in
             let step = Step(spelling: spelling)
-            return OwedStep(code: spelling, step: step?.label ?? spelling, recordedBy: step.map(Entitlements.recorders(of:)) ?? "")
+            return OwedStep(step: step?.label ?? spelling, recordedBy: step.map(Entitlements.recorders(of:)) ?? "")
         }
         duties = strings("duties").map { Duty(spelling: $0)?.label ?? $0 }
         options = strings("options").map { ReliefOption(spelling: $0)?.label ?? $0 }

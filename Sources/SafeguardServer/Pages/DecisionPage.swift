@@ -19,11 +19,9 @@ struct DecisionPage: Encodable {
         var withheld: String?
     }
 
-    /// A filing on file, and where it stands.
+    /// A filing on file ("U visa (principal), pending, receipt …"), and where it stands.
     struct FilingLine: Encodable {
         var filing: String
-        var status: String
-        var receipt: String
         /// Verified in the source's records, a bare claim, or answered otherwise.
         var standing: String
         var verified: Bool

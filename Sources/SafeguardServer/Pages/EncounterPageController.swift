@@ -16,10 +16,10 @@ struct EncounterPageController: RouteCollection {
         encounters.get(":encounterID", use: show)
         encounters.get(":encounterID", "what-if", use: whatIf)
         // The action and the facts are the enforcement roles'; steps, the roles that record one.
-        let acting = pages.access(.roles(Entitlements.enforcementRoles, "enforcement actions and facts", reach: .ownOffice)).grouped("encounters")
+        let acting = pages.access(.roles(Entitlements.enforcementRoles, "the forms that record the action or change the facts", reach: .ownOffice)).grouped("encounters")
         acting.post(":encounterID", "action", use: recordAction)
         acting.post(":encounterID", "facts", use: changeFacts)
-        let recording = pages.access(.roles(Set(Step.allCases.flatMap(Entitlements.roles(for:))), "recording steps", reach: .ownOffice)).grouped("encounters")
+        let recording = pages.access(.roles(Set(Step.allCases.flatMap(Entitlements.roles(for:))), "the forms that record steps", reach: .ownOffice)).grouped("encounters")
         recording.post(":encounterID", "steps", use: recordStep)
     }
 
@@ -75,8 +75,8 @@ struct EncounterPageController: RouteCollection {
         let records = { (step: Step) in open && Entitlements.roles(for: step).contains(actor.role) }
         page.tasks = Step.allCases.filter { evaluated.requiredSteps.contains($0) || facts.stepsCompleted.contains($0) }.map { step in
             let owed = evaluated.requiredSteps.contains(step)
-            return DecisionPage.Task(step: step.label, recordedBy: Entitlements.recorders(of: step),
-                                     done: !owed, form: owed && records(step) ? "#record-\(step.spelling)" : nil)
+            let form = step == .benefitVerification ? "#record-verification" : "#record-\(step.spelling)"
+            return DecisionPage.Task(step: step.label, recordedBy: Entitlements.recorders(of: step), done: !owed, form: owed && records(step) ? form : nil)
         }
         page.stepsToRecord = Step.allCases.filter { $0 != .benefitVerification && evaluated.requiredSteps.contains($0) && records($0) }
             .map { FormChoice(value: $0.spelling, label: $0.label, selected: false) }
@@ -88,13 +88,6 @@ struct EncounterPageController: RouteCollection {
                 }, withheld: nil)
             } ?? DecisionPage.Verification(filings: [], withheld: Disclosure.marker)
             if page.verification?.withheld == nil, page.verification?.filings.isEmpty == true { page.verification = nil }
-            if evaluated.requiredSteps.contains(.benefitVerification) {
-                page.tasks = page.tasks.map { task in
-                    var task = task
-                    if task.step == Step.benefitVerification.label { task.form = "#record-verification" }
-                    return task
-                }
-            }
         }
         if open, Entitlements.enforcementRoles.contains(actor.role) {
             switch evaluated.disposition {
@@ -120,23 +113,25 @@ struct EncounterPageController: RouteCollection {
             return summary
         }
         summary.indicia = facts.subject.victimIndicia.map(\.label)
-        summary.filings = filings.map { filing in
-            let standing = switch VerificationOutcome(rawValue: filing.verificationOutcome ?? "") {
-            case .notFound: "not on record: the claim counts for nothing further"
-            case .contradicted: "verified: the records said otherwise than the claim"
-            case .confirmed: "verified in the source's records"
-            case nil: filing.isVerified ? "verified in the source's records" : "claimed, not verified"
-            }
-            return DecisionPage.FilingLine(filing: words(of: filing), status: BenefitStatus(spelling: filing.status)?.label ?? filing.status,
-                                           receipt: filing.receiptNumber ?? "none", standing: standing, verified: filing.isVerified)
-        }
+        summary.filings = filings.map(line(of:))
         summary.evidence = facts.information.map { item in
             DecisionPage.EvidenceLine(label: item.id, source: item.source.label, adverse: item.adverse, excluded: decision.excludedInformation.contains(item.id))
         }
         return summary
     }
 
-    /// "U visa (principal)".
+    /// A filing on file and where it stands.
+    static func line(of filing: BenefitFilingRecord) -> DecisionPage.FilingLine {
+        let standing = switch VerificationOutcome(rawValue: filing.verificationOutcome ?? "") {
+        case .notFound: "not on record: the claim counts for nothing further"
+        case .contradicted: "verified: the records said otherwise than the claim"
+        case .confirmed: "verified in the source's records"
+        case nil: filing.isVerified ? "verified in the source's records" : "claimed, not verified"
+        }
+        return DecisionPage.FilingLine(filing: words(of: filing), standing: standing, verified: filing.isVerified)
+    }
+
+    /// "U visa (principal), pending, receipt EAC…".
     static func words(of filing: BenefitFilingRecord) -> String {
         "\(BenefitType(spelling: filing.type)?.label ?? filing.type) (\(BenefitRole(spelling: filing.role)?.label ?? filing.role))"
             + ", \(BenefitStatus(spelling: filing.status)?.label ?? filing.status), receipt \(filing.receiptNumber ?? "none")"

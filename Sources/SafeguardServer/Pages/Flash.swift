@@ -1,8 +1,10 @@
+import PolicyEngine
 import Vapor
 
 /// What the last form did, carried across the redirect that follows every post (post, redirect,
 /// get): a reload shows the page again, never resubmits the form. Kept in the session and
-/// shown once.
+/// shown once. A refused form also carries what was typed, so that nothing is lost, and each
+/// field's problem, so that the error summary links to the field.
 struct Flash: Codable {
     enum Kind: String, Codable {
         /// A write that was recorded: a green banner.
@@ -11,14 +13,35 @@ struct Flash: Codable {
         case problem
     }
 
+    /// A field's problem, for the error summary and beside the field.
+    struct FieldProblem: Codable {
+        /// The field's id on the form.
+        var field: String
+        var text: String
+    }
+
     var kind: Kind
     var text: String
+    var problems: [FieldProblem] = []
+    /// What was typed, by field name.
+    var typed: [String: String] = [:]
 
     private static let key = "flash"
 
     /// Sends the browser to `path`, with `text` to be shown there.
     static func redirect(_ request: Request, to path: String, _ kind: Kind, _ text: String) throws -> Response {
-        request.session.data[key] = String(decoding: try JSONEncoder().encode(Flash(kind: kind, text: text)), as: UTF8.self)
+        try redirect(request, to: path, Flash(kind: kind, text: text))
+    }
+
+    /// Sends the browser back to a form the core refused, with each field's problem in the
+    /// form's words (`labels`, by the core's field path) and what was typed.
+    static func refusedForm(_ request: Request, to path: String, errors: [FieldError], labels: [String: String], typed: [String: String]) throws -> Response {
+        let problems = errors.map { FieldProblem(field: $0.path, text: "\(labels[$0.path] ?? $0.path): \($0.message)") }
+        return try redirect(request, to: path, Flash(kind: .problem, text: "The form was not accepted.", problems: problems, typed: typed))
+    }
+
+    private static func redirect(_ request: Request, to path: String, _ flash: Flash) throws -> Response {
+        request.session.data[key] = String(decoding: try JSONEncoder().encode(flash), as: UTF8.self)
         return request.redirect(to: path, redirectType: .normal)
     }
 

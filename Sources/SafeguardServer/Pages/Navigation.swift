@@ -11,6 +11,7 @@ enum Navigation {
     static func links(for role: Role) -> [Link] {
         var links: [Link] = []
         if Entitlements.caseReadingRoles.contains(role) { links.append(Link(title: role == .oplaAttorney ? "Consultations" : "Encounters", path: "/")) }
+        if Entitlements.caseReadingRoles.contains(role) { links.append(Link(title: "Find a person", path: "/people/find")) }
         if Entitlements.enforcementRoles.contains(role) { links.append(Link(title: "Open an encounter", path: "/encounters/new")) }
         if Entitlements.statisticsRoles.contains(role) { links.append(Link(title: "Dashboard", path: "/dashboard")) }
         if Entitlements.auditLogRoles.contains(role) { links.append(Link(title: "Audit log", path: "/audit")) }
