@@ -187,13 +187,20 @@ import Vapor
                 for role in ["officer", "supervisor", "opla-attorney", "hotline-specialist", "analyst", "auditor", "admin"] {
                     // A verification answers one unanswered claim: a claim of its own for each attempt.
                     let claim = step == "benefit-verification" ? try await service.addFiling(person) : filing
+                    // Each role with the purpose it may state, if any (a verification reads the filings).
+                    let purpose = Role(rawValue: role).flatMap { Disclosure.purposes[$0]?.first }.map { [(Request.purposeHeader, $0.rawValue)] } ?? []
                     let reply = try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "\(role)@NYC",
-                                                       json: body.replacingOccurrences(of: "FILING", with: claim))
+                                                       json: body.replacingOccurrences(of: "FILING", with: claim), headers: purpose)
                     #expect(reply.status == (entitled[step]!.contains(role) ? .created : .forbidden), "\(role) recording \(step): \(reply.text)")
                 }
             }
             let missingFiling = #"{"step": "benefit-verification", "summary": "s", "counterpart": "c"}"#
-            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: missingFiling).status == .unprocessableEntity)
+            #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: missingFiling,
+                                           headers: TestService.lawEnforcement).status == .unprocessableEntity)
+            // Without a purpose that entitles, an officer does not verify: the filings are § 1367 data.
+            let unstated = try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC",
+                                                  json: bodies["benefit-verification"]!.replacingOccurrences(of: "FILING", with: try await service.addFiling(person)))
+            #expect(unstated.status == .forbidden, "\(unstated.text)")
         }
     }
 }

@@ -135,11 +135,11 @@ import Vapor
 
             let final = try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: """
             {"step": "benefit-verification", "summary": "s", "counterpart": "CLAIMS3", "filingId": "\(late)", "outcome": "contradicted", "sourceType": "U", "sourceStatus": "denied-final"}
-            """)
+            """, headers: TestService.lawEnforcement)
             #expect(try final.status == .unprocessableEntity && final.problem.errors?.map(\.path) == ["sourceStatus"])
             let contradicted = try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: """
             {"step": "benefit-verification", "summary": "s", "counterpart": "CLAIMS3", "filingId": "\(late)", "outcome": "contradicted", "sourceType": "U", "sourceStatus": "pending"}
-            """)
+            """, headers: TestService.lawEnforcement)
             #expect(contradicted.status == .created)
             let filings = try await service.send(.GET, "/api/v1/people/\(person)/filings", as: "officer@NYC", headers: TestService.lawEnforcement)
                 .decode([FilingView].self)

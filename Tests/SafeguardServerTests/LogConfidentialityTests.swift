@@ -38,7 +38,7 @@ import Vapor
             let encounterID = try encounter.decode(EncounterView.self).id.uuidString
             #expect(try await service.send(.POST, "/api/v1/encounters/\(encounterID)/steps", as: "officer@NYC", json: """
             {"step": "benefit-verification", "summary": "\(Self.summary)", "counterpart": "CLAIMS3", "filingId": "\(filingID)", "outcome": "confirmed"}
-            """).status == .created)
+            """, headers: TestService.lawEnforcement).status == .created)
             for path in ["/api/v1/people/\(person)", "/api/v1/people/\(person)/filings", "/api/v1/encounters/\(encounterID)",
                          "/api/v1/encounters/\(encounterID)/decisions", "/api/v1/people?aNumber=\(Self.aNumber)"] {
                 _ = try await service.send(.GET, path, as: "officer@NYC")

@@ -127,6 +127,17 @@ import Vapor
             let search = try await auditor.get("/audit?object=encounter/\(encounter)")
             #expect(search.status == .ok && search.text.contains(#"<td data-label="Record">encounter/\#(encounter)</td>"#))
             #expect(!search.text.contains("Doe") && !search.text.contains("EAC2290012345"))
+            let unread = try await auditor.get("/audit?from=yesterday")
+            #expect(unread.status == .ok && unread.text.contains("From: &#39;yesterday&#39; is not a date (YYYY-MM-DD): the search runs without it."),
+                    "a date that cannot be read is said, not ignored")
+            for _ in 0..<12 { _ = try await auditor.get("/audit?username=nobody") }  // each search is itself recorded
+            let all = try await auditor.get("/audit")
+            let match = try #require(all.text.firstMatch(of: /<p>(\d+) records match, newest first.<\/p>/))
+            let total = try #require(Int(match.1))
+            #expect(total > 25 && all.text.contains(#"<a href="/audit?page=2">Next</a>"#), "the log pages on (\(total) records)")
+            let second = try await auditor.get("/audit?page=2")
+            #expect(second.text.contains(#"<a href="/audit?page=2" aria-current="page">2</a>"#) && second.text.contains("26 to "))
+            #expect(try await auditor.get("/audit?page=0").status == .badRequest)
             let verified = try await auditor.post("/audit/verify", form: [:])
             #expect(verified.status == .ok && verified.text.contains("The audit chain verifies:"))
             #expect(try await auditor.post("/audit/verify", form: [:], csrf: false).status == .forbidden)

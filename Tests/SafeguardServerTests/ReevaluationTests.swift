@@ -129,7 +129,7 @@ import Testing
             let officer = try #require(try await service.app.safeguard.users.user(named: "officer-nyc", on: database).actor)
             let running = try await database.transaction { transaction in
                 _ = try await workflow.recordStep(CaseWorkflow.StepInput(step: .lawEnforcementDeconfliction, summary: "checked", counterpart: "NYPD"),
-                                                  on: encounter, by: officer, on: transaction)
+                                                  on: encounter, by: officer, purpose: nil, on: transaction)
                 // The run read the old decision as current, and waits for the step's lock on it.
                 let running = Task { try await Reevaluator(workflow: workflow).run(resume: false, by: DecisionRefresh.actor, on: database) }
                 try await service.untilALockIsAwaited()

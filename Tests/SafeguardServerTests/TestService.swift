@@ -171,7 +171,7 @@ struct TestService {
     func verify(_ encounterID: String, filing: String, outcome: String = "confirmed", as user: String = "officer@NYC") async throws -> Reply {
         try await send(.POST, "/api/v1/encounters/\(encounterID)/steps", as: user, json: """
         {"step": "benefit-verification", "summary": "checked", "counterpart": "CLAIMS3", "filingId": "\(filing)", "outcome": "\(outcome)"}
-        """)
+        """, headers: Self.lawEnforcement)
     }
 
     /// A known U petitioner under Directive 11005.3 with exceptional circumstances asserted: the

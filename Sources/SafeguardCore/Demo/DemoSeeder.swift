@@ -124,7 +124,7 @@ public struct DemoSeeder: Sendable {
                 _ = try await workflow.recordStep(.init(step: .benefitVerification, summary: "Checked against the benefits system.",
                                                         counterpart: "CLAIMS3", filingID: filing.requireID(),
                                                         outcome: offset % 2 == 0 ? .confirmed : .notFound),
-                                                  on: encounterID, by: officer, on: database)
+                                                  on: encounterID, by: officer, purpose: .lawEnforcement, on: database)
                 summary.steps += 1
             }
             guard encounter.office == "NYC" else { continue }
@@ -132,19 +132,19 @@ public struct DemoSeeder: Sendable {
             if decision.decision.contains("\"opla-consultation\""), index % 8 == 3 {
                 _ = try await workflow.recordStep(.init(step: .oplaConsultation, summary: "No legal limitation found.", counterpart: "OPLA New York",
                                                         advice: .noLegalLimitation),
-                                                  on: encounterID, by: attorney, on: database)
+                                                  on: encounterID, by: attorney, purpose: .legalConsultation, on: database)
                 summary.steps += 1
             }
             if decision.decision.contains("\"law-enforcement-deconfliction\"") {
                 _ = try await workflow.recordStep(.init(step: .lawEnforcementDeconfliction, summary: "The investigation is not affected.",
                                                         counterpart: "HSI New York"),
-                                                  on: encounterID, by: officer, on: database)
+                                                  on: encounterID, by: officer, purpose: .lawEnforcement, on: database)
                 summary.steps += 1
             }
             if decision.decision.contains("\"exceptional-circumstances-approval\"") {
                 _ = try await workflow.recordStep(.init(step: .exceptionalCircumstancesApproval, summary: "Documented threat to public safety.",
                                                         counterpart: "Field Office Director, New York"),
-                                                  on: encounterID, by: supervisor, on: database)
+                                                  on: encounterID, by: supervisor, purpose: .lawEnforcement, on: database)
                 summary.steps += 1
             }
             if history {

@@ -3,8 +3,8 @@ import Foundation
 import SQLKit
 
 /// The alerts of silence, the worst failure of notification: dead letters not yet seen to, voice
-/// notices locked after wrong PINs, a custody feed that has sent nothing for too long, and
-/// gateways that keep failing.
+/// notices locked after wrong PINs, a custody feed that has sent nothing for too long, gateways
+/// that keep failing, and notices waiting on a channel that has no gateway at all.
 public struct DeliveryAlerts: Sendable, Equatable {
     public var deadLetters: Int
     /// Voice notices locked after wrong PINs, waiting for a hotline specialist (`VoiceConfirmation`).
@@ -15,13 +15,18 @@ public struct DeliveryAlerts: Sendable, Equatable {
     public var feedNeverSent: Bool
     /// Channels whose gateway failed `failingAfter` times in a row or more, with the last error.
     public var failingGateways: [String: String]
+    /// Channels without a configured gateway (the configuration, no person's data).
+    public var channelsWithoutGateway: [String]
+    /// Of those, the ones with notices waiting, which nothing will deliver (as telling as a count:
+    /// shown only with the counts).
+    public var waitingWithoutGateway: [String]
 
     public var isQuiet: Bool { isQuiet(countingDeadLetters: true) }
 
     /// Whether nothing calls for attention; for a role that does not see the counts
     /// (`Entitlements.seesDeliveryCounts`), leaving the dead letters and locked notices out.
     public func isQuiet(countingDeadLetters: Bool) -> Bool {
-        (!countingDeadLetters || deadLetters + lockedNotices == 0) && feedSilentSince == nil && failingGateways.isEmpty
+        (!countingDeadLetters || deadLetters + lockedNotices == 0 && waitingWithoutGateway.isEmpty) && feedSilentSince == nil && failingGateways.isEmpty
     }
 
     public static func compute(settings: DeliverySettings, now: Date, on database: any Database) async throws -> DeliveryAlerts {
@@ -42,6 +47,14 @@ public struct DeliveryAlerts: Sendable, Equatable {
         for row in try await GatewayHealth.query(on: database).filter(\.$consecutiveFailures >= settings.failingAfter).all() {
             failing[row.id ?? ""] = row.lastError ?? ""
         }
-        return DeliveryAlerts(deadLetters: dead, lockedNotices: locked, feedSilentSince: silentSince, feedNeverSent: last == nil, failingGateways: failing)
+        let missing = ChannelKind.allCases.filter { settings.gateways[$0] == nil }.map(\.rawValue)
+        var waiting: [String] = []
+        if !missing.isEmpty {
+            waiting = try await sql.select().distinct().column("channel_kind").from(OutboxNotification.schema)
+                .where("status", .in, [NotificationStatus.pending.rawValue, NotificationStatus.sending.rawValue]).where("channel_kind", .in, missing)
+                .all().map { try $0.decode(column: "channel_kind", as: String.self) }.sorted()
+        }
+        return DeliveryAlerts(deadLetters: dead, lockedNotices: locked, feedSilentSince: silentSince, feedNeverSent: last == nil, failingGateways: failing,
+                              channelsWithoutGateway: missing, waitingWithoutGateway: waiting)
     }
 }

@@ -260,7 +260,11 @@ public struct CaseWorkflow: Sendable {
     /// not found, it counts for nothing further. The verification owed is done only once no live
     /// claim is left unanswered (`CaseRecords`), so a check of another filing never stands in for
     /// it. The encounter is decided again, so that its current decision says what is still owed.
-    public func recordStep(_ input: StepInput, on encounterID: UUID, by actor: Actor, on database: any Database) async throws -> StepRecord {
+    public func recordStep(_ input: StepInput, on encounterID: UUID, by actor: Actor, purpose: Purpose?, on database: any Database) async throws -> StepRecord {
+        // A verification reads the person's filings and answers one: § 1367 data, to a user entitled by role and purpose only.
+        if input.step == .benefitVerification, !Disclosure(actor: actor, purpose: purpose).entitled {
+            throw WorkflowError.forbidden("a benefit verification reads and answers the person's filings: state the purpose that entitles you (law enforcement)")
+        }
         let entitled = Entitlements.roles(for: input.step)
         guard entitled.contains(actor.role) else {
             throw WorkflowError.forbidden(
@@ -360,8 +364,8 @@ public struct CaseWorkflow: Sendable {
             if input.step == .oplaConsultation { record.factsDigest = try await facts(for: encounter, on: database).factsDigest }
             try await record.create(on: database)
             let person = encounter.$person.id
-            try await audit.append([AuditEntry(actor, .write, "step/\(try record.requireID())", subject: person)]
-                + (input.filingID.map { [AuditEntry(actor, .write, "filing/\($0)", subject: person)] } ?? []), on: database)
+            try await audit.append([AuditEntry(actor, .write, "step/\(try record.requireID())", purpose: purpose, subject: person)]
+                + (input.filingID.map { [AuditEntry(actor, .write, "filing/\($0)", purpose: purpose, subject: person)] } ?? []), on: database)
             // The current decision says what is still owed once this step is done.
             _ = try await storeDecision(for: encounter, by: actor, on: database)
             return record

@@ -35,6 +35,8 @@ struct DeliveryController: RouteCollection {
         var feedSilentSince: Date?
         var feedNeverSent: Bool
         var failingGateways: [String: String]
+        var channelsWithoutGateway: [String]
+        var waitingWithoutGateway: [String]?
         var counts: [String: Int]?
     }
 
@@ -43,6 +45,7 @@ struct DeliveryController: RouteCollection {
         let shown = Entitlements.seesDeliveryCounts(try request.actor)
         let counts = shown ? try await DeliveryCounts.byStatus(on: request.db) : nil
         return StatusBody(quiet: alerts.isQuiet(countingDeadLetters: shown), deadLetters: shown ? alerts.deadLetters : nil, lockedNotices: shown ? alerts.lockedNotices : nil, feedSilentSince: alerts.feedSilentSince.map(Date.init(timeIntervalSince1970:)),
-                          feedNeverSent: alerts.feedNeverSent, failingGateways: alerts.failingGateways, counts: counts)
+                          feedNeverSent: alerts.feedNeverSent, failingGateways: alerts.failingGateways,
+                          channelsWithoutGateway: alerts.channelsWithoutGateway, waitingWithoutGateway: shown ? alerts.waitingWithoutGateway : nil, counts: counts)
     }
 }

@@ -67,7 +67,7 @@ struct EncounterController: RouteCollection {
         let input = try CaseWorkflow.StepInput(body: try request.strictJSONBody())
         let workflow = request.application.safeguard.workflow
         let encounterID = try request.uuidParameter("encounterID")
-        let record = try await workflow.recordStep(input, on: encounterID, by: request.actor, on: request.db)
+        let record = try await workflow.recordStep(input, on: encounterID, by: request.actor, purpose: request.purpose, on: request.db)
         return try Response.json(try await workflow.view(of: record, to: request.reader, on: request.db), status: .created)
     }
 

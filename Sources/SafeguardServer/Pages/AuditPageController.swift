@@ -18,8 +18,7 @@ struct AuditPageController: RouteCollection {
         var person: String
         var from: String
         var to: String
-        var total: Int
-        var records: [AuditLogController.AuditRecordBody]
+        var section: Section
         var verdict: String?
         var problems: [String]
     }
@@ -36,19 +35,34 @@ struct AuditPageController: RouteCollection {
         return try await render(request, verdict: verdict, problems: report.problems.map(\.description))
     }
 
+    /// The records as one pageable section (`pagination.leaf` reads `section.heading` and `section.list`).
+    struct Section: Encodable {
+        var heading = "Audit records"
+        var list: ListPage<AuditLogController.AuditRecordBody>
+    }
+
     private func render(_ request: Request, verdict: String?, problems: [String]) async throws -> View {
         func text(_ name: String) -> String? { request.query[String.self, at: name].flatMap { $0.isEmpty ? nil : $0 } }
-        let times = [text("from"), text("to")].map { $0.flatMap { CalendarDate($0) != nil ? $0 : nil } }
+        var problems = problems
+        // A field that cannot be read is said, never ignored: the search runs without it.
+        let times = [("from", "From"), ("to", "Before")].map { name, label -> String? in
+            guard let typed = text(name) else { return nil }
+            if CalendarDate(typed) != nil { return typed }
+            problems.append("\(label): '\(typed.prefix(40))' is not a date (YYYY-MM-DD): the search runs without it.")
+            return nil
+        }
         let person = text("person")
         let subject = person.flatMap { UUID(uuidString: $0.trimmingCharacters(in: .whitespaces)) }
-        var problems = problems
-        if let person, subject == nil { problems.append("'\(person.prefix(40))' is not a person's record number: the search shows every person.") }
+        if let person, subject == nil { problems.append("Person: '\(person.prefix(40))' is not a person's record number: the search shows every person.") }
         let search = AuditSearch(username: text("username"), object: text("object"), subject: subject, from: times[0], to: times[1])
-        let (records, total) = try await request.application.safeguard.audit.search(search, offset: 0, limit: 100, by: request.reader, on: request.db)
+        let page = try ListPage<AuditLogController.AuditRecordBody>.requestedPage(request, pageParameter: "page")
+        let per = ListPage<AuditLogController.AuditRecordBody>.perPage
+        let (records, total) = try await request.application.safeguard.audit.search(search, offset: (page - 1) * per, limit: per, by: request.reader, on: request.db)
         return try await request.view.render("audit", AuditPage(
             frame: PageController.Frame("Audit log", request: request), username: search.username ?? "", object: search.object ?? "",
             person: person ?? "",
-            from: search.from ?? "", to: search.to ?? "", total: total, records: records.map(AuditLogController.AuditRecordBody.init),
+            from: text("from") ?? "", to: text("to") ?? "",
+            section: Section(list: ListPage(items: records.map(AuditLogController.AuditRecordBody.init), page: page, total: total, request: request, pageParameter: "page")),
             verdict: verdict, problems: problems
         ))
     }

@@ -182,7 +182,7 @@ struct EncounterPageController: RouteCollection {
         }
         let page = "/encounters/\(id)"
         do {
-            _ = try await request.application.safeguard.workflow.recordStep(input, on: id, by: request.actor, on: request.db)
+            _ = try await request.application.safeguard.workflow.recordStep(input, on: id, by: request.actor, purpose: request.purpose, on: request.db)
             let done = input.declined ? "Declined: \(step.label)." : "Recorded: \(step.label)."
             return try Flash.redirect(request, to: page, .success, done)
         } catch let error as WorkflowError {

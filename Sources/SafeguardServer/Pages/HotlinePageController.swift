@@ -101,6 +101,7 @@ struct HotlinePageController: RouteCollection {
 
     struct RegistrationPage: Encodable {
         var frame: PageController.Frame
+        var flash: Flash?
         var registration: RegistrationView
         var notifications: [RegistrationController.NotificationBody]
     }
@@ -111,20 +112,26 @@ struct HotlinePageController: RouteCollection {
         let notifications = try await OutboxNotification.query(on: request.db).filter(\.$registration.$id == registration.requireID())
             .sort(\.$createdAt, .descending).limit(200).all().map(RegistrationController.NotificationBody.init)
         return try await request.view.render("hotline-registration", RegistrationPage(
-            frame: .init("Registration", request: request), registration: try await RegistrationController().body(registration, shown: shown, request: request),
+            frame: .init("Registration", request: request), flash: try Flash.take(request), registration: try await RegistrationController().body(registration, shown: shown, request: request),
             notifications: notifications))
     }
 
     func confirm(request: Request) async throws -> Response {
         let id = try request.uuidParameter("registrationID")
-        _ = try await request.application.safeguard.registrations.confirmChannel(request.uuidParameter("channelID"), of: id, by: request.actor, on: request.db)
-        return request.redirect(to: "/hotline/registrations/\(id)", redirectType: .normal)
+        let channel = try await request.application.safeguard.registrations.confirmChannel(request.uuidParameter("channelID"), of: id, by: request.actor, on: request.db)
+        let kind = PageWords.vocabularies["channel"]?[channel.kind] ?? channel.kind
+        return try Flash.redirect(request, to: "/hotline/registrations/\(id)", .success, "The \(kind) channel is confirmed.")
     }
 
     func withdraw(request: Request) async throws -> Response {
         let id = try request.uuidParameter("registrationID")
+        let page = "/hotline/registrations/\(id)"
+        // Withdrawing stops every notice: the form asks to confirm it first.
+        guard request.content[String.self, at: "confirm"] == "yes" else {
+            return try Flash.redirect(request, to: page, .problem, "Nothing was withdrawn: tick the box to confirm that no notice is to be sent any more.")
+        }
         _ = try await request.application.safeguard.registrations.withdraw(id, by: request.actor, on: request.db)
-        return request.redirect(to: "/hotline/registrations/\(id)", redirectType: .normal)
+        return try Flash.redirect(request, to: page, .success, "The registration is withdrawn: notices not yet delivered are cancelled, and none is sent after.")
     }
 
     // MARK: Status
@@ -143,6 +150,8 @@ struct HotlinePageController: RouteCollection {
         var feed: String?
         /// Failing gateways, with their last error.
         var failing: [Line]
+        var withoutGateway: [String]
+        var waitingWithoutGateway: [String]
         /// Notifications by status.
         var counts: [Line]
     }
@@ -161,6 +170,7 @@ struct HotlinePageController: RouteCollection {
                 ? "\(alerts.lockedNotices) voice notices locked after wrong PINs: check with the registrant, then unlock them (POST /api/v1/notifications/{id}/unlock)." : nil,
             feed: feed,
             failing: alerts.failingGateways.sorted { $0.key < $1.key }.map { .init(name: $0.key, detail: $0.value) },
+            withoutGateway: alerts.channelsWithoutGateway, waitingWithoutGateway: shown ? alerts.waitingWithoutGateway : [],
             counts: counts.map { .init(name: $0.key, detail: String($0.value)) }))
     }
 }

@@ -20,20 +20,31 @@ struct ListPage<Item> {
 
     static var perPage: Int { 25 }
 
-    /// The page of `all` that the request names in `pageParameter`; a page past the end is the last.
+    /// The page number the request names in `pageParameter` (1 when it names none).
     /// - Throws: 400 when the parameter is not a page number.
-    init(_ all: [Item], request: Request, pageParameter: String) throws {
+    static func requestedPage(_ request: Request, pageParameter: String) throws -> Int {
         let text = request.query[String.self, at: pageParameter]
         guard let requested = text.map({ Int($0) }) ?? 1, requested >= 1 else {
             throw Abort(.badRequest, reason: "\(pageParameter): '\(text?.prefix(20) ?? "")' is not a page number (1 or more)")
         }
+        return requested
+    }
+
+    /// The page of `all` that the request names in `pageParameter`; a page past the end is the last.
+    init(_ all: [Item], request: Request, pageParameter: String) throws {
         let count = max(1, (all.count + Self.perPage - 1) / Self.perPage)
-        let page = min(requested, count)
-        self.page = page
-        total = all.count
+        let page = min(try Self.requestedPage(request, pageParameter: pageParameter), count)
         let start = (page - 1) * Self.perPage
-        items = Array(all[min(start, all.count)..<min(start + Self.perPage, all.count)])
-        (first, last) = (all.isEmpty ? 0 : start + 1, start + items.count)
+        self.init(items: Array(all[min(start, all.count)..<min(start + Self.perPage, all.count)]), page: page, total: all.count,
+                  request: request, pageParameter: pageParameter)
+    }
+
+    /// Page `page` of a list the database paged (`perPage` items, `total` in all).
+    init(items: [Item], page: Int, total: Int, request: Request, pageParameter: String) {
+        let count = max(1, (total + Self.perPage - 1) / Self.perPage)
+        (self.items, self.page, self.total) = (items, page, total)
+        let start = (page - 1) * Self.perPage
+        (first, last) = (items.isEmpty ? 0 : start + 1, start + items.count)
         func href(_ number: Int) -> String {
             var components = URLComponents()
             var query = request.url.query.map { URLComponents(string: "?" + $0)?.queryItems ?? [] } ?? []
@@ -44,7 +55,13 @@ struct ListPage<Item> {
         }
         previous = page > 1 ? href(page - 1) : nil
         next = page < count ? href(page + 1) : nil
-        pages = count > 1 ? (1...count).map { Link(number: $0, href: href($0), current: $0 == page) } : []
+        pages = count > 1 ? Self.shown(count: count, around: page).map { Link(number: $0, href: href($0), current: $0 == page) } : []
+    }
+
+    /// The page numbers a pagination bar shows: the first, the last and two either side of the
+    /// current page, so that a long list does not make a bar wider than a phone.
+    static func shown(count: Int, around page: Int) -> [Int] {
+        Array(Set([1, count] + Array(max(1, page - 2)...min(count, page + 2)))).sorted()
     }
 
     private init<Other>(items: [Item], from other: ListPage<Other>) {

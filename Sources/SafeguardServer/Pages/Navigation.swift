@@ -10,7 +10,10 @@ enum Navigation {
 
     static func links(for role: Role) -> [Link] {
         var links: [Link] = []
-        if Entitlements.caseReadingRoles.contains(role) { links.append(Link(title: role == .oplaAttorney ? "Consultations" : "Encounters", path: "/")) }
+        // A hotline specialist's home is the calls (their links below).
+        if Entitlements.caseReadingRoles.contains(role), role != .hotlineSpecialist {
+            links.append(Link(title: role == .oplaAttorney ? "Consultations" : "Encounters", path: "/"))
+        }
         if Entitlements.caseReadingRoles.contains(role) { links.append(Link(title: "Find a person", path: "/people/find")) }
         if Entitlements.enforcementRoles.contains(role) { links.append(Link(title: "Open an encounter", path: "/encounters/new")) }
         if Entitlements.statisticsRoles.contains(role) { links.append(Link(title: "Dashboard", path: "/dashboard")) }

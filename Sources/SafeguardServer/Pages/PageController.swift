@@ -100,9 +100,11 @@ struct PageController: RouteCollection {
     /// The user's queue (steps owed now that their role records: approvals for supervisors,
     /// consultations for OPLA attorneys, verifications for officers) and the open encounters,
     /// each a page of 25 with the person, the action and the decision; the reads of the lines
-    /// shown are recorded. Analysts read no case record: their home is the dashboard.
+    /// shown are recorded. Analysts read no case record: their home is the dashboard; a hotline
+    /// specialist's is the calls.
     func home(request: Request) async throws -> Response {
         let actor = try request.actor
+        if actor.role == .hotlineSpecialist { return request.redirect(to: "/hotline", redirectType: .normal) }
         guard Entitlements.caseReadingRoles.contains(actor.role) else { return request.redirect(to: "/dashboard", redirectType: .normal) }
         let workflow = request.application.safeguard.workflow
         let lines = try await workflow.queue(for: actor, limit: Self.window, on: request.db)
