@@ -142,6 +142,28 @@ import Vapor
         }
     }
 
+    /// The facts are changed from the page, through the core: the encounter is decided again; a
+    /// form that changes nothing says so, and one read before another change is refused.
+    @Test func anOfficerChangesTheFactsFromThePage() async throws {
+        try await TestService.with { service in
+            let encounter = try await service.openApprovalCase()
+            let page = "/encounters/\(encounter)"
+            var officer = PageBrowser(service: service)
+            _ = try await officer.signIn("officer-nyc", purpose: "law-enforcement")
+            let form = try await officer.get(page)
+            let version = try #require(form.text.firstMatch(of: /name="version" value="(\d+)"/)?.1)
+            #expect(try await officer.post(page + "/facts", fields: [("version", String(version)), ("facts[]", "exceptionalCircumstances")]).status == .seeOther)
+            #expect(try await officer.get(page).text.contains("Nothing changed: the facts were already as ticked."))
+            let again = try #require(try await officer.get(page).text.firstMatch(of: /name="version" value="(\d+)"/)?.1)
+            _ = try await officer.post(page + "/facts", fields: [("version", String(again))])
+            let changed = try await officer.get(page)
+            #expect(changed.text.contains("The facts are changed.") && changed.text.contains(#"<p class="disposition disposition-refrain">"#),
+                    "without exceptional circumstances, a known U petitioner under 11005.3: refrain")
+            _ = try await officer.post(page + "/facts", fields: [("version", String(again)), ("facts[]", "detained")])
+            #expect(try await officer.get(page).text.contains("The encounter changed while the form was open"), "a stale form changes nothing")
+        }
+    }
+
     @Test func aSupervisorDeclinesAnApprovalWithAReason() async throws {
         try await TestService.with { service in
             let encounter = try await service.openApprovalCase()

@@ -203,9 +203,13 @@ struct EncounterPageController: RouteCollection {
         let change = FactChange(facts: Dictionary(uniqueKeysWithValues: EncounterFact.allCases.map { ($0, ticked.contains($0.field)) }))
         let page = "/encounters/\(id)"
         do {
-            _ = try await request.application.safeguard.workflow.changeFacts(change, of: id, expectedVersion: form.version, by: request.actor,
-                                                                              purpose: request.purpose, on: request.db)
-            return try Flash.redirect(request, to: page, .success, "The facts are changed. Steps that rested on the old facts are owed again where the policies still ask for them.")
+            let encounter = try await request.application.safeguard.workflow.changeFacts(change, of: id, expectedVersion: form.version, by: request.actor,
+                                                                                          purpose: request.purpose, on: request.db)
+            // The core moves the facts version only when a fact changed.
+            let text = encounter.factsVersion == encounter.version
+                ? "The facts are changed. Steps that rested on the old facts are owed again where the policies still ask for them."
+                : "Nothing changed: the facts were already as ticked."
+            return try Flash.redirect(request, to: page, .success, text)
         } catch let error as WorkflowError {
             return try Self.refused(error, request: request, page: page)
         }

@@ -22,6 +22,8 @@ struct Flash: Codable {
 
     var kind: Kind
     var text: String
+    /// The page it is for: another page (a second tab) leaves it there.
+    var path = ""
     var problems: [FieldProblem] = []
     /// What was typed, by field name.
     var typed: [String: String] = [:]
@@ -41,6 +43,8 @@ struct Flash: Codable {
     }
 
     private static func redirect(_ request: Request, to path: String, _ flash: Flash) throws -> Response {
+        var flash = flash
+        flash.path = String(path.prefix { $0 != "?" })
         request.session.data[key] = String(decoding: try JSONEncoder().encode(flash), as: UTF8.self)
         return request.redirect(to: path, redirectType: .normal)
     }
@@ -48,7 +52,9 @@ struct Flash: Codable {
     /// The message left for this page, taken so that it is shown once.
     static func take(_ request: Request) throws -> Flash? {
         guard request.hasSession, let stored = request.session.data[key] else { return nil }
+        let flash = try JSONDecoder().decode(Flash.self, from: Data(stored.utf8))
+        guard flash.path == request.url.path else { return nil }
         request.session.data[key] = nil
-        return try JSONDecoder().decode(Flash.self, from: Data(stored.utf8))
+        return flash
     }
 }

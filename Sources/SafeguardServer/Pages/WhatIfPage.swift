@@ -63,8 +63,8 @@ struct WhatIfPage: Encodable {
         if shown {
             changes = lines.map(\.text)
         } else {
-            let visible = lines.filter { $0.part != .other }.map(\.text)
-            changes = visible.count < lines.count ? visible + ["Other changes: \(Disclosure.marker)"] : visible
+            // The marker whether or not anything was left out, so that its presence tells nothing.
+            changes = lines.filter { $0.part != .other }.map(\.text) + ["Other changes: \(Disclosure.marker)"]
         }
         errors = []
         if let text = query.asOf, CalendarDate(text) == nil { errors.append("Date: '\(text)' is not a date (YYYY-MM-DD)") }
