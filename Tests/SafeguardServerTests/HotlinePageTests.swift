@@ -19,13 +19,26 @@ import Vapor
                         "followUp": "Refer to OPR today", "referral": ""]
             #expect(try await specialist.post("/hotline/calls", form: call, csrf: false).status == .forbidden)
             #expect(try await specialist.post("/hotline/calls", form: call).status == .seeOther)
-            #expect(try await specialist.get("/hotline").text.contains("Reports being struck by a guard."))
+            let recorded = try await specialist.get("/hotline")
+            #expect(recorded.text.contains("Reports being struck by a guard.") && recorded.text.contains("The call is recorded."))
+            var refusedCall = call
+            refusedCall["followUp"] = ""
+            #expect(try await specialist.post("/hotline/calls", form: refusedCall).status == .seeOther)
+            let toldCall = try await specialist.get("/hotline")
+            #expect(toldCall.text.contains(##"<a href="#followUp">What happens next: "##) && toldCall.text.contains(">Reports being struck by a guard.</textarea>"),
+                    "the narrative typed is kept")
 
             let rejected = try await specialist.post("/hotline/registrations", form: [
                 "detaineeReference": "a-number", "detaineeId": "A123456789", "registrantName": "Rosa", "relationship": "victim", "language": "es",
                 "voice": "+15553334444",
             ])
-            #expect(rejected.status == .unprocessableEntity && rejected.text.contains("consent") && rejected.text.contains("voicePin"))
+            // Refused: back to the form with each problem beside its field and what was typed, but the PIN.
+            #expect(rejected.status == .seeOther && rejected.headers.first(name: .location) == "/hotline/registrations")
+            let again = try await specialist.get("/hotline/registrations")
+            #expect(again.text.contains(##"<a href="#consent">Consent: the registrant must agree to be contacted</a>"##))
+            #expect(again.text.contains(##"<a href="#voicePin">PIN to confirm a call: a voice channel needs a PIN of 4 to 8 digits</a>"##))
+            #expect(again.text.contains(#"id="voicePin-problem""#) && again.text.contains(#"value="Rosa""#) && again.text.contains(#"value="+15553334444""#))
+            #expect(again.text.contains(#"<option value="es" selected>"#), "the language chosen stays chosen")
             let registered = try await specialist.post("/hotline/registrations", form: [
                 "detaineeReference": "a-number", "detaineeId": "A123456789", "registrantName": "Rosa", "relationship": "victim", "language": "es",
                 "sms": "+15553334444", "consent": "yes",
@@ -67,6 +80,38 @@ import Vapor
             _ = try await officer.signIn("officer-nyc", purpose: "law-enforcement")
             #expect(try await officer.get("/hotline").status == .forbidden)
             #expect(try await officer.get(page).status == .forbidden)
+        }
+    }
+
+    @Test func theListsOfCallsAndRegistrationsFilterAndPageOn() async throws {
+        try await TestService.with { service in
+            var specialist = PageBrowser(service: service)
+            _ = try await specialist.signIn("hotline-specialist-nyc", purpose: "victim-assistance")
+            _ = try await specialist.get("/hotline")
+            for index in 0..<30 {
+                let category = index % 3 == 0 ? "crime-tip" : "victim-assistance"
+                #expect(try await specialist.post("/hotline/calls", form: ["category": category, "narrative": "Call \(index).", "followUp": "Call back"]).status == .seeOther)
+            }
+            let first = try await specialist.get("/hotline")
+            #expect(first.text.contains("1 to 25 of 30") && first.text.contains("Call 29.") && !first.text.contains("Call 4."), "newest first, 25 a page")
+            let second = try await specialist.get("/hotline?page=2")
+            #expect(second.text.contains("26 to 30 of 30") && second.text.contains("Call 0.") && !second.text.contains("Call 29."))
+            let tips = try await specialist.get("/hotline?category=crime-tip&status=open")
+            #expect(tips.text.contains("Call 27.") && !tips.text.contains("Call 28.") && !tips.text.contains(" of 10"), "ten tips: one page, no bar")
+            #expect(tips.text.contains(#"<option value="crime-tip" selected>"#))
+            let unknown = try await specialist.get("/hotline?category=gossip")
+            #expect(unknown.status == .badRequest && unknown.headers.contentType == .html && unknown.text.contains("Category: &#39;gossip&#39; is not one of the choices"))
+
+            for (index, detainee) in ["A123456789", "A987654321"].enumerated() {
+                #expect(try await specialist.post("/hotline/registrations", form: [
+                    "detaineeReference": "a-number", "detaineeId": detainee, "registrantName": "Registrant \(index)", "relationship": "victim",
+                    "language": "en", "sms": "+1555333444\(index)", "consent": "yes",
+                ]).status == .seeOther)
+            }
+            let one = try await specialist.get("/hotline/registrations?detaineeId=A987654321&status=active")
+            #expect(one.text.contains("Registrant 1") && !one.text.contains("Registrant 0"))
+            #expect(try await specialist.get("/hotline/registrations?status=withdrawn").text.contains("No registration matches."))
+            #expect(try await specialist.get("/hotline/registrations?status=lost").status == .badRequest)
         }
     }
 }

@@ -118,6 +118,12 @@ import Vapor
             #expect(home.text.contains(#"<a href="/encounters/\#(encounter)">Ana Doe</a>"#), "a list names the person")
             #expect(try await service.count("audit_records WHERE username = 'supervisor-nyc' AND object = 'encounter/\(encounter)' AND action = 'read'") == 1,
                     "each encounter shown is a read recorded, once though listed twice (the queue and the open encounters)")
+            // The lists filter by decision and action: none of this arrest is "do not take".
+            let refrain = try await supervisor.get("/?decision=refrain")
+            #expect(refrain.text.contains("No open encounter you may read.") && refrain.text.contains(#"<option value="refrain" selected>"#)
+                    && refrain.text.contains(#"<a href="/">Show all</a>"#))
+            #expect(try await supervisor.get("/?decision=proceed-after-steps&action=arrest").text.contains(#"<a href="/encounters/\#(encounter)">Ana Doe</a>"#))
+            #expect(try await supervisor.get("/?decision=maybe").status == .badRequest)
             var officer = PageBrowser(service: service)
             _ = try await officer.signIn("officer-nyc")
             #expect((try await officer.get("/")).text.contains("Nothing is owed by your role now."), "nothing owed that an officer records")
@@ -145,6 +151,27 @@ import Vapor
         }
     }
 
+    @Test func oneCaseIsComparedOnTwoDatesFromAForm() async throws {
+        try await TestService.with { service in
+            var officer = PageBrowser(service: service)
+            _ = try await officer.signIn("officer-nyc")
+            // Unsent, the form holds the sample: a verified U petitioner arrested, 2021 against 2025.
+            let sample = try await officer.get("/policies/compare")
+            #expect(sample.status == .ok && sample.text.contains("Newly in force: ICE interim guidance of 30 January 2025"))
+            #expect(sample.text.contains(#"<option value="U" selected>"#) && sample.text.contains(#"id="filingVerified" name="filingVerified" value="yes" checked"#))
+            #expect(!sample.text.contains("textarea"), "no JSON to type")
+            // No filing, exceptional circumstances: in 2023 (11005.3) steps are owed; in 2025 the guidance governs.
+            let stated = try await officer.get("/policies/compare?first=2023-05-01&second=2025-03-01&action=arrest&filingType=none&facts%5B%5D=exceptionalCircumstances")
+            #expect(stated.status == .ok && stated.text.contains("On 2023-05-01") && stated.text.contains("On 2025-03-01"))
+            #expect(stated.text.contains(#"id="fact-exceptionalCircumstances" name="facts[]" value="exceptionalCircumstances" checked"#))
+            #expect(stated.text.contains(#"<option value="none" selected>"#))
+            let unread = try await officer.get("/policies/compare?first=someday&second=2025-03-01&action=arrest&filingType=U&facts%5B%5D=nonsense")
+            #expect(unread.status == .ok && unread.text.contains("First date: &#39;someday&#39; is not a date (YYYY-MM-DD)"))
+            #expect(unread.text.contains("Filing: choose its kind, whether principal or derivative, and its status") && unread.text.contains("Facts: one ticked is not a fact"))
+            #expect(!unread.text.contains("What changes"), "nothing decided from a form that could not be read")
+        }
+    }
+
     @Test func thePolicyTimelineShowsEveryVersionAndRuleWithItsCitation() async throws {
         try await TestService.with { service in
             var analyst = PageBrowser(service: service)
@@ -153,8 +180,11 @@ import Vapor
             #expect(page.status == .ok)
             for document in TestService.ruleSet.documents {
                 #expect(page.text.contains(document.id), "\(document.id)")
-                for rule in document.rules { #expect(page.text.contains("<strong>\(rule.id)</strong>"), "\(rule.id)") }
+                #expect(page.text.contains(##"<a href="#\##(document.id)">"##), "the contents link to \(document.id)")
+                for rule in document.rules { #expect(page.text.contains("<dd><code>\(rule.id)</code>"), "\(rule.id)") }
             }
+            #expect(page.text.components(separatedBy: "<details>").count - 1 == TestService.ruleSet.documents.map(\.rules.count).reduce(0, +),
+                    "each rule's details collapsed")
             #expect(page.text.contains("absent exceptional circumstances ICE will refrain"))
             #expect(try await service.send(.GET, "/policies").status == .seeOther)
         }
@@ -177,7 +207,10 @@ import Vapor
             // The smallest group charted beside March's one is left out too (complementary suppression).
             #expect(!page.text.contains("May go ahead once the steps are done: 5</title>"))
             #expect(page.text.contains(#"<tr><td data-label="Office">NYC</td><td data-label="Step owed">Deconflict with law enforcement</td><td data-label="Open encounters">5</td></tr>"#), "steps outstanding by office")
-            #expect(page.text.contains(">ICE interim guidance of 30 January 2025 2025-01-30</text>"))
+            #expect(page.text.contains("<title>ICE interim guidance of 30 January 2025 took effect on 2025-01-30</title>"))
+            // Beside the chart, the same figures as a table and in sentences.
+            #expect(page.text.contains(#"<tr><td data-label="Month">2025-02</td><td data-label="Governing policy">ICE interim guidance of 30 January 2025</td><td data-label="May go ahead">6</td>"#))
+            #expect(page.text.contains("Under ICE interim guidance of 30 January 2025, in force from 2025-01-30: "))
             // One encounter in March: too few to chart.
             #expect(!page.text.contains("2025-03"))
             #expect(page.text.contains("None has finished yet."))
@@ -197,17 +230,32 @@ import Vapor
         let cells = [("2024-12", "ice-directive-11005.3"), ("2025-01", "ice-directive-11005.3"), ("2025-01", "ice-interim-guidance-2025"),
                      ("2025-02", "ice-interim-guidance-2025")].map {
             CaseStatistics.Cell(group: ["month": $0.0, "policy": $0.1, "disposition": "proceed"], count: 5)
-        }
-        let svg = DecisionChart.svg(cells, documents: TestService.ruleSet.documents)
-        #expect(svg.contains(">ICE interim guidance of 30 January 2025 2025-01-30</text>"))
-        #expect(!svg.contains("ICE Directive 11005.3 (2021) 2021-08-10"), "before the first month charted")
+        } + [CaseStatistics.Cell(group: ["month": "2025-02", "policy": "ice-interim-guidance-2025", "disposition": "refrain"], count: 6)]
+        let chart = DecisionChart(cells, documents: TestService.ruleSet.documents)
+        let svg = chart.svg
+        #expect(svg.contains("<title>ICE interim guidance of 30 January 2025 took effect on 2025-01-30</title>") && svg.contains(">2025-01-30</text>"))
+        #expect(!svg.contains("took effect on 2021-08-10"), "before the first month charted")
         #expect(svg.contains("<title>2025-01 governed by ICE Directive 11005.3 (2021)</title>")
                 && svg.contains("<title>2025-01 governed by ICE interim guidance of 30 January 2025</title>"),
                 "January 2025 is split between the directive and the guidance that rescinded it")
-        // Four bars, four policy bands, two legend keys.
-        #expect(svg.components(separatedBy: "<rect").count - 1 == 4 + 4 + 2)
-        // The line of the guidance stands at its own bar, the third.
-        let slot = (DecisionChart.width - DecisionChart.left - 10) / 4
+        // Five segments in four bars, four policy bands, two legend keys.
+        #expect(svg.components(separatedBy: "<rect").count - 1 == 5 + 4 + 2)
+        // The line of the guidance stands in the gap before its own bar, the third.
+        let slot = (DecisionChart.width - DecisionChart.left - DecisionChart.right) / 4
         #expect(svg.contains(#"<line x1="\#(DecisionChart.format(DecisionChart.left + 2 * slot))""#))
+        // A scale from 0 to 15 in steps of 5, each bar's total above it, each month under its bars once.
+        for value in [0, 5, 10, 15] { #expect(svg.contains(#"text-anchor="end" dominant-baseline="middle">\#(value)</text>"#), "scale \(value)") }
+        #expect(!svg.contains(#"dominant-baseline="middle">20</text>"#))
+        #expect(svg.components(separatedBy: #"text-anchor="middle">5</text>"#).count - 1 == 3 && svg.contains(#"text-anchor="middle">11</text>"#))
+        #expect(svg.components(separatedBy: #"text-anchor="middle">2025-01</text>"#).count - 1 == 1)
+        // The same figures in a table and in sentences.
+        #expect(chart.rows.map(\.total) == [5, 5, 5, 11] && chart.rows.last?.refrain == 6)
+        #expect(chart.summary == [
+            "From 2024-12 to 2025-02: 26 current decisions, in groups of 5 or more.",
+            "Under ICE Directive 11005.3 (2021), in force from 2021-08-10: 10 decisions — may go ahead: 10; may go ahead once the steps are done: 0; do not take this action: 0.",
+            "Under ICE interim guidance of 30 January 2025, in force from 2025-01-30: 16 decisions — may go ahead: 10; may go ahead once the steps are done: 0; do not take this action: 6.",
+        ])
+        #expect(DecisionChart.scaleStep(1) == 1 && DecisionChart.scaleStep(7) == 2 && DecisionChart.scaleStep(100) == 20 && DecisionChart.scaleStep(26) == 10)
+        #expect(DecisionChart([], documents: TestService.ruleSet.documents).summary == ["No decisions in groups large enough to show."])
     }
 }

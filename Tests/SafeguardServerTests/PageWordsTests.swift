@@ -24,6 +24,8 @@ import Testing
             }
         }
         #expect(throws: PageWords.UnknownVocabulary.self) { try PageWords.words("open", in: "no such vocabulary") }
+        #expect(PageWords.country("GT") == "Guatemala" && PageWords.country("SV") == "El Salvador")
+        #expect(PageWords.country("Guatemala") == "Guatemala" && PageWords.country("QQ") == "QQ" && PageWords.country("gt") == "gt", "else as recorded")
         #expect(Role.oplaAttorney.wordsWithArticle == "an OPLA attorney" && Role.supervisor.wordsWithArticle == "a supervisor (FOD or SAC)")
     }
 }

@@ -7,11 +7,14 @@ action; an OPLA attorney records advice from the consultation queue; an analyst 
 dashboard; an auditor without need-to-know sees the § 1367 marker and verifies the chain; the
 policy timeline and one case on two dates; a hotline specialist takes a call, registers a victim,
 confirms the channel, and sees the notice of a custody event delivered through a local gateway.
-Every page visited is checked for accessibility (accessibility.py), for sideways scrolling at
-1366 px and on a 390 px phone, and for codes in its visible text (none but on the policies page).
-A screenshot of each main page at both sizes goes to artifacts/screenshots/.
-Usage: walkthrough.py PATH-TO-SAFEGUARD. Exit code 0 when every check holds."""
-import http.server, json, os, socket, subprocess, sys, tempfile, threading, time, urllib.request
+The whole walkthrough runs twice: in a 1366×900 window, and on a 390×844 phone (Chromium's
+mobile emulation: a mobile viewport, touch, a phone's user agent). Every page visited is checked
+for accessibility (accessibility.py), for sideways scrolling, for codes in its visible text (none
+but on the policies page), and for links that lead to anything but a page (problem JSON); refused
+forms are reloaded. A screenshot of each main page at both sizes goes to artifacts/screenshots/.
+Usage: walkthrough.py PATH-TO-SAFEGUARD [desktop|phone] (both, one after the other, when no
+device is named). Exit code 0 when every check holds."""
+import http.server, json, os, socket, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -23,6 +26,11 @@ from selenium.webdriver.support.ui import WebDriverWait
 import accessibility
 
 SAFEGUARD = os.path.abspath(sys.argv[1])
+if len(sys.argv) < 3:
+    codes = [subprocess.run([sys.executable, sys.argv[0], SAFEGUARD, device]).returncode for device in ["desktop", "phone"]]
+    sys.exit(max(codes))
+DEVICE = sys.argv[2]
+print(f"== the walkthrough on a {'390×844 phone' if DEVICE == 'phone' else '1366×900 window'}")
 PASSWORD = "correct horse battery staple"
 SHOTS = os.path.join(os.getcwd(), "artifacts", "screenshots")
 MARKER = "withheld under 8 U.S.C. § 1367"
@@ -79,7 +87,7 @@ def follow(driver, by, selector):
 
 
 checked_pages = set()
-DESKTOP, PHONE = (1366, 900), (390, 844)
+WIDTH = 390 if DEVICE == "phone" else 1366
 # The contract's codes that are not plain words (hyphenated or camel case): pages say them in
 # words; only the policies page, for specialists, shows them.
 CODES = ["proceed-after-steps", "opla-consultation", "exceptional-circumstances-approval", "law-enforcement-deconfliction",
@@ -93,25 +101,53 @@ CODES = ["proceed-after-steps", "opla-consultation", "exceptional-circumstances-
          "legal-consultation", "opla-attorney", "hotline-specialist", "denied-final", "self-report", "protection-order"]
 
 
+def shot(driver, name):
+    """Keeps a screenshot of the page as an artifact, named for the device."""
+    driver.save_screenshot(os.path.join(SHOTS, f"{name}{'-phone' if DEVICE == 'phone' else ''}.png"))
+
+
 def visit(driver, name, what):
-    """Saves a screenshot of the page at desktop and phone sizes, and checks it — once per page
-    kind — for accessibility, sideways scrolling at either size, and codes in its visible text."""
-    first = what not in checked_pages
+    """Saves a screenshot of the page and checks it — once per page kind — for accessibility,
+    sideways scrolling, codes in its visible text, and links that lead to anything but a page."""
+    shot(driver, name)
+    if what in checked_pages:
+        return
     checked_pages.add(what)
-    for label, (width, height) in [("", DESKTOP), ("-phone", PHONE)]:
-        driver.set_window_size(width, height)
-        driver.save_screenshot(os.path.join(SHOTS, f"{name}{label}.png"))
-        if first:
-            scroll, inner = driver.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-            check(scroll <= inner, f"{what} does not scroll sideways at {width} px (page {scroll} px wide, window {inner} px)")
-    driver.set_window_size(*DESKTOP)
-    if first:
-        found = accessibility.problems(driver)
-        check(not found, f"{what} is accessible" + (": " + "; ".join(found[:5]) if found else ""))
-        if name != "policies":
-            text = driver.execute_script("return document.body.innerText")
-            shown = [code for code in CODES if code in text]
-            check(not shown, f"{what} shows no codes" + (": " + ", ".join(shown) if shown else ""))
+    scroll, inner = driver.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    check(scroll <= WIDTH and inner <= WIDTH, f"{what} does not scroll sideways at {WIDTH} px (page {scroll} px wide, viewport {inner} px)")
+    found = accessibility.problems(driver)
+    check(not found, f"{what} is accessible" + (": " + "; ".join(found[:5]) if found else ""))
+    if name != "policies":
+        text = driver.execute_script("return document.body.innerText")
+        shown = [code for code in CODES if code in text]
+        check(not shown, f"{what} shows no codes" + (": " + ", ".join(shown) if shown else ""))
+    answers = [answer for answer in map(lambda link: linked(driver, link), links(driver)) if answer]
+    check(not answers, f"every link on {what} leads to a page" + (": " + "; ".join(answers[:5]) if answers else ""))
+
+
+def links(driver):
+    """The page's own links (same site, not a fragment of the page itself)."""
+    hrefs = driver.execute_script("return Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
+    return sorted({href.split("#")[0] for href in hrefs if href.startswith(base) and href.split("#")[0] != driver.current_url.split("#")[0]})
+
+
+def linked(driver, url):
+    """What a link leads to, as the signed-in browser would get it: None for a page, else what it is."""
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    request = urllib.request.Request(url, headers={"Cookie": cookie, "Accept": "text/html"})
+    try:
+        with urllib.request.urlopen(request) as response:
+            kind, status = response.headers.get("Content-Type", ""), response.status
+    except urllib.error.HTTPError as error:
+        kind, status = error.headers.get("Content-Type", ""), error.code
+    return None if kind.startswith("text/html") else f"{url[len(base):]} answers {status} {kind}"
+
+
+def reloaded(driver, what):
+    """Reloads the page a refused form led to: a page again, never a resubmission or JSON."""
+    driver.refresh()
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    check(driver.execute_script("return document.contentType") == "text/html", f"reloading {what} shows a page")
 
 
 folder = tempfile.mkdtemp(prefix="safeguard-browser-")
@@ -167,6 +203,10 @@ try:
     options = webdriver.ChromeOptions()
     for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900"]:
         options.add_argument(argument)
+    if DEVICE == "phone":
+        options.add_experimental_option("mobileEmulation", {
+            "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3.0, "mobile": True, "touch": True},
+            "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"})
     os.makedirs(SHOTS, exist_ok=True)
 
     def signed_in(username, purpose):
@@ -201,12 +241,29 @@ try:
     visit(officer, "person", "a person's page")
     check("U visa (principal), pending, receipt EAC2290012345" in officer.page_source and "claimed, not verified" in officer.page_source,
           "the claimed filing is added")
+    check("Guatemala" in officer.page_source, "the country is named, not coded")
     follow(officer, By.LINK_TEXT, "Open an encounter on this person")
     visit(officer, "encounter-new", "the form that opens an encounter")
     check(officer.find_element(By.ID, "asOf").get_attribute("value") == today, "the form proposes today")
     check(officer.find_element(By.ID, "aNumber").get_attribute("value") == "A123456780", "the form names the person")
     officer.find_element(By.CSS_SELECTOR, "#action option[value='arrest']").click()
     officer.find_element(By.ID, "fact-exceptionalCircumstances").click()
+    # A mistyped A-number first: the form comes back with the problem linked to the field and
+    # shown beside it, what was ticked still ticked; a reload shows the form, a page.
+    officer.find_element(By.ID, "aNumber").clear()
+    officer.find_element(By.ID, "aNumber").send_keys("A999999999")
+    follow(officer, By.CSS_SELECTOR, "form[action='/encounters'] button")
+    summary = officer.find_element(By.CSS_SELECTOR, ".banner-problem")
+    check("no one with A-number A999999999 is on record" in summary.text and summary.find_elements(By.CSS_SELECTOR, "a[href='#aNumber']")
+          and officer.find_elements(By.ID, "aNumber-problem") and officer.find_element(By.ID, "fact-exceptionalCircumstances").is_selected()
+          and officer.find_element(By.CSS_SELECTOR, "#action option[value='arrest']").is_selected(),
+          "the refused form links the problem to the field, shows it beside the field and keeps what was chosen")
+    reloaded(officer, "the refused encounter form")
+    check(officer.current_url.endswith("/encounters/new") and "There is a problem" not in officer.page_source, "the reload shows the form, the message once")
+    officer.find_element(By.CSS_SELECTOR, "#action option[value='arrest']").click()
+    officer.find_element(By.ID, "fact-exceptionalCircumstances").click()
+    officer.find_element(By.ID, "aNumber").clear()
+    officer.find_element(By.ID, "aNumber").send_keys("A123456780")
     follow(officer, By.CSS_SELECTOR, "form[action='/encounters'] button")
     page = officer.current_url
     check("/encounters/" in page and officer.find_element(By.CSS_SELECTOR, ".disposition").text == "May go ahead once the steps are done",
@@ -234,7 +291,7 @@ try:
           "in 2023 without exceptional circumstances: refrain, side by side")
 
     officer.get(page)
-    officer.save_screenshot(os.path.join(SHOTS, "encounter-gate-refused.png"))
+    shot(officer, "encounter-gate-refused")
     check(not officer.find_elements(By.CSS_SELECTOR, "form[action$='/action']")
           and "can be recorded once the steps above are done" in officer.find_element(By.CSS_SELECTOR, ".blocked").text,
           "while the gate would refuse, the page says what is owed and offers no action")
@@ -252,13 +309,13 @@ try:
     attorney.find_element(By.ID, "advice-none").click()
     attorney.find_element(By.ID, "counterpart-opla-consultation").send_keys("OPLA New York")
     follow(attorney, By.CSS_SELECTOR, "section[aria-labelledby='record-opla-consultation'] button")
-    attorney.save_screenshot(os.path.join(SHOTS, "encounter-advice-recorded.png"))
+    shot(attorney, "encounter-advice-recorded")
     check("No legal bar; document the U filing in the file." in attorney.page_source
           and "Consult OPLA (through the FOD or SAC)</span>" not in attorney.page_source, "the attorney's advice is recorded and no longer owed")
 
     officer.get(page)
     follow(officer, By.CSS_SELECTOR, "form[action$='/action'] button")
-    officer.save_screenshot(os.path.join(SHOTS, "encounter-action-recorded.png"))
+    shot(officer, "encounter-action-recorded")
     check("The arrest is recorded." in officer.page_source, "the officer then records the action")
 
     analyst = signed_in("analyst-nyc", "")
@@ -270,22 +327,27 @@ try:
 
     auditor = signed_in("auditor-nyc", "")
     auditor.get(page)
-    auditor.save_screenshot(os.path.join(SHOTS, "encounter-withheld.png"))
+    shot(auditor, "encounter-withheld")
     check(MARKER in auditor.page_source and "U visa" not in auditor.page_source,
           "a user without need-to-know sees the withheld marker")
     auditor.get(f"{base}/audit")
     visit(auditor, "audit", "the audit log")
     follow(auditor, By.CSS_SELECTOR, "form[action='/audit/verify'] button")
-    auditor.save_screenshot(os.path.join(SHOTS, "audit-verified.png"))
+    shot(auditor, "audit-verified")
     check("The audit chain verifies" in auditor.find_element(By.CSS_SELECTOR, ".message").text, "the auditor verifies the chain from the page")
 
     officer.get(f"{base}/policies")
     visit(officer, "policies", "the policy timeline")
     check("ice-interim-guidance-2025" in officer.page_source, "the policy timeline lists the 2025 guidance")
     follow(officer, By.LINK_TEXT, "Compare one case on two dates")
+    # The case stated on the form: no filing, exceptional circumstances, 2023 against 2025.
+    officer.execute_script("document.getElementById('first').value = '2023-05-01'")
+    officer.find_element(By.CSS_SELECTOR, "#filingType option[value='none']").click()
+    officer.find_element(By.ID, "fact-exceptionalCircumstances").click()
     follow(officer, By.CSS_SELECTOR, "form[action='/policies/compare'] button")
     visit(officer, "policies-compare", "one case on two dates")
-    check("Newly in force: ICE interim guidance of 30 January 2025" in officer.page_source, "one case on two dates, side by side")
+    check("Newly in force: ICE interim guidance of 30 January 2025" in officer.page_source and "On 2023-05-01" in officer.page_source
+          and officer.find_element(By.ID, "fact-exceptionalCircumstances").is_selected(), "one case stated on the form, on two dates side by side")
 
     # The hotline: a call taken, a victim registered for notification, a custody event delivered.
     specialist = signed_in("hotline-nyc", "victim-assistance")
@@ -295,14 +357,35 @@ try:
     specialist.find_element(By.ID, "narrative").send_keys("Caller reports being denied medical care.")
     specialist.find_element(By.ID, "followUp").send_keys("Refer to the field office's detention standards officer.")
     follow(specialist, By.CSS_SELECTOR, "form[action='/hotline/calls'] button")
-    check("Caller reports being denied medical care." in specialist.page_source, "the hotline specialist records a call")
+    check("Caller reports being denied medical care." in specialist.page_source and "The call is recorded." in specialist.page_source,
+          "the hotline specialist records a call")
+    specialist.find_element(By.CSS_SELECTOR, "#filter-category option[value='crime-tip']").click()
+    follow(specialist, By.CSS_SELECTOR, "form[action='/hotline'] button")
+    check("Caller reports being denied medical care." not in specialist.page_source and "No call matches." in specialist.page_source,
+          "the list of calls filters by subject")
     follow(specialist, By.LINK_TEXT, "Registrations")
     visit(specialist, "hotline-registrations", "the registrations page")
     specialist.find_element(By.ID, "detaineeId").send_keys("A123456780")
     specialist.find_element(By.ID, "registrantName").send_keys("Rosa")
     specialist.find_element(By.CSS_SELECTOR, "#language option[value='es']").click()
-    specialist.find_element(By.ID, "sms").send_keys("+15553334444")
+    # Voice calls without the PIN they need: refused, with what was typed kept.
+    specialist.find_element(By.ID, "voice").send_keys("+15553334444")
     specialist.find_element(By.ID, "consent").click()
+    follow(specialist, By.CSS_SELECTOR, "form[action='/hotline/registrations'] button")
+    check("a voice channel needs a PIN" in specialist.find_element(By.ID, "voicePin-problem").text
+          and specialist.find_element(By.ID, "registrantName").get_attribute("value") == "Rosa"
+          and specialist.find_element(By.CSS_SELECTOR, "#language option[value='es']").is_selected(),
+          "the refused registration says why beside the field and keeps what was typed")
+    reloaded(specialist, "the refused registration form")
+    specialist.find_element(By.ID, "registrantName").clear()
+    specialist.find_element(By.ID, "registrantName").send_keys("Rosa")
+    specialist.find_element(By.ID, "detaineeId").clear()
+    specialist.find_element(By.ID, "detaineeId").send_keys("A123456780")
+    specialist.find_element(By.CSS_SELECTOR, "#language option[value='es']").click()
+    specialist.find_element(By.ID, "voice").clear()
+    specialist.find_element(By.ID, "sms").send_keys("+15553334444")
+    if not specialist.find_element(By.ID, "consent").is_selected():
+        specialist.find_element(By.ID, "consent").click()
     follow(specialist, By.CSS_SELECTOR, "form[action='/hotline/registrations'] button")
     follow(specialist, By.CSS_SELECTOR, "form[action$='/confirmation'] button")
     check("Confirm text message" not in specialist.page_source, "the registrant's text channel is confirmed")

@@ -1,3 +1,4 @@
+import Foundation
 import PolicyEngine
 
 /// Every code a page could show, in plain words, by vocabulary: the engine's vocabularies
@@ -60,6 +61,19 @@ public enum PageWords {
     public static func words(_ code: String, in vocabulary: String) throws -> String {
         guard let words = vocabularies[vocabulary] else { throw UnknownVocabulary(name: vocabulary) }
         return words[code] ?? code
+    }
+
+    /// A code of the hotline's vocabularies in words, for Swift that writes a page's text (the
+    /// tables hold every case: `PageWordsTests` checks them).
+    public static func words<Code: RawRepresentable>(of code: Code, in vocabulary: String) -> String where Code.RawValue == String {
+        vocabularies[vocabulary]?[code.rawValue] ?? code.rawValue
+    }
+
+    /// A country as pages show it: the English name of a two-letter ISO 3166 code ("GT" is
+    /// "Guatemala"), otherwise as recorded (a name typed in full).
+    public static func country(_ recorded: String) -> String {
+        guard recorded.count == 2, recorded.allSatisfy({ $0.isASCII && $0.isUppercase }) else { return recorded }
+        return Locale(identifier: "en_US").localizedString(forRegionCode: recorded) ?? recorded
     }
 
     public struct UnknownVocabulary: Error, CustomStringConvertible {

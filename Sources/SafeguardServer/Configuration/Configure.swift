@@ -58,6 +58,7 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions, .onlyLeafExtensions],
                                                   sandboxDirectory: views, viewDirectory: views))
     app.leaf.tags["words"] = WordsTag()
+    app.leaf.tags["fieldProblem"] = FieldProblemTag()
     app.lifecycle.use(AuditHeadSigning(interval: settings.auditSigningInterval))
     if settings.refreshesDecisions { app.lifecycle.use(DecisionRefreshing()) }
     if settings.deliveryWorkers > 0 {

@@ -23,14 +23,14 @@ struct HotlineCallController: RouteCollection {
         return response
     }
 
+    /// The office's 200 newest calls.
     func list(request: Request) async throws -> [CallView] {
-        try await Self.recentCalls(request, limit: 200)
+        try Self.views(await request.application.safeguard.intake.calls(limit: 200, to: request.reader, on: request.db))
     }
 
-    /// The office's newest calls as this request sees them (the API's list and the page).
-    static func recentCalls(_ request: Request, limit: Int) async throws -> [CallView] {
-        let (calls, shown) = try await request.application.safeguard.intake.recentCalls(limit: limit, to: request.reader, on: request.db)
-        return try calls.map { try CallView($0, shown: shown) }
+    /// Calls as the reader sees them (the API's list and the page).
+    static func views(_ listing: HotlineListing<HotlineCall>) throws -> [CallView] {
+        try listing.records.map { try CallView($0, shown: listing.shown) }
     }
 
     func show(request: Request) async throws -> Response {

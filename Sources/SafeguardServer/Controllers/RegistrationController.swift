@@ -37,16 +37,16 @@ struct RegistrationController: RouteCollection {
         return response
     }
 
+    /// The office's 200 newest registrations.
     func list(request: Request) async throws -> [RegistrationView] {
-        try await Self.recentRegistrations(request, limit: 200)
+        try await Self.views(request.application.safeguard.registrations.registrations(limit: 200, to: request.reader, on: request.db), request: request)
     }
 
-    /// The office's newest registrations as this request sees them (the API's list and the page).
-    static func recentRegistrations(_ request: Request, limit: Int) async throws -> [RegistrationView] {
-        let (registrations, shown) = try await request.application.safeguard.registrations.recent(limit: limit, to: request.reader, on: request.db)
+    /// Registrations as the reader sees them (the API's list and the page).
+    static func views(_ listing: HotlineListing<Registration>, request: Request) async throws -> [RegistrationView] {
         var bodies: [RegistrationView] = []
-        for registration in registrations {
-            bodies.append(try await RegistrationController().body(registration, shown: shown, request: request))
+        for registration in listing.records {
+            bodies.append(try await RegistrationController().body(registration, shown: listing.shown, request: request))
         }
         return bodies
     }

@@ -20,7 +20,7 @@ struct DashboardPageController: RouteCollection {
         }
 
         var frame: PageController.Frame
-        var chart: String
+        var chart: DecisionChart
         var reevaluation: String?
         var transitions: [Line]
         var rules: [Line]
@@ -35,7 +35,7 @@ struct DashboardPageController: RouteCollection {
 
     func dashboard(request: Request) async throws -> View {
         let figures = try await request.application.safeguard.workflow.statistics(by: request.reader, on: request.db)
-        let chart = DecisionChart.svg(figures.decisionsByMonth, documents: request.application.safeguard.ruleSet.documents)
+        let chart = DecisionChart(figures.decisionsByMonth, documents: request.application.safeguard.ruleSet.documents)
         var page = DashboardPage(frame: PageController.Frame("Dashboard", request: request), chart: chart, transitions: [], rules: [],
                                  stepsOwed: figures.stepsOwed.map { .init(office: $0.group["office"] ?? "", step: $0.group["step"] ?? "", count: $0.count) }
                                      .sorted { ($0.office, $0.step) < ($1.office, $1.step) })

@@ -60,13 +60,6 @@ struct DecisionPage: Encodable {
         var form: String?
     }
 
-    /// A fact of the encounter, for the form that changes them.
-    struct FactChoice: Encodable {
-        var field: String
-        var question: String
-        var stated: Bool
-    }
-
     var frame: PageController.Frame
     var flash: Flash?
     var encounterID: String
@@ -87,7 +80,7 @@ struct DecisionPage: Encodable {
     /// The benefit-verification form, whenever this user may record one.
     var verification: Verification?
     /// The facts, when this user may change them.
-    var facts: [FactChoice] = []
+    var facts: [FactQuestion] = []
     /// The steps recorded so far, as shown to this user.
     var recorded: [StepView] = []
 

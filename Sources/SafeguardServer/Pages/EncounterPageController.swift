@@ -23,37 +23,37 @@ struct EncounterPageController: RouteCollection {
         recording.post(":encounterID", "steps", use: recordStep)
     }
 
+    /// The form, with what a refused submission kept and why it was refused.
     func newEncounter(request: Request) async throws -> View {
-        let submission = try request.query.decode(EncounterForm.Submission.self)
-        return try await request.view.render("encounter-new", EncounterForm(frame: .init("Open an encounter", request: request), submission: submission,
-                                                                                today: request.application.safeguard.workflow.calendar.today))
+        let flash = try Flash.take(request)
+        let submission = try flash.map { EncounterForm.submission(kept: $0.typed) } ?? request.query.decode(EncounterForm.Submission.self)
+        var form = EncounterForm(frame: .init("Open an encounter", request: request), submission: submission,
+                                 today: request.application.safeguard.workflow.calendar.today)
+        form.flash = flash
+        return try await request.view.render("encounter-new", form)
     }
 
-    /// Opens the encounter the form states and shows its decision; a form with errors comes back
-    /// with them listed and what was typed kept.
+    /// Opens the encounter the form states and shows its decision; a form with errors goes back
+    /// to the form (post, redirect, get), with them listed and what may be kept of what was typed.
     func open(request: Request) async throws -> Response {
         let submission = try request.content.decode(EncounterForm.Submission.self)
+        let rejection: EncounterForm.Rejection
         switch try await EncounterForm.input(from: submission, people: request.application.safeguard.people, reader: request.reader, on: request.db) {
         case .success(let input):
             do {
                 let encounter = try await request.application.safeguard.workflow.openEncounter(input, by: request.actor, purpose: request.purpose, on: request.db)
                 return request.redirect(to: "/encounters/\(try encounter.requireID())", redirectType: .normal)
             } catch WorkflowError.invalid(let errors) {
-                return try await rejected(submission, messages: errors.map(EncounterForm.message), request: request)
+                rejection = EncounterForm.Rejection(problems: errors.map(EncounterForm.problem))
             }
-        case .failure(let rejection):
-            return try await rejected(submission, messages: rejection.messages, request: request)
+        case .failure(let failure):
+            rejection = failure
         }
-    }
-
-    /// The form again, with what was typed and why it was not accepted.
-    private func rejected(_ submission: EncounterForm.Submission, messages: [String], request: Request) async throws -> Response {
-        var form = EncounterForm(frame: .init("Open an encounter", request: request), submission: submission,
-                                 today: request.application.safeguard.workflow.calendar.today)
-        form.errors = messages
-        let response = try await request.view.render("encounter-new", form).encodeResponse(for: request)
-        response.status = .unprocessableEntity
-        return response
+        let protected = !(submission.indicia ?? []).isEmpty || (submission.evidenceLabel ?? []).contains { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        return try Flash.refusedForm(request, to: "/encounters/new", problems: rejection.problems, typed: EncounterForm.kept(submission),
+                                     text: "The encounter was not opened." + (protected
+                                         ? " The signs of victimisation and the evidence are protected by 8 U.S.C. § 1367 and were not kept: tick and type them again."
+                                         : ""))
     }
 
     func show(request: Request) async throws -> View {
@@ -95,7 +95,7 @@ struct EncounterPageController: RouteCollection {
             case .proceedAfterSteps: page.actionBlocked = "The \(page.action) can be recorded once the steps above are done."
             case .refrain: page.actionBlocked = "A policy in force directs that the \(page.action) not be taken; what it allows instead is under Relief to consider."
             }
-            page.facts = EncounterFact.allCases.map { .init(field: $0.field, question: $0.question, stated: facts[keyPath: $0.caseKeyPath]) }
+            page.facts = FactQuestion.all(checked: { facts[keyPath: $0.caseKeyPath] })
         }
         page.recorded = try await workflow.steps(of: encounter.requireID(), to: request.reader, on: request.db)
         return try await request.view.render("encounter", page)
@@ -104,7 +104,7 @@ struct EncounterPageController: RouteCollection {
     /// What is on file about the person, the protected parts only when shown.
     static func summary(of person: Person, facts: CaseFacts, decision: Decision, filings: [BenefitFilingRecord]?, shown: Bool) -> DecisionPage.Summary {
         var summary = DecisionPage.Summary(
-            name: "\(person.givenName) \(person.familyName)", aNumber: person.aNumber, dateOfBirth: person.dateOfBirth, country: person.country,
+            name: "\(person.givenName) \(person.familyName)", aNumber: person.aNumber, dateOfBirth: person.dateOfBirth, country: PageWords.country(person.country),
             office: person.office.isEmpty ? "no office" : person.office,
             facts: EncounterFact.allCases.filter { facts[keyPath: $0.caseKeyPath] }.map(\.name)
         )

@@ -39,7 +39,13 @@ struct Flash: Codable {
     /// form's words (`labels`, by the core's field path) and what was typed.
     static func refusedForm(_ request: Request, to path: String, errors: [FieldError], labels: [String: String], typed: [String: String]) throws -> Response {
         let problems = errors.map { FieldProblem(field: $0.path, text: "\(labels[$0.path] ?? $0.path): \($0.message)") }
-        return try redirect(request, to: path, Flash(kind: .problem, text: "The form was not accepted.", problems: problems, typed: typed))
+        return try refusedForm(request, to: path, problems: problems, typed: typed)
+    }
+
+    /// Sends the browser back to a form refused for `problems`, with what was typed.
+    static func refusedForm(_ request: Request, to path: String, problems: [FieldProblem], typed: [String: String],
+                            text: String = "The form was not accepted.") throws -> Response {
+        try redirect(request, to: path, Flash(kind: .problem, text: text, problems: problems, typed: typed))
     }
 
     private static func redirect(_ request: Request, to path: String, _ flash: Flash) throws -> Response {

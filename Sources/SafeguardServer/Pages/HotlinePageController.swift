@@ -23,80 +23,142 @@ struct HotlinePageController: RouteCollection {
 
     // MARK: Calls
 
+    static let callLabels = ["category": "What the call is about", "narrative": "What the caller reported", "callerName": "Caller's name",
+                             "callerContact": "How to reach the caller", "followUp": "What happens next", "referral": "Referred to"]
+
     struct CallsPage: Encodable {
         var frame: PageController.Frame
-        var calls: [CallView]
+        var flash: Flash?
+        var typed: [String: String]
         var categories: [FormChoice]
-        var errors: [String] = []
+        /// The list's filters, with what is chosen now.
+        var categoryFilter: [FormChoice]
+        var statusFilter: [FormChoice]
+        var section: ListSection<CallView>
     }
 
-    func callsPage(_ request: Request, errors: [String] = [], status: HTTPStatus = .ok) async throws -> Response {
-        let page = CallsPage(frame: .init("Calls", request: request), calls: try await HotlineCallController.recentCalls(request, limit: 100),
-                             categories: CallCategory.allCases.map { FormChoice(value: $0.rawValue, label: (PageWords.vocabularies["call category"]?[$0.rawValue] ?? $0.rawValue).sentenceCased, selected: false) }, errors: errors)
-        let response = try await request.view.render("hotline-calls", page).encodeResponse(for: request)
-        response.status = status
-        return response
+    /// A list and its heading, as `pagination.leaf` reads them.
+    struct ListSection<Item: Encodable>: Encodable {
+        var heading: String
+        var list: ListPage<Item>
     }
 
-    func calls(request: Request) async throws -> Response { try await callsPage(request) }
+    /// `/hotline?category=…&status=…&page=…`: the intake form and the office's calls, newest first.
+    func calls(request: Request) async throws -> View {
+        let category = try Self.choice(CallCategory.self, request, "category")
+        let status = try Self.choice(CallStatus.self, request, "status")
+        let page = try ListPage<CallView>.requestedPage(request, pageParameter: "page")
+        let listing = try await request.application.safeguard.intake.calls(
+            category: category, status: status, offset: (page - 1) * ListPage<CallView>.perPage, limit: ListPage<CallView>.perPage,
+            to: request.reader, on: request.db)
+        let flash = try Flash.take(request)
+        let typed = flash?.typed ?? [:]
+        func choices<Code: CaseIterable & RawRepresentable>(_ type: Code.Type, _ vocabulary: String, selected: String?) -> [FormChoice] where Code.RawValue == String {
+            Code.allCases.map { FormChoice(value: $0.rawValue, label: PageWords.words(of: $0, in: vocabulary).sentenceCased, selected: $0.rawValue == selected) }
+        }
+        return try await request.view.render("hotline-calls", CallsPage(
+            frame: .init("Calls", request: request), flash: flash, typed: typed,
+            categories: choices(CallCategory.self, "call category", selected: typed["category"]),
+            categoryFilter: choices(CallCategory.self, "call category", selected: category?.rawValue),
+            statusFilter: choices(CallStatus.self, "call status", selected: status?.rawValue),
+            section: ListSection(heading: "Calls of this office", list: ListPage(items: try HotlineCallController.views(listing), page: page, total: listing.total,
+                                                                                  request: request, pageParameter: "page"))))
+    }
+
+    /// A filter's value from the query: nil for all, 400 for a value the filter does not offer.
+    static func choice<Code: RawRepresentable>(_ type: Code.Type, _ request: Request, _ name: String) throws -> Code? where Code.RawValue == String {
+        guard let text = request.query[String.self, at: name], !text.isEmpty else { return nil }
+        guard let code = Code(rawValue: text) else { throw Abort(.badRequest, reason: "\(name): '\(text.prefix(30))' is not one of the choices") }
+        return code
+    }
 
     func takeCall(request: Request) async throws -> Response {
-        struct Form: Content { var category: String; var narrative: String; var callerName: String?; var callerContact: String?; var followUp: String; var referral: String? }
-        let form = try request.content.decode(Form.self)
-        func optional(_ text: String?) -> String? { text.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
-        guard let category = CallCategory(rawValue: form.category) else { return try await callsPage(request, errors: ["Category: choose one"], status: .unprocessableEntity) }
+        let typed = try PersonPageController.fields(request, Array(Self.callLabels.keys))
+        guard let category = typed["category"].flatMap(CallCategory.init(rawValue:)) else {
+            return try Flash.refusedForm(request, to: "/hotline", problems: [.init(field: "category", text: "What the call is about: choose one")], typed: typed)
+        }
         do {
             _ = try await request.application.safeguard.intake.record(
-                CallInput(category: category, narrative: form.narrative, callerName: optional(form.callerName), callerContact: optional(form.callerContact),
-                          followUp: form.followUp, referral: optional(form.referral)), by: request.actor, on: request.db)
-            return request.redirect(to: "/hotline", redirectType: .normal)
+                CallInput(category: category, narrative: typed["narrative"] ?? "", callerName: typed["callerName"], callerContact: typed["callerContact"],
+                          followUp: typed["followUp"] ?? "", referral: typed["referral"]), by: request.actor, on: request.db)
+            return try Flash.redirect(request, to: "/hotline", .success, "The call is recorded.")
         } catch WorkflowError.invalid(let errors) {
-            return try await callsPage(request, errors: errors.map(\.description), status: .unprocessableEntity)
+            return try Flash.refusedForm(request, to: "/hotline", errors: errors, labels: Self.callLabels, typed: typed)
         }
     }
 
     // MARK: Registrations
 
+    static let registrationLabels = ["detaineeReference": "The detained person is named by", "detaineeId": "Number", "registrantName": "Registrant's name",
+                                     "relationship": "Who is a", "language": "Notices in", "consent": "Consent", "sms": "Text messages to",
+                                     "email": "Email to", "voice": "Voice calls to", "voicePin": "PIN to confirm a call", "channels": "Channels"]
+
     struct RegistrationsPage: Encodable {
         var frame: PageController.Frame
-        var registrations: [RegistrationView]
-        var errors: [String] = []
+        var flash: Flash?
+        var typed: [String: String]
+        var detaineeID: String
+        var statusFilter: [FormChoice]
+        var section: ListSection<RegistrationView>
     }
 
-    func registrationsPage(_ request: Request, errors: [String] = [], status: HTTPStatus = .ok) async throws -> Response {
-        let bodies = try await RegistrationController.recentRegistrations(request, limit: 100)
-        let response = try await request.view.render("hotline-registrations", RegistrationsPage(frame: .init("Registrations", request: request),
-                                                                                                registrations: bodies, errors: errors))
-            .encodeResponse(for: request)
-        response.status = status
-        return response
+    /// `/hotline/registrations?detaineeId=…&status=…&page=…`: the form and the office's registrations.
+    func registrations(request: Request) async throws -> View {
+        let detaineeID = request.query[String.self, at: "detaineeId"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        let status = request.query[String.self, at: "status"].flatMap { $0.isEmpty ? nil : $0 }
+        if let status, ![Registration.active, Registration.withdrawn].contains(status) {
+            throw Abort(.badRequest, reason: "status: '\(status.prefix(30))' is not one of the choices")
+        }
+        let page = try ListPage<RegistrationView>.requestedPage(request, pageParameter: "page")
+        let listing = try await request.application.safeguard.registrations.registrations(
+            detaineeID: detaineeID.isEmpty ? nil : detaineeID, status: status, offset: (page - 1) * ListPage<RegistrationView>.perPage,
+            limit: ListPage<RegistrationView>.perPage, to: request.reader, on: request.db)
+        let flash = try Flash.take(request)
+        return try await request.view.render("hotline-registrations", RegistrationsPage(
+            frame: .init("Registrations", request: request), flash: flash, typed: flash?.typed ?? [:], detaineeID: detaineeID,
+            statusFilter: [Registration.active, Registration.withdrawn].map {
+                FormChoice(value: $0, label: (try? PageWords.words($0, in: "registration status"))?.sentenceCased ?? $0, selected: $0 == status)
+            },
+            section: ListSection(heading: "Registrations of this office", list: ListPage(
+                items: try await RegistrationController.views(listing, request: request), page: page, total: listing.total, request: request, pageParameter: "page"))))
     }
-
-    func registrations(request: Request) async throws -> Response { try await registrationsPage(request) }
 
     func register(request: Request) async throws -> Response {
-        struct Form: Content {
-            var detaineeReference: String; var detaineeId: String; var registrantName: String; var relationship: String; var language: String
-            var consent: String?; var sms: String?; var email: String?; var voice: String?; var voicePin: String?
-        }
-        let form = try request.content.decode(Form.self)
+        let typed = try PersonPageController.fields(request, Array(Self.registrationLabels.keys))
+        // The PIN is a secret: never kept in the session; it is typed again.
+        let kept = typed.filter { $0.key != "voicePin" }
         var channels: [(kind: ChannelKind, address: String)] = []
-        for (kind, address) in [(ChannelKind.sms, form.sms), (.email, form.email), (.voice, form.voice)] {
-            if let address = address?.trimmingCharacters(in: .whitespaces), !address.isEmpty { channels.append((kind, address)) }
+        for kind in ChannelKind.allCases {
+            if let address = typed[kind.rawValue] { channels.append((kind, address)) }
         }
-        guard let reference = DetaineeReference(rawValue: form.detaineeReference), let language = NoticeLanguage(rawValue: form.language) else {
-            return try await registrationsPage(request, errors: ["Detainee reference and language: choose one of each"], status: .unprocessableEntity)
-        }
+        var problems: [Flash.FieldProblem] = []
+        let reference = typed["detaineeReference"].flatMap(DetaineeReference.init(rawValue:))
+        if reference == nil { problems.append(.init(field: "detaineeReference", text: "The detained person is named by: choose A-number or detention id")) }
+        let language = typed["language"].flatMap(NoticeLanguage.init(rawValue:))
+        if language == nil { problems.append(.init(field: "language", text: "Notices in: choose a language")) }
+        guard let reference, let language else { return try Flash.refusedForm(request, to: "/hotline/registrations", problems: problems, typed: kept) }
         do {
             let registration = try await request.application.safeguard.registrations.register(
-                RegistrationInput(detaineeReference: reference, detaineeID: form.detaineeId, registrantName: form.registrantName, relationship: form.relationship,
-                                  language: language, consent: form.consent == "yes", channels: channels,
-                                  voicePIN: form.voicePin.flatMap { $0.isEmpty ? nil : $0 }),
+                RegistrationInput(detaineeReference: reference, detaineeID: typed["detaineeId"] ?? "", registrantName: typed["registrantName"] ?? "",
+                                  relationship: typed["relationship"] ?? "", language: language, consent: typed["consent"] == "yes", channels: channels,
+                                  voicePIN: typed["voicePin"]),
                 by: request.actor, on: request.db)
-            return request.redirect(to: "/hotline/registrations/\(try registration.requireID())", redirectType: .normal)
+            return try Flash.redirect(request, to: "/hotline/registrations/\(try registration.requireID())", .success,
+                                      "Registered. Confirm each channel with the registrant before notices go to it.")
         } catch WorkflowError.invalid(let errors) {
-            return try await registrationsPage(request, errors: errors.map(\.description), status: .unprocessableEntity)
+            return try Flash.refusedForm(request, to: "/hotline/registrations", problems: errors.map { error in
+                let field = Self.registrationField(error.path, channels: channels.map(\.kind))
+                return Flash.FieldProblem(field: field, text: "\(Self.registrationLabels[field] ?? error.path): \(error.message)")
+            }, typed: kept)
         }
+    }
+
+    /// The form's field for a path of the core's registration errors: `channels[1].address` is
+    /// the second channel typed, `channels` (none typed) the first field of channels.
+    static func registrationField(_ path: String, channels: [ChannelKind]) -> String {
+        guard path.hasPrefix("channels") else { return path }
+        let index = Int(path.drop { $0 != "[" }.dropFirst().prefix { $0 != "]" })
+        return index.flatMap { channels.indices.contains($0) ? channels[$0].rawValue : nil } ?? ChannelKind.sms.rawValue
     }
 
     struct RegistrationPage: Encodable {
@@ -119,7 +181,7 @@ struct HotlinePageController: RouteCollection {
     func confirm(request: Request) async throws -> Response {
         let id = try request.uuidParameter("registrationID")
         let channel = try await request.application.safeguard.registrations.confirmChannel(request.uuidParameter("channelID"), of: id, by: request.actor, on: request.db)
-        let kind = PageWords.vocabularies["channel"]?[channel.kind] ?? channel.kind
+        let kind = try PageWords.words(channel.kind, in: "channel")
         return try Flash.redirect(request, to: "/hotline/registrations/\(id)", .success, "The \(kind) channel is confirmed.")
     }
 

@@ -73,6 +73,10 @@ struct PageController: RouteCollection {
         var sections: [Section]
         /// How many open encounters the lists look at, newest first.
         var window: Int
+        /// The filters, with what is chosen now.
+        var decisions: [FormChoice]
+        var actions: [FormChoice]
+        var filtered: Bool
     }
 
     struct Section: Encodable {
@@ -107,7 +111,10 @@ struct PageController: RouteCollection {
         if actor.role == .hotlineSpecialist { return request.redirect(to: "/hotline", redirectType: .normal) }
         guard Entitlements.caseReadingRoles.contains(actor.role) else { return request.redirect(to: "/dashboard", redirectType: .normal) }
         let workflow = request.application.safeguard.workflow
-        let lines = try await workflow.queue(for: actor, limit: Self.window, on: request.db)
+        let decision = try Self.filter(Disposition.self, request, "decision"), action = try Self.filter(Action.self, request, "action")
+        let lines = try await workflow.queue(for: actor, limit: Self.window, on: request.db).filter { line in
+            (decision.map { $0 == line.disposition } ?? true) && (action.map { $0.spelling == line.encounter.action } ?? true)
+        }
         let queue = try ListPage(lines.filter { !$0.owed.isEmpty }, request: request, pageParameter: "queue")
         let open = try ListPage(lines, request: request, pageParameter: "page")
         try await workflow.recordListed(queue.items + open.items, to: request.reader, on: request.db)
@@ -122,8 +129,20 @@ struct PageController: RouteCollection {
             Section(heading: "Open encounters", description: "Every open encounter you may read, newest first.",
                     empty: "No open encounter you may read.", list: open.map(Self.line)),
         ]
-        let page = HomePage(frame: Frame(actor.role == .oplaAttorney ? "Consultations" : "Encounters", request: request), sections: sections, window: Self.window)
+        func choices<Code: ContractEnum>(_ type: Code.Type, selected: Code?) -> [FormChoice] {
+            Code.allCases.map { FormChoice(value: $0.spelling, label: $0.label.sentenceCased, selected: $0 == selected) }
+        }
+        let page = HomePage(frame: Frame(actor.role == .oplaAttorney ? "Consultations" : "Encounters", request: request), sections: sections, window: Self.window,
+                            decisions: choices(Disposition.self, selected: decision), actions: choices(Action.self, selected: action),
+                            filtered: decision != nil || action != nil)
         return try await request.view.render("home", page).encodeResponse(for: request)
+    }
+
+    /// A filter's choice from the query: nil for all, 400 for a value the filter does not offer.
+    static func filter<Code: ContractEnum>(_ type: Code.Type, _ request: Request, _ name: String) throws -> Code? {
+        guard let text = request.query[String.self, at: name], !text.isEmpty else { return nil }
+        guard let code = Code(spelling: text) else { throw Abort(.badRequest, reason: "\(name): '\(text.prefix(30))' is not one of the choices") }
+        return code
     }
 
     static func line(_ line: CaseWorkflow.QueueLine) -> EncounterLine {

@@ -64,7 +64,7 @@ struct PersonPageController: RouteCollection {
 
     static func summary(_ person: Person, for actor: Actor) throws -> PersonSummary {
         PersonSummary(id: try person.requireID().uuidString, name: "\(person.givenName) \(person.familyName)", aNumber: person.aNumber,
-                      dateOfBirth: person.dateOfBirth, country: person.country, office: person.office.isEmpty ? "no office" : person.office,
+                      dateOfBirth: person.dateOfBirth, country: PageWords.country(person.country), office: person.office.isEmpty ? "no office" : person.office,
                       keptHere: actor.reaches(office: person.office))
     }
 

@@ -18,6 +18,8 @@ struct PolicyPageController: RouteCollection {
             var title: String
             var period: String
             var summary: String
+            /// "1 rule", "9 rules".
+            var size: String
             var rules: [RuleLine]
         }
 
@@ -43,6 +45,7 @@ struct PolicyPageController: RouteCollection {
         let documents = ruleSet.documents.map { document in
             PolicyPage.Document(
                 id: document.id, title: document.title, period: document.periodDescription, summary: document.summary,
+                size: document.rules.count == 1 ? "1 rule" : "\(document.rules.count) rules",
                 rules: document.rules.map { rule in
                     PolicyPage.RuleLine(id: rule.id, description: rule.description, effect: rule.effects.summary, document: rule.citation.document,
                                         passage: rule.citation.passage, quote: rule.citation.quote.isEmpty ? nil : rule.citation.quote,

@@ -25,18 +25,11 @@ struct WhatIfPage: Encodable {
         }
     }
 
-    struct FactChoice: Encodable {
-        var field: String
-        var question: String
-        var recorded: String
-        var flipped: Bool
-    }
-
     var frame: PageController.Frame
     var encounterID: String
     var asOf: String
     var actions: [FormChoice]
-    var facts: [FactChoice]
+    var facts: [FactQuestion]
     var steps: [FormChoice]
     var columns: [DecisionColumn]
     /// What differs, one line each; for a user not entitled, only the disposition and the steps.
@@ -49,9 +42,7 @@ struct WhatIfPage: Encodable {
         asOf = changed.asOf.description
         actions = Action.allCases.map { FormChoice(value: $0.spelling, label: $0.label, selected: $0 == changed.action) }
         let flipped = Set(query.flip ?? [])
-        facts = EncounterFact.allCases.map { fact in
-            FactChoice(field: fact.field, question: fact.question, recorded: recorded[keyPath: fact.caseKeyPath] ? "yes" : "no", flipped: flipped.contains(fact.field))
-        }
+        facts = FactQuestion.all(checked: { flipped.contains($0.field) }, recorded: { recorded[keyPath: $0.caseKeyPath] })
         let before = ruleSet.evaluate(recorded), after = ruleSet.evaluate(changed)
         steps = Step.allCases.filter { !recorded.stepsCompleted.contains($0) }.map { FormChoice(value: $0.spelling, label: $0.label, selected: changed.stepsCompleted.contains($0)) }
         func column(_ heading: String, _ decision: Decision) -> DecisionColumn {
