@@ -59,7 +59,7 @@ return problems;
 """
 
 FOCUSABLE = r"""
-const all = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, details > summary')]
+const all = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, details > summary, [tabindex]:not([tabindex="-1"])')]
   .filter(e => !e.disabled && e.getClientRects().length > 0);
 // Tab enters a group of radio buttons once: at the checked one, else the first.
 const seen = new Set();

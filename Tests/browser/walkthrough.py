@@ -140,7 +140,7 @@ def linked(driver, url):
             kind, status = response.headers.get("Content-Type", ""), response.status
     except urllib.error.HTTPError as error:
         kind, status = error.headers.get("Content-Type", ""), error.code
-    return None if kind.startswith("text/html") else f"{url[len(base):]} answers {status} {kind}"
+    return None if kind.startswith("text/html") and status == 200 else f"{url[len(base):]} answers {status} {kind}"
 
 
 def reloaded(driver, what):
@@ -373,9 +373,11 @@ try:
     specialist.find_element(By.ID, "consent").click()
     follow(specialist, By.CSS_SELECTOR, "form[action='/hotline/registrations'] button")
     check("a voice channel needs a PIN" in specialist.find_element(By.ID, "voicePin-problem").text
-          and specialist.find_element(By.ID, "registrantName").get_attribute("value") == "Rosa"
-          and specialist.find_element(By.CSS_SELECTOR, "#language option[value='es']").is_selected(),
-          "the refused registration says why beside the field and keeps what was typed")
+          and specialist.find_element(By.ID, "voicePin").get_attribute("aria-invalid") == "true"
+          and specialist.find_element(By.ID, "detaineeId").get_attribute("value") == "A123456780"
+          and specialist.find_element(By.CSS_SELECTOR, "#language option[value='es']").is_selected()
+          and specialist.find_element(By.ID, "registrantName").get_attribute("value") == "" and "+15553334444" not in specialist.page_source,
+          "the refused registration says why beside the field, keeps whom it is about, and not the registrant's name or number")
     reloaded(specialist, "the refused registration form")
     specialist.find_element(By.ID, "registrantName").clear()
     specialist.find_element(By.ID, "registrantName").send_keys("Rosa")

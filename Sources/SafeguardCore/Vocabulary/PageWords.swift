@@ -63,8 +63,8 @@ public enum PageWords {
         return words[code] ?? code
     }
 
-    /// A code of the hotline's vocabularies in words, for Swift that writes a page's text (the
-    /// tables hold every case: `PageWordsTests` checks them).
+    /// A code of one of the records' vocabularies in words, for Swift that writes a page's text
+    /// (the tables hold every case of them: `PageWordsTests` checks it).
     public static func words<Code: RawRepresentable>(of code: Code, in vocabulary: String) -> String where Code.RawValue == String {
         vocabularies[vocabulary]?[code.rawValue] ?? code.rawValue
     }

@@ -59,6 +59,7 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
                                                   sandboxDirectory: views, viewDirectory: views))
     app.leaf.tags["words"] = WordsTag()
     app.leaf.tags["fieldProblem"] = FieldProblemTag()
+    app.leaf.tags["fieldInvalid"] = FieldInvalidTag()
     app.lifecycle.use(AuditHeadSigning(interval: settings.auditSigningInterval))
     if settings.refreshesDecisions { app.lifecycle.use(DecisionRefreshing()) }
     if settings.deliveryWorkers > 0 {

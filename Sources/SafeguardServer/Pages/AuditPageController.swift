@@ -18,7 +18,7 @@ struct AuditPageController: RouteCollection {
         var person: String
         var from: String
         var to: String
-        var section: Section
+        var section: ListSection<AuditLogController.AuditRecordBody>
         var verdict: String?
         var problems: [String]
     }
@@ -35,12 +35,6 @@ struct AuditPageController: RouteCollection {
         return try await render(request, verdict: verdict, problems: report.problems.map(\.description))
     }
 
-    /// The records as one pageable section (`pagination.leaf` reads `section.heading` and `section.list`).
-    struct Section: Encodable {
-        var heading = "Audit records"
-        var list: ListPage<AuditLogController.AuditRecordBody>
-    }
-
     private func render(_ request: Request, verdict: String?, problems: [String]) async throws -> View {
         func text(_ name: String) -> String? { request.query[String.self, at: name].flatMap { $0.isEmpty ? nil : $0 } }
         var problems = problems
@@ -55,14 +49,15 @@ struct AuditPageController: RouteCollection {
         let subject = person.flatMap { UUID(uuidString: $0.trimmingCharacters(in: .whitespaces)) }
         if let person, subject == nil { problems.append("Person: '\(person.prefix(40))' is not a person's record number: the search shows every person.") }
         let search = AuditSearch(username: text("username"), object: text("object"), subject: subject, from: times[0], to: times[1])
-        let page = try ListPage<AuditLogController.AuditRecordBody>.requestedPage(request, pageParameter: "page")
-        let per = ListPage<AuditLogController.AuditRecordBody>.perPage
-        let (records, total) = try await request.application.safeguard.audit.search(search, offset: (page - 1) * per, limit: per, by: request.reader, on: request.db)
+        let records = try await ListPage<AuditRecord>.read(request, pageParameter: "page") { offset, limit in
+            let found = try await request.application.safeguard.audit.search(search, offset: offset, limit: limit, by: request.reader, on: request.db)
+            return (found.records, found.total)
+        }
         return try await request.view.render("audit", AuditPage(
             frame: PageController.Frame("Audit log", request: request), username: search.username ?? "", object: search.object ?? "",
             person: person ?? "",
             from: text("from") ?? "", to: text("to") ?? "",
-            section: Section(list: ListPage(items: records.map(AuditLogController.AuditRecordBody.init), page: page, total: total, request: request, pageParameter: "page")),
+            section: ListSection(heading: "Audit records", list: records.map(AuditLogController.AuditRecordBody.init)),
             verdict: verdict, problems: problems
         ))
     }

@@ -8,13 +8,15 @@ import SafeguardCore
 /// total above it, a band under it in the policy's colour, a y-axis with its scale, the months
 /// under the bars, and a dashed line between two bars where a policy document took effect.
 struct DecisionChart: Encodable {
-    /// One bar's figures, for the table beside the chart.
+    /// One bar's figures, for the table beside the chart: "–" where no group of the smallest
+    /// size stands (none, or too few to show).
     struct Row: Encodable {
         var month: String
         var policy: String
-        var proceed: Int
-        var proceedAfterSteps: Int
-        var refrain: Int
+        var proceed: String
+        var proceedAfterSteps: String
+        var refrain: String
+        /// Of the groups shown.
         var total: Int
     }
 
@@ -48,28 +50,32 @@ struct DecisionChart: Encodable {
         let bars = counts.keys.sorted()
         rows = bars.map { bar in
             let count = counts[bar] ?? [:]
-            return Row(month: bar.month, policy: names[bar.policy] ?? bar.policy, proceed: count[.proceed] ?? 0,
-                       proceedAfterSteps: count[.proceedAfterSteps] ?? 0, refrain: count[.refrain] ?? 0, total: count.values.reduce(0, +))
+            func figure(_ disposition: Disposition) -> String { count[disposition].map(String.init) ?? "–" }
+            return Row(month: bar.month, policy: names[bar.policy] ?? bar.policy, proceed: figure(.proceed), proceedAfterSteps: figure(.proceedAfterSteps),
+                       refrain: figure(.refrain), total: count.values.reduce(0, +))
         }
         guard let first = bars.first?.month, let last = bars.last?.month else {
             (svg, summary) = ("", ["No decisions in groups large enough to show."])
             return
         }
-        summary = Self.sentences(rows: rows, from: first, to: last, documents: documents)
+        summary = Self.sentences(counts: counts, names: names, from: first, to: last, documents: documents)
         svg = Self.drawing(bars: bars, counts: counts, names: names, documents: documents, order: order)
     }
 
-    private static func sentences(rows: [Row], from first: String, to last: String, documents: [PolicyDocument]) -> [String] {
-        let total = rows.map(\.total).reduce(0, +)
+    private static func sentences(counts: [Bar: [Disposition: Int]], names: [String: String], from first: String, to last: String,
+                                  documents: [PolicyDocument]) -> [String] {
+        let total = counts.values.flatMap(\.values).reduce(0, +)
         let span = first == last ? "In \(first)" : "From \(first) to \(last)"
-        var lines = ["\(span): \(total) current decisions, in groups of \(CaseStatistics.smallestCount) or more."]
+        var lines = ["\(span): \(total) current decisions in the groups shown (a group of fewer than \(CaseStatistics.smallestCount) is left out)."]
         for document in documents {
-            let governed = rows.filter { $0.policy == document.name }
+            let governed = counts.filter { $0.key.policy == document.id }.values
             guard !governed.isEmpty else { continue }
-            let figures = [(Disposition.proceed, governed.map(\.proceed)), (.proceedAfterSteps, governed.map(\.proceedAfterSteps)), (.refrain, governed.map(\.refrain))]
-                .map { "\($0.0.label.lowercased()): \($0.1.reduce(0, +))" }.joined(separator: "; ")
+            let figures = Disposition.allCases.compactMap { disposition -> String? in
+                let shown = governed.compactMap { $0[disposition] }
+                return shown.isEmpty ? nil : "\(disposition.label.lowercased()): \(shown.reduce(0, +))"
+            }
             let from = document.inForceFrom.map { ", in force from \($0)" } ?? ""
-            lines.append("Under \(document.name)\(from): \(governed.map(\.total).reduce(0, +)) decisions — \(figures).")
+            lines.append("Under \(document.name)\(from): \(governed.flatMap(\.values).reduce(0, +)) decisions — \(figures.joined(separator: "; ")).")
         }
         return lines
     }
@@ -103,12 +109,12 @@ struct DecisionChart: Encodable {
         for value in stride(from: 0, through: Int(axisTop), by: step) {
             let y = format(baseline - Double(value) / axisTop * plotHeight)
             parts.append(##"<line x1="\##(Int(left))" y1="\##(y)" x2="\##(Int(width - right))" y2="\##(y)" stroke="#dfe1e2"/>"##)
-            parts.append(##"<text x="\##(Int(left) - 6)" y="\##(y)" font-size="11" text-anchor="end" dominant-baseline="middle">\##(value)</text>"##)
+            parts.append(##"<text x="\##(Int(left) - 6)" y="\##(y)" font-size="13" text-anchor="end" dominant-baseline="middle">\##(value)</text>"##)
         }
         parts.append(##"<line x1="\##(Int(left))" y1="\##(Int(top))" x2="\##(Int(left))" y2="\##(Int(baseline))" stroke="#1b1b1b"/>"##)
         parts.append(##"<text x="12" y="\##(Int(top + plotHeight / 2))" font-size="11" text-anchor="middle" transform="rotate(-90 12 \##(Int(top + plotHeight / 2)))">Decisions</text>"##)
         // Months under the bars, as many as fit without touching.
-        let labelEvery = max(1, Int((52 / slot).rounded(.up)))
+        let labelEvery = max(1, Int((60 / slot).rounded(.up)))
         var lastLabelled: String?
         for (index, bar) in bars.enumerated() {
             let x = left + Double(index) * slot + (slot - barWidth) / 2
@@ -118,15 +124,15 @@ struct DecisionChart: Encodable {
                 guard let count = counts[bar]?[disposition] else { continue }
                 let barHeight = Double(count) / axisTop * plotHeight
                 y -= barHeight
-                parts.append(##"<rect x="\##(format(x))" y="\##(format(y))" width="\##(format(barWidth))" height="\##(format(barHeight))" fill="\##(dispositionColors[disposition]!)"><title>\##(bar.month), \##(name), \##(disposition.label): \##(count)</title></rect>"##)
+                parts.append(##"<rect x="\##(format(x))" y="\##(format(y))" width="\##(format(barWidth))" height="\##(format(barHeight))" fill="\##(dispositionColors[disposition]!)"><title>\##(bar.month.htmlEscaped), \##(name), \##(disposition.label): \##(count)</title></rect>"##)
             }
             let total = counts[bar]?.values.reduce(0, +) ?? 0
             if slot >= 18 {
-                parts.append(##"<text x="\##(format(x + barWidth / 2))" y="\##(format(y - 4))" font-size="10" text-anchor="middle">\##(total)</text>"##)
+                parts.append(##"<text x="\##(format(x + barWidth / 2))" y="\##(format(y - 4))" font-size="12" text-anchor="middle">\##(total)</text>"##)
             }
-            parts.append(##"<rect x="\##(format(x))" y="\##(format(baseline + 3))" width="\##(format(barWidth))" height="8" fill="\##(color(of: bar.policyOrder))"><title>\##(bar.month) governed by \##(name)</title></rect>"##)
+            parts.append(##"<rect x="\##(format(x))" y="\##(format(baseline + 3))" width="\##(format(barWidth))" height="8" fill="\##(color(of: bar.policyOrder))"><title>\##(bar.month.htmlEscaped) governed by \##(name)</title></rect>"##)
             if index % labelEvery == 0, bar.month != lastLabelled {
-                parts.append(##"<text x="\##(format(x + barWidth / 2))" y="\##(Int(baseline) + 26)" font-size="11" text-anchor="middle">\##(bar.month)</text>"##)
+                parts.append(##"<text x="\##(format(x + barWidth / 2))" y="\##(Int(baseline) + 26)" font-size="13" text-anchor="middle">\##(bar.month.htmlEscaped)</text>"##)
                 lastLabelled = bar.month
             }
         }

@@ -36,16 +36,28 @@ struct Flash: Codable {
     }
 
     /// Sends the browser back to a form the core refused, with each field's problem in the
-    /// form's words (`labels`, by the core's field path) and what was typed.
-    static func refusedForm(_ request: Request, to path: String, errors: [FieldError], labels: [String: String], typed: [String: String]) throws -> Response {
-        let problems = errors.map { FieldProblem(field: $0.path, text: "\(labels[$0.path] ?? $0.path): \($0.message)") }
-        return try refusedForm(request, to: path, problems: problems, typed: typed)
+    /// form's words (`labels`, by the form's field) and, of what was typed, the fields `kept`
+    /// (all when nil).
+    static func refusedForm(_ request: Request, to path: String, errors: [FieldError], labels: [String: String], typed: [String: String],
+                            kept: Set<String>? = nil, field: (String) -> String = { $0 }, text: String = "The form was not accepted.") throws -> Response {
+        try refusedForm(request, to: path, problems: problems(errors, labels: labels, typed: typed, field: field),
+                        typed: kept.map { kept in typed.filter { kept.contains($0.key) } } ?? typed, text: text)
     }
 
     /// Sends the browser back to a form refused for `problems`, with what was typed.
     static func refusedForm(_ request: Request, to path: String, problems: [FieldProblem], typed: [String: String],
                             text: String = "The form was not accepted.") throws -> Response {
         try redirect(request, to: path, Flash(kind: .problem, text: text, problems: problems, typed: typed))
+    }
+
+    /// The core's refusals in the form's words, each on its form field (`field` of the core's
+    /// path). A value typed is never echoed: what is not kept must not reach the session by way
+    /// of a message ("'+1555…' is not a phone number").
+    static func problems(_ errors: [FieldError], labels: [String: String], typed: [String: String], field: (String) -> String = { $0 }) -> [FieldProblem] {
+        errors.map { error in
+            let message = typed.values.reduce(error.message) { $0.replacingOccurrences(of: "'\($1)'", with: "what was typed") }
+            return FieldProblem(field: field(error.path), text: "\(labels[field(error.path)] ?? error.path): \(message)")
+        }
     }
 
     private static func redirect(_ request: Request, to path: String, _ flash: Flash) throws -> Response {

@@ -25,6 +25,9 @@ struct HotlinePageController: RouteCollection {
 
     static let callLabels = ["category": "What the call is about", "narrative": "What the caller reported", "callerName": "Caller's name",
                              "callerContact": "How to reach the caller", "followUp": "What happens next", "referral": "Referred to"]
+    /// What a refused call form keeps: the caller's words and who they are are protected
+    /// (`CallView`) and are not put in the session; they are typed again.
+    static let callFieldsKept: Set = ["category", "referral"]
 
     struct CallsPage: Encodable {
         var frame: PageController.Frame
@@ -37,45 +40,35 @@ struct HotlinePageController: RouteCollection {
         var section: ListSection<CallView>
     }
 
-    /// A list and its heading, as `pagination.leaf` reads them.
-    struct ListSection<Item: Encodable>: Encodable {
-        var heading: String
-        var list: ListPage<Item>
-    }
-
     /// `/hotline?category=…&status=…&page=…`: the intake form and the office's calls, newest first.
     func calls(request: Request) async throws -> View {
-        let category = try Self.choice(CallCategory.self, request, "category")
-        let status = try Self.choice(CallStatus.self, request, "status")
-        let page = try ListPage<CallView>.requestedPage(request, pageParameter: "page")
-        let listing = try await request.application.safeguard.intake.calls(
-            category: category, status: status, offset: (page - 1) * ListPage<CallView>.perPage, limit: ListPage<CallView>.perPage,
-            to: request.reader, on: request.db)
+        let category = try ListFilter.value(request, "category", CallCategory.init(rawValue:))
+        let status = try ListFilter.value(request, "status", CallStatus.init(rawValue:))
+        let calls = try await ListPage<CallView>.read(request, pageParameter: "page") { offset, limit in
+            let listing = try await request.application.safeguard.intake.calls(category: category, status: status, offset: offset, limit: limit,
+                                                                               to: request.reader, on: request.db)
+            return (try HotlineCallController.views(listing), listing.total)
+        }
         let flash = try Flash.take(request)
         let typed = flash?.typed ?? [:]
-        func choices<Code: CaseIterable & RawRepresentable>(_ type: Code.Type, _ vocabulary: String, selected: String?) -> [FormChoice] where Code.RawValue == String {
-            Code.allCases.map { FormChoice(value: $0.rawValue, label: PageWords.words(of: $0, in: vocabulary).sentenceCased, selected: $0.rawValue == selected) }
+        func words<Code: RawRepresentable>(_ vocabulary: String) -> (Code) -> String where Code.RawValue == String {
+            { PageWords.words(of: $0, in: vocabulary).sentenceCased }
         }
         return try await request.view.render("hotline-calls", CallsPage(
             frame: .init("Calls", request: request), flash: flash, typed: typed,
-            categories: choices(CallCategory.self, "call category", selected: typed["category"]),
-            categoryFilter: choices(CallCategory.self, "call category", selected: category?.rawValue),
-            statusFilter: choices(CallStatus.self, "call status", selected: status?.rawValue),
-            section: ListSection(heading: "Calls of this office", list: ListPage(items: try HotlineCallController.views(listing), page: page, total: listing.total,
-                                                                                  request: request, pageParameter: "page"))))
-    }
-
-    /// A filter's value from the query: nil for all, 400 for a value the filter does not offer.
-    static func choice<Code: RawRepresentable>(_ type: Code.Type, _ request: Request, _ name: String) throws -> Code? where Code.RawValue == String {
-        guard let text = request.query[String.self, at: name], !text.isEmpty else { return nil }
-        guard let code = Code(rawValue: text) else { throw Abort(.badRequest, reason: "\(name): '\(text.prefix(30))' is not one of the choices") }
-        return code
+            categories: ListFilter.choices(CallCategory.allCases, selected: typed["category"].flatMap(CallCategory.init(rawValue:)), value: \.rawValue,
+                                           label: words("call category")),
+            categoryFilter: ListFilter.choices(CallCategory.allCases, selected: category, value: \.rawValue, label: words("call category")),
+            statusFilter: ListFilter.choices(CallStatus.allCases, selected: status, value: \.rawValue, label: words("call status")),
+            section: ListSection(heading: "Calls of this office", list: calls)))
     }
 
     func takeCall(request: Request) async throws -> Response {
         let typed = try PersonPageController.fields(request, Array(Self.callLabels.keys))
+        let kept = typed.filter { Self.callFieldsKept.contains($0.key) }
         guard let category = typed["category"].flatMap(CallCategory.init(rawValue:)) else {
-            return try Flash.refusedForm(request, to: "/hotline", problems: [.init(field: "category", text: "What the call is about: choose one")], typed: typed)
+            return try Flash.refusedForm(request, to: "/hotline", problems: [.init(field: "category", text: "What the call is about: choose one")], typed: kept,
+                                         text: Self.retype)
         }
         do {
             _ = try await request.application.safeguard.intake.record(
@@ -83,15 +76,22 @@ struct HotlinePageController: RouteCollection {
                           followUp: typed["followUp"] ?? "", referral: typed["referral"]), by: request.actor, on: request.db)
             return try Flash.redirect(request, to: "/hotline", .success, "The call is recorded.")
         } catch WorkflowError.invalid(let errors) {
-            return try Flash.refusedForm(request, to: "/hotline", errors: errors, labels: Self.callLabels, typed: typed)
+            return try Flash.refusedForm(request, to: "/hotline", errors: errors, labels: Self.callLabels, typed: typed, kept: Self.callFieldsKept,
+                                         text: Self.retype)
         }
     }
 
+    static let retype = "The form was not accepted. What the caller or registrant told you is protected and was not kept: type it again."
+
     // MARK: Registrations
 
-    static let registrationLabels = ["detaineeReference": "The detained person is named by", "detaineeId": "Number", "registrantName": "Registrant's name",
-                                     "relationship": "Who is a", "language": "Notices in", "consent": "Consent", "sms": "Text messages to",
-                                     "email": "Email to", "voice": "Voice calls to", "voicePin": "PIN to confirm a call", "channels": "Channels"]
+    static let registrationLabels = ["detaineeReference": "The detained person is named by", "detaineeId": "Their A-number or detention id",
+                                     "registrantName": "Registrant's name", "relationship": "The registrant is a", "language": "Notices in",
+                                     "consent": "Consent", "sms": "Text messages to", "email": "Email to", "voice": "Voice calls to",
+                                     "voicePin": "PIN to confirm a call"]
+    /// What a refused registration keeps: whom it is about and how, never the registrant's name,
+    /// addresses (protected, `RegistrationView`) or PIN (a secret).
+    static let registrationFieldsKept: Set = ["detaineeReference", "detaineeId", "relationship", "language", "consent"]
 
     struct RegistrationsPage: Encodable {
         var frame: PageController.Frame
@@ -105,28 +105,23 @@ struct HotlinePageController: RouteCollection {
     /// `/hotline/registrations?detaineeId=…&status=…&page=…`: the form and the office's registrations.
     func registrations(request: Request) async throws -> View {
         let detaineeID = request.query[String.self, at: "detaineeId"]?.trimmingCharacters(in: .whitespaces) ?? ""
-        let status = request.query[String.self, at: "status"].flatMap { $0.isEmpty ? nil : $0 }
-        if let status, ![Registration.active, Registration.withdrawn].contains(status) {
-            throw Abort(.badRequest, reason: "status: '\(status.prefix(30))' is not one of the choices")
+        let statuses = [Registration.active, Registration.withdrawn]
+        let status = try ListFilter.value(request, "status") { statuses.contains($0) ? $0 : nil }
+        let registrations = try await ListPage<RegistrationView>.read(request, pageParameter: "page") { offset, limit in
+            let listing = try await request.application.safeguard.registrations.registrations(
+                detaineeID: detaineeID.isEmpty ? nil : detaineeID, status: status, offset: offset, limit: limit, to: request.reader, on: request.db)
+            return (try await RegistrationController.views(listing, request: request), listing.total)
         }
-        let page = try ListPage<RegistrationView>.requestedPage(request, pageParameter: "page")
-        let listing = try await request.application.safeguard.registrations.registrations(
-            detaineeID: detaineeID.isEmpty ? nil : detaineeID, status: status, offset: (page - 1) * ListPage<RegistrationView>.perPage,
-            limit: ListPage<RegistrationView>.perPage, to: request.reader, on: request.db)
         let flash = try Flash.take(request)
         return try await request.view.render("hotline-registrations", RegistrationsPage(
             frame: .init("Registrations", request: request), flash: flash, typed: flash?.typed ?? [:], detaineeID: detaineeID,
-            statusFilter: [Registration.active, Registration.withdrawn].map {
-                FormChoice(value: $0, label: (try? PageWords.words($0, in: "registration status"))?.sentenceCased ?? $0, selected: $0 == status)
-            },
-            section: ListSection(heading: "Registrations of this office", list: ListPage(
-                items: try await RegistrationController.views(listing, request: request), page: page, total: listing.total, request: request, pageParameter: "page"))))
+            statusFilter: try ListFilter.choices(statuses, selected: status, value: { $0 }, label: { try PageWords.words($0, in: "registration status").sentenceCased }),
+            section: ListSection(heading: "Registrations of this office", list: registrations)))
     }
 
     func register(request: Request) async throws -> Response {
         let typed = try PersonPageController.fields(request, Array(Self.registrationLabels.keys))
-        // The PIN is a secret: never kept in the session; it is typed again.
-        let kept = typed.filter { $0.key != "voicePin" }
+        let kept = typed.filter { Self.registrationFieldsKept.contains($0.key) }
         var channels: [(kind: ChannelKind, address: String)] = []
         for kind in ChannelKind.allCases {
             if let address = typed[kind.rawValue] { channels.append((kind, address)) }
@@ -136,7 +131,9 @@ struct HotlinePageController: RouteCollection {
         if reference == nil { problems.append(.init(field: "detaineeReference", text: "The detained person is named by: choose A-number or detention id")) }
         let language = typed["language"].flatMap(NoticeLanguage.init(rawValue:))
         if language == nil { problems.append(.init(field: "language", text: "Notices in: choose a language")) }
-        guard let reference, let language else { return try Flash.refusedForm(request, to: "/hotline/registrations", problems: problems, typed: kept) }
+        guard let reference, let language else {
+            return try Flash.refusedForm(request, to: "/hotline/registrations", problems: problems, typed: kept, text: Self.retype)
+        }
         do {
             let registration = try await request.application.safeguard.registrations.register(
                 RegistrationInput(detaineeReference: reference, detaineeID: typed["detaineeId"] ?? "", registrantName: typed["registrantName"] ?? "",
@@ -146,19 +143,19 @@ struct HotlinePageController: RouteCollection {
             return try Flash.redirect(request, to: "/hotline/registrations/\(try registration.requireID())", .success,
                                       "Registered. Confirm each channel with the registrant before notices go to it.")
         } catch WorkflowError.invalid(let errors) {
-            return try Flash.refusedForm(request, to: "/hotline/registrations", problems: errors.map { error in
-                let field = Self.registrationField(error.path, channels: channels.map(\.kind))
-                return Flash.FieldProblem(field: field, text: "\(Self.registrationLabels[field] ?? error.path): \(error.message)")
-            }, typed: kept)
+            let kinds = channels.map(\.kind)
+            return try Flash.refusedForm(request, to: "/hotline/registrations", errors: errors, labels: Self.registrationLabels.merging(["channels": "Channels"]) { $1 },
+                                         typed: typed, kept: Self.registrationFieldsKept, field: { Self.registrationField($0, channels: kinds) }, text: Self.retype)
         }
     }
 
     /// The form's field for a path of the core's registration errors: `channels[1].address` is
-    /// the second channel typed, `channels` (none typed) the first field of channels.
+    /// the second channel typed; `channels` (none typed) is the fieldset of channels.
     static func registrationField(_ path: String, channels: [ChannelKind]) -> String {
-        guard path.hasPrefix("channels") else { return path }
-        let index = Int(path.drop { $0 != "[" }.dropFirst().prefix { $0 != "]" })
-        return index.flatMap { channels.indices.contains($0) ? channels[$0].rawValue : nil } ?? ChannelKind.sms.rawValue
+        guard path.hasPrefix("channels["), let index = Int(path.dropFirst("channels[".count).prefix { $0 != "]" }), channels.indices.contains(index) else {
+            return path
+        }
+        return channels[index].rawValue
     }
 
     struct RegistrationPage: Encodable {

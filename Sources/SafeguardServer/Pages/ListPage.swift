@@ -19,15 +19,31 @@ struct ListPage<Item> {
     var pages: [Link]
 
     static var perPage: Int { 25 }
+    /// The highest page number asked for: far past any list, and far from overflowing an offset.
+    static var highestPage: Int { 100_000 }
 
     /// The page number the request names in `pageParameter` (1 when it names none).
     /// - Throws: 400 when the parameter is not a page number.
     static func requestedPage(_ request: Request, pageParameter: String) throws -> Int {
         let text = request.query[String.self, at: pageParameter]
-        guard let requested = text.map({ Int($0) }) ?? 1, requested >= 1 else {
-            throw Abort(.badRequest, reason: "\(pageParameter): '\(text?.prefix(20) ?? "")' is not a page number (1 or more)")
+        guard let requested = text.map({ Int($0) }) ?? 1, (1...highestPage).contains(requested) else {
+            throw Abort(.badRequest, reason: "\(pageParameter): '\(text?.prefix(20) ?? "")' is not a page number (1 to \(highestPage))")
         }
         return requested
+    }
+
+    /// The page the request names of a list the database pages: `read` returns the items at an
+    /// offset and how many there are in all; a page past the end is the last (read again).
+    static func read(_ request: Request, pageParameter: String,
+                     _ read: (_ offset: Int, _ limit: Int) async throws -> (items: [Item], total: Int)) async throws -> ListPage {
+        var page = try requestedPage(request, pageParameter: pageParameter)
+        var (items, total) = try await read((page - 1) * perPage, perPage)
+        let last = max(1, (total + perPage - 1) / perPage)
+        if page > last {
+            page = last
+            (items, total) = try await read((page - 1) * perPage, perPage)
+        }
+        return ListPage(items: items, page: page, total: total, request: request, pageParameter: pageParameter)
     }
 
     /// The page of `all` that the request names in `pageParameter`; a page past the end is the last.
@@ -77,3 +93,9 @@ struct ListPage<Item> {
 }
 
 extension ListPage: Encodable where Item: Encodable {}
+
+/// A list and its heading, as `pagination.leaf` reads them.
+struct ListSection<Item: Encodable>: Encodable {
+    var heading: String
+    var list: ListPage<Item>
+}

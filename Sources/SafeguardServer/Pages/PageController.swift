@@ -111,7 +111,9 @@ struct PageController: RouteCollection {
         if actor.role == .hotlineSpecialist { return request.redirect(to: "/hotline", redirectType: .normal) }
         guard Entitlements.caseReadingRoles.contains(actor.role) else { return request.redirect(to: "/dashboard", redirectType: .normal) }
         let workflow = request.application.safeguard.workflow
-        let decision = try Self.filter(Disposition.self, request, "decision"), action = try Self.filter(Action.self, request, "action")
+        let decision = try ListFilter.value(request, "decision", Disposition.init(spelling:))
+        let action = try ListFilter.value(request, "action", Action.init(spelling:))
+        let filtered = decision != nil || action != nil
         let lines = try await workflow.queue(for: actor, limit: Self.window, on: request.db).filter { line in
             (decision.map { $0 == line.disposition } ?? true) && (action.map { $0.spelling == line.encounter.action } ?? true)
         }
@@ -125,24 +127,15 @@ struct PageController: RouteCollection {
         }
         let sections = [
             Section(heading: queueHeading, description: "Open encounters with a step that your role records, owed now.",
-                    empty: "Nothing is owed by your role now.", list: queue.map(Self.line)),
+                    empty: filtered ? "Nothing owed by your role matches the filters." : "Nothing is owed by your role now.", list: queue.map(Self.line)),
             Section(heading: "Open encounters", description: "Every open encounter you may read, newest first.",
-                    empty: "No open encounter you may read.", list: open.map(Self.line)),
+                    empty: filtered ? "No open encounter you may read matches the filters." : "No open encounter you may read.", list: open.map(Self.line)),
         ]
-        func choices<Code: ContractEnum>(_ type: Code.Type, selected: Code?) -> [FormChoice] {
-            Code.allCases.map { FormChoice(value: $0.spelling, label: $0.label.sentenceCased, selected: $0 == selected) }
-        }
         let page = HomePage(frame: Frame(actor.role == .oplaAttorney ? "Consultations" : "Encounters", request: request), sections: sections, window: Self.window,
-                            decisions: choices(Disposition.self, selected: decision), actions: choices(Action.self, selected: action),
-                            filtered: decision != nil || action != nil)
+                            decisions: ListFilter.choices(Disposition.allCases, selected: decision, value: \.spelling, label: \.label.sentenceCased),
+                            actions: ListFilter.choices(Action.allCases, selected: action, value: \.spelling, label: \.label.sentenceCased),
+                            filtered: filtered)
         return try await request.view.render("home", page).encodeResponse(for: request)
-    }
-
-    /// A filter's choice from the query: nil for all, 400 for a value the filter does not offer.
-    static func filter<Code: ContractEnum>(_ type: Code.Type, _ request: Request, _ name: String) throws -> Code? {
-        guard let text = request.query[String.self, at: name], !text.isEmpty else { return nil }
-        guard let code = Code(spelling: text) else { throw Abort(.badRequest, reason: "\(name): '\(text.prefix(30))' is not one of the choices") }
-        return code
     }
 
     static func line(_ line: CaseWorkflow.QueueLine) -> EncounterLine {

@@ -138,7 +138,8 @@ struct PersonPageController: RouteCollection {
             return try Flash.redirect(request, to: page, .success, "Added the \(kind) filing as claimed: it counts once a verification confirms it.")
         } catch WorkflowError.invalid(let errors) {
             // A receipt number is § 1367 data: not kept in the session; it is typed again.
-            return try Flash.refusedForm(request, to: page, errors: errors, labels: Self.filingLabels, typed: typed.filter { $0.key != "receiptNumber" })
+            return try Flash.refusedForm(request, to: page, errors: errors, labels: Self.filingLabels, typed: typed,
+                                         kept: Set(Self.filingLabels.keys).subtracting(["receiptNumber"]))
         }
     }
 

@@ -57,7 +57,7 @@ struct PolicyPageController: RouteCollection {
                                                                     documents: documents))
     }
 
-    /// One case (the contract's JSON) evaluated on two days, side by side, with what changes.
+    /// One case stated on a form, evaluated on two days side by side, with what changes.
     func compare(request: Request) async throws -> View {
         let query = try request.query.decode(DateComparisonPage.Query.self)
         let page = DateComparisonPage(frame: PageController.Frame("One case on two dates", request: request), query: query,
