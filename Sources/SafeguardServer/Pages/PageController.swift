@@ -108,11 +108,13 @@ struct PageController: RouteCollection {
     /// specialist's is the calls.
     func home(request: Request) async throws -> Response {
         let actor = try request.actor
+        // The query is read before anyone is sent on: a page number or filter that cannot be read is a 400 for every role.
+        let decision = try ListFilter.value(request, "decision", Disposition.init(spelling:))
+        let action = try ListFilter.value(request, "action", Action.init(spelling:))
+        for name in ["queue", "page"] { _ = try ListPage<CaseWorkflow.QueueLine>.requestedPage(request, pageParameter: name) }
         if actor.role == .hotlineSpecialist { return request.redirect(to: "/hotline", redirectType: .normal) }
         guard Entitlements.caseReadingRoles.contains(actor.role) else { return request.redirect(to: "/dashboard", redirectType: .normal) }
         let workflow = request.application.safeguard.workflow
-        let decision = try ListFilter.value(request, "decision", Disposition.init(spelling:))
-        let action = try ListFilter.value(request, "action", Action.init(spelling:))
         let filtered = decision != nil || action != nil
         let lines = try await workflow.queue(for: actor, limit: Self.window, on: request.db).filter { line in
             (decision.map { $0 == line.disposition } ?? true) && (action.map { $0.spelling == line.encounter.action } ?? true)
