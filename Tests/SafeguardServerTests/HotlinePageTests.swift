@@ -27,7 +27,7 @@ import Vapor
             let toldCall = try await specialist.get("/hotline")
             #expect(toldCall.text.contains(##"<a href="#followUp">What happens next: "##) && toldCall.text.contains(#"id="followUp-problem""#))
             #expect(!toldCall.text.contains("+15551112222") && toldCall.text.contains("was not kept: type it again"), "the caller's contact is not kept")
-            #expect(try await service.count("_fluent_sessions WHERE data LIKE '%15551112222%'") == 0, "nor put in the session")
+            #expect(try await service.count("_fluent_sessions WHERE CAST(data AS TEXT) LIKE '%15551112222%'") == 0, "nor put in the session")
 
             let rejected = try await specialist.post("/hotline/registrations", form: [
                 "detaineeReference": "a-number", "detaineeId": "A123456789", "registrantName": "Rosa", "relationship": "victim", "language": "es",
@@ -46,7 +46,7 @@ import Vapor
                 "detaineeReference": "a-number", "detaineeId": "A123456789", "registrantName": "Rosa", "relationship": "victim", "language": "es",
                 "email": "rosa-at-example", "consent": "yes",
             ]).status == .seeOther)
-            #expect(try await service.count("_fluent_sessions WHERE data LIKE '%rosa-at-example%' OR data LIKE '%Rosa%'") == 0)
+            #expect(try await service.count("_fluent_sessions WHERE CAST(data AS TEXT) LIKE '%rosa-at-example%' OR CAST(data AS TEXT) LIKE '%Rosa%'") == 0)
             #expect(try await specialist.get("/hotline/registrations").text.contains(##"<a href="#email">Email to: what was typed is not an email address</a>"##))
             #expect(again.text.contains(#"<option value="es" selected>"#), "the language chosen stays chosen")
             let registered = try await specialist.post("/hotline/registrations", form: [
