@@ -13,7 +13,7 @@ public enum DatabaseBackup {
     /// Every table Safeguard keeps, for comparing a copy with its original.
     public static let tables = [
         "users", "api_tokens", "people", "benefit_filings", "encounters", "evidence", "step_records", "decisions",
-        "follow_ups", "reevaluation_runs", "audit_records", "audit_heads", "audit_signatures", "_fluent_sessions", "_fluent_migrations",
+        "follow_ups", "reevaluation_runs", "audit_records", "audit_queue", "audit_heads", "audit_signatures", "_fluent_sessions", "_fluent_migrations",
     ]
 
     /// Writes a backup of the configured database to `file`, which must not exist yet.

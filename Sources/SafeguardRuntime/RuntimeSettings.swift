@@ -12,6 +12,13 @@ public struct RuntimeSettings: Sendable, Equatable {
     public var auditKeyPath: String
     /// How often a running server signs the audit heads that moved.
     public var auditSigningInterval: Duration = .seconds(300)
+    /// How often a running server integrates the audit records requests queued
+    /// (`AuditIntegration`): the bound, with the integration's own time, of how long a record
+    /// waits outside the chain.
+    public var auditIntegrationInterval: TimeInterval = 0.25
+    /// How long a queued audit record may wait before it is an alert (`safeguard_alert{kind=
+    /// "audit-queue-stale"}`, `audit verify`): a sequencer that does not run or fails.
+    public var auditQueueBound: TimeInterval { max(5, auditIntegrationInterval * 8) }
     /// The notification gateways and the workers' timing.
     public var delivery = DeliverySettings(gateways: [:])
     /// Delivery workers this server runs (none unless a gateway is configured).
@@ -61,6 +68,7 @@ public struct RuntimeSettings: Sendable, Equatable {
     /// `SAFEGUARD_DATABASE_CONNECTIONS`: connections per event loop (4). `SAFEGUARD_TIME_ZONE`: the
     /// IANA time zone whose day open encounters are decided on (America/New_York).
     /// `SAFEGUARD_REFUSALS_PER_MINUTE`: refusals of one caller recorded a minute (120).
+    /// `SAFEGUARD_AUDIT_INTEGRATION`: seconds between integrations of queued audit records (0.25).
     /// - Throws: `SettingsError` listing every missing or invalid setting.
     public static func resolve(database: String?, auditKey: String? = nil,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws(SettingsError) -> RuntimeSettings {
@@ -136,6 +144,9 @@ public struct RuntimeSettings: Sendable, Equatable {
         }
         for (name, keyPath) in timings { if let value = seconds(name) { settings.delivery[keyPath: keyPath] = value } }
         for (name, keyPath) in sessionTimings { if let value = seconds(name) { settings.sessionTimeouts[keyPath: keyPath] = value } }
+        if let value = seconds("SAFEGUARD_AUDIT_INTEGRATION") {
+            if value <= 60 { settings.auditIntegrationInterval = value } else { problems.append("SAFEGUARD_AUDIT_INTEGRATION: at most 60 seconds") }
+        }
         guard problems.isEmpty else { throw SettingsError(problems: problems) }
         return settings
     }

@@ -29,7 +29,8 @@ public enum SafeguardRuntime {
                                databases: Databases, migrations: Migrations) throws -> SafeguardServices {
         try register(settings, on: databases)
         migrations.add(SafeguardMigrations.all)
-        let audit = AuditChain(key: try AuditKey.loadOrCreate(at: settings.auditKeyPath), refusalsPerMinute: settings.refusalsPerMinute, clock: clock)
+        let audit = AuditChain(key: try AuditKey.loadOrCreate(at: settings.auditKeyPath), refusalsPerMinute: settings.refusalsPerMinute,
+                               queueBound: settings.auditQueueBound, clock: clock)
         let workflow = CaseWorkflow(ruleSet: ruleSet, audit: audit, calendar: CaseCalendar(clock: clock, timeZone: settings.timeZone), metrics: WorkflowMetrics(factory: metrics))
         return SafeguardServices(
             ruleSet: ruleSet, clock: clock,
@@ -94,7 +95,7 @@ public enum SafeguardRuntime {
 
     /// For a command: opens and migrates the database, runs `body` with it, a second handle on a
     /// connection of its own (another event loop's, for reading while the first one writes) and the
-    /// services, and closes the database whatever happens.
+    /// services, integrates the audit records it queued, and closes the database whatever happens.
     public static func withDatabases<Result: Sendable>(
         settings: RuntimeSettings, ruleSet: RuleSet, hasher: any PasswordHashing,
         _ body: @Sendable (_ database: any Database, _ reader: any Database, SafeguardServices) async throws -> Result
@@ -109,7 +110,16 @@ public enum SafeguardRuntime {
                 try await migrator.setupIfNeeded().get()
                 try await migrator.prepareBatch().get()
             }
-            return try await body(database, reader, services)
+            // What the command queued in the chain is integrated before it exits, failed or not:
+            // its records never wait for a server to pick them up.
+            do {
+                let result = try await body(database, reader, services)
+                try await services.audit.integrate(on: database)
+                return result
+            } catch {
+                try? await services.audit.integrate(on: database)
+                throw error
+            }
         }
     }
 

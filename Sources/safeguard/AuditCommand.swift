@@ -14,7 +14,11 @@ struct AuditCommand: AsyncParsableCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check every record of the audit chain and every signed head; say where the chain breaks.",
-            discussion: "Exit codes: 0 the chain verifies, 3 it does not (each problem is printed), 2 bad input."
+            discussion: """
+                Records that requests queued and no sequencer has integrated yet are counted, and an alert is printed for those older than \
+                the bound; the command integrates them as it exits. Exit codes: 0 the chain verifies, 3 it does not (each problem is printed), \
+                2 bad input.
+                """
         )
         @Option(help: "Heads exported earlier (`safeguard audit head --to`): the database must still hold them.") var head: String?
         @Option(name: .customLong("public-key"), help: "The audit key's public half (64 hex digits in a file), instead of the key file.")
@@ -31,8 +35,8 @@ struct AuditCommand: AsyncParsableCommand {
             }
             let exported = try head.map(Self.readHeads) ?? []
             let started = Date()
-            let report = try await databaseOptions.withDatabase(policyOptions) { database, _ in
-                try await AuditChain.verify(key: key, exportedHeads: exported, on: database)
+            let (report, queue) = try await databaseOptions.withDatabase(policyOptions) { database, services in
+                (try await AuditChain.verify(key: key, exportedHeads: exported, on: database), try await services.audit.queue(on: database))
             }
             let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
             guard report.isClean else {
@@ -42,6 +46,9 @@ struct AuditCommand: AsyncParsableCommand {
             }
             print("the audit chain verifies: \(report.records) records in \(report.partitions) partitions, "
                   + "\(report.signedHeads) signed heads\(exported.isEmpty ? "" : ", \(exported.count) exported heads") (\(seconds) s)")
+            // Queued records are not in the chain yet: this command integrates them as it exits.
+            if queue.queued > 0 { print("\(queue.queued) records were queued, not yet in the chain; they are integrated now") }
+            if queue.stale > 0 { print("alert: \(queue.stale) records waited longer than the bound to be integrated: no server's sequencer ran") }
         }
 
         static func readHeads(_ path: String) throws -> [SignedHead] {

@@ -12,14 +12,18 @@ import Vapor
 /// The audit chain: what is recorded, that it holds no protected value, and that tampering of
 /// every kind is found where it happened, on SQLite and on PostgreSQL.
 @Suite struct AuditChainTests {
+    /// Every record of the chain, once what requests queued is integrated.
     static func records(_ service: TestService) async throws -> [AuditRecord] {
+        try await service.integrateAudit()
         var records: [AuditRecord] = []
         try await AuditChain.forEachRecord(on: service.app.db) { records.append($0) }
         return records
     }
 
+    /// The chain verified, once what requests queued is integrated.
     static func verify(_ service: TestService, exported: [SignedHead] = []) async throws -> AuditVerifier.Report {
-        try await AuditChain.verify(key: service.app.safeguard.audit.key.publicKey, exportedHeads: exported, on: service.app.db)
+        try await service.integrateAudit()
+        return try await AuditChain.verify(key: service.app.safeguard.audit.key.publicKey, exportedHeads: exported, on: service.app.db)
     }
 
     /// A few sign-ins, writes, reads and refusals through the API.
@@ -171,14 +175,16 @@ import Vapor
                 let latest = try await AuditChain.signedHeads(on: sql).filter { $0.partition == "NYC" }.last
                 return head != nil && latest?.sequence == head?.sequence && latest?.hash == head?.hash
             }
-            await service.clock.waitForSleepers()
+            // The signer and the sequencer sleep on the clock.
+            await service.clock.waitForSleepers(2)
             #expect(try await !signed(), "not signed before the interval")
             service.clock.advance(by: .seconds(299))
-            #expect(service.clock.sleepers == 1)
-            #expect(try await !signed(), "not signed a second before the interval")
+            await service.clock.waitForSleepers(2)
+            #expect(try await !signed(), "not signed a second before the interval (though integrated)")
+            #expect(try await AuditChain.heads(on: service.app.db)["NYC"] != nil, "the sequencer integrated what was queued")
             service.clock.advance(by: .seconds(1))
             // The signer wakes, signs and sleeps again.
-            await service.clock.waitForSleepers()
+            await service.clock.waitForSleepers(2)
             #expect(try await signed(), "the NYC head is signed once the interval has passed")
             #expect(try await Self.verify(service).isClean)
         }
@@ -222,6 +228,7 @@ import Vapor
             let admin = try #require(try await service.app.safeguard.users.user(named: "admin-nyc", on: service.app.db).actor)
             let before = try await AuditChain.heads(on: service.app.db)["NYC"]?.sequence ?? 0
             try await chain.append((0..<20).map { AuditEntry(admin, .read, "encounter/\($0)") }, on: service.app.db)
+            try await chain.integrate(on: service.app.db)
             let signed = try await AuditChain.signedHeads(on: service.app.db as! any SQLDatabase).filter { $0.partition == "NYC" }.map(\.sequence)
             #expect(signed == stride(from: 7, through: before + 20, by: 7).filter { $0 > before })
             #expect(try await Self.verify(service).isClean)

@@ -58,11 +58,12 @@ import Vapor
             #expect(try await service.verify(encounter, filing: filing).status == .created)
             let before = try await service.send(.GET, "/api/v1/encounters/\(encounter)", as: "officer@NYC").decode(EncounterView.self)
             #expect(before.decision?.disposition == "refrain")
-            // The server's refresher and its audit signer sleep on the clock (the refresher until the
-            // next day of the real day it booted on); a year on, both wake, work, and sleep again.
-            await service.clock.waitForSleepers(2)
+            // The server's refresher, its audit signer and its sequencer sleep on the clock (the
+            // refresher until the next day of the real day it booted on); a year on, all wake,
+            // work, and sleep again.
+            await service.clock.waitForSleepers(3)
             service.clock.set(toNoonOf: CaseCalendar.yearAfter(CaseCalendar().today).description)
-            await service.clock.waitForSleepers(2)
+            await service.clock.waitForSleepers(3)
             // A year on, the test's tokens have expired: the stored decision read from the core.
             let after = try await service.app.safeguard.workflow.currentDecision(of: try #require(UUID(uuidString: encounter)), on: service.app.db)
             #expect(after?.disposition == "proceed-after-steps")

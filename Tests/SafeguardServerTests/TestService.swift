@@ -197,8 +197,16 @@ struct TestService {
         }
     }
 
+    /// Rows of `table` (with its `WHERE`); the audit chain's after what requests queued is
+    /// integrated, as a running server's sequencer would within its bound.
     func count(_ table: String) async throws -> Int {
-        try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()!.decode(column: "n", as: Int.self)
+        if table.hasPrefix("audit_records") { try await integrateAudit() }
+        return try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()!.decode(column: "n", as: Int.self)
+    }
+
+    /// Integrates the audit records queued so far into the chain.
+    func integrateAudit() async throws {
+        try await app.safeguard.writeTurns.run { try await self.app.safeguard.audit.integrate(on: self.app.db) }
     }
 }
 

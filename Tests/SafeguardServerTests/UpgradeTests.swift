@@ -20,6 +20,7 @@ import Testing
             try await alone.create(on: database)
             _ = try await service.openEncounter(try untraced.requireID().uuidString, asOf: "2026-06-01", as: "officer@LAX")
 
+            try await service.integrateAudit()
             try await Self.upgrade(AddPersonOffice(), on: database)
 
             let sql = database as! any SQLDatabase

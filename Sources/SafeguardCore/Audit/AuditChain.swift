@@ -2,19 +2,24 @@ import Crypto
 import FluentKit
 import Foundation
 import SQLKit
+import Synchronization
 
-/// The tamper-evident audit log: one hash chain per partition (the actor's office), so that
-/// appends from different offices do not wait for each other. Each record's hash covers the one
-/// before it. The head row is signed with the audit key by every commit that moves it, so no
-/// record is ever unpinned; besides, every `signingInterval` records and whenever `signHeads`
-/// runs (the server does every five minutes), the head is kept in the signed heads, from which an
-/// operator exports heads to keep outside the database (only those catch a rollback of the whole
-/// database to a state that was signed at the time).
+/// The tamper-evident audit log: one hash chain per partition (the actor's office). Each
+/// record's hash covers the one before it. The head row is signed with the audit key by every
+/// integration that moves it, so no integrated record is ever unpinned; besides, every
+/// `signingInterval` records and whenever `signHeads` runs (the server does every five minutes),
+/// the head is kept in the signed heads, from which an operator exports heads to keep outside the
+/// database (only those catch a rollback of the whole database to a state that was signed then).
 ///
-/// `append` runs inside the caller's transaction: the record commits with the change it records,
-/// or neither does. The partition's head row is claimed with a conditional `UPDATE … RETURNING`,
-/// which row-locks it on PostgreSQL until the transaction ends, so appends to one partition from
-/// several servers take turns and the chain never forks.
+/// As transparency logs do, a request only queues its records (`append`), in its own
+/// transaction: a record commits with what it records, or neither does, and no request waits on
+/// another's audit append or on a partition's head. A sequencer (`integrate`, run by the server
+/// within `AuditIntegration`'s bound and by every command before it exits) then gives queued
+/// leaves their place in their partition's chain in batches, hashes the links and signs the new
+/// head. One integrator works on a partition at a time: the head row is claimed by an update
+/// (the write lock on SQLite; on PostgreSQL a transaction-scoped advisory lock first, so that a
+/// second server passes the partition by instead of waiting, and takes it over when the first
+/// one's connection dies).
 public struct AuditChain: Sendable {
     public let key: Curve25519.Signing.PrivateKey
     public let signingInterval: Int
@@ -22,61 +27,127 @@ public struct AuditChain: Sendable {
     public let clock: any WallClock
     /// How many refusals of one caller a minute are recorded (`appendRefusal`).
     public let refusals: RefusalAllowance
+    /// How long a queued record may wait for its integration before it is an alert (`queue`).
+    public let queueBound: TimeInterval
 
     public init(key: Curve25519.Signing.PrivateKey, signingInterval: Int = 1000, refusalsPerMinute: Int = RefusalAllowance.defaultPerMinute,
-                clock: any WallClock = SystemClock()) {
+                queueBound: TimeInterval = 5, clock: any WallClock = SystemClock()) {
         self.key = key
         self.clock = clock
+        self.queueBound = queueBound
         self.signingInterval = max(1, signingInterval)
         refusals = RefusalAllowance(perMinute: refusalsPerMinute, clock: clock)
     }
 
-    static let records = "audit_records", heads = "audit_heads", signatures = "audit_signatures"
+    static let records = "audit_records", heads = "audit_heads", signatures = "audit_signatures", queue = "audit_queue"
     static let recordColumns = [
         "partition", "sequence", "recorded_at", "actor_id", "username", "role", "office", "action", "object", "outcome", "purpose",
         "subject", "previous_hash", "hash",
     ]
 
-    /// Appends a record of `entry`, in the transaction `database` is in (or a new one).
+    /// Appends made by this process so far: the order of batches queued at the same instant.
+    private static let appends = Atomic<Int>(0)
+
+    /// The partition an entry's record goes to: its actor's office.
+    static func partition(of entry: AuditEntry) -> String {
+        entry.office.isEmpty ? "system" : entry.office
+    }
+
+    /// Queues a record of `entry`, in the transaction `database` is in (or a new one).
     public func append(_ entry: AuditEntry, on database: any Database) async throws {
         try await append([entry], on: database)
     }
 
-    /// Appends records of `entries`, in order, in the transaction `database` is in (or a new
-    /// one): one claim of each partition's head and one multi-row insert, however many there are.
+    /// Queues records of `entries`, in order, in the transaction `database` is in (or a new one):
+    /// one multi-row insert, whatever their partitions, claiming no head.
     public func append(_ entries: [AuditEntry], on database: any Database) async throws {
         guard !entries.isEmpty else { return }
-        try await database.transaction { database in
-            let sql = try CaseRecords.sqlDatabase(database)
-            let byPartition = Dictionary(grouping: entries) { $0.office.isEmpty ? "system" : $0.office }
-            // Partitions in a fixed order, so that two writers never wait for each other's heads in a cycle.
-            for (partition, entries) in byPartition.sorted(by: { $0.key < $1.key }) {
-                try await sql.insert(into: Self.heads).columns("partition", "sequence", "hash")
-                    .values(SQLBind(partition), SQLBind(0), SQLBind(AuditRecord.genesisHash)).ignoringConflicts(with: ["partition"]).run()
-                guard let head = try await sql.raw("""
-                    UPDATE \(ident: Self.heads) SET sequence = sequence + \(bind: entries.count) WHERE partition = \(bind: partition) RETURNING sequence, hash
-                    """).first() else { preconditionFailure("the head row was just ensured") }
-                var sequence = try head.decode(column: "sequence", as: Int.self) - entries.count
-                var previous = try head.decode(column: "hash", as: String.self)
-                let now = clock.now
-                var rows = BulkInsert(into: Self.records, columns: Self.recordColumns)
-                var signed: [SignedHead] = []
-                for entry in entries {
-                    sequence += 1
-                    let record = AuditRecord(partition: partition, sequence: sequence, recordedAt: now, entry: entry, previousHash: previous)
-                    rows.append(record.columnValues)
-                    if sequence % signingInterval == 0 {
-                        signed.append(try SignedHead(partition: partition, sequence: sequence, hash: record.hash, signedAt: now, key: key))
-                    }
-                    previous = record.hash
-                }
-                try await rows.run(on: database)
-                // The head is signed with every commit that moves it: a record after the last
-                // periodic signature is pinned too, and cannot be rewritten without the key.
-                try await storeHead(try SignedHead(partition: partition, sequence: sequence, hash: previous, signedAt: now, key: key), on: sql)
-                for head in signed { try await store(head, on: sql) }
+        let now = clock.now
+        // Appends of one process within one millisecond keep their order; a UUID keeps batches apart across processes.
+        let batch = String(format: "%016d-", Self.appends.add(1, ordering: .relaxed).newValue) + UUID().uuidString
+        var rows = BulkInsert(into: Self.queue, columns: AuditLeaf.columns)
+        for (ordinal, entry) in entries.enumerated() { rows.append(AuditLeaf(entry, batch: batch, ordinal: ordinal, at: now).columnValues) }
+        let leaves = rows
+        try await database.transaction { try await leaves.run(on: $0) }
+    }
+
+    /// Integrates every queued leaf into its partition's chain, `batchSize` leaves a transaction;
+    /// a partition another integrator holds now is left to it. Returns how many were integrated.
+    @discardableResult
+    public func integrate(batchSize: Int = 2000, on database: any Database) async throws -> Int {
+        let sql = try CaseRecords.sqlDatabase(database)
+        var integrated = 0
+        for row in try await sql.select().distinct().column("partition").from(Self.queue).orderBy("partition").all() {
+            let partition = try row.decode(column: "partition", as: String.self)
+            while let count = try await integrate(partition: partition, batchSize: batchSize, on: database), count > 0 {
+                integrated += count
+                if count < batchSize { break }
             }
         }
+        return integrated
+    }
+
+    /// Integrates up to `batchSize` of the partition's queued leaves, oldest first, in one
+    /// transaction; nil when another integrator holds the partition.
+    func integrate(partition: String, batchSize: Int, on database: any Database) async throws -> Int? {
+        try await database.transaction { database in
+            let sql = try CaseRecords.sqlDatabase(database)
+            if sql.dialect.name == "postgresql" {
+                let lock = "safeguard-audit/\(partition)"
+                guard try await sql.raw("SELECT pg_try_advisory_xact_lock(hashtext(\(bind: lock))) AS held").first()?
+                    .decode(column: "held", as: Bool.self) == true else { return nil }
+            }
+            try await sql.insert(into: Self.heads).columns("partition", "sequence", "hash")
+                .values(SQLBind(partition), SQLBind(0), SQLBind(AuditRecord.genesisHash)).ignoringConflicts(with: ["partition"]).run()
+            // The claim: from here until commit no other integrator moves this head.
+            guard let head = try await sql.raw("""
+                UPDATE \(ident: Self.heads) SET sequence = sequence WHERE partition = \(bind: partition) RETURNING sequence, hash
+                """).first() else { preconditionFailure("the head row was just ensured") }
+            let leaves = try await sql.select().columns(AuditLeaf.columns).from(Self.queue).where("partition", .equal, partition)
+                .orderBy("queued_at").orderBy("batch").orderBy("ordinal").limit(batchSize).all().map(AuditLeaf.init(row:))
+            guard !leaves.isEmpty else { return 0 }
+            var sequence = try head.decode(column: "sequence", as: Int.self)
+            var previous = try head.decode(column: "hash", as: String.self)
+            let now = clock.now
+            var rows = BulkInsert(into: Self.records, columns: Self.recordColumns)
+            var signed: [SignedHead] = []
+            for leaf in leaves {
+                sequence += 1
+                let record = AuditRecord(leaf, sequence: sequence, previousHash: previous)
+                rows.append(record.columnValues)
+                if sequence % signingInterval == 0 {
+                    signed.append(try SignedHead(partition: partition, sequence: sequence, hash: record.hash, signedAt: now, key: key))
+                }
+                previous = record.hash
+            }
+            try await rows.run(on: database)
+            // By name, never by range: a leaf queued earlier but committed after the select
+            // above waits for the next batch.
+            for chunk in stride(from: 0, to: leaves.count, by: 500).map({ leaves[$0..<min($0 + 500, leaves.count)] }) {
+                try await sql.delete(from: Self.queue).where("leaf", .in, chunk.map(\.leaf)).run()
+            }
+            // The head is signed with every integration that moves it: a record after the last
+            // periodic signature is pinned too, and cannot be rewritten without the key.
+            try await storeHead(try SignedHead(partition: partition, sequence: sequence, hash: previous, signedAt: now, key: key), on: sql)
+            for head in signed { try await store(head, on: sql) }
+            return leaves.count
+        }
+    }
+
+    /// What waits to be integrated: how many leaves, and how many of them were queued longer
+    /// than `queueBound` ago (none unless no sequencer runs, or it fails: an alert).
+    public func queue(on database: any Database) async throws -> (queued: Int, stale: Int) {
+        let cutoff = clock.now.addingTimeInterval(-queueBound).formatted(AuditRecord.timeFormat)
+        let row = try await CaseRecords.sqlDatabase(database).raw("""
+            SELECT COUNT(*) AS queued, COUNT(CASE WHEN queued_at < \(bind: cutoff) THEN 1 END) AS stale FROM \(ident: Self.queue)
+            """).first()
+        return (try row?.decode(column: "queued", as: Int.self) ?? 0, try row?.decode(column: "stale", as: Int.self) ?? 0)
+    }
+
+    /// Writes a partition's head row with its sequence, hash and signature.
+    private func storeHead(_ head: SignedHead, on sql: any SQLDatabase) async throws {
+        try await sql.update(Self.heads).set("sequence", to: SQLBind(head.sequence)).set("hash", to: SQLBind(head.hash))
+            .set("signed_at", to: SQLBind(head.signedAt)).set("signature", to: SQLBind(head.signature)).where("partition", .equal, head.partition).run()
     }
 
     /// Signs the head of every partition that moved since its last signature; returns how many it signed.
@@ -100,16 +171,11 @@ public struct AuditChain: Sendable {
     /// The newest signed head of every partition, after signing the heads that moved: what an
     /// operator keeps outside the database to detect a later rollback.
     public func exportHeads(on database: any Database) async throws -> [SignedHead] {
+        try await integrate(on: database)
         try await signHeads(on: database)
         let all = try await Self.signedHeads(on: CaseRecords.sqlDatabase(database))
         return Dictionary(grouping: all, by: \.partition).values.compactMap { $0.max { $0.sequence < $1.sequence } }
             .sorted { $0.partition < $1.partition }
-    }
-
-    /// Writes a partition's head row with its signature.
-    private func storeHead(_ head: SignedHead, on sql: any SQLDatabase) async throws {
-        try await sql.update(Self.heads).set("hash", to: SQLBind(head.hash)).set("signed_at", to: SQLBind(head.signedAt))
-            .set("signature", to: SQLBind(head.signature)).where("partition", .equal, head.partition).run()
     }
 
     private func store(_ head: SignedHead, on sql: any SQLDatabase) async throws {

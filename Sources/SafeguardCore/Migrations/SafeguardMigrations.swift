@@ -30,5 +30,6 @@ public enum SafeguardMigrations {
         AddFactsVersion(),
         AddAuditSubject(),
         AddStepFactsDigest(),
+        CreateAuditQueue(),
     ]
 }

@@ -27,7 +27,8 @@ public struct CaseWorkflow: Sendable {
     /// This workflow on another clock, its audit chain too: the demo seeds its history by moving
     /// the clock to each day it opens an encounter on, never by naming a past day.
     public func on(_ clock: any WallClock) -> CaseWorkflow {
-        CaseWorkflow(ruleSet: ruleSet, audit: AuditChain(key: audit.key, signingInterval: audit.signingInterval, refusalsPerMinute: audit.refusals.perMinute, clock: clock),
+        CaseWorkflow(ruleSet: ruleSet, audit: AuditChain(key: audit.key, signingInterval: audit.signingInterval, refusalsPerMinute: audit.refusals.perMinute,
+                                                                     queueBound: audit.queueBound, clock: clock),
                      calendar: CaseCalendar(clock: clock, timeZone: calendar.timeZone), metrics: metrics)
     }
 

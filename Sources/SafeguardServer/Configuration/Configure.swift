@@ -61,6 +61,7 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     app.leaf.tags["fieldProblem"] = FieldProblemTag()
     app.leaf.tags["fieldInvalid"] = FieldInvalidTag()
     app.lifecycle.use(AuditHeadSigning(interval: settings.auditSigningInterval))
+    app.lifecycle.use(AuditIntegration(interval: settings.auditIntegrationInterval))
     if settings.refreshesDecisions { app.lifecycle.use(DecisionRefreshing()) }
     if settings.deliveryWorkers > 0 {
         app.lifecycle.use(DeliveryWorkers(count: settings.deliveryWorkers, settings: settings.delivery, factory: metrics.factory))

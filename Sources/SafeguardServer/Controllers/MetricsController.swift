@@ -27,6 +27,13 @@ struct MetricsController: RouteCollection {
             registry.makeGauge(descriptor: alert, labels: [("kind", "gateway-failing"), ("channel", channel.rawValue)])
                 .set(to: alerts.failingGateways[channel.rawValue] == nil ? 0.0 : 1.0)
         }
+        let queue = try await services.audit.queue(on: request.db)
+        registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "safeguard", metricName: "audit_alert", unitName: "",
+                                                            helpText: "Audit records queued longer than the bound: no sequencer integrates them"),
+                           labels: [("kind", "audit-queue-stale")]).set(to: Double(queue.stale))
+        registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "safeguard", metricName: "audit_queued", unitName: "",
+                                                            helpText: "Audit records queued by requests, not yet integrated into the chain"))
+            .set(to: Double(queue.queued))
         let response = Response(status: .ok, body: .init(data: Data(request.application.serviceMetrics.exposition())))
         response.headers.replaceOrAdd(name: .contentType, value: Self.contentType)
         return response

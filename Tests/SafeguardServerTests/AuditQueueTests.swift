@@ -1,0 +1,115 @@
+import Foundation
+@testable import SafeguardCore
+@testable import SafeguardServer
+import SQLKit
+import Testing
+
+/// Audit records queued by requests and integrated by a sequencer: a read commits its record
+/// without claiming a head; integration puts every queued record in its partition's chain
+/// once, in order, whoever integrates and however many at once; what waits too long is an alert.
+@Suite struct AuditQueueTests {
+    static func admin(_ service: TestService) async throws -> Actor {
+        try #require(try await service.app.safeguard.users.user(named: "admin-nyc", on: service.app.db).actor)
+    }
+
+    @Test func aReadQueuesItsRecordWhichTheSequencerIntegratesInOrder() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            try await service.integrateAudit()
+            let head = try #require(try await AuditChain.heads(on: service.app.db)["NYC"])
+            #expect(try await service.count("audit_queue") == 0)
+
+            let read = try await service.send(.GET, "/api/v1/people/\(person)", as: "officer@NYC", headers: TestService.lawEnforcement)
+            #expect(read.status == .ok)
+            #expect(try await service.count("audit_queue WHERE object = 'person/\(person)' AND action = 'read'") == 1, "the read's record is queued")
+            #expect(try await AuditChain.heads(on: service.app.db)["NYC"] == head, "the request moved no head")
+
+            #expect(try await service.app.safeguard.audit.integrate(on: service.app.db) >= 1)
+            #expect(try await service.count("audit_queue") == 0)
+            let moved = try #require(try await AuditChain.heads(on: service.app.db)["NYC"])
+            #expect(moved.sequence > head.sequence)
+            let records = try await AuditChainTests.records(service)
+            let last = try #require(records.last { $0.partition == "NYC" })
+            #expect(last.object == "person/\(person)" && last.action == "read" && last.sequence == moved.sequence)
+            #expect(try await AuditChainTests.verify(service).isClean)
+        }
+    }
+
+    /// Appends and integrations racing (several integrators at once, as several servers run
+    /// theirs): every record is integrated exactly once, the chain does not fork and verifies.
+    @Test func racingIntegratorsNeverForkTheChain() async throws {
+        try await TestService.with { service in
+            let (audit, turns, database) = (service.app.safeguard.audit, service.app.safeguard.writeTurns, service.app.db)
+            let admin = try await Self.admin(service)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<4 {
+                    group.addTask {
+                        for batch in 0..<25 {
+                            let entries = (0..<4).map { AuditEntry(admin, .read, "encounter/\(writer)-\(batch)-\($0)") }
+                            try await turns.run { try await audit.append(entries, on: database) }
+                        }
+                    }
+                }
+                for _ in 0..<3 {
+                    group.addTask {
+                        for _ in 0..<20 { _ = try await turns.run { try await audit.integrate(batchSize: 7, on: database) } }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let records = try await AuditChainTests.records(service).filter { $0.object.hasPrefix("encounter/") && $0.partition == "NYC" }
+            #expect(records.count == 400 && Set(records.map(\.object)).count == 400, "each queued record integrated once")
+            let sequences = try await AuditChainTests.records(service).filter { $0.partition == "NYC" }.map(\.sequence)
+            #expect(sequences == Array(1...sequences.count), "one chain, no gap, no fork")
+            // Within an append, the order it gave.
+            let first = records.filter { $0.object.hasPrefix("encounter/0-0-") }.map(\.object)
+            #expect(first == (0..<4).map { "encounter/0-0-\($0)" })
+            #expect(try await AuditChainTests.verify(service).isClean)
+        }
+    }
+
+    /// A record queued before an integration but committed after it (a long transaction) is
+    /// integrated by the next one: the sequencer deletes what it integrated by name, never by range.
+    @Test func aRecordCommittedAfterAnIntegrationIsIntegratedByTheNext() async throws {
+        try await TestService.with { service in
+            let (audit, database) = (service.app.safeguard.audit, service.app.db)
+            let admin = try await Self.admin(service)
+            try await audit.append(AuditEntry(admin, .read, "encounter/early"), on: database)
+            try await audit.append(AuditEntry(admin, .read, "encounter/later"), on: database)
+            // The earlier one "commits late": it is taken out before the integration and put back after.
+            let sql = database as! any SQLDatabase
+            let early = try await sql.select().columns(AuditLeaf.columns).from(AuditChain.queue).where("object", .equal, "encounter/early").first()
+                .map(AuditLeaf.init(row:))
+            try await sql.delete(from: AuditChain.queue).where("object", .equal, "encounter/early").run()
+            #expect(try await audit.integrate(on: database) >= 1)
+            var restored = BulkInsert(into: AuditChain.queue, columns: AuditLeaf.columns)
+            restored.append(try #require(early).columnValues)
+            try await restored.run(on: database)
+            #expect(try await audit.integrate(on: database) == 1)
+            let objects = try await AuditChainTests.records(service).map(\.object)
+            #expect(objects.contains("encounter/early") && objects.firstIndex(of: "encounter/later")! < objects.firstIndex(of: "encounter/early")!)
+            #expect(try await AuditChainTests.verify(service).isClean)
+        }
+    }
+
+    /// Records nobody integrates (no server runs) are an alert once older than the bound, in
+    /// the metrics and in `audit verify`, which then integrates them as it exits.
+    @Test func recordsWaitingLongerThanTheBoundAreAnAlert() async throws {
+        try await TestService.with { service in
+            let audit = service.app.safeguard.audit
+            try await audit.append(AuditEntry(try await Self.admin(service), .read, "encounter/waiting"), on: service.app.db)
+            let queued = try await audit.queue(on: service.app.db)
+            #expect(queued.queued >= 1 && queued.stale == 0)
+            let later = TestClock(now: service.clock.now.addingTimeInterval(audit.queueBound + 1))
+            let stale = try await AuditChain(key: audit.key, queueBound: audit.queueBound, clock: later).queue(on: service.app.db)
+            #expect(stale.stale == stale.queued && stale.queued >= 1)
+
+            let metrics = try await service.send(.GET, "/metrics", as: "admin@NYC")
+            #expect(metrics.text.contains("safeguard_audit_queued") && metrics.text.contains(#"safeguard_audit_alert{kind="audit-queue-stale"} 0"#))
+
+            let verified = try await service.runCommand(["audit", "verify"])
+            #expect(verified.status == 0 && verified.standardOutput.contains("records were queued, not yet in the chain; they are integrated now"), "\(verified.standardOutput)")
+            #expect(try await service.count("audit_queue") == 0, "the command integrated them as it exited")
+        }
+    }
+}
