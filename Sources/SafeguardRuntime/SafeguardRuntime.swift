@@ -97,7 +97,7 @@ public enum SafeguardRuntime {
     /// connection of its own (another event loop's, for reading while the first one writes) and the
     /// services, integrates the audit records it queued, and closes the database whatever happens.
     public static func withDatabases<Result: Sendable>(
-        settings: RuntimeSettings, ruleSet: RuleSet, hasher: any PasswordHashing,
+        settings: RuntimeSettings, ruleSet: RuleSet, hasher: any PasswordHashing, integratingAudit: Bool = true,
         _ body: @Sendable (_ database: any Database, _ reader: any Database, SafeguardServices) async throws -> Result
     ) async throws -> Result {
         try await withDatabasesOpen { databases, loops, logger in
@@ -114,10 +114,10 @@ public enum SafeguardRuntime {
             // its records never wait for a server to pick them up.
             do {
                 let result = try await body(database, reader, services)
-                try await services.audit.integrate(on: database)
+                if integratingAudit { try await services.audit.integrate(on: database) }
                 return result
             } catch {
-                try? await services.audit.integrate(on: database)
+                if integratingAudit { try? await services.audit.integrate(on: database) }
                 throw error
             }
         }

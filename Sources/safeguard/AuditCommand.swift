@@ -15,9 +15,9 @@ struct AuditCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check every record of the audit chain and every signed head; say where the chain breaks.",
             discussion: """
-                Records that requests queued and no sequencer has integrated yet are counted, and an alert is printed for those older than \
-                the bound; the command integrates them as it exits. Exit codes: 0 the chain verifies, 3 it does not (each problem is printed), \
-                2 bad input.
+                Reads only. Records that requests queued and no sequencer has integrated yet are counted; those older than the bound, and \
+                any written into the queue without the audit key, are alerts. Exit codes: 0 the chain verifies, 3 it does not (each \
+                problem is printed), 4 it verifies but an alert stands, 2 bad input.
                 """
         )
         @Option(help: "Heads exported earlier (`safeguard audit head --to`): the database must still hold them.") var head: String?
@@ -35,7 +35,7 @@ struct AuditCommand: AsyncParsableCommand {
             }
             let exported = try head.map(Self.readHeads) ?? []
             let started = Date()
-            let (report, queue) = try await databaseOptions.withDatabase(policyOptions) { database, services in
+            let (report, queue) = try await databaseOptions.withDatabase(policyOptions, integratingAudit: false) { database, services in
                 (try await AuditChain.verify(key: key, exportedHeads: exported, on: database), try await services.audit.queue(on: database))
             }
             let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
@@ -46,9 +46,13 @@ struct AuditCommand: AsyncParsableCommand {
             }
             print("the audit chain verifies: \(report.records) records in \(report.partitions) partitions, "
                   + "\(report.signedHeads) signed heads\(exported.isEmpty ? "" : ", \(exported.count) exported heads") (\(seconds) s)")
-            // Queued records are not in the chain yet: this command integrates them as it exits.
-            if queue.queued > 0 { print("\(queue.queued) records were queued, not yet in the chain; they are integrated now") }
-            if queue.stale > 0 { print("alert: \(queue.stale) records waited longer than the bound to be integrated: no server's sequencer ran") }
+            // Queued records are not in the chain yet; the command only reads, a server or any other command integrates them.
+            if queue.queued > 0 { print("\(queue.queued) records are queued, not yet in the chain") }
+            var alerts: [String] = []
+            if queue.stale > 0 { alerts.append("\(queue.stale) records waited longer than the bound to be integrated: no sequencer runs") }
+            if queue.rejected > 0 { alerts.append("\(queue.rejected) queued records were rejected: written into the queue without the audit key") }
+            alerts.forEach { print("alert: \($0)") }
+            if !alerts.isEmpty { throw ExitCode(4) }
         }
 
         static func readHeads(_ path: String) throws -> [SignedHead] {

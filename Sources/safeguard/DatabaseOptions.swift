@@ -16,16 +16,19 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Runs `body` with the database (migrated) and the services, reporting bad settings and
     /// refusals as bad input.
-    func withDatabase<Result: Sendable>(_ policies: PolicyOptions,
+    /// - Parameter integratingAudit: whether the command integrates the audit records queued
+    ///   before it exits (not a check that only reads: it signs nothing).
+    func withDatabase<Result: Sendable>(_ policies: PolicyOptions, integratingAudit: Bool = true,
                                         _ body: @Sendable (any Database, SafeguardServices) async throws -> Result) async throws -> Result {
-        try await withDatabases(policies) { database, _, services in try await body(database, services) }
+        try await withDatabases(policies, integratingAudit: integratingAudit) { database, _, services in try await body(database, services) }
     }
 
     /// The database with a second connection for reading while the first writes.
-    func withDatabases<Result: Sendable>(_ policies: PolicyOptions,
+    func withDatabases<Result: Sendable>(_ policies: PolicyOptions, integratingAudit: Bool = true,
                                          _ body: @Sendable (any Database, any Database, SafeguardServices) async throws -> Result) async throws -> Result {
         do {
-            return try await SafeguardRuntime.withDatabases(settings: try settings(), ruleSet: try policies.load(), hasher: BcryptHasher(), body)
+            return try await SafeguardRuntime.withDatabases(settings: try settings(), ruleSet: try policies.load(), hasher: BcryptHasher(),
+                                                            integratingAudit: integratingAudit, body)
         } catch let error as BadInput {
             throw error.exit()
         } catch let error as WorkflowError {

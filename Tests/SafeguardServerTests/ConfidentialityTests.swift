@@ -118,6 +118,7 @@ import Vapor
             }
             #expect(entitledSaw == 4, "officer, supervisor, OPLA attorney and hotline specialist, each with their purpose")
             // Every withheld read is in the audit chain, and the chain verifies.
+            try await service.integrateAudit()  // as the server's sequencer does within its interval
             let sql = service.app.db as! any SQLDatabase
             let denied = try await sql.raw("SELECT COUNT(*) AS n FROM audit_records WHERE action = 'read' AND outcome = 'denied' AND object = \(bind: "encounter/" + encounter)")
                 .first()!.decode(column: "n", as: Int.self)

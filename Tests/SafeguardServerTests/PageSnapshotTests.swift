@@ -39,6 +39,7 @@ import Vapor
             var auditor = PageBrowser(service: service)
             _ = try await auditor.signIn("auditor-nyc")
             try Self.expectSnapshot("encounter-withheld", try await auditor.get("/encounters/\(encounter)").text)
+            try await service.integrateAudit()  // as the server's sequencer does within its interval
             try Self.expectSnapshot("audit", try await auditor.get("/audit?object=encounter%2F").text)
         }
     }

@@ -16,10 +16,11 @@ import Synchronization
 /// another's audit append or on a partition's head. A sequencer (`integrate`, run by the server
 /// within `AuditIntegration`'s bound and by every command before it exits) then gives queued
 /// leaves their place in their partition's chain in batches, hashes the links and signs the new
-/// head. One integrator works on a partition at a time: the head row is claimed by an update
-/// (the write lock on SQLite; on PostgreSQL a transaction-scoped advisory lock first, so that a
+/// head. One integrator works on a partition at a time: the head row is claimed (on SQLite by an
+/// update, which takes the write lock; on PostgreSQL by `FOR UPDATE SKIP LOCKED`, so that a
 /// second server passes the partition by instead of waiting, and takes it over when the first
-/// one's connection dies).
+/// one's connection dies). Each leaf carries a MAC under a key derived from the audit key, so a
+/// row written into the queue without it is rejected, never signed into the chain.
 public struct AuditChain: Sendable {
     public let key: Curve25519.Signing.PrivateKey
     public let signingInterval: Int
@@ -29,12 +30,17 @@ public struct AuditChain: Sendable {
     public let refusals: RefusalAllowance
     /// How long a queued record may wait for its integration before it is an alert (`queue`).
     public let queueBound: TimeInterval
+    /// The key of the queued leaves' MACs, derived from the audit key: every process that
+    /// queues holds it, nobody without the audit key can forge a leaf.
+    let leafKey: SymmetricKey
 
     public init(key: Curve25519.Signing.PrivateKey, signingInterval: Int = 1000, refusalsPerMinute: Int = RefusalAllowance.defaultPerMinute,
                 queueBound: TimeInterval = 5, clock: any WallClock = SystemClock()) {
         self.key = key
         self.clock = clock
         self.queueBound = queueBound
+        leafKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: key.rawRepresentation), salt: Data("safeguard".utf8),
+                                         info: Data("audit leaf".utf8), outputByteCount: 32)
         self.signingInterval = max(1, signingInterval)
         refusals = RefusalAllowance(perMinute: refusalsPerMinute, clock: clock)
     }
@@ -64,54 +70,70 @@ public struct AuditChain: Sendable {
         guard !entries.isEmpty else { return }
         let now = clock.now
         // Appends of one process within one millisecond keep their order; a UUID keeps batches apart across processes.
-        let batch = String(format: "%016d-", Self.appends.add(1, ordering: .relaxed).newValue) + UUID().uuidString
+        let batch = String(format: "%016ld-", Self.appends.add(1, ordering: .relaxed).newValue) + UUID().uuidString
         var rows = BulkInsert(into: Self.queue, columns: AuditLeaf.columns)
-        for (ordinal, entry) in entries.enumerated() { rows.append(AuditLeaf(entry, batch: batch, ordinal: ordinal, at: now).columnValues) }
+        for (ordinal, entry) in entries.enumerated() { rows.append(AuditLeaf(entry, batch: batch, ordinal: ordinal, at: now, key: leafKey).columnValues) }
         let leaves = rows
         try await database.transaction { try await leaves.run(on: $0) }
     }
 
+    /// The partitions with leaves waiting.
+    public func queuedPartitions(on database: any Database) async throws -> [String] {
+        try await CaseRecords.sqlDatabase(database).select().distinct().column("partition").from(Self.queue).where("rejected", .equal, false)
+            .orderBy("partition").all().map { try $0.decode(column: "partition", as: String.self) }
+    }
+
     /// Integrates every queued leaf into its partition's chain, `batchSize` leaves a transaction;
-    /// a partition another integrator holds now is left to it. Returns how many were integrated.
+    /// a partition another integrator holds now is left to it. A partition that fails does not
+    /// hold the others back: the first failure is thrown once every partition was tried.
+    /// Returns how many were integrated.
     @discardableResult
     public func integrate(batchSize: Int = 2000, on database: any Database) async throws -> Int {
-        let sql = try CaseRecords.sqlDatabase(database)
-        var integrated = 0
-        for row in try await sql.select().distinct().column("partition").from(Self.queue).orderBy("partition").all() {
-            let partition = try row.decode(column: "partition", as: String.self)
-            while let count = try await integrate(partition: partition, batchSize: batchSize, on: database), count > 0 {
-                integrated += count
-                if count < batchSize { break }
+        var (integrated, failure) = (0, (any Error)?.none)
+        for partition in try await queuedPartitions(on: database) {
+            do {
+                while let count = try await integrate(partition: partition, batchSize: batchSize, on: database), count > 0 {
+                    integrated += count
+                    if count < batchSize { break }
+                }
+            } catch {
+                failure = failure ?? error
             }
         }
+        if let failure { throw failure }
         return integrated
     }
 
     /// Integrates up to `batchSize` of the partition's queued leaves, oldest first, in one
-    /// transaction; nil when another integrator holds the partition.
-    func integrate(partition: String, batchSize: Int, on database: any Database) async throws -> Int? {
+    /// transaction; nil when another integrator holds the partition. A leaf whose MAC does not
+    /// hold (written into the queue without the audit key) is marked rejected, never integrated,
+    /// and its rejection is recorded in the chain in its place.
+    public func integrate(partition: String, batchSize: Int, on database: any Database) async throws -> Int? {
         try await database.transaction { database in
             let sql = try CaseRecords.sqlDatabase(database)
-            if sql.dialect.name == "postgresql" {
-                let lock = "safeguard-audit/\(partition)"
-                guard try await sql.raw("SELECT pg_try_advisory_xact_lock(hashtext(\(bind: lock))) AS held").first()?
-                    .decode(column: "held", as: Bool.self) == true else { return nil }
-            }
             try await sql.insert(into: Self.heads).columns("partition", "sequence", "hash")
                 .values(SQLBind(partition), SQLBind(0), SQLBind(AuditRecord.genesisHash)).ignoringConflicts(with: ["partition"]).run()
-            // The claim: from here until commit no other integrator moves this head.
-            guard let head = try await sql.raw("""
-                UPDATE \(ident: Self.heads) SET sequence = sequence WHERE partition = \(bind: partition) RETURNING sequence, hash
-                """).first() else { preconditionFailure("the head row was just ensured") }
+            // The claim: from here until commit no other integrator moves this head. PostgreSQL
+            // passes a head another server holds by; SQLite's update takes the write lock.
+            let claim: SQLQueryString = sql.dialect.name == "postgresql"
+                ? "SELECT sequence, hash FROM \(ident: Self.heads) WHERE partition = \(bind: partition) FOR UPDATE SKIP LOCKED"
+                : "UPDATE \(ident: Self.heads) SET sequence = sequence WHERE partition = \(bind: partition) RETURNING sequence, hash"
+            guard let head = try await sql.raw(claim).first() else { return nil }
             let leaves = try await sql.select().columns(AuditLeaf.columns).from(Self.queue).where("partition", .equal, partition)
-                .orderBy("queued_at").orderBy("batch").orderBy("ordinal").limit(batchSize).all().map(AuditLeaf.init(row:))
+                .where("rejected", .equal, false).orderBy("queued_at").orderBy("batch").orderBy("ordinal").limit(batchSize).all()
+                .map(AuditLeaf.init(row:))
             guard !leaves.isEmpty else { return 0 }
             var sequence = try head.decode(column: "sequence", as: Int.self)
             var previous = try head.decode(column: "hash", as: String.self)
             let now = clock.now
             var rows = BulkInsert(into: Self.records, columns: Self.recordColumns)
             var signed: [SignedHead] = []
-            for leaf in leaves {
+            var rejected: [String] = []
+            for var leaf in leaves {
+                if !leaf.isAuthentic(leafKey) {
+                    rejected.append(leaf.leaf)
+                    leaf = AuditLeaf(Self.rejection(of: leaf), batch: leaf.batch, ordinal: leaf.ordinal, at: now, key: leafKey)
+                }
                 sequence += 1
                 let record = AuditRecord(leaf, sequence: sequence, previousHash: previous)
                 rows.append(record.columnValues)
@@ -122,10 +144,12 @@ public struct AuditChain: Sendable {
             }
             try await rows.run(on: database)
             // By name, never by range: a leaf queued earlier but committed after the select
-            // above waits for the next batch.
-            for chunk in stride(from: 0, to: leaves.count, by: 500).map({ leaves[$0..<min($0 + 500, leaves.count)] }) {
-                try await sql.delete(from: Self.queue).where("leaf", .in, chunk.map(\.leaf)).run()
+            // above waits for the next batch. A rejected leaf stays, marked, for an operator.
+            let integrated = leaves.map(\.leaf).filter { !rejected.contains($0) }
+            for chunk in stride(from: 0, to: integrated.count, by: 500).map({ integrated[$0..<min($0 + 500, integrated.count)] }) {
+                try await sql.delete(from: Self.queue).where("leaf", .in, Array(chunk)).run()
             }
+            if !rejected.isEmpty { try await sql.update(Self.queue).set("rejected", to: SQLBind(true)).where("leaf", .in, rejected).run() }
             // The head is signed with every integration that moves it: a record after the last
             // periodic signature is pinned too, and cannot be rewritten without the key.
             try await storeHead(try SignedHead(partition: partition, sequence: sequence, hash: previous, signedAt: now, key: key), on: sql)
@@ -134,14 +158,23 @@ public struct AuditChain: Sendable {
         }
     }
 
-    /// What waits to be integrated: how many leaves, and how many of them were queued longer
-    /// than `queueBound` ago (none unless no sequencer runs, or it fails: an alert).
-    public func queue(on database: any Database) async throws -> (queued: Int, stale: Int) {
+    /// The record that takes a rejected leaf's place: the system refused it, naming only the leaf.
+    static func rejection(of leaf: AuditLeaf) -> AuditEntry {
+        AuditEntry(actorID: nil, username: "safeguard", role: "system", office: leaf.partition == "system" ? "" : leaf.partition, action: .denial,
+                   object: "audit-leaf/\(leaf.leaf)", outcome: .denied)
+    }
+
+    /// What waits to be integrated: how many leaves, how many of them were queued longer than
+    /// `queueBound` ago (none unless no sequencer runs, or it fails), and how many were rejected
+    /// (written without the audit key): the last two are alerts.
+    public func queue(on database: any Database) async throws -> AuditQueueState {
         let cutoff = clock.now.addingTimeInterval(-queueBound).formatted(AuditRecord.timeFormat)
         let row = try await CaseRecords.sqlDatabase(database).raw("""
-            SELECT COUNT(*) AS queued, COUNT(CASE WHEN queued_at < \(bind: cutoff) THEN 1 END) AS stale FROM \(ident: Self.queue)
+            SELECT COUNT(CASE WHEN NOT rejected THEN 1 END) AS queued, COUNT(CASE WHEN NOT rejected AND queued_at < \(bind: cutoff) THEN 1 END) AS stale,
+            COUNT(CASE WHEN rejected THEN 1 END) AS rejected FROM \(ident: Self.queue)
             """).first()
-        return (try row?.decode(column: "queued", as: Int.self) ?? 0, try row?.decode(column: "stale", as: Int.self) ?? 0)
+        return AuditQueueState(queued: try row?.decode(column: "queued", as: Int.self) ?? 0, stale: try row?.decode(column: "stale", as: Int.self) ?? 0,
+                               rejected: try row?.decode(column: "rejected", as: Int.self) ?? 0)
     }
 
     /// Writes a partition's head row with its sequence, hash and signature.

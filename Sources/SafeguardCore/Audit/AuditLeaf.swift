@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import PolicyEngine
 import SQLKit
 
 /// An audit record as a request queues it (`AuditChain.append`): the entry and when it was
@@ -21,11 +23,14 @@ struct AuditLeaf: Sendable, Equatable {
     var outcome: String
     var purpose: String?
     var subject: String?
+    /// HMAC-SHA256 of the rest, under `AuditChain.leafKey`: a row written into the queue by
+    /// anyone without the audit key is never integrated.
+    var mac = ""
 
     static let columns = ["leaf", "partition", "queued_at", "batch", "ordinal", "actor_id", "username", "role", "office", "action", "object", "outcome",
-                          "purpose", "subject"]
+                          "purpose", "subject", "mac"]
 
-    init(_ entry: AuditEntry, batch: String, ordinal: Int, at time: Date) {
+    init(_ entry: AuditEntry, batch: String, ordinal: Int, at time: Date, key: SymmetricKey) {
         leaf = "\(batch)/\(ordinal)"
         partition = AuditChain.partition(of: entry)
         queuedAt = time.formatted(AuditRecord.timeFormat)
@@ -34,6 +39,7 @@ struct AuditLeaf: Sendable, Equatable {
         actorID = entry.actorID?.uuidString
         (username, role, office, action, object) = (entry.username, entry.role, entry.office, entry.action.rawValue, entry.object)
         (outcome, purpose, subject) = (entry.outcome.rawValue, entry.purpose?.rawValue, entry.subject?.uuidString)
+        mac = authentication(key)
     }
 
     init(row: any SQLRow) throws {
@@ -51,11 +57,31 @@ struct AuditLeaf: Sendable, Equatable {
         outcome = try row.decode(column: "outcome", as: String.self)
         purpose = try row.decode(column: "purpose", as: String?.self)
         subject = try row.decode(column: "subject", as: String?.self)
+        mac = try row.decode(column: "mac", as: String.self)
     }
 
     /// The values of `columns`, in order.
     var columnValues: [(any Encodable & Sendable)?] {
-        [leaf, partition, queuedAt, batch, ordinal, actorID, username, role, office, action, object, outcome, purpose, subject]
+        [leaf, partition, queuedAt, batch, ordinal, actorID, username, role, office, action, object, outcome, purpose, subject, mac]
+    }
+
+    /// The MAC of every other field (a JSON array in a fixed order: no two leaves share a form).
+    func authentication(_ key: SymmetricKey) -> String {
+        var canonical: [UInt8] = [UInt8(ascii: "[")]
+        for field in [leaf, partition, queuedAt, batch, String(ordinal), actorID, username, role, office, action, object, outcome, purpose, subject] {
+            if let field { JSONValue.writeString(field, to: &canonical) } else { canonical.append(contentsOf: "null".utf8) }
+            canonical.append(UInt8(ascii: ","))
+        }
+        canonical[canonical.count - 1] = UInt8(ascii: "]")
+        return Data(HMAC<SHA256>.authenticationCode(for: canonical, using: key)).hexString
+    }
+
+    /// Whether the leaf is one this service queued, unchanged, in the partition of its office.
+    func isAuthentic(_ key: SymmetricKey) -> Bool {
+        let expected = Array(authentication(key).utf8), given = Array(mac.utf8)
+        guard expected.count == given.count else { return false }
+        return zip(expected, given).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+            && partition == (office.isEmpty ? "system" : office)
     }
 }
 
@@ -67,4 +93,14 @@ extension AuditRecord {
                   subject: leaf.subject, previousHash: previousHash, hash: "")
         hash = computedHash
     }
+}
+
+/// What waits in the audit queue (`AuditChain.queue`).
+public struct AuditQueueState: Sendable, Equatable {
+    /// Leaves waiting to be integrated.
+    public var queued: Int
+    /// Of them, those queued longer than the bound ago: no sequencer integrates them.
+    public var stale: Int
+    /// Leaves whose MAC did not hold: written into the queue without the audit key.
+    public var rejected: Int
 }

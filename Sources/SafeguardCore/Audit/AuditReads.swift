@@ -3,11 +3,10 @@ import FluentKit
 /// Reading the audit log, its verification and the aggregate figures: each such read is itself
 /// recorded in the chain, under the reader.
 extension AuditChain {
-    /// A page of the audit log that `search` selects, newest first, with the records queued up
-    /// to now integrated first: an auditor sees the reads of a moment ago.
+    /// A page of the audit log that `search` selects, newest first: the records integrated so
+    /// far (a server integrates what requests queue within a fraction of a second).
     public func search(_ search: AuditSearch, offset: Int, limit: Int, by reader: Reader,
                        on database: any Database) async throws -> (records: [AuditRecord], total: Int) {
-        try await integrate(on: database)
         let page = try await search.run(offset: offset, limit: limit, on: database)
         try await reader.record([("audit-log", nil, true)], in: self, on: database)
         return page

@@ -1,8 +1,9 @@
 import FluentKit
 
 /// The audit leaves queued by requests, waiting for the sequencer to integrate them into their
-/// partition's chain (`AuditChain.integrate`): an entry, when it was recorded, and its place in
-/// the batch its request queued.
+/// partition's chain (`AuditChain.integrate`): an entry, when it was recorded, its place in the
+/// batch its request queued, and its MAC under a key derived from the audit key; a leaf whose MAC
+/// does not hold is marked rejected, never integrated.
 struct CreateAuditQueue: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(AuditChain.queue)
@@ -20,6 +21,8 @@ struct CreateAuditQueue: AsyncMigration {
             .field("outcome", .string, .required)
             .field("purpose", .string)
             .field("subject", .string)
+            .field("mac", .string, .required)
+            .field("rejected", .bool, .required, .sql(.default(false)))
             .unique(on: "leaf")
             .create()
         try await CaseRecords.sqlDatabase(database).create(index: "audit_queue_order").on(AuditChain.queue)

@@ -4,10 +4,12 @@ import Vapor
 
 /// The sequencer of a running server: every `interval` it integrates the audit records that
 /// requests (of this server or another over the same database) queued into their partitions'
-/// chains (`AuditChain.integrate`), and once more at shutdown. On SQLite it takes the write turn
-/// like any request that writes.
+/// chains (`AuditChain.integrate`), and once more at shutdown. On SQLite each batch takes the
+/// write turn like any request that writes, so a backlog never holds the writers back for long;
+/// a partition that fails is logged and the others go on.
 final class AuditIntegration: LifecycleHandler, @unchecked Sendable {
     let interval: TimeInterval
+    static let batchSize = 500
     /// Set at boot and cancelled at shutdown; Vapor calls both on one thread.
     private var task: Task<Void, Never>?
 
@@ -16,19 +18,15 @@ final class AuditIntegration: LifecycleHandler, @unchecked Sendable {
     }
 
     func didBootAsync(_ application: Application) async throws {
-        let (audit, turns, clock, interval, logger) = (application.safeguard.audit, application.safeguard.writeTurns, application.safeguard.clock,
-                                                   interval, application.logger)
-        let database = application.db
+        let (clock, interval) = (application.safeguard.clock, interval)
         task = Task {
             while !Task.isCancelled {
                 do {
                     try await clock.sleep(for: .milliseconds(Int64(interval * 1000)))
-                    _ = try await turns.run { try await audit.integrate(on: database) }
-                } catch is CancellationError {
-                    return
                 } catch {
-                    logger.error("the queued audit records could not be integrated: \(String(reflecting: type(of: error)))")
+                    return
                 }
+                await Self.integrate(application)
             }
         }
     }
@@ -36,10 +34,26 @@ final class AuditIntegration: LifecycleHandler, @unchecked Sendable {
     func shutdownAsync(_ application: Application) async {
         task?.cancel()
         await task?.value
+        await Self.integrate(application)
+    }
+
+    /// Every partition's queued records, a batch per write turn.
+    static func integrate(_ application: Application) async {
+        let (audit, turns, database, logger) = (application.safeguard.audit, application.safeguard.writeTurns, application.db, application.logger)
+        let partitions: [String]
         do {
-            _ = try await application.safeguard.writeTurns.run { try await application.safeguard.audit.integrate(on: application.db) }
+            partitions = try await audit.queuedPartitions(on: database)
         } catch {
-            application.logger.error("the queued audit records could not be integrated at shutdown: \(String(reflecting: type(of: error)))")
+            logger.error("the audit queue could not be read: \(String(reflecting: type(of: error)))")
+            return
+        }
+        for partition in partitions {
+            do {
+                while let count = try await turns.run({ try await audit.integrate(partition: partition, batchSize: batchSize, on: database) }),
+                      count == batchSize {}
+            } catch {
+                logger.error("the queued audit records of partition \(partition) could not be integrated: \(String(reflecting: type(of: error)))")
+            }
         }
     }
 }

@@ -19,7 +19,7 @@ struct MetricsController: RouteCollection {
         let alerts = try await services.deliveryAlerts(on: request.db)
         let registry = request.application.serviceMetrics.registry
         let alert = MetricNameDescriptor(namespace: "safeguard", metricName: "alert", unitName: "",
-                                         helpText: "Victim-notification alerts: dead letters and voice notices locked after wrong PINs (how many); a silent custody feed and a failing gateway (1 when raised)")
+                                         helpText: "Alerts: dead letters, voice notices locked after wrong PINs, audit records queued past the bound or rejected (how many); a silent custody feed and a failing gateway (1 when raised)")
         registry.makeGauge(descriptor: alert, labels: [("kind", "dead-letters")]).set(to: Double(alerts.deadLetters))
         registry.makeGauge(descriptor: alert, labels: [("kind", "locked-notices")]).set(to: Double(alerts.lockedNotices))
         registry.makeGauge(descriptor: alert, labels: [("kind", "feed-silent")]).set(to: alerts.feedSilentSince == nil ? 0.0 : 1.0)
@@ -28,9 +28,8 @@ struct MetricsController: RouteCollection {
                 .set(to: alerts.failingGateways[channel.rawValue] == nil ? 0.0 : 1.0)
         }
         let queue = try await services.audit.queue(on: request.db)
-        registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "safeguard", metricName: "audit_alert", unitName: "",
-                                                            helpText: "Audit records queued longer than the bound: no sequencer integrates them"),
-                           labels: [("kind", "audit-queue-stale")]).set(to: Double(queue.stale))
+        registry.makeGauge(descriptor: alert, labels: [("kind", "audit-queue-stale")]).set(to: Double(queue.stale))
+        registry.makeGauge(descriptor: alert, labels: [("kind", "audit-leaves-rejected")]).set(to: Double(queue.rejected))
         registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "safeguard", metricName: "audit_queued", unitName: "",
                                                             helpText: "Audit records queued by requests, not yet integrated into the chain"))
             .set(to: Double(queue.queued))
