@@ -1,4 +1,5 @@
 import FluentKit
+import Foundation
 import SQLKit
 
 /// One current decision per encounter, held by the database: a unique index over the decisions

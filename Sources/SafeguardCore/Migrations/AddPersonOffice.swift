@@ -1,4 +1,5 @@
 import FluentKit
+import Foundation
 import SQLKit
 
 /// A person is kept by the office that created the record (`PersonReach`). A person stored
