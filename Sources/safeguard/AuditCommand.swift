@@ -8,7 +8,7 @@ import SafeguardRuntime
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Verify the audit chain, and export its signed heads.",
-        subcommands: [Verify.self, Head.self]
+        subcommands: [Verify.self, Integrate.self, Head.self]
     )
 
     struct Verify: AsyncParsableCommand {
@@ -64,6 +64,21 @@ struct AuditCommand: AsyncParsableCommand {
                 guard let head = SignedHead(json: item) else { throw BadInput("\(path): [\(index)]: not an exported head").exit() }
                 return head
             }
+        }
+    }
+
+    struct Integrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Integrate the audit records queued and not yet in the chain, as a running server does: after a restore, or with no server running."
+        )
+        @OptionGroup var databaseOptions: DatabaseOptions
+        @OptionGroup var policyOptions: PolicyOptions
+
+        func run() async throws {
+            let integrated = try await databaseOptions.withDatabase(policyOptions) { database, services in
+                try await services.audit.integrate(on: database)
+            }
+            print("integrated \(integrated) queued audit records into the chain")
         }
     }
 

@@ -112,6 +112,9 @@ import Testing
             #expect(verified.status == 0 && verified.standardOutput.contains("records are queued, not yet in the chain"),
                     "\(verified.status) \(verified.standardOutput) \(verified.standardError)")
             #expect(try await service.count("audit_queue") >= 1, "verifying only reads: nothing integrated")
+            let integrated = try await service.runCommand(["audit", "integrate"])
+            #expect(integrated.status == 0 && integrated.standardOutput.contains("queued audit records into the chain"), "\(integrated.standardOutput)")
+            #expect(try await service.count("audit_queue") == 0, "as a server would, after a restore or with none running")
         }
     }
 
