@@ -2,6 +2,7 @@ import Foundation
 @testable import SafeguardCore
 @testable import SafeguardServer
 import SQLKit
+import Synchronization
 import Testing
 
 /// Audit records queued by requests and integrated by a sequencer: a read commits its record
@@ -144,6 +145,54 @@ import Testing
             #expect(metrics.text.contains(#"safeguard_alert{kind="audit-leaves-rejected"} 1"#))
             let verified = try await service.runCommand(["audit", "verify"])
             #expect(verified.status == 4 && verified.standardOutput.contains("alert: 1 queued records were rejected"), "\(verified.standardOutput)")
+        }
+    }
+
+    /// Reads' records appended at once while the writer's turn is taken go out together (group
+    /// commit): one turn for all that waited, each record queued once, and no caller returns
+    /// before its own record is in the queue.
+    @Test func recordsAppendedAtOnceAreWrittenInOneTurn() async throws {
+        try await TestService.with { service in
+            let (audit, database) = (service.app.safeguard.audit, service.app.db)
+            let admin = try await Self.admin(service)
+            let turns = CountedTurns()
+            let (release, releasing) = AsyncStream<Void>.makeStream()
+            // Another writer holds the turn while twenty reads append their records.
+            let holder = Task { try await turns.run { for await _ in release { break } } }
+            while turns.count < 1 { await Task.yield() }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for read in 0..<20 {
+                    group.addTask {
+                        try await audit.append([AuditEntry(admin, .read, "encounter/together-\(read)")], taking: turns, on: database)
+                        let queued = try await (database as! any SQLDatabase).select().column("leaf").from("audit_queue")
+                            .where("object", .equal, "encounter/together-\(read)").all()
+                        #expect(queued.count == 1, "read \(read) returned before its record was written")
+                    }
+                }
+                // The writer waits for the turn with what waited when it started; the rest wait behind it.
+                while audit.groupCommit.unwritten < 20 { await Task.yield() }
+                releasing.yield()
+                try await group.waitForAll()
+            }
+            try await holder.value
+            #expect(turns.count <= 3, "the holder's turn, then at most two for the twenty: what waited when the writer started, and the rest")
+            #expect(try await service.count("audit_queue WHERE object LIKE 'encounter/together-%'") == 20)
+            try await service.integrateAudit()
+            #expect(try await AuditChainTests.verify(service).isClean)
+        }
+    }
+}
+
+/// Write turns that count how many were taken.
+private final class CountedTurns: WriteTurns {
+    private let turns = SQLiteWriteTurns()
+    private let taken = Mutex(0)
+    var count: Int { taken.withLock { $0 } }
+
+    func run<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
+        try await turns.run {
+            taken.withLock { $0 += 1 }
+            return try await body()
         }
     }
 }

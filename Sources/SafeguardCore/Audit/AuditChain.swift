@@ -33,6 +33,8 @@ public struct AuditChain: Sendable {
     /// The key of the queued leaves' MACs, derived from the audit key: every process that
     /// queues holds it, nobody without the audit key can forge a leaf.
     let leafKey: SymmetricKey
+    /// Writes the leaves of concurrent appends outside transactions together (`append(_:taking:on:)`).
+    let groupCommit = AuditGroupCommit()
 
     public init(key: Curve25519.Signing.PrivateKey, signingInterval: Int = 1000, refusalsPerMinute: Int = RefusalAllowance.defaultPerMinute,
                 queueBound: TimeInterval = 5, clock: any WallClock = SystemClock()) {
@@ -64,17 +66,39 @@ public struct AuditChain: Sendable {
         try await append([entry], on: database)
     }
 
-    /// Queues records of `entries`, in order, in the transaction `database` is in (or a new one):
-    /// one multi-row insert, whatever their partitions, claiming no head.
+    /// Queues records of `entries`, in order, in the transaction `database` is in (or atomically
+    /// on their own): one multi-row insert, whatever their partitions, claiming no head.
     public func append(_ entries: [AuditEntry], on database: any Database) async throws {
         guard !entries.isEmpty else { return }
+        try await Self.write(leaves(of: entries), on: database)
+    }
+
+    /// Queues records of `entries` for a caller that holds no write turn (on SQLite, an API read
+    /// or a sign-in), taking `turns`. Outside a transaction, the records of callers that append
+    /// at once are written together, one statement and one commit in one turn, and each caller
+    /// returns once its own are durable (`AuditGroupCommit`).
+    public func append(_ entries: [AuditEntry], taking turns: (any WriteTurns)?, on database: any Database) async throws {
+        guard !entries.isEmpty else { return }
+        if let turns, !database.inTransaction {
+            try await groupCommit.write(leaves(of: entries), taking: turns, on: database)
+        } else {
+            try await turns.run { try await append(entries, on: database) }
+        }
+    }
+
+    /// The leaves of one append, under one batch name.
+    private func leaves(of entries: [AuditEntry]) -> [AuditLeaf] {
         let now = clock.now
         // Appends of one process within one millisecond keep their order; a UUID keeps batches apart across processes.
         let batch = String(format: "%016ld-", Self.appends.add(1, ordering: .relaxed).newValue) + UUID().uuidString
-        var rows = BulkInsert(into: Self.queue, columns: AuditLeaf.columns)
-        for (ordinal, entry) in entries.enumerated() { rows.append(AuditLeaf(entry, batch: batch, ordinal: ordinal, at: now, key: leafKey).columnValues) }
-        let leaves = rows
-        try await database.transaction { try await leaves.run(on: $0) }
+        return entries.enumerated().map { AuditLeaf($1, batch: batch, ordinal: $0, at: now, key: leafKey) }
+    }
+
+    /// Writes leaves into the queue, all or none.
+    static func write(_ leaves: [AuditLeaf], on database: any Database) async throws {
+        var rows = BulkInsert(into: queue, columns: AuditLeaf.columns)
+        for leaf in leaves { rows.append(leaf.columnValues) }
+        try await rows.runAtomically(on: database)
     }
 
     /// The partitions with leaves waiting.

@@ -22,6 +22,6 @@ public struct Reader: Sendable {
     func record(_ reads: [(object: String, subject: UUID?, shown: Bool)], in audit: AuditChain, on database: any Database) async throws {
         guard !reads.isEmpty else { return }
         let entries = reads.map { AuditEntry(actor, .read, $0.object, $0.shown ? .success : .denied, purpose: purpose, subject: $0.subject) }
-        try await turns.run { try await audit.append(entries, on: database) }
+        try await audit.append(entries, taking: turns, on: database)
     }
 }

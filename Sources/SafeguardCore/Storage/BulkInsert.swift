@@ -22,14 +22,25 @@ struct BulkInsert {
         rows.append(values.map { value -> any SQLExpression in value.map { SQLBind($0) } ?? SQLLiteral.null })
     }
 
+    private var rowsPerStatement: Int { max(1, Self.maximumBinds / columns.count) }
+
     func run(on database: any Database) async throws {
         guard !rows.isEmpty else { return }
         guard let sql = database as? any SQLDatabase else { preconditionFailure("Safeguard's databases speak SQL") }
-        let rowsPerStatement = max(1, Self.maximumBinds / columns.count)
         for start in stride(from: 0, to: rows.count, by: rowsPerStatement) {
             let insert = rows[start..<min(start + rowsPerStatement, rows.count)]
                 .reduce(sql.insert(into: table).columns(columns)) { $0.values($1) }
             try await insert.run()
+        }
+    }
+
+    /// Runs every row or none: one statement is atomic by itself, so a transaction (two more round
+    /// trips to the database) is begun only for more rows than one statement takes.
+    func runAtomically(on database: any Database) async throws {
+        if rows.count <= rowsPerStatement || database.inTransaction {
+            try await run(on: database)
+        } else {
+            try await database.transaction { try await run(on: $0) }
         }
     }
 }

@@ -20,16 +20,16 @@ extension UserDirectory {
         var attempt = AuditEntry(actorID: nil, username: username, role: "", office: "", action: .login, object: "session", outcome: .failure)
         if let wait = await throttle.retryAfter(username: username, source: source) {
             attempt.outcome = .denied
-            try await turns.run { [attempt] in try await audit.append([attempt], on: database) }
+            try await audit.append([attempt], taking: turns, on: database)
             return .throttled(retryAfter: wait)
         }
         guard let actor = try await actor(username: username, password: password, on: database) else {
             await throttle.recordFailure(username: username, source: source)
-            try await turns.run { [attempt] in try await audit.append([attempt], on: database) }
+            try await audit.append([attempt], taking: turns, on: database)
             return .refused
         }
         await throttle.recordSuccess(username: username, source: source)
-        try await turns.run { try await audit.append([AuditEntry(actor, .login, "session")], on: database) }
+        try await audit.append([AuditEntry(actor, .login, "session")], taking: turns, on: database)
         return .signedIn(actor)
     }
 }

@@ -26,8 +26,7 @@ extension Request {
     /// Appends audit records; on SQLite, in a turn of their own when the request holds none
     /// (`SQLiteWriteSerializer`).
     func appendAudit(_ entries: [AuditEntry]) async throws {
-        let (audit, database) = (application.safeguard.audit, db)
-        try await owedWriteTurns.run { try await audit.append(entries, on: database) }
+        try await application.safeguard.audit.append(entries, taking: owedWriteTurns, on: db)
     }
 }
 
