@@ -6,6 +6,7 @@ import PolicyEngine
 import SafeguardCore
 @testable import SafeguardServer
 import SafeguardTestSupport
+import SQLKit
 import Testing
 
 /// Two `safeguard serve` processes over one PostgreSQL database, as Safeguard scales out: no lost
@@ -32,6 +33,33 @@ struct TwoServerTests {
         return Reply(status: response.status, headers: response.headers, text: String(buffer: body))
     }
 
+    /// Starts `safeguard serve` on each port, logging to its log file, and waits until each answers.
+    static func startServers(on ports: [Int], logs: [URL], environment: [String: String]) async throws -> [Process] {
+        var servers: [Process] = []
+        for (port, log) in zip(ports, logs) {
+            let server = Process()
+            server.executableURL = CommandLineRunner.executable
+            server.arguments = ["serve", "--port", String(port)]
+            // Everything the servers log, at the most detailed level, joins the suite's lines.
+            server.environment = environment.merging(["LOG_LEVEL": "trace"]) { $1 }
+            server.standardOutput = FileHandle.nullDevice
+            try Data().write(to: log)
+            server.standardError = try FileHandle(forWritingTo: log)
+            try server.run()
+            servers.append(server)
+        }
+        for port in ports {
+            var up = false
+            for _ in 0..<100 where !up {
+                up = (try? await Self.send(.GET, port: port, "/health"))?.status == .ok
+                if !up { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            if !up { servers.forEach { $0.terminate() } }
+            try #require(up, "server on \(port) did not come up")
+        }
+        return servers
+    }
+
     @Test func twoServersShareOneDatabaseSafely() async throws {
         let admin = try #require(TestService.postgresURL)
         let name = "safeguard_two_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
@@ -49,26 +77,7 @@ struct TwoServerTests {
             let token = try await Self.runCommand(["users", "token", "officer-a"], databaseURL: databaseURL, auditKey: auditKey).trimmingCharacters(in: .whitespacesAndNewlines)
             var dice = SeededGenerator()
             let ports = [Int.random(in: 41_000...50_000, using: &dice), Int.random(in: 50_001...59_000, using: &dice)]
-            for (port, log) in zip(ports, logs) {
-                let server = Process()
-                server.executableURL = CommandLineRunner.executable
-                server.arguments = ["serve", "--port", String(port)]
-                // Everything the servers log, at the most detailed level, joins the suite's lines.
-                server.environment = ["DATABASE_URL": databaseURL, "SAFEGUARD_AUDIT_KEY": auditKey, "LOG_LEVEL": "trace"]
-                server.standardOutput = FileHandle.nullDevice
-                try Data().write(to: log)
-                server.standardError = try FileHandle(forWritingTo: log)
-                try server.run()
-                servers.append(server)
-            }
-            for port in ports {
-                var up = false
-                for _ in 0..<100 where !up {
-                    up = (try? await Self.send(.GET, port: port, "/health"))?.status == .ok
-                    if !up { try await Task.sleep(for: .milliseconds(100)) }
-                }
-                try #require(up, "server on \(port) did not come up")
-            }
+            servers = try await Self.startServers(on: ports, logs: logs, environment: ["DATABASE_URL": databaseURL, "SAFEGUARD_AUDIT_KEY": auditKey])
             let auth = [("Authorization", "Bearer \(token)")]
 
             // A session made on one server is valid on the other.
@@ -119,6 +128,101 @@ struct TwoServerTests {
             let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map(String.init)
             #expect(lines.contains { $0.contains(#""route":"/api/v1/people/:personID""#) }, "\(log.lastPathComponent)")
             lines.forEach(LogCapture.shared.append)
+        }
+    }
+
+    /// A request of the run below and how it was answered (nil: not at all).
+    struct Answer: Sendable {
+        var server: Int
+        var status: HTTPResponseStatus?
+        /// What the request read (`person/…`) or added.
+        var object: String?
+        var reading: Bool
+        var succeeded: Bool { status.map { (200..<300).contains($0.code) } ?? false }
+    }
+
+    /// Two servers over one database, one of them killed (SIGKILL) a second into a run of reads
+    /// and writes: every request sent to the survivor is answered 2xx (the killed one's clients
+    /// move to it, as a load balancer would send them), the survivor's sequencer integrates what
+    /// the killed one queued, every request answered 2xx by either has its record in the chain, and
+    /// `safeguard audit verify` passes.
+    @Test func aServerKilledMidRunIsTakenOver() async throws {
+        try await TestService.with(logLevel: .notice) { service in
+            let databaseURL = try #require(service.settings.databaseURL)
+            let token = try #require(service.tokens["officer@NYC"])
+            var people: [String] = []
+            for _ in 0..<8 { people.append(try await service.createPerson()) }
+            let ports = [Int.random(in: 41_000...50_000), Int.random(in: 50_001...59_000)]
+            let logs = ports.map { FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-serve-takeover-\($0).log") }
+            defer { logs.forEach { try? FileManager.default.removeItem(at: $0) } }
+            let environment = ["DATABASE_URL": databaseURL, "SAFEGUARD_AUDIT_KEY": service.settings.auditKeyPath]
+            let servers = try await Self.startServers(on: ports, logs: logs, environment: environment)
+            defer {
+                servers.forEach { if $0.isRunning { $0.terminate() } }
+                servers.forEach { $0.waitUntilExit() }
+            }
+            let headers = [("Authorization", "Bearer \(token)"), ("Safeguard-Purpose", "law-enforcement")]
+            let (start, known) = (ContinuousClock.now, people)
+            let answers = try await withThrowingTaskGroup(of: [Answer].self) { group in
+                for client in 0..<16 {
+                    group.addTask {
+                        var (answers, server, index) = ([Answer](), client % 2, 0)
+                        while ContinuousClock.now < start + .seconds(4) {
+                            index += 1
+                            let reading = index % 4 != 0
+                            var answer = Answer(server: server, reading: reading)
+                            do {
+                                if reading {
+                                    let person = known[(client + index) % known.count]
+                                    answer.object = "person/\(person)"
+                                    answer.status = try await Self.send(.GET, port: ports[server], "/api/v1/people/\(person)", headers: headers).status
+                                } else {
+                                    let reply = try await Self.send(.POST, port: ports[server], "/api/v1/people", headers: headers, json: """
+                                        {"aNumber": "A\(900_000_000 + client * 10_000 + index)", "givenName": "Ana", "familyName": "Doe", "dateOfBirth": "1990-04-02", "country": "GT"}
+                                        """)
+                                    answer.status = reply.status
+                                    if answer.succeeded { answer.object = "person/\(try reply.decode(PersonView.self).id.uuidString)" }
+                                }
+                            } catch {
+                                // Unanswered: the server is gone; its client goes to the other.
+                                server = 0
+                            }
+                            answers.append(answer)
+                        }
+                        return answers
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(1))
+                    kill(servers[1].processIdentifier, SIGKILL)
+                    return []
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            let survivors = answers.filter { $0.server == 0 }
+            #expect(survivors.allSatisfy { $0.succeeded }, "the survivor answered \(Set(survivors.map { $0.status?.code ?? 0 }))")
+            #expect(answers.contains { $0.server == 1 && $0.succeeded } && answers.contains { $0.server == 1 && !$0.succeeded },
+                    "the second server answered before it was killed, and not after")
+
+            // The survivor integrates everything queued, its own and the killed server's, within its bound.
+            var queued = try await service.count("audit_queue")
+            for _ in 0..<100 where queued > 0 {
+                try await Task.sleep(for: .milliseconds(100))
+                queued = try await service.count("audit_queue")
+            }
+            #expect(queued == 0, "records left in the queue")
+            let rows = try await (service.app.db as! any SQLDatabase).select().columns("action", "object").from("audit_records")
+                .where("object", .like, "person/%").where("outcome", .equal, "success").all()
+            var recorded: [String: Int] = [:]
+            for row in rows { recorded["\(try row.decode(column: "action", as: String.self)) \(try row.decode(column: "object", as: String.self))", default: 0] += 1 }
+            var answered: [String: Int] = [:]
+            for answer in answers where answer.succeeded { answered["\(answer.reading ? "read" : "write") \(answer.object ?? "")", default: 0] += 1 }
+            let unrecorded = answered.filter { recorded[$0.key, default: 0] < $0.value }
+            #expect(unrecorded.isEmpty, "requests answered 2xx without their record in the chain: \(unrecorded)")
+            #expect(answered.values.reduce(0, +) > 100, "a run of some length")
+
+            try await Self.runCommand(["audit", "verify"], databaseURL: databaseURL, auditKey: service.settings.auditKeyPath)
+            for log in logs { try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map(String.init).forEach(LogCapture.shared.append) }
         }
     }
 }
