@@ -117,7 +117,7 @@ public enum SafeguardRuntime {
                 if integratingAudit { try await services.audit.integrate(on: database) }
                 return result
             } catch {
-                if integratingAudit { try? await services.audit.integrate(on: database) }
+                if integratingAudit { _ = try? await services.audit.integrate(on: database) }
                 throw error
             }
         }

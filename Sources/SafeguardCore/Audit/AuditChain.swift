@@ -73,21 +73,21 @@ public struct AuditChain: Sendable {
         try await Self.write(leaves(of: entries), on: database)
     }
 
-    /// Queues records of `entries` for a caller that holds no write turn (on SQLite, an API read
-    /// or a sign-in), taking `turns`. Outside a transaction, the records of callers that append
+    /// Queues records of `entries` for a caller that holds no write turn (on SQLite, an API read),
+    /// taking `turns` if there are any. Outside a transaction, the records of callers that append
     /// at once are written together, one statement and one commit in one turn, and each caller
     /// returns once its own are durable (`AuditGroupCommit`).
     public func append(_ entries: [AuditEntry], taking turns: (any WriteTurns)?, on database: any Database) async throws {
         guard !entries.isEmpty else { return }
         if let turns, !database.inTransaction {
-            try await groupCommit.write(leaves(of: entries), taking: turns, on: database)
+            try await groupCommit.write(entries, of: self, taking: turns, on: database)
         } else {
             try await turns.run { try await append(entries, on: database) }
         }
     }
 
     /// The leaves of one append, under one batch name.
-    private func leaves(of entries: [AuditEntry]) -> [AuditLeaf] {
+    func leaves(of entries: [AuditEntry]) -> [AuditLeaf] {
         let now = clock.now
         // Appends of one process within one millisecond keep their order; a UUID keeps batches apart across processes.
         let batch = String(format: "%016ld-", Self.appends.add(1, ordering: .relaxed).newValue) + UUID().uuidString
