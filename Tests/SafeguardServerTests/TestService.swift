@@ -206,7 +206,7 @@ struct TestService {
 
     /// Integrates the audit records queued so far into the chain.
     func integrateAudit() async throws {
-        try await app.safeguard.writeTurns.run { try await self.app.safeguard.audit.integrate(on: self.app.db) }
+        _ = try await app.safeguard.writeTurns.run { try await self.app.safeguard.audit.integrate(on: self.app.db) }
     }
 }
 

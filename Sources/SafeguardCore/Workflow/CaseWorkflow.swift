@@ -72,9 +72,11 @@ public struct CaseWorkflow: Sendable {
 
     // MARK: Opening
 
-    /// Opens an encounter in the actor's office, with its evidence, and decides it at once.
-    /// - Parameter purpose: the purpose the actor stated, for the audit record.
-    public func openEncounter(_ input: EncounterInput, by actor: Actor, purpose: Purpose?, on database: any Database) async throws -> Encounter {
+    /// Opens an encounter in the writer's office, with its evidence, and decides it at once.
+    /// Returns it with its view as the writer sees it, made from what was stored (the purpose the
+    /// writer stated goes into the audit record).
+    public func openEncounter(_ input: EncounterInput, by writer: Reader, on database: any Database) async throws -> (encounter: Encounter, view: EncounterView) {
+        let actor = writer.actor
         try Entitlements.requireEnforcementRole(actor, for: "open encounters")
         if Set(input.information.map(\.id)).count != input.information.count {
             throw WorkflowError.invalid([FieldError(path: "information", message: "ids must be unique")])
@@ -93,16 +95,19 @@ public struct CaseWorkflow: Sendable {
         let encounter = Encounter(personID: input.personID, office: actor.office, action: input.action, asOf: input.asOf, openedBy: actor.userID)
         encounter.victimIndicia = input.victimIndicia.spellings
         for fact in input.facts { fact.set(true, in: encounter) }
-        try await database.transaction { database in
+        let stored = try await database.transaction { database in
             try await encounter.create(on: database)
             let id = try encounter.requireID()
             for item in input.information {
                 try await EvidenceRecord(encounterID: id, label: item.id, source: item.source.spelling, adverse: item.adverse).create(on: database)
             }
-            try await audit.append(AuditEntry(actor, .write, "encounter/\(id)", purpose: purpose, subject: input.personID), on: database)
-            _ = try await storeDecision(for: encounter, by: actor, on: database)
+            return try await storeDecision(for: encounter, by: actor, on: database, replacing: false,
+                                           recording: [AuditEntry(actor, .write, "encounter/\(id)", purpose: writer.purpose, subject: input.personID)])
         }
-        return encounter
+        let shown = try await shown([encounter], to: writer, on: database)[0]
+        let view = try EncounterView(encounter, facts: Disclosure.facts(stored.facts.json, shown: shown),
+                                     decision: DecisionView(stored.record, shown: shown, ruleSet: ruleSet))
+        return (encounter, view)
     }
 
     // MARK: Facts
@@ -128,8 +133,8 @@ public struct CaseWorkflow: Sendable {
             // The steps recorded so far rested on the old facts: owed again where still required.
             if changed { encounter.factsVersion = encounter.version }
             try await encounter.update(on: database)
-            try await audit.append(AuditEntry(actor, .write, "encounter/\(encounterID)", purpose: purpose, subject: encounter.$person.id), on: database)
-            _ = try await storeDecision(for: encounter, by: actor, on: database)
+            _ = try await storeDecision(for: encounter, by: actor, on: database,
+                                        recording: [AuditEntry(actor, .write, "encounter/\(encounterID)", purpose: purpose, subject: encounter.$person.id)])
             return encounter
         }
     }
@@ -194,7 +199,10 @@ public struct CaseWorkflow: Sendable {
         return ids
     }
 
-    private func storeDecision(for encounter: Encounter, by actor: Actor, on database: any Database) async throws -> (record: DecisionRecord, decision: Decision) {
+    /// - Parameter replacing: false for an encounter just opened, which has no decision to supersede.
+    /// - Parameter recording: audit entries of the caller's own write, recorded with the decision's in one append.
+    private func storeDecision(for encounter: Encounter, by actor: Actor, on database: any Database, replacing: Bool = true,
+                               recording entries: [AuditEntry] = []) async throws -> (record: DecisionRecord, decision: Decision, facts: CaseFacts) {
         let facts = try await facts(for: encounter, on: database)
         let decision = ruleSet.evaluate(facts)
         metrics.decided(decision.disposition)
@@ -202,14 +210,14 @@ public struct CaseWorkflow: Sendable {
         record.id = UUID()
         // The old decision first, only if still current (a re-evaluation batch may have written
         // beside this writer's turn); then the new one: one current decision at every moment.
-        if let previous = try await currentDecision(of: encounter.requireID(), on: database) {
+        if replacing, let previous = try await currentDecision(of: encounter.requireID(), on: database) {
             let marked = try await CaseRecords.sqlDatabase(database).update(DecisionRecord.schema).set("superseded_by", to: record.id)
                 .where("id", .equal, try previous.requireID()).where("superseded_by", .is, SQLLiteral.null).returning("id").all()
             guard !marked.isEmpty else { throw WorkflowError.conflict("the encounter was decided again meanwhile; nothing was changed; try again") }
         }
         try await record.create(on: database)
-        try await audit.append(AuditEntry(actor, .write, "decision/\(try record.requireID())", subject: encounter.$person.id), on: database)
-        return (record, decision)
+        try await audit.append(entries + [AuditEntry(actor, .write, "decision/\(try record.requireID())", subject: encounter.$person.id)], on: database)
+        return (record, decision, facts)
     }
 
     /// The stored form of a decision.

@@ -22,9 +22,7 @@ struct EncounterController: RouteCollection {
     /// Opens an encounter in the actor's office and decides it at once.
     func open(request: Request) async throws -> Response {
         let input = try EncounterInput(body: try request.strictJSONBody())
-        let workflow = request.application.safeguard.workflow
-        let encounter = try await workflow.openEncounter(input, by: request.actor, purpose: request.purpose, on: request.db)
-        let view = try await workflow.view(of: encounter, to: request.reader, on: request.db)
+        let (encounter, view) = try await request.application.safeguard.workflow.openEncounter(input, by: request.reader, on: request.db)
         let response = try Response.json(view, status: .created, version: encounter.version)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/encounters/\(try encounter.requireID())")
         return response

@@ -41,7 +41,7 @@ struct EncounterPageController: RouteCollection {
         switch try await EncounterForm.input(from: submission, people: request.application.safeguard.people, reader: request.reader, on: request.db) {
         case .success(let input):
             do {
-                let encounter = try await request.application.safeguard.workflow.openEncounter(input, by: request.actor, purpose: request.purpose, on: request.db)
+                let (encounter, _) = try await request.application.safeguard.workflow.openEncounter(input, by: request.reader, on: request.db)
                 return request.redirect(to: "/encounters/\(try encounter.requireID())", redirectType: .normal)
             } catch WorkflowError.invalid(let errors) {
                 rejection = EncounterForm.Rejection(problems: errors.map(EncounterForm.problem))
