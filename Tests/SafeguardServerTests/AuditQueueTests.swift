@@ -151,7 +151,7 @@ import Testing
     /// Reads' records appended at once while the writer's turn is taken go out together (group
     /// commit): one turn for all that waited, each record queued once, and no caller returns
     /// before its own record is in the queue.
-    @Test(.timeLimit(.minutes(1))) func recordsAppendedAtOnceAreWrittenInOneTurn() async throws {
+    @Test func recordsAppendedAtOnceAreWrittenInOneTurn() async throws {
         try await TestService.with { service in
             let (audit, database) = (service.app.safeguard.audit, service.app.db)
             let admin = try await Self.admin(service)
@@ -159,7 +159,8 @@ import Testing
             let (release, releasing) = AsyncStream<Void>.makeStream()
             // Another writer holds the turn while twenty reads append their records.
             let holder = Task { try await turns.run { for await _ in release { break } } }
-            while turns.count < 1 { try await Task.sleep(for: .milliseconds(1)) }
+            for _ in 0..<10_000 where turns.count < 1 { try await Task.sleep(for: .milliseconds(1)) }
+            try #require(turns.count == 1, "the holder has the turn")
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for read in 0..<20 {
                     group.addTask {
@@ -170,8 +171,15 @@ import Testing
                     }
                 }
                 // The writer waits for the turn with what waited when it started; the rest wait behind it.
-                while audit.groupCommit.unwritten < 20 { try await Task.sleep(for: .milliseconds(1)) }
+                // Waits are bounded (10 s and more), so that a group commit that broke fails here instead of hanging.
+                var waited = 0
+                while audit.groupCommit.unwritten < 20, waited < 10_000 {
+                    try await Task.sleep(for: .milliseconds(1))
+                    waited += 1
+                }
+                let together = audit.groupCommit.unwritten
                 releasing.yield()
+                #expect(together == 20, "the twenty reads wait for the turn together")
                 try await group.waitForAll()
             }
             try await holder.value

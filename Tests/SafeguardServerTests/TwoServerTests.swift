@@ -124,12 +124,11 @@ struct TwoServerTests {
             let list = try await Self.send(.GET, port: ports[0], "/api/v1/encounters?status=action-recorded", headers: auth)
             #expect(try list.decode(PageBody<EncounterView>.self).total == 1)
         } catch {
-            servers.forEach { $0.terminate() }
+            await Self.stop(servers)
             try? await PostgresAdministration.run(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
             throw error
         }
-        servers.forEach { $0.terminate() }
-        servers.forEach { $0.waitUntilExit() }
+        await Self.stop(servers)
         try await PostgresAdministration.run(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         for log in logs {
             let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map(String.init)
@@ -157,7 +156,6 @@ struct TwoServerTests {
     @Test func aServerKilledMidRunIsTakenOver() async throws {
         try await TestService.with(logLevel: .notice) { service in
             let databaseURL = try #require(service.settings.databaseURL)
-            let token = try #require(service.tokens["officer@NYC"])
             var people: [String] = []
             for _ in 0..<8 { people.append(try await service.createPerson()) }
             var dice = SystemRandomNumberGenerator()
@@ -172,71 +170,91 @@ struct TwoServerTests {
             }
             let environment = ["DATABASE_URL": databaseURL, "SAFEGUARD_AUDIT_KEY": service.settings.auditKeyPath]
             let servers = try await Self.startServers(on: ports, logs: logs, environment: environment)
-            defer {
-                servers.forEach { if $0.isRunning { $0.terminate() } }
-                servers.forEach { $0.waitUntilExit() }
+            do {
+                try await Self.killOneMidRun(servers, ports: ports, service: service, people: people)
+            } catch {
+                await Self.stop(servers)
+                throw error
             }
-            let headers = [("Authorization", "Bearer \(token)"), ("Safeguard-Purpose", "law-enforcement")]
-            let (start, known) = (ContinuousClock.now, people)
-            let answers = try await withThrowingTaskGroup(of: [Answer].self) { group in
-                for client in 0..<16 {
-                    group.addTask {
-                        var (answers, server, index) = ([Answer](), client % 2, 0)
-                        while ContinuousClock.now < start + .seconds(4) {
-                            index += 1
-                            let reading = index % 4 != 0
-                            var answer = Answer(server: server, reading: reading)
-                            do {
-                                if reading {
-                                    let person = known[(client + index) % known.count]
-                                    answer.object = "person/\(person)"
-                                    answer.status = try await Self.send(.GET, port: ports[server], "/api/v1/people/\(person)", headers: headers).status
-                                } else {
-                                    let reply = try await Self.send(.POST, port: ports[server], "/api/v1/people", headers: headers, json: """
-                                        {"aNumber": "A\(900_000_000 + client * 10_000 + index)", "givenName": "Ana", "familyName": "Doe", "dateOfBirth": "1990-04-02", "country": "GT"}
-                                        """)
-                                    answer.status = reply.status
-                                    if answer.succeeded { answer.object = "person/\(try reply.decode(PersonView.self).id.uuidString)" }
-                                }
-                            } catch {
-                                // Unanswered: the server is gone; its client goes to the other.
-                                server = 0
-                            }
-                            answers.append(answer)
-                        }
-                        return answers
-                    }
-                }
+            await Self.stop(servers)
+        }
+    }
+
+    /// The run of `aServerKilledMidRunIsTakenOver`, with its servers up.
+    private static func killOneMidRun(_ servers: [Process], ports: [Int], service: TestService, people: [String]) async throws {
+        let (databaseURL, token) = (try #require(service.settings.databaseURL), try #require(service.tokens["officer@NYC"]))
+        let headers = [("Authorization", "Bearer \(token)"), ("Safeguard-Purpose", "law-enforcement")]
+        let (start, known) = (ContinuousClock.now, people)
+        let answers = try await withThrowingTaskGroup(of: [Answer].self) { group in
+            for client in 0..<16 {
                 group.addTask {
-                    try await Task.sleep(for: .seconds(1))
-                    kill(servers[1].processIdentifier, SIGKILL)
-                    return []
+                    var (answers, server, index) = ([Answer](), client % 2, 0)
+                    while ContinuousClock.now < start + .seconds(4) {
+                        index += 1
+                        let reading = index % 4 != 0
+                        var answer = Answer(server: server, reading: reading)
+                        do {
+                            if reading {
+                                let person = known[(client + index) % known.count]
+                                answer.object = "person/\(person)"
+                                answer.status = try await Self.send(.GET, port: ports[server], "/api/v1/people/\(person)", headers: headers).status
+                            } else {
+                                let reply = try await Self.send(.POST, port: ports[server], "/api/v1/people", headers: headers, json: """
+                                    {"aNumber": "A\(900_000_000 + client * 10_000 + index)", "givenName": "Ana", "familyName": "Doe", "dateOfBirth": "1990-04-02", "country": "GT"}
+                                    """)
+                                answer.status = reply.status
+                                if answer.succeeded { answer.object = "person/\(try reply.decode(PersonView.self).id.uuidString)" }
+                            }
+                        } catch {
+                            // Unanswered: the server is gone; its client goes to the other.
+                            server = 0
+                        }
+                        answers.append(answer)
+                    }
+                    return answers
                 }
-                return try await group.reduce(into: []) { $0 += $1 }
             }
-            let survivors = answers.filter { $0.server == 0 }
-            #expect(survivors.allSatisfy { $0.succeeded }, "the survivor answered \(Set(survivors.map { $0.status?.code ?? 0 }))")
-            #expect(answers.contains { $0.server == 1 && $0.succeeded } && answers.contains { $0.server == 1 && !$0.succeeded },
-                    "the second server answered before it was killed, and not after")
-
-            // The survivor integrates everything queued, its own and the killed server's, within its bound.
-            var queued = try await service.count("audit_queue")
-            for _ in 0..<100 where queued > 0 {
-                try await Task.sleep(for: .milliseconds(100))
-                queued = try await service.count("audit_queue")
+            group.addTask {
+                try await Task.sleep(for: .seconds(1))
+                kill(servers[1].processIdentifier, SIGKILL)
+                return []
             }
-            #expect(queued == 0, "records left in the queue")
-            let rows = try await (service.app.db as! any SQLDatabase).select().columns("action", "object").from("audit_records")
-                .where("object", .like, "person/%").where("outcome", .equal, "success").all()
-            var recorded: [String: Int] = [:]
-            for row in rows { recorded["\(try row.decode(column: "action", as: String.self)) \(try row.decode(column: "object", as: String.self))", default: 0] += 1 }
-            var answered: [String: Int] = [:]
-            for answer in answers where answer.succeeded { answered["\(answer.reading ? "read" : "write") \(answer.object ?? "")", default: 0] += 1 }
-            let unrecorded = answered.filter { recorded[$0.key, default: 0] < $0.value }
-            #expect(unrecorded.isEmpty, "requests answered 2xx without their record in the chain: \(unrecorded)")
-            #expect(answered.values.reduce(0, +) > 100, "a run of some length")
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        let survivors = answers.filter { $0.server == 0 }
+        #expect(survivors.allSatisfy { $0.succeeded }, "the survivor answered \(Set(survivors.map { $0.status?.code ?? 0 }))")
+        #expect(answers.contains { $0.server == 1 && $0.succeeded } && answers.contains { $0.server == 1 && !$0.succeeded },
+                "the second server answered before it was killed, and not after")
 
-            try await Self.runCommand(["audit", "verify"], databaseURL: databaseURL, auditKey: service.settings.auditKeyPath)
+        // The survivor integrates everything queued, its own and the killed server's, within its bound.
+        var queued = try await service.count("audit_queue")
+        for _ in 0..<100 where queued > 0 {
+            try await Task.sleep(for: .milliseconds(100))
+            queued = try await service.count("audit_queue")
+        }
+        #expect(queued == 0, "records left in the queue")
+        let rows = try await (service.app.db as! any SQLDatabase).select().columns("action", "object").from("audit_records")
+            .where("object", .like, "person/%").where("outcome", .equal, "success").all()
+        var recorded: [String: Int] = [:]
+        for row in rows { recorded["\(try row.decode(column: "action", as: String.self)) \(try row.decode(column: "object", as: String.self))", default: 0] += 1 }
+        var answered: [String: Int] = [:]
+        for answer in answers where answer.succeeded { answered["\(answer.reading ? "read" : "write") \(answer.object ?? "")", default: 0] += 1 }
+        let unrecorded = answered.filter { recorded[$0.key, default: 0] < $0.value }
+        #expect(unrecorded.isEmpty, "requests answered 2xx without their record in the chain: \(unrecorded)")
+        #expect(answered.values.reduce(0, +) > 100, "a run of some length")
+
+        try await Self.runCommand(["audit", "verify"], databaseURL: databaseURL, auditKey: service.settings.auditKeyPath)
+    }
+
+    /// Stops the servers and waits for them to exit off Swift's cooperative threads: a blocking
+    /// wait there would stall every other test's tasks while a server shuts down.
+    static func stop(_ servers: [Process]) async {
+        for server in servers where server.isRunning { server.terminate() }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                servers.forEach { $0.waitUntilExit() }
+                continuation.resume()
+            }
         }
     }
 }

@@ -36,7 +36,7 @@ public struct CaseWorkflow: Sendable {
 
     /// An encounter the actor may see: one of the actor's office unless the role spans offices.
     public func encounter(_ id: UUID, for actor: Actor, on database: any Database) async throws -> Encounter {
-        guard let encounter = try await Encounter.find(id, on: database),
+        guard let encounter = try await PlainModelReads.find(Encounter.self, id, on: database),
               actor.reaches(office: encounter.office) else {
             throw WorkflowError.notFound("encounter \(id)")
         }
@@ -162,10 +162,7 @@ public struct CaseWorkflow: Sendable {
 
     /// The current decision of each encounter named that has one, by encounter id.
     public func currentDecisions(of encounterIDs: [UUID], on database: any Database) async throws -> [UUID: DecisionRecord] {
-        // `IN ()` is an error in PostgreSQL.
-        guard !encounterIDs.isEmpty else { return [:] }
-        let records = try await DecisionRecord.query(on: database)
-            .filter(\.$encounter.$id ~~ encounterIDs).filter(\.$supersededBy == nil).all()
+        let records = try await PlainModelReads.all(DecisionRecord.self, where: "encounter_id", in: encounterIDs, whereNull: "superseded_by", on: database)
         return Dictionary(records.map { ($0.$encounter.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 

@@ -26,7 +26,7 @@ public struct PersonBook: Sendable {
 
     /// The person and how the actor reaches them; a person the actor does not reach is not found.
     func reach(_ id: UUID, by actor: Actor, on database: any Database) async throws -> (person: Person, reach: PersonReach) {
-        guard let person = try await Person.find(id, on: database) else { throw WorkflowError.notFound("person \(id)") }
+        guard let person = try await PlainModelReads.find(Person.self, id, on: database) else { throw WorkflowError.notFound("person \(id)") }
         if actor.reaches(office: person.office) { return (person, .keeper) }
         let statuses = try await Encounter.query(on: database).filter(\.$person.$id == id).filter(\.$office == actor.office).all(\.$status)
         guard !statuses.isEmpty else { throw WorkflowError.notFound("person \(id)") }
