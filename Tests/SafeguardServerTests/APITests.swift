@@ -28,6 +28,28 @@ import Vapor
         }
     }
 
+    /// The answer to an encounter opened is made from what was just stored, not read again: it is
+    /// what a read of the encounter returns, to a writer entitled to the person's protected data
+    /// and to one who stated no purpose, from whom they are withheld alike.
+    @Test func theAnswerToAnEncounterOpenedIsWhatAReadOfItReturns() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            _ = try await service.addFiling(person)
+            let facts = #", "victimIndicia": ["self-report"], "information": [{"id": "e1", "source": "abuser", "adverse": true}]"#
+            for (headers, entitled) in [(TestService.lawEnforcement, true), ([], false)] {
+                let opened = try await service.openEncounter(person, asOf: "2023-05-01", extra: facts, headers: headers)
+                let id = try opened.decode(EncounterView.self).id.uuidString
+                let read = try await service.send(.GET, "/api/v1/encounters/\(id)", as: "officer@NYC", headers: headers)
+                #expect(read.status == .ok)
+                let (answered, stored) = try (JSONSerialization.jsonObject(with: Data(opened.text.utf8)) as? NSDictionary,
+                                              JSONSerialization.jsonObject(with: Data(read.text.utf8)) as? NSDictionary)
+                #expect(answered != nil && answered == stored, "answered \(opened.text)\nread \(read.text)")
+                #expect(opened.headers.first(name: .eTag) == read.headers.first(name: .eTag))
+                #expect(opened.text.contains("self-report") == entitled && opened.text.contains(Disclosure.marker) != entitled)
+            }
+        }
+    }
+
     @Test func decisionsSpeakTheContract() async throws {
         try await TestService.with { service in
             let reply = try await service.send(.POST, "/api/v1/decisions", json: """
