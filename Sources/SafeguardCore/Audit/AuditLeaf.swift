@@ -68,10 +68,7 @@ struct AuditLeaf: Sendable, Equatable {
     /// The MAC of every other field (a JSON array in a fixed order: no two leaves share a form).
     func authentication(_ key: SymmetricKey) -> String {
         var canonical: [UInt8] = [UInt8(ascii: "[")]
-        for field in [leaf, partition, queuedAt, batch, String(ordinal), actorID, username, role, office, action, object, outcome, purpose, subject] {
-            if let field { JSONValue.writeString(field, to: &canonical) } else { canonical.append(contentsOf: "null".utf8) }
-            canonical.append(UInt8(ascii: ","))
-        }
+        canonical.appendCanonicalFields([leaf, partition, queuedAt, batch, String(ordinal), actorID, username, role, office, action, object, outcome, purpose, subject])
         canonical[canonical.count - 1] = UInt8(ascii: "]")
         return Data(HMAC<SHA256>.authenticationCode(for: canonical, using: key)).hexString
     }

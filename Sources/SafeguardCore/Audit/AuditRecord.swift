@@ -63,14 +63,8 @@ public struct AuditRecord: Sendable, Equatable {
         output.append(UInt8(ascii: "["))
         JSONValue.writeString(partition, to: &output)
         output.append(contentsOf: ",\(sequence),".utf8)
-        for field in [recordedAt, actorID, username, role, office, action, object, outcome, purpose, previousHash] {
-            if let field { JSONValue.writeString(field, to: &output) } else { output.append(contentsOf: "null".utf8) }
-            output.append(UInt8(ascii: ","))
-        }
-        if let subject {
-            JSONValue.writeString(subject, to: &output)
-            output.append(UInt8(ascii: ","))
-        }
+        output.appendCanonicalFields([recordedAt, actorID, username, role, office, action, object, outcome, purpose, previousHash])
+        if let subject { output.appendCanonicalFields([subject]) }
         output[output.count - 1] = UInt8(ascii: "]")
         return output
     }
@@ -83,6 +77,17 @@ public struct AuditRecord: Sendable, Equatable {
     /// SHA-256 of the canonical form, in hex.
     public var computedHash: String {
         SHA256.hash(data: canonical).hexString
+    }
+}
+
+extension [UInt8] {
+    /// Appends each field as a JSON string (`null` when nil), each followed by a comma: the body
+    /// of a canonical array, whose last comma the writer turns into its closing bracket.
+    mutating func appendCanonicalFields(_ fields: [String?]) {
+        for field in fields {
+            if let field { JSONValue.writeString(field, to: &self) } else { append(contentsOf: "null".utf8) }
+            append(UInt8(ascii: ","))
+        }
     }
 }
 

@@ -85,7 +85,7 @@ public struct UserDirectory: Sendable {
         let user = try await user(named: username, on: database)
         return try await database.transaction { database in
             var live = try await APIToken.query(on: database).filter(\.$user.$id == user.requireID()).filter(\.$revokedAt == nil).all()
-                .filter { !isExpired($0) }
+                .filter { !isExpired(expiresAt: $0.expiresAt, createdAt: $0.createdAt) }
             // The newest is the one issued last (its creation stamp: only the order counts here).
             if keepingNewest, let newest = live.max(by: { ($0.createdAt ?? .distantPast) < ($1.createdAt ?? .distantPast) }) {
                 live.removeAll { $0 === newest }
@@ -96,10 +96,6 @@ public struct UserDirectory: Sendable {
             }
             return live.count
         }
-    }
-
-    private func isExpired(_ token: APIToken) -> Bool {
-        isExpired(expiresAt: token.expiresAt, createdAt: token.createdAt)
     }
 
     private func isExpired(expiresAt: Date?, createdAt: Date?) -> Bool {
