@@ -156,51 +156,19 @@ import Testing
             let (audit, database) = (service.app.safeguard.audit, service.app.db)
             let admin = try await Self.admin(service)
             let turns = CountedTurns()
-            let (release, releasing) = AsyncStream<Void>.makeStream()
-            // Another writer holds the turn while twenty reads append their records.
-            let holder = Task { try await turns.run { for await _ in release { break } } }
-            for _ in 0..<10_000 where turns.count < 1 { try await Task.sleep(for: .milliseconds(1)) }
-            try #require(turns.count == 1, "the holder has the turn")
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for read in 0..<20 {
-                    group.addTask {
-                        try await audit.append([AuditEntry(admin, .read, "encounter/together-\(read)")], taking: turns, on: database)
-                        let queued = try await (database as! any SQLDatabase).select().column("leaf").from("audit_queue")
-                            .where("object", .equal, "encounter/together-\(read)").all()
-                        #expect(queued.count == 1, "read \(read) returned before its record was written")
-                    }
-                }
-                // The writer waits for the turn with what waited when it started; the rest wait behind it.
-                // Waits are bounded (10 s and more), so that a group commit that broke fails here instead of hanging.
-                var waited = 0
-                while audit.groupCommit.unwritten < 20, waited < 10_000 {
-                    try await Task.sleep(for: .milliseconds(1))
-                    waited += 1
-                }
-                let together = audit.groupCommit.unwritten
-                releasing.yield()
-                #expect(together == 20, "the twenty reads wait for the turn together")
-                try await group.waitForAll()
+            // Another writer holds the turn while twenty reads append their records; the writer
+            // then waits for the turn with what waited when it started, the rest wait behind it.
+            let together = try await turns.callsWaitingTogether(20, waiting: { audit.groupCommit.unwritten }) { read in
+                try await audit.append([AuditEntry(admin, .read, "encounter/together-\(read)")], taking: turns, on: database)
+                let queued = try await (database as! any SQLDatabase).select().column("leaf").from("audit_queue")
+                    .where("object", .equal, "encounter/together-\(read)").all()
+                #expect(queued.count == 1, "read \(read) returned before its record was written")
             }
-            try await holder.value
+            #expect(together == 20, "the twenty reads wait for the turn together")
             #expect(turns.count <= 3, "the holder's turn, then at most two for the twenty: what waited when the writer started, and the rest")
             #expect(try await service.count("audit_queue WHERE object LIKE 'encounter/together-%'") == 20)
             try await service.integrateAudit()
             #expect(try await AuditChainTests.verify(service).isClean)
-        }
-    }
-}
-
-/// Write turns that count how many were taken.
-private final class CountedTurns: WriteTurns {
-    private let turns = SQLiteWriteTurns()
-    private let taken = Mutex(0)
-    var count: Int { taken.withLock { $0 } }
-
-    func run<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
-        try await turns.run {
-            taken.withLock { $0 += 1 }
-            return try await body()
         }
     }
 }

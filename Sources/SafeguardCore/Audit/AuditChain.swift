@@ -34,7 +34,7 @@ public struct AuditChain: Sendable {
     /// queues holds it, nobody without the audit key can forge a leaf.
     let leafKey: SymmetricKey
     /// Writes the leaves of concurrent appends outside transactions together (`append(_:taking:on:)`).
-    let groupCommit = AuditGroupCommit()
+    let groupCommit = GroupCommit<[AuditEntry], Void>()
 
     public init(key: Curve25519.Signing.PrivateKey, signingInterval: Int = 1000, refusalsPerMinute: Int = RefusalAllowance.defaultPerMinute,
                 queueBound: TimeInterval = 5, clock: any WallClock = SystemClock()) {
@@ -76,11 +76,15 @@ public struct AuditChain: Sendable {
     /// Queues records of `entries` for a caller that holds no write turn (on SQLite, an API read),
     /// taking `turns` if there are any. Outside a transaction, the records of callers that append
     /// at once are written together, one statement and one commit in one turn, and each caller
-    /// returns once its own are durable (`AuditGroupCommit`).
+    /// returns once its own are durable (`GroupCommit`). The leaves are made in the turn that
+    /// writes them, so that on one server they are queued in the order they are integrated.
     public func append(_ entries: [AuditEntry], taking turns: (any WriteTurns)?, on database: any Database) async throws {
         guard !entries.isEmpty else { return }
         if let turns, !database.inTransaction {
-            try await groupCommit.write(entries, of: self, taking: turns, on: database)
+            try await groupCommit.write(entries, taking: turns, on: database) { appends, database in
+                try await Self.write(appends.flatMap { leaves(of: $0) }, on: database)
+                return appends.map { _ in .success(()) }
+            }
         } else {
             try await turns.run { try await append(entries, on: database) }
         }

@@ -14,6 +14,8 @@ public struct CaseWorkflow: Sendable {
     /// When verifications and actions are recorded, and the day open encounters are decided on
     /// (the audit chain keeps its own clock).
     public let calendar: CaseCalendar
+    /// Opens the encounters of writers that hold no write turn together (`openEncounter`).
+    let openings = GroupCommit<Opening, Opened>()
 
     public var clock: any WallClock { calendar.clock }
 
@@ -74,10 +76,10 @@ public struct CaseWorkflow: Sendable {
 
     /// Opens an encounter in the writer's office, with its evidence, and decides it at once.
     /// Returns it with its view as the writer sees it, made from what was stored (the purpose the
-    /// writer stated goes into the audit record).
+    /// writer stated goes into the audit record). A writer that holds no write turn (on SQLite, an
+    /// API request) opens it together with those opened at the same moment (`GroupCommit`).
     public func openEncounter(_ input: EncounterInput, by writer: Reader, on database: any Database) async throws -> (encounter: Encounter, view: EncounterView) {
-        let actor = writer.actor
-        try Entitlements.requireEnforcementRole(actor, for: "open encounters")
+        try Entitlements.requireEnforcementRole(writer.actor, for: "open encounters")
         if Set(input.information.map(\.id)).count != input.information.count {
             throw WorkflowError.invalid([FieldError(path: "information", message: "ids must be unique")])
         }
@@ -89,25 +91,61 @@ public struct CaseWorkflow: Sendable {
         if CaseCalendar.yearAfter(today) < input.asOf {
             throw WorkflowError.invalid([FieldError(path: "asOf", message: "'\(input.asOf)' is more than a year after today (\(today))")])
         }
-        guard try await Person.find(input.personID, on: database) != nil else {
-            throw WorkflowError.invalid([FieldError(path: "personId", message: "no person \(input.personID)")])
+        let opened: Opened
+        if let turns = writer.turns, !database.inTransaction {
+            opened = try await openings.write(Opening(input: input, writer: writer), taking: turns, on: database) { try await open($0, on: $1) }
+        } else {
+            opened = try await open([Opening(input: input, writer: writer)], on: database)[0].get()
         }
-        let encounter = Encounter(personID: input.personID, office: actor.office, action: input.action, asOf: input.asOf, openedBy: actor.userID)
-        encounter.victimIndicia = input.victimIndicia.spellings
-        for fact in input.facts { fact.set(true, in: encounter) }
-        let stored = try await database.transaction { database in
-            try await encounter.create(on: database)
-            let id = try encounter.requireID()
-            for item in input.information {
-                try await EvidenceRecord(encounterID: id, label: item.id, source: item.source.spelling, adverse: item.adverse).create(on: database)
+        let shown = try await shown([opened.encounter], to: writer, on: database)[0]
+        let view = try EncounterView(opened.encounter, facts: Disclosure.facts(opened.stored.facts.json, shown: shown),
+                                     decision: DecisionView(opened.stored.record, shown: shown, ruleSet: ruleSet))
+        return (opened.encounter, view)
+    }
+
+    /// An encounter to open: what its writer stated.
+    struct Opening: Sendable {
+        let input: EncounterInput
+        let writer: Reader
+    }
+
+    /// An encounter opened, and its decision as stored.
+    struct Opened: Sendable {
+        let encounter: Encounter
+        let stored: StoredDecision
+    }
+
+    /// Opens encounters in one transaction, a statement for each table whatever their number: an
+    /// encounter whose person does not exist fails alone.
+    private func open(_ openings: [Opening], on database: any Database) async throws -> [Result<Opened, any Error>] {
+        try await database.transaction { database in
+            let named = Set(openings.map(\.input.personID))
+            let people = Set(try await Person.query(on: database).filter(\.$id ~~ named).all(\.$id))
+            var (encounters, evidence, decidings) = ([Encounter](), [EvidenceRecord](), [Deciding]())
+            var outcomes: [Result<Encounter, any Error>] = []
+            for opening in openings {
+                let (input, actor) = (opening.input, opening.writer.actor)
+                guard people.contains(input.personID) else {
+                    outcomes.append(.failure(WorkflowError.invalid([FieldError(path: "personId", message: "no person \(input.personID)")])))
+                    continue
+                }
+                let encounter = Encounter(personID: input.personID, office: actor.office, action: input.action, asOf: input.asOf, openedBy: actor.userID)
+                let id = UUID()
+                encounter.id = id
+                encounter.victimIndicia = input.victimIndicia.spellings
+                for fact in input.facts { fact.set(true, in: encounter) }
+                evidence += input.information.map { EvidenceRecord(encounterID: id, label: $0.id, source: $0.source.spelling, adverse: $0.adverse) }
+                encounters.append(encounter)
+                decidings.append(Deciding(encounter: encounter, actor: actor, recording: [
+                    AuditEntry(actor, .write, "encounter/\(id)", purpose: opening.writer.purpose, subject: input.personID),
+                ]))
+                outcomes.append(.success(encounter))
             }
-            return try await storeDecision(for: encounter, by: actor, on: database, replacing: false,
-                                           recording: [AuditEntry(actor, .write, "encounter/\(id)", purpose: writer.purpose, subject: input.personID)])
+            if !encounters.isEmpty { try await encounters.create(on: database) }
+            if !evidence.isEmpty { try await evidence.create(on: database) }
+            var stored = try await storeDecisions(decidings, replacing: false, on: database).makeIterator()
+            return outcomes.map { outcome in outcome.map { Opened(encounter: $0, stored: stored.next()!) } }
         }
-        let shown = try await shown([encounter], to: writer, on: database)[0]
-        let view = try EncounterView(encounter, facts: Disclosure.facts(stored.facts.json, shown: shown),
-                                     decision: DecisionView(stored.record, shown: shown, ruleSet: ruleSet))
-        return (encounter, view)
     }
 
     // MARK: Facts
@@ -196,25 +234,54 @@ public struct CaseWorkflow: Sendable {
         return ids
     }
 
+    /// A decision stored, with what it decided and the facts it decided on.
+    typealias StoredDecision = (record: DecisionRecord, decision: Decision, facts: CaseFacts)
+
+    /// An encounter to decide and store the decision of: who decides, and the audit entries of
+    /// their own write, recorded with the decision's in one append.
+    struct Deciding {
+        let encounter: Encounter
+        let actor: Actor
+        var recording: [AuditEntry] = []
+    }
+
     /// - Parameter replacing: false for an encounter just opened, which has no decision to supersede.
     /// - Parameter recording: audit entries of the caller's own write, recorded with the decision's in one append.
     private func storeDecision(for encounter: Encounter, by actor: Actor, on database: any Database, replacing: Bool = true,
-                               recording entries: [AuditEntry] = []) async throws -> (record: DecisionRecord, decision: Decision, facts: CaseFacts) {
-        let facts = try await facts(for: encounter, on: database)
-        let decision = ruleSet.evaluate(facts)
-        metrics.decided(decision.disposition)
-        let record = record(of: decision, facts: facts, encounterID: try encounter.requireID(), computedBy: actor.userID)
-        record.id = UUID()
-        // The old decision first, only if still current (a re-evaluation batch may have written
-        // beside this writer's turn); then the new one: one current decision at every moment.
-        if replacing, let previous = try await currentDecision(of: encounter.requireID(), on: database) {
-            let marked = try await CaseRecords.sqlDatabase(database).update(DecisionRecord.schema).set("superseded_by", to: record.id)
-                .where("id", .equal, try previous.requireID()).where("superseded_by", .is, SQLLiteral.null).returning("id").all()
-            guard !marked.isEmpty else { throw WorkflowError.conflict("the encounter was decided again meanwhile; nothing was changed; try again") }
+                               recording entries: [AuditEntry] = []) async throws -> StoredDecision {
+        try await storeDecisions([Deciding(encounter: encounter, actor: actor, recording: entries)], replacing: replacing, on: database)[0]
+    }
+
+    /// Decides encounters on their records and stores the decisions, each table in one statement.
+    private func storeDecisions(_ decidings: [Deciding], replacing: Bool, on database: any Database) async throws -> [StoredDecision] {
+        guard !decidings.isEmpty else { return [] }
+        let ids = try decidings.map { try $0.encounter.requireID() }
+        let cases = try await CaseRecords.facts(of: ids, on: database)
+        var (stored, entries) = ([StoredDecision](), [AuditEntry]())
+        for (deciding, id) in zip(decidings, ids) {
+            guard let caseFacts = cases[id] else { throw WorkflowError.notFound("encounter \(id)") }
+            let facts = decided(caseFacts, of: deciding.encounter)
+            let decision = ruleSet.evaluate(facts)
+            metrics.decided(decision.disposition)
+            let record = record(of: decision, facts: facts, encounterID: id, computedBy: deciding.actor.userID)
+            record.id = UUID()
+            stored.append((record, decision, facts))
+            entries += deciding.recording + [AuditEntry(deciding.actor, .write, "decision/\(try record.requireID())", subject: deciding.encounter.$person.id)]
         }
-        try await record.create(on: database)
-        try await audit.append(entries + [AuditEntry(actor, .write, "decision/\(try record.requireID())", subject: encounter.$person.id)], on: database)
-        return (record, decision, facts)
+        // The old decisions first, only if still current (a re-evaluation batch may have written
+        // beside this writer's turn); then the new ones: one current decision at every moment.
+        if replacing {
+            let previous = try await currentDecisions(of: ids, on: database)
+            for (id, record) in zip(ids, stored.map(\.record)) {
+                guard let current = previous[id] else { continue }
+                let marked = try await CaseRecords.sqlDatabase(database).update(DecisionRecord.schema).set("superseded_by", to: record.id)
+                    .where("id", .equal, try current.requireID()).where("superseded_by", .is, SQLLiteral.null).returning("id").all()
+                guard !marked.isEmpty else { throw WorkflowError.conflict("the encounter was decided again meanwhile; nothing was changed; try again") }
+            }
+        }
+        try await stored.map(\.record).create(on: database)
+        try await audit.append(entries, on: database)
+        return stored
     }
 
     /// The stored form of a decision.

@@ -8,10 +8,13 @@ import Vapor
 /// see a stale version or a conflict). PostgreSQL needs none of this: row locks order its writers.
 ///
 /// A request that may change records holds one turn from start to end, so that what it read
-/// still holds when it writes. An API read (`GET` or `HEAD` under `/api/`, without a session
-/// cookie, whose session would be written back) changes nothing but the audit chain: it runs
-/// beside the others and takes a turn only for each audit append (`Request.appendAudit`), so
-/// reading and encoding run in parallel. The routes that never write nor refuse skip turns:
+/// still holds when it writes. Two kinds of API request (without a session cookie, whose
+/// session would be written back) take turns of their own instead, so that reading, deciding and
+/// encoding run in parallel: a read (`GET` or `HEAD` under `/api/`) changes nothing but the audit
+/// chain and takes a turn only for each audit append (`Request.appendAudit`); an encounter opened
+/// (`POST /api/v1/encounters`) takes one only for its transaction, which reads again what it
+/// writes on (`CaseWorkflow.openEncounter`), shared with the encounters opened at the same
+/// moment. Either takes one for a refusal it records. The routes that never write nor refuse skip turns:
 /// `/health` and `/metrics` read, the contract's `/api/v1/decisions` stores nothing and needs no
 /// sign-in, the stylesheet and the OpenAPI document are constants.
 struct SQLiteWriteSerializer: AsyncMiddleware {
@@ -21,18 +24,20 @@ struct SQLiteWriteSerializer: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard !Self.writeFree.contains(request.url.path) else { return try await next.respond(to: request) }
-        guard !Self.onlyAudits(request) else {
+        guard !Self.takesOwnTurns(request) else {
             request.storage[OwedTurnsKey.self] = turns
             return try await next.respond(to: request)
         }
         return try await turns.run { try await next.respond(to: request) }
     }
 
-    /// Whether the request's only writes are its audit appends.
-    static func onlyAudits(_ request: Request) -> Bool {
-        [.GET, .HEAD].contains(request.method) && request.url.path.hasPrefix("/api/") && request.headers[.cookie].isEmpty
+    /// Whether the request takes turns of its own, for each of its writes.
+    static func takesOwnTurns(_ request: Request) -> Bool {
+        guard request.headers[.cookie].isEmpty else { return false }
+        return [.GET, .HEAD].contains(request.method) && request.url.path.hasPrefix("/api/")
+            || request.method == .POST && request.url.path == "/api/v1/encounters"
     }
 
-    /// The turns that each of a request's audit appends takes, for a request that holds none.
+    /// The turns that each of a request's writes takes, for a request that holds none.
     struct OwedTurnsKey: StorageKey { typealias Value = any WriteTurns }
 }
