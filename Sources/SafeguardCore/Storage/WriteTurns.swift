@@ -47,3 +47,14 @@ public actor SQLiteWriteTurns: WriteTurns {
         }
     }
 }
+
+/// The turns of PostgreSQL's writers: none to wait for (row locks order them). A writer that
+/// names these still writes together with those writing at the same moment where a group
+/// commit saves statements and commits (`GroupCommit`).
+public struct ConcurrentWriteTurns: WriteTurns {
+    public init() {}
+
+    public func run<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
+        try await body()
+    }
+}

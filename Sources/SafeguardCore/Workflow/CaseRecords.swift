@@ -15,13 +15,16 @@ public enum CaseRecords {
     ]
     static let encounterColumns = ["id", "person_id", "action", "as_of", "victim_indicia", "facts_version"] + flagColumns
 
-    /// The case of each encounter named, by encounter id.
-    static func facts(of encounterIDs: [UUID], on database: any Database) async throws -> [UUID: CaseFacts] {
-        // `IN ()` is an error in PostgreSQL.
-        guard !encounterIDs.isEmpty else { return [:] }
-        let sql = try sqlDatabase(database)
-        let rows = try await sql.select().columns(encounterColumns).from(Encounter.schema).where("id", .in, encounterIDs).all()
-        return Dictionary(uniqueKeysWithValues: try await cases(of: rows, on: sql).map { ($0.id, $0.facts) })
+    /// The case of each encounter given, by encounter id: the encounters as the caller read (or
+    /// just wrote) them, the rest of their records read here.
+    static func facts(of encounters: [Encounter], on database: any Database) async throws -> [UUID: CaseFacts] {
+        let cases = try encounters.map { encounter in
+            let id = try encounter.requireID()
+            var facts = try baseFacts(id: id, asOf: encounter.asOf, action: encounter.action, victimIndicia: encounter.victimIndicia)
+            for fact in EncounterFact.allCases { facts[keyPath: fact.caseKeyPath] = encounter[keyPath: fact.keyPath] }
+            return EncounterCase(id: id, person: encounter.$person.id, facts: facts, factsVersion: encounter.factsVersion)
+        }
+        return Dictionary(uniqueKeysWithValues: try await completed(cases, on: sqlDatabase(database)).map { ($0.id, $0.facts) })
     }
 
     /// The next `limit` open encounters after `cursor` (all of them from the start when nil), in id order, with their cases.
@@ -48,29 +51,44 @@ public enum CaseRecords {
     /// An encounter's case, and the person it is about.
     typealias OpenCase = (id: UUID, person: UUID, facts: CaseFacts)
 
+    /// An encounter's own facts, before its person's filings, its evidence and its steps are added.
+    private struct EncounterCase {
+        let id: UUID
+        let person: UUID
+        var facts: CaseFacts
+        let factsVersion: Int
+    }
+
+    /// The case of an encounter from its stored values, its flags all unset.
+    private static func baseFacts(id: UUID, asOf asOfText: String, action actionText: String, victimIndicia: [String]) throws -> CaseFacts {
+        guard let asOf = CalendarDate(asOfText), let action = Action(spelling: actionText) else {
+            throw WorkflowError.conflict("encounter \(id) holds an invalid date or action")
+        }
+        return CaseFacts(caseId: id.uuidString, asOf: asOf, action: action,
+                         subject: Subject(victimIndicia: EnumSet(victimIndicia.compactMap { VictimIndicium(spelling: $0) })))
+    }
+
     private static func cases(of encounterRows: [any SQLRow], on sql: any SQLDatabase) async throws -> [OpenCase] {
-        guard !encounterRows.isEmpty else { return [] }
-        var encounters: [(id: UUID, person: UUID, facts: CaseFacts)] = []
-        var factsVersions: [UUID: Int] = [:]
-        encounters.reserveCapacity(encounterRows.count)
-        for row in encounterRows {
+        let cases = try encounterRows.map { row in
             let id = try row.decode(column: "id", as: UUID.self)
-            let asOfText = try row.decode(column: "as_of", as: String.self), actionText = try row.decode(column: "action", as: String.self)
-            guard let asOf = CalendarDate(asOfText), let action = Action(spelling: actionText) else {
-                throw WorkflowError.conflict("encounter \(id) holds an invalid date or action")
-            }
+            var facts = try baseFacts(id: id, asOf: row.decode(column: "as_of", as: String.self), action: row.decode(column: "action", as: String.self),
+                                      victimIndicia: row.decode(column: "victim_indicia", as: [String].self))
             let flags = try flagColumns.map { try row.decode(column: $0, as: Bool.self) }
-            let subject = Subject(
-                victimIndicia: EnumSet(try row.decode(column: "victim_indicia", as: [String].self).compactMap { VictimIndicium(spelling: $0) }),
-                immediateVictimOrWitness: flags[0], pendingCriminalCase: flags[1], crimeReported: flags[2], wishesToReport: flags[3],
-                detained: flags[4], outsideUnitedStates: flags[5]
-            )
-            var facts = CaseFacts(caseId: id.uuidString, asOf: asOf, action: action, subject: subject)
+            (facts.subject.immediateVictimOrWitness, facts.subject.pendingCriminalCase, facts.subject.crimeReported) = (flags[0], flags[1], flags[2])
+            (facts.subject.wishesToReport, facts.subject.detained, facts.subject.outsideUnitedStates) = (flags[3], flags[4], flags[5])
             (facts.lawEnforcementInterest, facts.exceptionalCircumstances, facts.aggravatingFactors) = (flags[6], flags[7], flags[8])
             (facts.expediteInAgencyInterest, facts.convicted237a2) = (flags[9], flags[10])
-            encounters.append((id, try row.decode(column: "person_id", as: UUID.self), facts))
-            factsVersions[id] = try row.decode(column: "facts_version", as: Int.self)
+            return EncounterCase(id: id, person: try row.decode(column: "person_id", as: UUID.self), facts: facts,
+                                 factsVersion: try row.decode(column: "facts_version", as: Int.self))
         }
+        return try await completed(cases, on: sql)
+    }
+
+    /// The encounters' cases completed with their people's filings, their evidence and their
+    /// steps: one statement per table for any number of encounters.
+    private static func completed(_ encounters: [EncounterCase], on sql: any SQLDatabase) async throws -> [OpenCase] {
+        guard !encounters.isEmpty else { return [] }
+        let factsVersions = Dictionary(uniqueKeysWithValues: encounters.map { ($0.id, $0.factsVersion) })
         let ids = encounters.map(\.id)
         let people = Array(Set(encounters.map(\.person)))
 

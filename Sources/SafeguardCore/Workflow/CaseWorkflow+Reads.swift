@@ -80,7 +80,7 @@ extension CaseWorkflow {
     /// decisions in one statement per table, not one per encounter.
     private func views(of encounters: [Encounter], shown: [Bool], on database: any Database) async throws -> [EncounterView] {
         let ids = try encounters.map { try $0.requireID() }
-        let facts = try await CaseRecords.facts(of: ids, on: database)
+        let facts = try await CaseRecords.facts(of: encounters, on: database)
         let decisions = try await currentDecisions(of: ids, on: database)
         return try zip(encounters, shown).map { encounter, shown in
             let id = try encounter.requireID()
@@ -109,7 +109,7 @@ extension CaseWorkflow {
         try Entitlements.requireCaseReadingRole(actor)
         let encounters = try await Encounter.query(on: database).filter(\.$status == Encounter.open).reachable(by: actor)
             .sort(\.$createdAt, .descending).limit(limit).all()
-        let cases = try await CaseRecords.facts(of: encounters.map { try $0.requireID() }, on: database)
+        let cases = try await CaseRecords.facts(of: encounters, on: database)
         let people = try await Person.query(on: database).filter(\.$id ~~ Set(encounters.map { $0.$person.id })).all()
         let byID = Dictionary(uniqueKeysWithValues: try people.map { (try $0.requireID(), $0) })
         return try encounters.compactMap { encounter in

@@ -55,7 +55,7 @@ public struct CaseWorkflow: Sendable {
     /// The case the engine decides, from the records (see `CaseRecords`).
     public func facts(for encounter: Encounter, on database: any Database) async throws -> CaseFacts {
         let id = try encounter.requireID()
-        guard let facts = try await CaseRecords.facts(of: [id], on: database)[id] else { throw WorkflowError.notFound("encounter \(id)") }
+        guard let facts = try await CaseRecords.facts(of: [encounter], on: database)[id] else { throw WorkflowError.notFound("encounter \(id)") }
         return decided(facts, of: encounter)
     }
 
@@ -256,7 +256,7 @@ public struct CaseWorkflow: Sendable {
     private func storeDecisions(_ decidings: [Deciding], replacing: Bool, on database: any Database) async throws -> [StoredDecision] {
         guard !decidings.isEmpty else { return [] }
         let ids = try decidings.map { try $0.encounter.requireID() }
-        let cases = try await CaseRecords.facts(of: ids, on: database)
+        let cases = try await CaseRecords.facts(of: decidings.map(\.encounter), on: database)
         var (stored, entries) = ([StoredDecision](), [AuditEntry]())
         for (deciding, id) in zip(decidings, ids) {
             guard let caseFacts = cases[id] else { throw WorkflowError.notFound("encounter \(id)") }

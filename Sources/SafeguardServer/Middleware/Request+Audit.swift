@@ -36,6 +36,9 @@ extension Request {
         get throws { Reader(actor: try actor, purpose: try purpose, turns: owedWriteTurns) }
     }
 
-    /// On SQLite, the turns this request's audit appends take when it holds none (`SQLiteWriteSerializer`).
-    var owedWriteTurns: (any WriteTurns)? { storage[SQLiteWriteSerializer.OwedTurnsKey.self] }
+    /// The turns this request's writes take when it holds none: on SQLite, the serializer's
+    /// (`SQLiteWriteSerializer`); on PostgreSQL, none to wait for (writes still group).
+    var owedWriteTurns: (any WriteTurns)? {
+        application.safeguard.writeTurns == nil ? ConcurrentWriteTurns() : storage[SQLiteWriteSerializer.OwedTurnsKey.self]
+    }
 }
