@@ -7,7 +7,7 @@ import Synchronization
 /// the database per statement. The first caller to find nobody writing starts a writer; the work
 /// of every caller that arrives while it waits for its turn or writes goes into its next batch.
 /// Each caller returns its own outcome once the batch holding its work has committed: nobody is
-/// answered before their writes are durable. The writer writes through the turns, database
+/// answered before their writes are durable, and one caller's work that fails fails no other's. The writer writes through the turns, database
 /// handle and batch function of the caller that started it: a process has one set of turns and
 /// one pool, and every caller of one group commit passes the same function.
 final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
@@ -54,16 +54,24 @@ final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
                 return state.waiting
             }
             guard !waiting.isEmpty else { return }
-            let outcomes: [Result<Output, any Error>]
-            do {
-                let work = waiting.map(\.work)
-                outcomes = try await turns.run { try await batch(work, database) }
-                precondition(outcomes.count == waiting.count, "a group commit's batch answers each piece of work")
-            } catch {
-                outcomes = waiting.map { _ in .failure(error) }
-            }
+            let outcomes = await write(waiting.map(\.work), taking: turns, on: database, batch: batch)
             state.withLock { $0.unwritten -= waiting.count }
             for (caller, outcome) in zip(waiting, outcomes) { caller.continuation.resume(with: outcome) }
+        }
+    }
+
+    /// Writes one batch. When it fails, each piece of work is written again alone, so that work
+    /// the database refuses fails its own caller only, never the others who wrote at that moment.
+    private func write(_ work: [Work], taking turns: any WriteTurns, on database: any Database, batch: @escaping Batch) async -> [Result<Output, any Error>] {
+        do {
+            let outcomes = try await turns.run { try await batch(work, database) }
+            precondition(outcomes.count == work.count, "a group commit's batch answers each piece of work")
+            return outcomes
+        } catch {
+            guard work.count > 1 else { return work.map { _ in .failure(error) } }
+            var outcomes: [Result<Output, any Error>] = []
+            for piece in work { outcomes += await write([piece], taking: turns, on: database, batch: batch) }
+            return outcomes
         }
     }
 }
