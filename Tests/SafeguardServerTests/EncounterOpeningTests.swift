@@ -59,4 +59,38 @@ import Testing
             #expect(try await AuditChainTests.verify(service).isClean)
         }
     }
+
+    /// Twelve encounters opened at once with the most evidence an encounter may have: more bound
+    /// values than one statement takes on PostgreSQL (65,535), stored whole all the same.
+    @Test func encountersOpenedAtOnceWithTheMostEvidenceAreStoredWhole() async throws {
+        try await TestService.with { service in
+            let (workflow, database) = (service.app.safeguard.workflow, service.app.db)
+            let person = try #require(UUID(uuidString: try await service.createPerson()))
+            let officer = try #require(try await service.app.safeguard.users.user(named: "officer-nyc", on: database).actor)
+            let turns = CountedTurns()
+            let items = CaseDecoder.maximumInformationItems
+            let together = try await turns.callsWaitingTogether(12, waiting: { workflow.openings.unwritten }) { index in
+                let input = EncounterInput(personID: person, action: .arrest, asOf: workflow.calendar.today,
+                                           information: (0..<items).map { InformationItem(id: "e\(index)-\($0)", source: .independent, adverse: false) })
+                _ = try await workflow.openEncounter(input, by: Reader(actor: officer, purpose: .lawEnforcement, turns: turns), on: database)
+            }
+            #expect(together == 12)
+            #expect(try await service.count("evidence") == 12 * items)
+            #expect(try await service.count("decisions WHERE superseded_by IS NULL") == 12)
+        }
+    }
+
+    @Test func anEncounterWithMoreEvidenceThanAllowedIsRefused() async throws {
+        try await TestService.with { service in
+            let (workflow, database) = (service.app.safeguard.workflow, service.app.db)
+            let person = try #require(UUID(uuidString: try await service.createPerson()))
+            let officer = try #require(try await service.app.safeguard.users.user(named: "officer-nyc", on: database).actor)
+            let input = EncounterInput(personID: person, action: .arrest, asOf: workflow.calendar.today,
+                                       information: (0...CaseDecoder.maximumInformationItems).map { InformationItem(id: "e\($0)", source: .independent, adverse: false) })
+            await #expect(throws: WorkflowError.self) {
+                try await workflow.openEncounter(input, by: Reader(actor: officer, purpose: .lawEnforcement, turns: nil), on: database)
+            }
+            #expect(try await service.count("encounters") == 0)
+        }
+    }
 }

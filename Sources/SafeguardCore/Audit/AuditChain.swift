@@ -73,7 +73,7 @@ public struct AuditChain: Sendable {
         try await Self.write(leaves(of: entries), on: database)
     }
 
-    /// Queues records of `entries` for a caller that holds no write turn (on SQLite, an API read),
+    /// Queues records of `entries` for a caller that holds no write turn (an API read),
     /// taking `turns` if there are any. Outside a transaction, the records of callers that append
     /// at once are written together, one statement and one commit in one turn, and each caller
     /// returns once its own are durable (`GroupCommit`). The leaves are made in the turn that

@@ -1,8 +1,8 @@
 import FluentKit
 import Foundation
 
-/// A user reading records: who, for what stated purpose, and the write turns their audit records
-/// take (on SQLite, for a request that holds none). The core's reads take one and record
+/// A user reading records: who, for what stated purpose, and the write turns their writes take
+/// when they hold none (`WriteTurns`; nil for a caller that holds the turn or groups nothing). The core's reads take one and record
 /// themselves in the audit chain, each read as shown or, where protected data was withheld, denied.
 public struct Reader: Sendable {
     public let actor: Actor

@@ -44,3 +44,15 @@ struct BulkInsert {
         }
     }
 }
+
+extension Array where Element: FluentKit.Model {
+    /// Creates the models in as few statements as the databases' limit on bound values allows
+    /// (Fluent's own `create` of a collection puts every row in one statement, whatever its size).
+    func createInStatements(on database: any Database) async throws {
+        guard !isEmpty else { return }
+        let rowsPerStatement = Swift.max(1, BulkInsert.maximumBinds / Element.keys.count)
+        for start in stride(from: 0, to: count, by: rowsPerStatement) {
+            try await self[start..<Swift.min(start + rowsPerStatement, count)].create(on: database)
+        }
+    }
+}

@@ -1,11 +1,12 @@
-/// Turns that writers within one process take on SQLite, which allows one writer at a time (the
-/// server's request serializer is one). On PostgreSQL there are none: row locks order writers.
+/// Turns that writers within one process take: on SQLite, which allows one writer at a time, one
+/// after another (the server's request serializer is one); on PostgreSQL, whose row locks order
+/// writers, none to wait for (`ConcurrentWriteTurns`), or nil where no write groups.
 public protocol WriteTurns: Sendable {
     func run<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result
 }
 
 extension Optional where Wrapped == any WriteTurns {
-    /// Runs `body` in a turn when there are turns (SQLite), at once otherwise (PostgreSQL).
+    /// Runs `body` in a turn when there are turns, at once otherwise.
     public func run<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
         if let turns = self { try await turns.run(body) } else { try await body() }
     }

@@ -24,7 +24,7 @@ public enum CaseRecords {
             for fact in EncounterFact.allCases { facts[keyPath: fact.caseKeyPath] = encounter[keyPath: fact.keyPath] }
             return EncounterCase(id: id, person: encounter.$person.id, facts: facts, factsVersion: encounter.factsVersion)
         }
-        return Dictionary(uniqueKeysWithValues: try await completed(cases, on: sqlDatabase(database)).map { ($0.id, $0.facts) })
+        return Dictionary(try await completed(cases, on: sqlDatabase(database)).map { ($0.id, $0.facts) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The next `limit` open encounters after `cursor` (all of them from the start when nil), in id order, with their cases.
@@ -88,7 +88,7 @@ public enum CaseRecords {
     /// steps: one statement per table for any number of encounters.
     private static func completed(_ encounters: [EncounterCase], on sql: any SQLDatabase) async throws -> [OpenCase] {
         guard !encounters.isEmpty else { return [] }
-        let factsVersions = Dictionary(uniqueKeysWithValues: encounters.map { ($0.id, $0.factsVersion) })
+        let factsVersions = Dictionary(encounters.map { ($0.id, $0.factsVersion) }, uniquingKeysWith: { first, _ in first })
         let ids = encounters.map(\.id)
         let people = Array(Set(encounters.map(\.person)))
 

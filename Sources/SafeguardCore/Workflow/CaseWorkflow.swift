@@ -76,10 +76,13 @@ public struct CaseWorkflow: Sendable {
 
     /// Opens an encounter in the writer's office, with its evidence, and decides it at once.
     /// Returns it with its view as the writer sees it, made from what was stored (the purpose the
-    /// writer stated goes into the audit record). A writer that holds no write turn (on SQLite, an
-    /// API request) opens it together with those opened at the same moment (`GroupCommit`).
+    /// writer stated goes into the audit record). A writer that holds no write turn (an API
+    /// request) opens it together with those opened at the same moment (`GroupCommit`).
     public func openEncounter(_ input: EncounterInput, by writer: Reader, on database: any Database) async throws -> (encounter: Encounter, view: EncounterView) {
         try Entitlements.requireEnforcementRole(writer.actor, for: "open encounters")
+        if input.information.count > CaseDecoder.maximumInformationItems {
+            throw WorkflowError.invalid([FieldError(path: "information", message: "at most \(CaseDecoder.maximumInformationItems) items")])
+        }
         if Set(input.information.map(\.id)).count != input.information.count {
             throw WorkflowError.invalid([FieldError(path: "information", message: "ids must be unique")])
         }
@@ -95,7 +98,7 @@ public struct CaseWorkflow: Sendable {
         if let turns = writer.turns, !database.inTransaction {
             opened = try await openings.write(Opening(input: input, writer: writer), taking: turns, on: database) { try await open($0, on: $1) }
         } else {
-            opened = try await open([Opening(input: input, writer: writer)], on: database)[0].get()
+            opened = try await writer.turns.run { try await open([Opening(input: input, writer: writer)], on: database)[0].get() }
         }
         let shown = try await shown([opened.encounter], to: writer, on: database)[0]
         let view = try EncounterView(opened.encounter, facts: Disclosure.facts(opened.stored.facts.json, shown: shown),
@@ -141,8 +144,8 @@ public struct CaseWorkflow: Sendable {
                 ]))
                 outcomes.append(.success(encounter))
             }
-            if !encounters.isEmpty { try await encounters.create(on: database) }
-            if !evidence.isEmpty { try await evidence.create(on: database) }
+            try await encounters.createInStatements(on: database)
+            try await evidence.createInStatements(on: database)
             var stored = try await storeDecisions(decidings, replacing: false, on: database).makeIterator()
             return outcomes.map { outcome in outcome.map { Opened(encounter: $0, stored: stored.next()!) } }
         }
@@ -252,7 +255,8 @@ public struct CaseWorkflow: Sendable {
         try await storeDecisions([Deciding(encounter: encounter, actor: actor, recording: entries)], replacing: replacing, on: database)[0]
     }
 
-    /// Decides encounters on their records and stores the decisions, each table in one statement.
+    /// Decides encounters on their records and stores the decisions: the records read and the
+    /// decisions inserted a statement a table for all of them (a decision superseded, one each).
     private func storeDecisions(_ decidings: [Deciding], replacing: Bool, on database: any Database) async throws -> [StoredDecision] {
         guard !decidings.isEmpty else { return [] }
         let ids = try decidings.map { try $0.encounter.requireID() }
@@ -279,7 +283,7 @@ public struct CaseWorkflow: Sendable {
                 guard !marked.isEmpty else { throw WorkflowError.conflict("the encounter was decided again meanwhile; nothing was changed; try again") }
             }
         }
-        try await stored.map(\.record).create(on: database)
+        try await stored.map(\.record).createInStatements(on: database)
         try await audit.append(entries, on: database)
         return stored
     }

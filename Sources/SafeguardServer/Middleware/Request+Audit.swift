@@ -23,8 +23,7 @@ extension Request {
         }
     }
 
-    /// Appends audit records; on SQLite, in a turn of their own when the request holds none
-    /// (`SQLiteWriteSerializer`).
+    /// Appends audit records, in a turn of their own when the request holds none (`owedWriteTurns`).
     func appendAudit(_ entries: [AuditEntry]) async throws {
         try await application.safeguard.audit.append(entries, taking: owedWriteTurns, on: db)
     }
