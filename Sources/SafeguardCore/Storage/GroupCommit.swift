@@ -4,13 +4,14 @@ import Synchronization
 /// Group commit for writers that take turns (`WriteTurns`): callers that write at once share one
 /// turn, one transaction and one commit, and statements of many rows instead of one statement
 /// each, so that SQLite's one writer spends its turn on their work, not on a round trip to the
-/// database per statement (and PostgreSQL runs fewer statements and commits). The first caller to find nobody writing starts a writer; the work
-/// of every caller that arrives while it waits for its turn or writes goes into its next batch.
+/// database per statement (and PostgreSQL runs fewer statements and commits). The first caller
+/// to find nobody writing starts a writer; the work of every caller that arrives while it waits
+/// for its turn or writes goes into its next batch, at most `maximumBatch` callers' work a batch.
 /// Each caller returns its own outcome once the batch holding its work has committed: nobody is
-/// answered before their writes are durable, and one caller's work that breaks a constraint fails
-/// no other's. A batch takes at most `maximumBatch` callers' work. The writer writes through the turns, database
-/// handle and batch function of the caller that started it: a process has one set of turns and
-/// one pool, and every caller of one group commit passes the same function.
+/// answered before their writes are durable, and one caller's work that breaks a constraint
+/// fails no other's. The writer writes through the turns, database handle and batch function of
+/// the caller that started it: a process has one set of turns and one pool, and every caller of
+/// one group commit passes the same function.
 final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
     /// Writes a batch, in the turn taken for it; returns an outcome for each piece of work, in
     /// order. A throw fails the whole batch (nothing of it was written).
