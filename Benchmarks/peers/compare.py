@@ -8,8 +8,8 @@ per-case engine) and `safeguard batch` end to end from JSONL. Prints Markdown ta
 and the ratios, like with like.
 Usage: compare.py PATH-TO-SAFEGUARD [SIZES] [--series FILE] [--plot FILE]: every engine at each
 population size (comma-separated; default 100000); --series keeps the end-to-end figures in a
-JSON file across runs, --plot draws throughput against population size, --skip NAME leaves out
-the peers whose name contains NAME. Benchmarks/peers/run
+JSON file across runs, --plot draws throughput against population size, --skip NAME (repeated
+as needed) leaves out the peers whose name contains NAME. Benchmarks/peers/run
 runs each size in a process of its own and draws docs/images/peers-throughput.svg."""
 import json, os, resource, subprocess, sys, tempfile, time
 
@@ -88,11 +88,12 @@ def safeguard_batch(safeguard, path):
     return time.perf_counter() - started
 
 
-def safeguard_measure(safeguard, path):
+def safeguard_measure(safeguard, path, one_core=False):
     """`safeguard measure` over a JSONL file: decoding, one decision at a time, all on one core,
-    the population evaluator from decoded facts laid out in columns (both cores), checked on
-    every case."""
-    return json.loads(subprocess.run([safeguard, "measure", path, "--json"], check=True, capture_output=True, text=True).stdout)
+    the population evaluator from decoded facts laid out in columns (both cores, or with
+    `one_core` pinned to one by `taskset -c 0`), checked on every case."""
+    command = (["taskset", "-c", "0"] if one_core else []) + [safeguard, "measure", path, "--json"]
+    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
 
 
 def measure(safeguard, count):
@@ -103,6 +104,7 @@ def measure(safeguard, count):
         file.writelines(json.dumps(case) + "\n" for case in population)
     batch_seconds = safeguard_batch(safeguard, file.name)
     measured = safeguard_measure(safeguard, file.name)
+    one_core = safeguard_measure(safeguard, file.name, one_core=True)
     os.unlink(file.name)
     decode = measured["decodeSeconds"]
     # name, parse, p50, p99, end-to-end seconds, binding seconds (end to end minus the engine alone)
@@ -110,11 +112,13 @@ def measure(safeguard, count):
                 measured["decisionP99Nanoseconds"] * 1e-9, decode + measured["decideAllSeconds"], decode)
     columnar = ("Safeguard, population evaluator (columns, both cores)", None, None, None,
                 decode + measured["columnsSeconds"] + measured["populationSeconds"], decode + measured["columnsSeconds"])
+    columnar_one_core = ("Safeguard, population evaluator (columns, one core)", None, None, None,
+                         decode + one_core["columnsSeconds"] + one_core["populationSeconds"], decode + one_core["columnsSeconds"])
     batch_row = ("Safeguard, `safeguard batch` (JSONL in, decisions out, both cores)", None, None, None, batch_seconds, None)
-    rows = [per_case, columnar, batch_row]
-    skipped = sys.argv[sys.argv.index("--skip") + 1] if "--skip" in sys.argv else None
+    rows = [per_case, columnar, columnar_one_core, batch_row]
+    skipped = [sys.argv[index + 1] for index, argument in enumerate(sys.argv[:-1]) if argument == "--skip"]
     for name, peer, batch in PEERS:
-        if skipped and skipped in name:
+        if any(skip in name for skip in skipped):
             print(f"{count:,}: {name} not run (--skip)", file=sys.stderr)
             continue
         t0 = time.perf_counter()
@@ -130,7 +134,7 @@ def measure(safeguard, count):
         print(f"{count:,}: timed {name} ({seconds:.1f} s; peak memory so far {peak:,} MB)", file=sys.stderr, flush=True)
     print(f"\n### {count:,} cases\n\n{os.cpu_count()} cores; every peer agreed with Safeguard on {min(count, 10_000):,} of them first, "
           f"and Safeguard's population evaluator with its per-case engine on all {measured['cases']:,} "
-          f"({measured['disagreements']} disagreements)\n")
+          f"({measured['disagreements']} disagreements on both cores, {one_core['disagreements']} on one)\n")
     print("| engine | policy load (ms) | one case p50 (µs) | one case p99 (µs) | end to end (cases/s) | binding share | engine alone (cases/s) |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, parse, p50, p99, seconds, binding in rows:
@@ -138,7 +142,8 @@ def measure(safeguard, count):
         share = "—" if binding is None else f"{binding / seconds:.0%}"
         alone = "—" if binding is None else f"{count / (seconds - binding):,.0f}"
         print(f"| {name} | {cells[0]} | {cells[1]} | {cells[2]} | {count / seconds:,.0f} | {share} | {alone} |")
-    short = {per_case[0]: "Safeguard per-case engine", columnar[0]: "Safeguard population evaluator", batch_row[0]: "Safeguard batch"}
+    short = {per_case[0]: "Safeguard per-case engine", columnar[0]: "Safeguard population evaluator",
+             columnar_one_core[0]: "Safeguard population evaluator, one core", batch_row[0]: "Safeguard batch"}
     alone = {name: seconds - binding for name, _, _, _, seconds, binding in rows if binding is not None}
     whole = {name: seconds for name, _, _, _, seconds, _ in rows}
     p50s = {name: p50 for name, _, p50, _, _, _ in rows if p50 is not None}
@@ -152,6 +157,7 @@ def measure(safeguard, count):
     if openfisca not in alone:
         return {short.get(name, name): count / seconds for name, _, _, _, seconds, _ in rows}
     print(f"| columns to outcomes: population evaluator vs {openfisca}'s calculation | {alone[openfisca] / alone[columnar[0]]:,.1f}× |")
+    print(f"| columns to outcomes, one core each: population evaluator vs {openfisca}'s calculation | {alone[openfisca] / alone[columnar_one_core[0]]:,.1f}× |")
     print(f"| end to end from JSON: population evaluator vs {openfisca} | {whole[openfisca] / whole[columnar[0]]:,.1f}× |")
     print(f"| end to end: `safeguard batch` vs {openfisca} | {whole[openfisca] / batch_seconds:,.1f}× |", flush=True)
     return {short.get(name, name): count / seconds for name, _, _, _, seconds, _ in rows}

@@ -15,14 +15,27 @@ public struct Bitset: Sendable, Equatable {
     public init(count: Int, _ body: (Int) -> Bool) {
         self.init(count: count)
         words.withUnsafeMutableBufferPointer { words in
-            for index in words.indices {
+            guard let last = words.indices.last else { return }
+            // Without a branch: a row's bit is as likely set as not, and a branch per row
+            // mispredicts. Whole words in a loop of a fixed 64 rows, which the compiler unrolls.
+            for index in 0..<last {
                 let first = index << 6
                 var word: UInt64 = 0
-                // Without a branch: a row's bit is as likely set as not, and a branch per row mispredicts.
-                for bit in 0..<min(64, count - first) { word |= UInt64(body(first + bit) ? 1 : 0) << UInt64(bit) }
+                for bit in 0..<64 { word |= UInt64(body(first + bit) ? 1 : 0) << UInt64(bit) }
                 words[index] = word
             }
+            let first = last << 6
+            var word: UInt64 = 0
+            for bit in 0..<count - first { word |= UInt64(body(first + bit) ? 1 : 0) << UInt64(bit) }
+            words[last] = word
         }
+    }
+
+    /// Sets the bits of the rows of a column whose value `body` says true of, reading the
+    /// column's storage without a bounds check per row.
+    @inline(__always)
+    public init<Value>(_ values: [Value], _ body: (Value) -> Bool) {
+        self = values.withUnsafeBufferPointer { values in Bitset(count: values.count) { body(values[$0]) } }
     }
 
     @inline(__always)

@@ -57,21 +57,12 @@ enum ColumnarOperations {
         case (.constantScalar(_, let value), .constantScalars(_, let list)):
             return .constantBool(list.contains(value))
         case (.scalars(_, let domain, let column), .constantSet(_, let mask)):
-            return .bools(domain) { run in
-                let values = column(run)
-                return Bitset(count: values.count) { mask >> UInt64(values[$0]) & 1 != 0 }
-            }
+            return .bools(domain) { run in Bitset(column(run)) { isMember($0, of: mask) } }
         case (.scalars(_, let domain, let column), .constantScalars(_, let list)):
             let members = list.map { Int32(truncatingIfNeeded: $0) }
-            return .bools(domain) { run in
-                let values = column(run)
-                return Bitset(count: values.count) { members.contains(values[$0]) }
-            }
+            return .bools(domain) { run in Bitset(column(run)) { members.contains($0) } }
         case (.constantScalar(_, let value), .sets(_, let domain, let column)):
-            return .bools(domain) { run in
-                let sets = column(run)
-                return Bitset(count: sets.count) { sets[$0] >> UInt64(value) & 1 != 0 }
-            }
+            return .bools(domain) { run in Bitset(column(run)) { $0 >> UInt64(value) & 1 != 0 } }
         case (.scalars, .sets):
             let domain = try common(lhs, rhs, at: offset)
             let a = try scalars(lhs, in: domain, at: offset), b = try sets(rhs, in: domain, at: offset)
@@ -82,6 +73,13 @@ enum ColumnarOperations {
         default:
             throw ColumnarCompiler.unsupported("'in' between a \(lhs.type) and a \(rhs.type)", at: offset)
         }
+    }
+
+    /// Whether a vocabulary value is in a set of them (a bit mask), without a branch: a value
+    /// outside 0..<64 is in no set.
+    @inline(__always)
+    private static func isMember(_ value: Int32, of mask: UInt64) -> Bool {
+        (mask &>> UInt64(truncatingIfNeeded: value)) & UInt64(UInt32(bitPattern: value) < 64 ? 1 : 0) != 0
     }
 
     static func size(_ value: ColumnarValue, at offset: Int) throws(ConditionError) -> ColumnarValue {
@@ -154,12 +152,12 @@ enum ColumnarOperations {
     private static func compareColumn(_ column: @escaping Kernel<[Int32]>, in domain: PopulationDomain, _ op: BinaryOperator, _ constant: Int32) -> ColumnarValue {
         // One closure per operator keeps the comparison out of the inner loop.
         switch op {
-        case .equal: .bools(domain) { run in let v = column(run); return Bitset(count: v.count) { v[$0] == constant } }
-        case .notEqual: .bools(domain) { run in let v = column(run); return Bitset(count: v.count) { v[$0] != constant } }
-        case .less: .bools(domain) { run in let v = column(run); return Bitset(count: v.count) { v[$0] < constant } }
-        case .lessOrEqual: .bools(domain) { run in let v = column(run); return Bitset(count: v.count) { v[$0] <= constant } }
-        case .greater: .bools(domain) { run in let v = column(run); return Bitset(count: v.count) { v[$0] > constant } }
-        default: .bools(domain) { run in let v = column(run); return Bitset(count: v.count) { v[$0] >= constant } }
+        case .equal: .bools(domain) { run in let v = column(run); return Bitset(v) { $0 == constant } }
+        case .notEqual: .bools(domain) { run in let v = column(run); return Bitset(v) { $0 != constant } }
+        case .less: .bools(domain) { run in let v = column(run); return Bitset(v) { $0 < constant } }
+        case .lessOrEqual: .bools(domain) { run in let v = column(run); return Bitset(v) { $0 <= constant } }
+        case .greater: .bools(domain) { run in let v = column(run); return Bitset(v) { $0 > constant } }
+        default: .bools(domain) { run in let v = column(run); return Bitset(v) { $0 >= constant } }
         }
     }
 
