@@ -94,11 +94,11 @@ public struct CaseWorkflow: Sendable {
         if CaseCalendar.yearAfter(today) < input.asOf {
             throw WorkflowError.invalid([FieldError(path: "asOf", message: "'\(input.asOf)' is more than a year after today (\(today))")])
         }
-        let opened: Opened
-        if let turns = writer.turns, !database.inTransaction {
-            opened = try await openings.write(Opening(input: input, writer: writer), taking: turns, on: database) { try await open($0, on: $1) }
+        let opening = Opening(input: input, writer: writer)
+        let opened = if let turns = writer.turns, !database.inTransaction {
+            try await openings.write(opening, taking: turns, on: database) { try await open($0, on: $1) }
         } else {
-            opened = try await writer.turns.run { try await open([Opening(input: input, writer: writer)], on: database)[0].get() }
+            try await writer.turns.run { try await open([opening], on: database)[0].get() }
         }
         let shown = try await shown([opened.encounter], to: writer, on: database)[0]
         let view = try EncounterView(opened.encounter, facts: Disclosure.facts(opened.stored.facts.json, shown: shown),
