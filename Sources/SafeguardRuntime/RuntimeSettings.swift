@@ -16,6 +16,9 @@ public struct RuntimeSettings: Sendable, Equatable {
     /// (`AuditIntegration`): the bound, with the integration's own time, of how long a record
     /// waits outside the chain.
     public var auditIntegrationInterval: TimeInterval = 0.25
+    /// How long a bearer token found live is taken as live without asking the database again
+    /// (`RecentTokens`): how long a token revoked by another process may still work here.
+    public var tokenRecheckInterval: TimeInterval = 1
     /// How long a queued audit record may wait before it is an alert (`safeguard_alert{kind=
     /// "audit-queue-stale"}`, `audit verify`): a sequencer that does not run or fails.
     public var auditQueueBound: TimeInterval { max(5, auditIntegrationInterval * 8) }
@@ -69,6 +72,8 @@ public struct RuntimeSettings: Sendable, Equatable {
     /// IANA time zone whose day open encounters are decided on (America/New_York).
     /// `SAFEGUARD_REFUSALS_PER_MINUTE`: refusals of one caller recorded a minute (120).
     /// `SAFEGUARD_AUDIT_INTEGRATION`: seconds between integrations of queued audit records (0.25).
+    /// `SAFEGUARD_TOKEN_RECHECK`: seconds a bearer token found live is taken as live (1; 0 asks the
+    /// database on every request).
     /// - Throws: `SettingsError` listing every missing or invalid setting.
     public static func resolve(database: String?, auditKey: String? = nil,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws(SettingsError) -> RuntimeSettings {
@@ -146,6 +151,11 @@ public struct RuntimeSettings: Sendable, Equatable {
         for (name, keyPath) in sessionTimings { if let value = seconds(name) { settings.sessionTimeouts[keyPath: keyPath] = value } }
         if let value = seconds("SAFEGUARD_AUDIT_INTEGRATION") {
             if value <= 60 { settings.auditIntegrationInterval = value } else { problems.append("SAFEGUARD_AUDIT_INTEGRATION: at most 60 seconds") }
+        }
+        if let text = environment["SAFEGUARD_TOKEN_RECHECK"] {
+            if let value = TimeInterval(text), (0...10).contains(value) { settings.tokenRecheckInterval = value } else {
+                problems.append("SAFEGUARD_TOKEN_RECHECK: '\(text)' is not a number of seconds from 0 to 10")
+            }
         }
         guard problems.isEmpty else { throw SettingsError(problems: problems) }
         return settings

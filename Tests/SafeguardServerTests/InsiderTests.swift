@@ -361,6 +361,31 @@ import Vapor
         }
     }
 
+    /// A server takes a token it found live as live for a second (`RecentTokens`): one revoked by
+    /// another process (the `users` command) stops working here within that second, and no token
+    /// works past its expiry.
+    @Test func aTokenRevokedElsewhereStopsWorkingWithinASecond() async throws {
+        try await TestService.with { service in
+            let database = service.app.db
+            // The `users` command's directory: the server's own forgets its tokens when it revokes.
+            let elsewhere = UserDirectory(hasher: service.app.safeguard.users.hasher, clock: service.clock)
+            func status(_ token: String) async throws -> HTTPStatus {
+                try await service.send(.GET, "/api/v1/people", headers: [("Authorization", "Bearer \(token)")]).status
+            }
+            let token = try await elsewhere.issueToken(for: "auditor-nyc", lifetime: .seconds(3600), on: database).token
+            #expect(try await status(token) == .ok)
+            #expect(try await elsewhere.revokeTokens(of: "auditor-nyc", keepingNewest: false, on: database) >= 1)
+            #expect(try await status(token) == .ok, "found live a moment ago")
+            service.clock.advance(by: .seconds(1))
+            #expect(try await status(token) == .unauthorized, "a second later")
+
+            let brief = try await elsewhere.issueToken(for: "officer-nyc", lifetime: .milliseconds(400), on: database).token
+            #expect(try await status(brief) == .ok)
+            service.clock.advance(by: .milliseconds(400))
+            #expect(try await status(brief) == .unauthorized, "expired within the second")
+        }
+    }
+
     /// Five wrong passwords from a stranger's machine do not lock the officer out: failures are
     /// counted by username and source, and a machine spraying many accounts is held back too.
     @Test func aStrangerCannotLockAnOfficerOut() async throws {

@@ -14,12 +14,14 @@ enum PlainModelReads {
             .map { try $0.decode(fluentModel: M.self) }
     }
 
-    /// The models whose `column` is one of `values` (none for none) and whose `unset` column is null.
-    static func all<M: Model>(_ type: M.Type, where column: String, in values: [UUID], whereNull unset: String,
+    /// The models whose `column` is one of `values` (none for none) and, given `unset`, whose
+    /// `unset` column is null.
+    static func all<M: Model>(_ type: M.Type, where column: String, in values: [UUID], whereNull unset: String? = nil,
                               on database: any Database) async throws -> [M] {
         // `IN ()` is an error in PostgreSQL.
         guard !values.isEmpty else { return [] }
-        return try await CaseRecords.sqlDatabase(database).select().column(SQLLiteral.all).from(M.schema).where(SQLIdentifier(column), .in, values)
-            .where(SQLIdentifier(unset), .is, SQLLiteral.null).all().map { try $0.decode(fluentModel: M.self) }
+        let select = try CaseRecords.sqlDatabase(database).select().column(SQLLiteral.all).from(M.schema).where(SQLIdentifier(column), .in, values)
+        if let unset { select.where(SQLIdentifier(unset), .is, SQLLiteral.null) }
+        return try await select.all().map { try $0.decode(fluentModel: M.self) }
     }
 }

@@ -5,10 +5,17 @@ import PolicyEngine
 /// Reading encounters: each read reaches only the reader's offices, shows a protected person's
 /// data only to those entitled, and is recorded in the audit chain.
 extension CaseWorkflow {
-    /// One encounter, its read recorded.
+    /// One encounter, its read recorded. The encounters read at once are read together
+    /// (`ReadBatch`), whoever reads them: each reader sees only what they reach.
     public func show(encounter id: UUID, to reader: Reader, on database: any Database) async throws -> EncounterView {
-        let (encounter, shown) = try await read(encounter: id, to: reader, on: database)
-        return try await views(of: [encounter], shown: [shown], on: database)[0]
+        try Entitlements.requireCaseReadingRole(reader.actor)
+        guard let read = try await batchedEncounterReads.read(id, on: database, load: { try await self.encounterReads(of: $0, on: $1) }),
+              reader.actor.reaches(office: read.encounter.office) else {
+            throw WorkflowError.notFound("encounter \(id)")
+        }
+        let shown = try await shown([read.encounter], to: reader, on: database)[0]
+        try await reader.record([("encounter/\(id)", read.encounter.$person.id, shown)], in: audit, on: database)
+        return try view(of: read, shown: shown)
     }
 
     /// One encounter's record and whether the reader sees its person's protected data, its read
@@ -41,8 +48,10 @@ extension CaseWorkflow {
     /// The steps recorded on an encounter, oldest first, as the reader sees them; each read recorded.
     public func steps(of encounterID: UUID, to reader: Reader, on database: any Database) async throws -> [StepView] {
         try Entitlements.requireCaseReadingRole(reader.actor)
-        let encounter = try await encounter(encounterID, for: reader.actor, on: database)
-        let steps = try await StepRecord.query(on: database).filter(\.$encounter.$id == encounterID).sort(\.$recordedAt).all()
+        guard let (encounter, steps) = try await batchedStepReads.read(encounterID, on: database, load: { try await Self.stepReads(of: $0, on: $1) }),
+              reader.actor.reaches(office: encounter.office) else {
+            throw WorkflowError.notFound("encounter \(encounterID)")
+        }
         let shown = try await shown([encounter], to: reader, on: database)[0]
         try await reader.record(steps.map { ("step/\(try $0.requireID())", encounter.$person.id, shown) }, in: audit, on: database)
         return try steps.map { try StepView($0, shown: shown) }
@@ -76,19 +85,53 @@ extension CaseWorkflow {
         return encounters.map { $0.status == Encounter.open || kept.contains($0.$person.id) }
     }
 
-    /// The encounters, each with its person's protected data shown or not: their cases and
-    /// decisions in one statement per table, not one per encounter.
+    /// The encounters, each with its person's protected data shown or not.
     private func views(of encounters: [Encounter], shown: [Bool], on database: any Database) async throws -> [EncounterView] {
-        let ids = try encounters.map { try $0.requireID() }
-        let facts = try await CaseRecords.facts(of: encounters, on: database)
-        let decisions = try await currentDecisions(of: ids, on: database)
+        let reads = try await encounterReads(of: encounters, on: database)
         return try zip(encounters, shown).map { encounter, shown in
             let id = try encounter.requireID()
-            guard let caseFacts = facts[id] else { throw WorkflowError.notFound("encounter \(id)") }
-            return try EncounterView(encounter, facts: Disclosure.facts(decided(caseFacts, of: encounter).json, shown: shown),
-                                     decision: try decisions[id].map { try DecisionView($0, shown: shown, ruleSet: ruleSet) })
+            guard let read = reads[id] else { throw WorkflowError.notFound("encounter \(id)") }
+            return try view(of: read, shown: shown)
         }
     }
+
+    private func view(of read: EncounterRead, shown: Bool) throws -> EncounterView {
+        try EncounterView(read.encounter, facts: Disclosure.facts(decided(read.facts, of: read.encounter).json, shown: shown),
+                          decision: try read.decision.map { try DecisionView($0, shown: shown, ruleSet: ruleSet) })
+    }
+
+    /// The encounters with these ids as a read shows them.
+    func encounterReads(of ids: [UUID], on database: any Database) async throws -> [UUID: EncounterRead] {
+        try await encounterReads(of: PlainModelReads.all(Encounter.self, where: "id", in: ids, on: database), on: database)
+    }
+
+    /// The encounters as a read shows them: their cases and decisions in one statement per
+    /// table, not one per encounter.
+    private func encounterReads(of encounters: [Encounter], on database: any Database) async throws -> [UUID: EncounterRead] {
+        let facts = try await CaseRecords.facts(of: encounters, on: database)
+        let decisions = try await currentDecisions(of: try encounters.map { try $0.requireID() }, on: database)
+        var reads: [UUID: EncounterRead] = [:]
+        for encounter in encounters {
+            let id = try encounter.requireID()
+            if let facts = facts[id] { reads[id] = EncounterRead(encounter: encounter, facts: facts, decision: decisions[id]) }
+        }
+        return reads
+    }
+
+    /// The encounters with these ids, each with its steps, oldest first.
+    private static func stepReads(of ids: [UUID], on database: any Database) async throws -> [UUID: (Encounter, [StepRecord])] {
+        let encounters = try await PlainModelReads.all(Encounter.self, where: "id", in: ids, on: database)
+        let steps = Dictionary(grouping: try await StepRecord.query(on: database).filter(\.$encounter.$id ~~ ids).sort(\.$recordedAt).all(),
+                               by: { $0.$encounter.id })
+        return Dictionary(uniqueKeysWithValues: try encounters.map { (try $0.requireID(), ($0, steps[try $0.requireID()] ?? [])) })
+    }
+}
+
+/// An encounter as a read shows it: its record, its case's facts as stored, its current decision.
+struct EncounterRead: Sendable {
+    let encounter: Encounter
+    let facts: CaseFacts
+    let decision: DecisionRecord?
 }
 
 extension CaseWorkflow {

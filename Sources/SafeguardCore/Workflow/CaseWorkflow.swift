@@ -16,6 +16,9 @@ public struct CaseWorkflow: Sendable {
     public let calendar: CaseCalendar
     /// Opens the encounters of writers that hold no write turn together (`openEncounter`).
     let openings = GroupCommit<Opening, Opened>()
+    /// Reads the encounters and the steps that API reads ask for at once together (`show`, `steps`).
+    let batchedEncounterReads = ReadBatch<UUID, EncounterRead>()
+    let batchedStepReads = ReadBatch<UUID, (Encounter, [StepRecord])>()
 
     public var clock: any WallClock { calendar.clock }
 

@@ -11,6 +11,8 @@ public struct PersonBook: Sendable {
     /// Where a change of a person's filings re-decides their open encounters.
     let workflow: CaseWorkflow
     var audit: AuditChain { workflow.audit }
+    /// Reads the people that API reads ask for at once together (`person`).
+    private let batchedReads = ReadBatch<UUID, Person>()
 
     public init(workflow: CaseWorkflow) {
         self.workflow = workflow
@@ -26,7 +28,11 @@ public struct PersonBook: Sendable {
 
     /// The person and how the actor reaches them; a person the actor does not reach is not found.
     func reach(_ id: UUID, by actor: Actor, on database: any Database) async throws -> (person: Person, reach: PersonReach) {
-        guard let person = try await PlainModelReads.find(Person.self, id, on: database) else { throw WorkflowError.notFound("person \(id)") }
+        try await reach(PlainModelReads.find(Person.self, id, on: database), id, by: actor, on: database)
+    }
+
+    private func reach(_ person: Person?, _ id: UUID, by actor: Actor, on database: any Database) async throws -> (person: Person, reach: PersonReach) {
+        guard let person else { throw WorkflowError.notFound("person \(id)") }
         if actor.reaches(office: person.office) { return (person, .keeper) }
         let statuses = try await Encounter.query(on: database).filter(\.$person.$id == id).filter(\.$office == actor.office).all(\.$status)
         guard !statuses.isEmpty else { throw WorkflowError.notFound("person \(id)") }
@@ -36,7 +42,10 @@ public struct PersonBook: Sendable {
     /// One person's identity, its read recorded.
     public func person(_ id: UUID, to reader: Reader, on database: any Database) async throws -> Person {
         try Entitlements.requireCaseReadingRole(reader.actor)
-        let person = try await reach(id, by: reader.actor, on: database).person
+        let read = try await batchedReads.read(id, on: database) { ids, database in
+            Dictionary(uniqueKeysWithValues: try await PlainModelReads.all(Person.self, where: "id", in: ids, on: database).map { (try $0.requireID(), $0) })
+        }
+        let person = try await reach(read, id, by: reader.actor, on: database).person
         try await reader.record([("person/\(id)", id, true)], in: audit, on: database)
         return person
     }

@@ -17,6 +17,8 @@ public struct UserDirectory: Sendable {
     public let hasher: any PasswordHashing
     /// When tokens are revoked.
     public let clock: any WallClock
+    /// The tokens looked up a moment ago (`RecentTokens`).
+    public let recentTokens: RecentTokens
     public static let minimumPasswordLength = 12
     /// A token bought with a password lasts a working day; one an operator issues for a system
     /// (`users token`) lasts 90 days unless told otherwise, and is rotated by issuing the next one
@@ -24,9 +26,10 @@ public struct UserDirectory: Sendable {
     public static let signInTokenLifetime: Duration = .seconds(8 * 3600)
     public static let issuedTokenLifetime: Duration = .seconds(90 * 86_400)
 
-    public init(hasher: any PasswordHashing, clock: any WallClock = SystemClock()) {
+    public init(hasher: any PasswordHashing, clock: any WallClock = SystemClock(), tokensRemembered lifetime: Duration = .seconds(1)) {
         self.hasher = hasher
         self.clock = clock
+        recentTokens = RecentTokens(lifetime: lifetime, clock: clock)
     }
 
     public func add(username: String, displayName: String, role: Role, office: String, password: String, on database: any Database) async throws -> User {
@@ -64,6 +67,7 @@ public struct UserDirectory: Sendable {
             try await APIToken.query(on: database).filter(\.$user.$id == user.requireID()).filter(\.$revokedAt == nil)
                 .set(\.$revokedAt, to: clock.now).update()
         }
+        recentTokens.forgetAll()
     }
 
     /// Issues a new bearer token for the user, valid for `lifetime`; the token is returned once and
@@ -83,7 +87,7 @@ public struct UserDirectory: Sendable {
     @discardableResult
     public func revokeTokens(of username: String, keepingNewest: Bool, on database: any Database) async throws -> Int {
         let user = try await user(named: username, on: database)
-        return try await database.transaction { database in
+        let revoked = try await database.transaction { database in
             var live = try await APIToken.query(on: database).filter(\.$user.$id == user.requireID()).filter(\.$revokedAt == nil).all()
                 .filter { !isExpired(expiresAt: $0.expiresAt, createdAt: $0.createdAt) }
             // The newest is the one issued last (its creation stamp: only the order counts here).
@@ -96,24 +100,36 @@ public struct UserDirectory: Sendable {
             }
             return live.count
         }
+        recentTokens.forgetAll()
+        return revoked
     }
 
     private func isExpired(expiresAt: Date?, createdAt: Date?) -> Bool {
-        let end = expiresAt ?? createdAt.map { $0.addingTimeInterval(Self.issuedTokenLifetime.seconds) } ?? .distantPast
-        return end <= clock.now
+        Self.expiry(expiresAt: expiresAt, createdAt: createdAt) <= clock.now
+    }
+
+    /// When a token stops working: its expiry, or for one issued before tokens had one, the
+    /// issued lifetime after its creation.
+    private static func expiry(expiresAt: Date?, createdAt: Date?) -> Date {
+        expiresAt ?? createdAt.map { $0.addingTimeInterval(issuedTokenLifetime.seconds) } ?? .distantPast
     }
 
     /// The actor a bearer token stands for, or nil for an unknown, expired, revoked or disabled one.
     public func actor(forToken token: String, on database: any Database) async throws -> Actor? {
+        let digest = Self.digest(token)
+        if let actor = recentTokens.actor(forDigest: digest) { return actor }
         // Every API request asks this: one statement, written out (Fluent's join would name and
         // quote every column of both models, which cost more than the lookup).
         guard let row = try await CaseRecords.sqlDatabase(database).raw("""
             SELECT u.*, t.expires_at AS token_expires_at, t.created_at AS token_created_at FROM \(ident: APIToken.schema) t
-            JOIN \(ident: User.schema) u ON u.id = t.user_id WHERE t.token_hash = \(bind: Self.digest(token)) AND t.revoked_at IS NULL LIMIT 1
-            """).first(),
-            !isExpired(expiresAt: try row.decode(column: "token_expires_at", as: Date?.self), createdAt: try row.decode(column: "token_created_at", as: Date?.self))
+            JOIN \(ident: User.schema) u ON u.id = t.user_id WHERE t.token_hash = \(bind: digest) AND t.revoked_at IS NULL LIMIT 1
+            """).first()
         else { return nil }
-        return try row.decode(fluentModel: User.self).actor
+        let expiry = Self.expiry(expiresAt: try row.decode(column: "token_expires_at", as: Date?.self),
+                                 createdAt: try row.decode(column: "token_created_at", as: Date?.self))
+        guard expiry > clock.now, let actor = try row.decode(fluentModel: User.self).actor else { return nil }
+        recentTokens.remember(actor, forDigest: digest, tokenExpiresAt: expiry)
+        return actor
     }
 
     /// The actor for a username and password, or nil when they do not match an enabled user.
