@@ -35,7 +35,7 @@ public enum SafeguardRuntime {
         return SafeguardServices(
             ruleSet: ruleSet, clock: clock,
             workflow: workflow, people: PersonBook(workflow: workflow),
-            users: UserDirectory(hasher: hasher, clock: clock, tokensRemembered: .milliseconds(Int(settings.tokenRecheckInterval * 1000))), loginThrottle: LoginThrottle(clock: clock),
+            users: UserDirectory(hasher: hasher, clock: clock, tokenRecheck: .seconds(settings.tokenRecheckInterval)), loginThrottle: LoginThrottle(clock: clock),
             sessionTimeouts: settings.sessionTimeouts,
             writeTurns: settings.databaseURL == nil ? SQLiteWriteTurns() : nil,
             custodyFeed: CustodyFeed(notifyOn: settings.notifyOn, audit: audit, clock: clock),

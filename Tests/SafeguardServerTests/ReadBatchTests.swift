@@ -44,7 +44,7 @@ import Testing
                               try await service.openEncounter(person, action: "removal", asOf: "2026-12-01").decode(EncounterView.self).id]
             let (nobody, officer, officerElsewhere) = (UUID(), try #require(try await users.user(named: "officer-nyc", on: database).actor),
                                                        try #require(try await users.user(named: "officer-lax", on: database).actor))
-            let turns = service.app.safeguard.writeTurns
+            let turns: any WriteTurns = service.app.safeguard.writeTurns ?? ConcurrentWriteTurns()
             let readers = [Reader(actor: officer, purpose: .lawEnforcement, turns: turns), Reader(actor: officer, purpose: nil, turns: turns),
                            Reader(actor: officerElsewhere, purpose: .lawEnforcement, turns: turns)]
             let held = HeldReads()
@@ -80,6 +80,42 @@ import Testing
                     Issue.record("read \(index) by reader \(index % 3) was answered \((try? answer.get()).map { "encounter \($0.id)" } ?? "an error")")
                 }
             }
+        }
+    }
+
+    /// An encounter whose record cannot be read fails its own readers only, and tells a reader
+    /// of another office only that it is not found.
+    @Test func aRecordThatCannotBeReadFailsItsOwnReadersOnly() async throws {
+        try await TestService.with { service in
+            let (workflow, database, users) = (service.app.safeguard.workflow, service.app.db, service.app.safeguard.users)
+            let person = try await service.createPerson()
+            let (sound, broken) = (try await service.openEncounter(person, asOf: "2026-12-01").decode(EncounterView.self).id,
+                                   try await service.openEncounter(person, asOf: "2026-12-01").decode(EncounterView.self).id)
+            try await CaseRecords.sqlDatabase(database).raw("UPDATE encounters SET as_of = 'not-a-day' WHERE id = \(bind: broken)").run()
+            let turns: any WriteTurns = service.app.safeguard.writeTurns ?? ConcurrentWriteTurns()
+            let (officer, officerElsewhere) = (try #require(try await users.user(named: "officer-nyc", on: database).actor),
+                                               try #require(try await users.user(named: "officer-lax", on: database).actor))
+            let reads = [(sound, officer), (broken, officer), (broken, officerElsewhere), (sound, officer)]
+            let held = HeldReads()
+            let holder = Task { try await workflow.batchedEncounterReads.read(UUID(), on: database, load: held.load(workflow)) }
+            try await Self.until { held.loads.withLock { $0.count } == 1 }
+            let answers = try await withThrowingTaskGroup(of: (Int, Result<EncounterView, any Error>).self) { group in
+                for (index, (id, actor)) in reads.enumerated() {
+                    group.addTask {
+                        let reader = Reader(actor: actor, purpose: .lawEnforcement, turns: turns)
+                        do { return (index, .success(try await workflow.show(encounter: id, to: reader, on: database))) } catch { return (index, .failure(error)) }
+                    }
+                }
+                try await Self.until { workflow.batchedEncounterReads.unanswered == 1 + reads.count }
+                held.letGo()
+                return try await group.reduce(into: [Int: Result<EncounterView, any Error>]()) { $0[$1.0] = $1.1 }
+            }
+            _ = try await holder.value
+            #expect(held.loads.withLock { $0 }.count > 2, "the batch that failed was read again key by key")
+            for index in [0, 3] { #expect((try? answers[index]?.get())?.id == sound, "the sound encounter is read") }
+            guard case .failure(WorkflowError.conflict(let message)) = answers[1] else { Issue.record("\(String(describing: answers[1]))"); return }
+            #expect(message.contains(broken.uuidString))
+            guard case .failure(WorkflowError.notFound) = answers[2] else { Issue.record("\(String(describing: answers[2]))"); return }
         }
     }
 

@@ -17,6 +17,10 @@ public struct Reader: Sendable {
 
     public var disclosure: Disclosure { Disclosure(actor: actor, purpose: purpose) }
 
+    /// Whether this reader's reads are made alone, not with those of other readers asking at
+    /// once (`ReadBatch`): a reader that holds the write turn, since every writer waits for it.
+    var readsAlone: Bool { turns == nil }
+
     /// Records reads of `objects` (`encounter/…`), each about its person (when about one) and
     /// as shown or withheld.
     func record(_ reads: [(object: String, subject: UUID?, shown: Bool)], in audit: AuditChain, on database: any Database) async throws {

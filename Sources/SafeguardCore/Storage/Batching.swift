@@ -3,9 +3,9 @@ import Synchronization
 /// Callers whose work arrives at once share one run of it: the first caller to find no batch
 /// running starts one; the work of every caller that arrives while it runs goes into the next,
 /// at most `maximumBatch` callers' work a batch, until none waits. Each caller returns its own
-/// outcome once the batch holding its work has run. A run goes through the batch function of
-/// the caller that started it: every caller of one `Batching` passes the same function, with the
-/// same database handle and turns (a process has one pool and one set of turns).
+/// outcome once the batch holding its work has run. The runs go through the batch function of
+/// the caller that started them: every caller of one `Batching` passes the same code, and
+/// anything that belongs to a caller (its database handle) travels in its work.
 final class Batching<Work: Sendable, Output: Sendable>: Sendable {
     /// Runs a batch: an outcome for each piece of work, in order.
     typealias Batch = @Sendable (_ work: [Work]) async -> [Result<Output, any Error>]
@@ -26,6 +26,7 @@ final class Batching<Work: Sendable, Output: Sendable>: Sendable {
     let maximumBatch: Int
 
     init(maximumBatch: Int) {
+        precondition(maximumBatch > 0, "a batch holds at least one caller's work")
         self.maximumBatch = maximumBatch
     }
 

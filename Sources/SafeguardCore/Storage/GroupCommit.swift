@@ -13,7 +13,14 @@ final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
     /// order. A throw fails the whole batch (nothing of it was written).
     typealias Batch = @Sendable (_ work: [Work], _ database: any Database) async throws -> [Result<Output, any Error>]
 
-    private let batching: Batching<Work, Output>
+    /// A caller's work and the database handle of its request: a batch is written through the
+    /// handle of one of its own callers, never one whose request may have ended.
+    private struct Piece: Sendable {
+        let work: Work
+        let database: any Database
+    }
+
+    private let batching: Batching<Piece, Output>
 
     init(maximumBatch: Int = 256) {
         batching = Batching(maximumBatch: maximumBatch)
@@ -24,7 +31,9 @@ final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
 
     /// Writes `work` together with that of the callers waiting now, in a turn of `turns`.
     func write(_ work: Work, taking turns: any WriteTurns, on database: any Database, batch: @escaping Batch) async throws -> Output {
-        try await batching.run(work) { work in await Self.write(work, taking: turns, on: database, batch: batch) }
+        try await batching.run(Piece(work: work, database: database)) { pieces in
+            await Self.write(pieces.map(\.work), taking: turns, on: pieces[0].database, batch: batch)
+        }
     }
 
     /// Writes one batch. When a constraint refuses it, each piece of work is written again alone,
@@ -34,9 +43,7 @@ final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
     /// whose commit may have landed.
     private static func write(_ work: [Work], taking turns: any WriteTurns, on database: any Database, batch: @escaping Batch) async -> [Result<Output, any Error>] {
         do {
-            let outcomes = try await turns.run { try await batch(work, database) }
-            precondition(outcomes.count == work.count, "a group commit's batch answers each piece of work")
-            return outcomes
+            return try await turns.run { try await batch(work, database) }
         } catch let error as any DatabaseError where error.isConstraintFailure && work.count > 1 {
             var outcomes: [Result<Output, any Error>] = []
             for piece in work { outcomes += await write([piece], taking: turns, on: database, batch: batch) }

@@ -6,16 +6,17 @@ import PolicyEngine
 /// data only to those entitled, and is recorded in the audit chain.
 extension CaseWorkflow {
     /// One encounter, its read recorded. The encounters read at once are read together
-    /// (`ReadBatch`), whoever reads them: each reader sees only what they reach.
+    /// (`ReadBatch`), whoever reads them: each reader is then checked alone.
     public func show(encounter id: UUID, to reader: Reader, on database: any Database) async throws -> EncounterView {
         try Entitlements.requireCaseReadingRole(reader.actor)
-        guard let read = try await batchedEncounterReads.read(id, on: database, load: { try await self.encounterReads(of: $0, on: $1) }),
-              reader.actor.reaches(office: read.encounter.office) else {
-            throw WorkflowError.notFound("encounter \(id)")
+        let inHand = try await reachedFirst(id, by: reader.actor, on: database) {
+            try await batchedEncounterReads.read(id, alone: reader.readsAlone, on: database) { try await self.encounterReads(of: $0, on: $1) }
         }
-        let shown = try await shown([read.encounter], to: reader, on: database)[0]
-        try await reader.record([("encounter/\(id)", read.encounter.$person.id, shown)], in: audit, on: database)
-        return try view(of: read, shown: shown)
+        let encounter = try Self.reached(inHand?.encounter, id, by: reader.actor)
+        guard let inHand else { throw WorkflowError.notFound("encounter \(id)") }
+        let shown = try await shown([encounter], to: reader, on: database)[0]
+        try await reader.record([("encounter/\(id)", encounter.$person.id, shown)], in: audit, on: database)
+        return try view(of: inHand, shown: shown)
     }
 
     /// One encounter's record and whether the reader sees its person's protected data, its read
@@ -48,10 +49,11 @@ extension CaseWorkflow {
     /// The steps recorded on an encounter, oldest first, as the reader sees them; each read recorded.
     public func steps(of encounterID: UUID, to reader: Reader, on database: any Database) async throws -> [StepView] {
         try Entitlements.requireCaseReadingRole(reader.actor)
-        guard let (encounter, steps) = try await batchedStepReads.read(encounterID, on: database, load: { try await Self.stepReads(of: $0, on: $1) }),
-              reader.actor.reaches(office: encounter.office) else {
-            throw WorkflowError.notFound("encounter \(encounterID)")
+        let inHand = try await reachedFirst(encounterID, by: reader.actor, on: database) {
+            try await batchedStepReads.read(encounterID, alone: reader.readsAlone, on: database) { try await Self.stepReads(of: $0, on: $1) }
         }
+        let encounter = try Self.reached(inHand?.0, encounterID, by: reader.actor)
+        let steps = inHand?.1 ?? []
         let shown = try await shown([encounter], to: reader, on: database)[0]
         try await reader.record(steps.map { ("step/\(try $0.requireID())", encounter.$person.id, shown) }, in: audit, on: database)
         return try steps.map { try StepView($0, shown: shown) }
@@ -83,6 +85,19 @@ extension CaseWorkflow {
         let people = try await Person.query(on: database).filter(\.$id ~~ closedPeople).all()
         let kept = Set(try people.filter { reader.actor.reaches(office: $0.office) }.map { try $0.requireID() })
         return encounters.map { $0.status == Encounter.open || kept.contains($0.$person.id) }
+    }
+
+    /// What `read` reads of an encounter, read before the actor's reach is checked: when it
+    /// fails (a record that cannot be read), the failure is told only to an actor who reaches the
+    /// encounter; any other is told it is not found, as when reading it alone.
+    private func reachedFirst<Value>(_ id: UUID, by actor: Actor, on database: any Database,
+                                     _ read: () async throws -> Value) async throws -> Value {
+        do {
+            return try await read()
+        } catch {
+            _ = try await encounter(id, for: actor, on: database)
+            throw error
+        }
     }
 
     /// The encounters, each with its person's protected data shown or not.

@@ -16,7 +16,7 @@ public struct CaseWorkflow: Sendable {
     public let calendar: CaseCalendar
     /// Opens the encounters of writers that hold no write turn together (`openEncounter`).
     let openings = GroupCommit<Opening, Opened>()
-    /// Reads the encounters and the steps that API reads ask for at once together (`show`, `steps`).
+    /// Reads the encounters and the steps that readers ask for at once together (`show`, `steps`).
     let batchedEncounterReads = ReadBatch<UUID, EncounterRead>()
     let batchedStepReads = ReadBatch<UUID, (Encounter, [StepRecord])>()
 
@@ -41,10 +41,12 @@ public struct CaseWorkflow: Sendable {
 
     /// An encounter the actor may see: one of the actor's office unless the role spans offices.
     public func encounter(_ id: UUID, for actor: Actor, on database: any Database) async throws -> Encounter {
-        guard let encounter = try await PlainModelReads.find(Encounter.self, id, on: database),
-              actor.reaches(office: encounter.office) else {
-            throw WorkflowError.notFound("encounter \(id)")
-        }
+        try await Self.reached(PlainModelReads.find(Encounter.self, id, on: database), id, by: actor)
+    }
+
+    /// The encounter read, when there is one and the actor reaches it; not found otherwise.
+    static func reached(_ encounter: Encounter?, _ id: UUID, by actor: Actor) throws -> Encounter {
+        guard let encounter, actor.reaches(office: encounter.office) else { throw WorkflowError.notFound("encounter \(id)") }
         return encounter
     }
 

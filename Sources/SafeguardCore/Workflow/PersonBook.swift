@@ -11,7 +11,7 @@ public struct PersonBook: Sendable {
     /// Where a change of a person's filings re-decides their open encounters.
     let workflow: CaseWorkflow
     var audit: AuditChain { workflow.audit }
-    /// Reads the people that API reads ask for at once together (`person`).
+    /// Reads the people that readers ask for at once together (`person`).
     private let batchedReads = ReadBatch<UUID, Person>()
 
     public init(workflow: CaseWorkflow) {
@@ -42,10 +42,10 @@ public struct PersonBook: Sendable {
     /// One person's identity, its read recorded.
     public func person(_ id: UUID, to reader: Reader, on database: any Database) async throws -> Person {
         try Entitlements.requireCaseReadingRole(reader.actor)
-        let read = try await batchedReads.read(id, on: database) { ids, database in
+        let inHand = try await batchedReads.read(id, alone: reader.readsAlone, on: database) { ids, database in
             Dictionary(uniqueKeysWithValues: try await PlainModelReads.all(Person.self, where: "id", in: ids, on: database).map { (try $0.requireID(), $0) })
         }
-        let person = try await reach(read, id, by: reader.actor, on: database).person
+        let person = try await reach(inHand, id, by: reader.actor, on: database).person
         try await reader.record([("person/\(id)", id, true)], in: audit, on: database)
         return person
     }

@@ -26,10 +26,11 @@ public struct UserDirectory: Sendable {
     public static let signInTokenLifetime: Duration = .seconds(8 * 3600)
     public static let issuedTokenLifetime: Duration = .seconds(90 * 86_400)
 
-    public init(hasher: any PasswordHashing, clock: any WallClock = SystemClock(), tokensRemembered lifetime: Duration = .seconds(1)) {
+    /// - Parameter tokenRecheck: how long a token found live is taken as live (`RecentTokens`).
+    public init(hasher: any PasswordHashing, clock: any WallClock = SystemClock(), tokenRecheck: Duration = .seconds(1)) {
         self.hasher = hasher
         self.clock = clock
-        recentTokens = RecentTokens(lifetime: lifetime, clock: clock)
+        recentTokens = RecentTokens(lifetime: tokenRecheck, clock: clock)
     }
 
     public func add(username: String, displayName: String, role: Role, office: String, password: String, on database: any Database) async throws -> User {
@@ -118,6 +119,7 @@ public struct UserDirectory: Sendable {
     public func actor(forToken token: String, on database: any Database) async throws -> Actor? {
         let digest = Self.digest(token)
         if let actor = recentTokens.actor(forDigest: digest) { return actor }
+        let lookup = recentTokens.beginLookup()
         // Every API request asks this: one statement, written out (Fluent's join would name and
         // quote every column of both models, which cost more than the lookup).
         guard let row = try await CaseRecords.sqlDatabase(database).raw("""
@@ -128,7 +130,7 @@ public struct UserDirectory: Sendable {
         let expiry = Self.expiry(expiresAt: try row.decode(column: "token_expires_at", as: Date?.self),
                                  createdAt: try row.decode(column: "token_created_at", as: Date?.self))
         guard expiry > clock.now, let actor = try row.decode(fluentModel: User.self).actor else { return nil }
-        recentTokens.remember(actor, forDigest: digest, tokenExpiresAt: expiry)
+        recentTokens.remember(actor, forDigest: digest, tokenExpiresAt: expiry, foundBy: lookup)
         return actor
     }
 
