@@ -112,7 +112,7 @@ let package = Package(
                 .product(name: "LeafKit", package: "leaf-kit"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            resources: [.copy("Resources/openapi.json"), .copy("Resources/Views"), .copy("Resources/Public")],
+            resources: [.copy("Resources/openapi.json"), .copy("Resources/Views"), .copy("Resources/Public"), .copy("Resources/CaseStatusSamples")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

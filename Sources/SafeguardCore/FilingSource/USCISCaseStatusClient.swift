@@ -1,0 +1,147 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// USCIS's Case Status API (the Torch API program): a bearer token by OAuth 2.0 client
+/// credentials (`POST /oauth/accesstoken`), kept until shortly before it expires and fetched again
+/// once when the API refuses it; then `GET /case-status/{receiptNumber}`. Calls are paced within
+/// the API's rate limit; an answer of 429 waits for its `Retry-After`, a 5xx or no answer backs
+/// off, up to `maximumRetries`; every call has a deadline. Nothing it throws or logs names a
+/// receipt number (§ 1367 data: a receipt number finds the filing).
+public final class USCISCaseStatusClient: FilingStatusSource {
+    public struct Settings: Sendable {
+        public var baseURL: URL
+        public var clientID: String
+        public var clientSecret: String
+        /// Seconds a call may take.
+        public var timeout: TimeInterval = 10
+        /// Calls again after a 429, a 5xx or no answer, at most.
+        public var maximumRetries = 3
+        /// The API's rate limit (5 a second).
+        public var callsPerSecond = 5
+
+        public init(baseURL: URL, clientID: String, clientSecret: String) {
+            self.baseURL = baseURL
+            self.clientID = clientID
+            self.clientSecret = clientSecret
+        }
+    }
+
+    private struct Token {
+        let value: String
+        let expires: Date
+    }
+
+    public let name: String
+    let settings: Settings
+    private let client: HTTPClient
+    private let clock: any WallClock
+    private let token = Mutex<Token?>(nil)
+    /// When the calls of the last second were made (or are due), oldest first.
+    private let recentCalls = Mutex<[Date]>([])
+    /// A token is fetched again this long before it expires, so that none expires on the way.
+    private static let tokenMargin: TimeInterval = 30
+
+    public init(settings: Settings, name: String = "USCIS Case Status", client: HTTPClient = .shared, clock: any WallClock = SystemClock()) {
+        self.settings = settings
+        self.name = name
+        self.client = client
+        self.clock = clock
+    }
+
+    public func status(of receiptNumber: String) async throws -> FilingLookup {
+        guard ReceiptNumber.isValid(receiptNumber) else { throw FilingSourceFailure("not a receipt number: three capital letters and ten digits") }
+        var refreshed = false
+        var retries = 0
+        while true {
+            let bearer = try await currentToken()
+            let (status, headers, body) = try await call(.GET, "case-status/\(receiptNumber)", headers: [("Authorization", "Bearer \(bearer)")],
+                                                         retries: &retries)
+            switch status {
+            case 200, 404:
+                return try CaseStatusAnswer.lookup(from: body, found: status == 200)
+            case 401 where !refreshed:
+                // The token expired early or was revoked: fetch one more, once.
+                token.withLock { if $0?.value == bearer { $0 = nil } }
+                refreshed = true
+            case 429, 500..<600:
+                try await backOff(after: status, headers: headers, retries: &retries)
+            default:
+                throw FilingSourceFailure("the case-status endpoint answered \(status)")
+            }
+        }
+    }
+
+    /// The token kept, or a new one.
+    private func currentToken() async throws -> String {
+        if let kept = token.withLock({ $0 }), kept.expires.timeIntervalSince(clock.now) > Self.tokenMargin { return kept.value }
+        var retries = 0
+        while true {
+            let credentials = Data("\(settings.clientID):\(settings.clientSecret)".utf8).base64EncodedString()
+            let (status, headers, body) = try await call(.POST, "oauth/accesstoken",
+                                                         headers: [("Authorization", "Basic \(credentials)"),
+                                                                   ("Content-Type", "application/x-www-form-urlencoded")],
+                                                         body: "grant_type=client_credentials", retries: &retries)
+            switch status {
+            case 200:
+                let (value, lifetime) = try CaseStatusAnswer.token(from: body)
+                token.withLock { $0 = Token(value: value, expires: clock.now.addingTimeInterval(lifetime)) }
+                return value
+            case 429, 500..<600:
+                try await backOff(after: status, headers: headers, retries: &retries)
+            default:
+                throw FilingSourceFailure("the token endpoint answered \(status): the client id and secret may be wrong")
+            }
+        }
+    }
+
+    /// One call, paced within the rate limit; no answer within the deadline is retried (backed off)
+    /// while retries are left.
+    private func call(_ method: HTTPMethod, _ path: String, headers: [(String, String)], body: String? = nil,
+                      retries: inout Int) async throws -> (status: UInt, headers: HTTPHeaders, body: Data) {
+        while true {
+            try await pace()
+            var request = HTTPClientRequest(url: settings.baseURL.appendingPathComponent(path).absoluteString)
+            request.method = method
+            for (name, value) in headers { request.headers.add(name: name, value: value) }
+            if let body { request.body = .bytes(ByteBuffer(string: body)) }
+            do {
+                let response = try await client.execute(request, timeout: .milliseconds(Int64(settings.timeout * 1000)))
+                let answer = try await response.body.collect(upTo: 256 * 1024)
+                return (response.status.code, response.headers, Data(answer.readableBytesView))
+            } catch {
+                // The client's errors may carry the request's URL, which holds the receipt number.
+                guard retries < settings.maximumRetries else {
+                    throw FilingSourceFailure("no answer from \(name) within \(Int(settings.timeout)) s (\(retries) retries)")
+                }
+                try await backOff(after: nil, headers: [:], retries: &retries)
+            }
+        }
+    }
+
+    /// Waits before a retry: as long as a 429's `Retry-After` says, or 0.5 s doubled with each
+    /// retry; throws once the retries are spent.
+    private func backOff(after status: UInt?, headers: HTTPHeaders, retries: inout Int) async throws {
+        guard retries < settings.maximumRetries else {
+            throw FilingSourceFailure(status.map { "\(name) answered \($0), \(retries) retries spent" } ?? "no answer from \(name)")
+        }
+        retries += 1
+        let asked = headers.first(name: "Retry-After").flatMap(TimeInterval.init).map { min(max($0, 0), 60) }
+        try await clock.sleep(for: .seconds(asked ?? 0.5 * pow(2, Double(retries - 1))))
+    }
+
+    /// Waits until a call may be made within the rate limit, and books it.
+    private func pace() async throws {
+        let now = clock.now
+        let due = recentCalls.withLock { calls -> Date in
+            calls.removeAll { $0 <= now.addingTimeInterval(-1) }
+            let due = calls.count < settings.callsPerSecond ? now : calls[calls.count - settings.callsPerSecond].addingTimeInterval(1)
+            calls.append(due)
+            return due
+        }
+        let wait = due.timeIntervalSince(now)
+        if wait > 0 { try await clock.sleep(for: .seconds(wait)) }
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import SafeguardCore
+
+/// A stand-in for USCIS's Case Status API that speaks its protocol over HTTP: tokens by client
+/// credentials, case statuses from the sample answers (`Resources/CaseStatusSamples`), a 404
+/// for any other receipt number. It can expire the tokens it issued, answer 429 with
+/// `Retry-After`, answer a body that is not a case status (`malformedReceipt`) and never answer
+/// (`silentReceipt`), so that the client is tested over real HTTP. Nothing it answers is real
+/// case data; the demo labels its answers as simulated.
+public final class CaseStatusSimulator: Sendable {
+    /// A receipt number answered 200 with a body that is not a case status.
+    public static let malformedReceipt = "SIM0000000001"
+    /// A receipt number never answered.
+    public static let silentReceipt = "SIM0000000002"
+
+    private struct State {
+        /// Tokens issued, with when each expires.
+        var tokens: [String: Date] = [:]
+        var issued = 0
+        /// Calls still to be answered 429, and the `Retry-After` they give.
+        var throttled = 0
+        var retryAfter = 1
+        var tokenCalls = 0
+        var statusCalls = 0
+    }
+
+    public let clientID: String
+    public let clientSecret: String
+    let tokenLifetime: Int
+    private let clock: any WallClock
+    /// The sample answers by receipt number, and the answer for none.
+    private let answers: [String: Data]
+    private let notFound: Data
+    private let state = NIOLockedValueBox(State())
+    private let channel = NIOLockedValueBox<(any Channel)?>(nil)
+
+    public init(clientID: String = "simulator", clientSecret: String = "simulator-secret", tokenLifetime: Int = 1799,
+                clock: any WallClock = SystemClock()) throws {
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.tokenLifetime = tokenLifetime
+        self.clock = clock
+        guard let folder = Bundle.module.url(forResource: "CaseStatusSamples", withExtension: nil) else {
+            throw FilingSourceFailure("the case-status samples are missing from the build")
+        }
+        var answers: [String: Data] = [:]
+        var notFound: Data?
+        for file in try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil) where file.pathExtension == "json" {
+            let body = try Data(contentsOf: file)
+            let answer = try JSONSerialization.jsonObject(with: body) as? [String: Any]
+            if let status = answer?["case_status"] as? [String: Any], let receipt = status["receiptNumber"] as? String {
+                answers[receipt] = body
+            } else {
+                notFound = body
+            }
+        }
+        guard let notFound else { throw FilingSourceFailure("the case-status samples hold no not-found answer") }
+        self.answers = answers
+        self.notFound = notFound
+    }
+
+    /// The receipt numbers it knows.
+    public var receipts: [String] { answers.keys.sorted() }
+
+    /// How many token and case-status calls it was asked.
+    public var calls: (token: Int, status: Int) { state.withLockedValue { ($0.tokenCalls, $0.statusCalls) } }
+
+    /// Listens on the loopback interface; returns the base URL.
+    public func start(port: Int = 0) async throws -> URL {
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(Handler(simulator: self))
+                }
+            }
+        let server = try await bootstrap.bind(host: "127.0.0.1", port: port).get()
+        channel.withLockedValue { $0 = server }
+        return URL(string: "http://127.0.0.1:\(server.localAddress!.port!)")!
+    }
+
+    public func stop() async throws {
+        try await channel.withLockedValue { $0 }?.close()
+    }
+
+    /// Every token issued so far stops working (answered 401), as one does when it expires.
+    public func expireTokens() {
+        state.withLockedValue { $0.tokens.removeAll() }
+    }
+
+    /// The next `calls` case-status calls are answered 429 with `Retry-After: seconds`.
+    public func throttle(next calls: Int, retryAfter seconds: Int = 1) {
+        state.withLockedValue { state in
+            state.throttled = calls
+            state.retryAfter = seconds
+        }
+    }
+
+    /// What to answer a request: nil for none at all.
+    fileprivate func answer(_ head: HTTPRequestHead, body: String) -> (HTTPResponseStatus, [(String, String)], Data)? {
+        let path = head.uri.split(separator: "?").first.map(String.init) ?? head.uri
+        let authorization = head.headers.first(name: "Authorization") ?? ""
+        if head.method == .POST, path == "/oauth/accesstoken" {
+            state.withLockedValue { $0.tokenCalls += 1 }
+            let basic = "Basic " + Data("\(clientID):\(clientSecret)".utf8).base64EncodedString()
+            let form = Set(body.split(separator: "&").map(String.init))
+            let knowsClient = authorization == basic || (form.contains("client_id=\(clientID)") && form.contains("client_secret=\(clientSecret)"))
+            guard form.contains("grant_type=client_credentials"), knowsClient else {
+                return (.unauthorized, [], Data(#"{"error": "invalid_client"}"#.utf8))
+            }
+            let token = state.withLockedValue { state -> String in
+                state.issued += 1
+                let token = "simulated-token-\(state.issued)"
+                state.tokens[token] = clock.now.addingTimeInterval(TimeInterval(tokenLifetime))
+                return token
+            }
+            return (.ok, [], Data(#"{"access_token": "\#(token)", "token_type": "Bearer", "expires_in": \#(tokenLifetime), "scope": "read:case-status"}"#.utf8))
+        }
+        guard head.method == .GET, path.hasPrefix("/case-status/") else { return (.notFound, [], Data(#"{"message": "no such endpoint"}"#.utf8)) }
+        let receipt = String(path.dropFirst("/case-status/".count))
+        let now = clock.now
+        let refusal = state.withLockedValue { state -> (HTTPResponseStatus, [(String, String)], Data)? in
+            state.statusCalls += 1
+            let token = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst(7)) : ""
+            guard let expires = state.tokens[token], expires > now else {
+                return (.unauthorized, [], Data(#"{"message": "Invalid access token"}"#.utf8))
+            }
+            guard state.throttled == 0 else {
+                state.throttled -= 1
+                return (.tooManyRequests, [("Retry-After", "\(state.retryAfter)")], Data(#"{"message": "Rate limit exceeded"}"#.utf8))
+            }
+            return nil
+        }
+        if let refusal { return refusal }
+        switch receipt {
+        case Self.silentReceipt: return nil
+        case Self.malformedReceipt: return (.ok, [], Data(#"{"case_status": {"receiptNumber": 7"#.utf8))
+        default: return answers[receipt].map { (.ok, [], $0) } ?? (.notFound, [], notFound)
+        }
+    }
+
+    private final class Handler: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        let simulator: CaseStatusSimulator
+        var head: HTTPRequestHead?
+        var body = ByteBuffer()
+
+        init(simulator: CaseStatusSimulator) {
+            self.simulator = simulator
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                self.head = head
+                body.clear()
+            case .body(var part):
+                body.writeBuffer(&part)
+            case .end:
+                guard let head, let (status, headers, answer) = simulator.answer(head, body: String(buffer: body)) else { return }
+                var responseHeaders = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(answer.count)")] + headers)
+                if !head.isKeepAlive { responseHeaders.add(name: "Connection", value: "close") }
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: responseHeaders))), promise: nil)
+                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: answer)))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            }
+        }
+    }
+}
