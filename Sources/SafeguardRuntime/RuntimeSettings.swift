@@ -22,6 +22,8 @@ public struct RuntimeSettings: Sendable, Equatable {
     /// How long a queued audit record may wait before it is an alert (`safeguard_alert{kind=
     /// "audit-queue-stale"}`, `audit verify`): a sequencer that does not run or fails.
     public var auditQueueBound: TimeInterval { max(5, auditIntegrationInterval * 8) }
+    /// USCIS's Case Status API, where filings are verified at the source; nil when not configured.
+    public var filingSource: USCISCaseStatusClient.Settings?
     /// The notification gateways and the workers' timing.
     public var delivery = DeliverySettings(gateways: [:])
     /// Delivery workers this server runs (none unless a gateway is configured).
@@ -72,6 +74,8 @@ public struct RuntimeSettings: Sendable, Equatable {
     /// IANA time zone whose day open encounters are decided on (America/New_York).
     /// `SAFEGUARD_REFUSALS_PER_MINUTE`: refusals of one caller recorded a minute (120).
     /// `SAFEGUARD_AUDIT_INTEGRATION`: seconds between integrations of queued audit records (0.25).
+    /// USCIS's Case Status API, to verify filings at the source: `SAFEGUARD_USCIS_URL`,
+    /// `SAFEGUARD_USCIS_CLIENT_ID` and `SAFEGUARD_USCIS_CLIENT_SECRET`, all three or none.
     /// `SAFEGUARD_TOKEN_RECHECK`: seconds a bearer token found live is taken as live (1; 0 asks the
     /// database on every request).
     /// - Throws: `SettingsError` listing every missing or invalid setting.
@@ -106,6 +110,16 @@ public struct RuntimeSettings: Sendable, Equatable {
             } else {
                 problems.append("\(name): '\(text)' is not an http(s) URL")
             }
+        }
+        let uscis = ["SAFEGUARD_USCIS_URL", "SAFEGUARD_USCIS_CLIENT_ID", "SAFEGUARD_USCIS_CLIENT_SECRET"].map { environment[$0].flatMap { $0.isEmpty ? nil : $0 } }
+        if let text = uscis[0], let id = uscis[1], let secret = uscis[2] {
+            if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
+                settings.filingSource = USCISCaseStatusClient.Settings(baseURL: url, clientID: id, clientSecret: secret)
+            } else {
+                problems.append("SAFEGUARD_USCIS_URL: '\(text)' is not an http(s) URL")
+            }
+        } else if uscis.contains(where: { $0 != nil }) {
+            problems.append("SAFEGUARD_USCIS_URL, SAFEGUARD_USCIS_CLIENT_ID and SAFEGUARD_USCIS_CLIENT_SECRET go together: all three or none")
         }
         let workersText = environment["SAFEGUARD_DELIVERY_WORKERS"] ?? (settings.delivery.gateways.isEmpty ? "0" : "2")
         if let workers = Int(workersText), (0...64).contains(workers) { settings.deliveryWorkers = workers } else {

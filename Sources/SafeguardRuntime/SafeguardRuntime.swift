@@ -41,7 +41,8 @@ public enum SafeguardRuntime {
             custodyFeed: CustodyFeed(notifyOn: settings.notifyOn, audit: audit, clock: clock),
             registrations: RegistrationBook(audit: audit, clock: clock),
             voiceConfirmation: VoiceConfirmation(audit: audit, throttle: PINThrottle(clock: clock)),
-            intake: HotlineIntake(audit: audit), delivery: settings.delivery
+            intake: HotlineIntake(audit: audit), delivery: settings.delivery,
+            filingSource: settings.filingSource.map { USCISCaseStatusClient(settings: $0, clock: clock) }
         )
     }
 

@@ -20,6 +20,8 @@ public struct SafeguardServices: Sendable {
     public let voiceConfirmation: VoiceConfirmation
     public let intake: HotlineIntake
     public let delivery: DeliverySettings
+    /// Where filings are verified at the source (USCIS's Case Status API); nil when none is configured.
+    public let filingSource: (any FilingStatusSource)?
     public var audit: AuditChain { workflow.audit }
 }
 

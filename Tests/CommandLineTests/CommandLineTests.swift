@@ -280,10 +280,12 @@ import Testing
 
     @Test func serveListsEveryBadSettingAndExitsWithTwo() async throws {
         let result = try await CommandLineRunner.run(["serve", "--port", "0", "--host", "", "--database", "/nonexistent/x.sqlite"],
-                                                     environment: ["SAFEGUARD_DATABASE_CONNECTIONS": "0", "SAFEGUARD_TOKEN_RECHECK": "60"])
+                                                     environment: ["SAFEGUARD_DATABASE_CONNECTIONS": "0", "SAFEGUARD_TOKEN_RECHECK": "60",
+                                                                   "SAFEGUARD_USCIS_URL": "https://api-int.uscis.gov"])
         #expect(result.status == 2)
         #expect(result.standardError.contains("SAFEGUARD_DATABASE_CONNECTIONS: '0' is not a number of connections per event loop (1–64)"))
         #expect(result.standardError.contains("SAFEGUARD_TOKEN_RECHECK: '60' is not a number of seconds from 0 to 10"))
+        #expect(result.standardError.contains("SAFEGUARD_USCIS_URL, SAFEGUARD_USCIS_CLIENT_ID and SAFEGUARD_USCIS_CLIENT_SECRET go together"))
         #expect(result.standardError.contains("host: '' is not a host name or address"))
         #expect(result.standardError.contains("port: '0' is not a port number"))
         #expect(result.standardError.contains("database: the folder of '/nonexistent/x.sqlite' does not exist"))

@@ -94,6 +94,7 @@ import Vapor
         let person = try await service.createPerson()
         let filing = try await service.addFiling(person)
         records["personID"] = person
+        records["filingID"] = filing
         let encounter = try await service.openEncounter(person, action: "detention", asOf: "2023-05-01",
                                                                      extra: #", "detained": true, "wishesToReport": true"#).decode(EncounterView.self).id.uuidString
         records["encounterID"] = encounter
@@ -125,6 +126,7 @@ import Vapor
         "POST /api/v1/encounters/:encounterID/decisions": "",
         "POST /api/v1/encounters/:encounterID/steps": #"{"step": "law-enforcement-deconfliction", "summary": "checked", "counterpart": "NYPD"}"#,
         "POST /api/v1/encounters/:encounterID/enforcement-action": "",
+        "POST /api/v1/encounters/:encounterID/filings/:filingID/verification": "",
         "POST /api/v1/encounters/:encounterID/follow-ups": #"{"kind": "unreported-crime-referral", "recipient": "NYPD", "justification": "Again."}"#,
         "PATCH /api/v1/follow-ups/:followUpID": #"{"status": "submitted"}"#,
         "PATCH /api/v1/hotline/calls/:callID": #"{"status": "referred", "referral": "DHS Office of Inspector General"}"#,

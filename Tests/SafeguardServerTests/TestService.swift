@@ -39,7 +39,8 @@ struct TestService {
     /// - Parameter logLevel: what the service and its databases log (`LogCapture`); only a test
     ///   whose millions of library lines would cost more than its work asks for less than trace.
     static func with(seedUsers: Bool = true, auditSigningInterval: Duration = .seconds(300), sessionTimeouts: SessionTimeouts = SessionTimeouts(),
-                     refreshesDecisions: Bool = false, refusalsPerMinute: Int = RuntimeSettings(databasePath: "").refusalsPerMinute, logLevel: Logger.Level = .trace, addRoutes: @escaping @Sendable (Application) -> Void = { _ in },
+                     refreshesDecisions: Bool = false, refusalsPerMinute: Int = RuntimeSettings(databasePath: "").refusalsPerMinute,
+                     filingSource: USCISCaseStatusClient.Settings? = nil, logLevel: Logger.Level = .trace, addRoutes: @escaping @Sendable (Application) -> Void = { _ in },
                      _ body: (TestService) async throws -> Void) async throws {
         _ = LogCapture.shared
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-service-\(UUID().uuidString)")
@@ -58,6 +59,7 @@ struct TestService {
         settings.sessionTimeouts = sessionTimeouts
         settings.refreshesDecisions = refreshesDecisions
         settings.refusalsPerMinute = refusalsPerMinute
+        settings.runtime.filingSource = filingSource
         do {
             try await run(settings: settings, seedUsers: seedUsers, logLevel: logLevel, addRoutes: addRoutes, body)
         } catch {

@@ -48,14 +48,22 @@ public protocol FilingStatusSource: Sendable {
     func status(of receiptNumber: String) async throws -> FilingLookup
 }
 
-/// Why a source gave no answer: unreachable, too slow, over its rate limit past the retries, or
-/// an answer that is not one it gives. The text names no receipt number.
+/// Why a source gave no answer: unreachable, too slow, over its rate limit past the retries, an
+/// answer that is not one it gives; or no source is configured. The text names no receipt number.
 public struct FilingSourceFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
+    /// No source was asked: none is configured.
+    public var isNotConfigured = false
 
     public init(_ description: String) {
         self.description = description
     }
+
+    static let notConfigured = {
+        var failure = FilingSourceFailure("no filing-status source is configured (SAFEGUARD_USCIS_URL): verify the filing by hand")
+        failure.isNotConfigured = true
+        return failure
+    }()
 }
 
 /// USCIS receipt numbers: three letters for the service center, ten digits.

@@ -11,7 +11,7 @@ import Synchronization
 /// off, up to `maximumRetries`; every call has a deadline. Nothing it throws or logs names a
 /// receipt number (§ 1367 data: a receipt number finds the filing).
 public final class USCISCaseStatusClient: FilingStatusSource {
-    public struct Settings: Sendable {
+    public struct Settings: Sendable, Equatable {
         public var baseURL: URL
         public var clientID: String
         public var clientSecret: String

@@ -31,5 +31,6 @@ public enum SafeguardMigrations {
         AddAuditSubject(),
         AddStepFactsDigest(),
         CreateAuditQueue(),
+        AddVerificationAnswer(),
     ]
 }

@@ -22,13 +22,16 @@ public final class BenefitFilingRecord: Model, @unchecked Sendable {
     /// What the last verification of this filing found (`VerificationOutcome`); a filing not found
     /// is no longer part of the person's case.
     @OptionalField(key: "verification_outcome") public var verificationOutcome: String?
+    /// The source's answer the last verification rests on, as received, when it was made at the
+    /// source (`CaseWorkflow.verifyAtSource`); nil for one recorded by hand.
+    @OptionalField(key: "verification_answer") public var verificationAnswer: String?
     @Field(key: "version") public var version: Int
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
     public var properties: [any AnyProperty] {
         [
             $id, $person, $type, $role, $status, $receiptNumber, $filedOn, $decidedOn, $verificationSource, $verifiedBy, $verifiedAt,
-            $verificationOutcome, $version, $createdAt
+            $verificationOutcome, $verificationAnswer, $version, $createdAt
         ]
     }
 

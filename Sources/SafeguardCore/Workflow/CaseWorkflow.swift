@@ -315,6 +315,8 @@ public struct CaseWorkflow: Sendable {
         public var outcome: VerificationOutcome?
         public var sourceType: BenefitType?
         public var sourceStatus: BenefitStatus?
+        /// For a benefit verification made at a filing-status source: its answer, as received.
+        public var sourceAnswer: String?
         /// For an OPLA consultation: whether OPLA found a legal limitation (`summary` says which).
         public var advice: ConsultationAdvice?
         /// The evidence (labels) an adverse step rests on (`SourceProhibition`).
@@ -323,14 +325,14 @@ public struct CaseWorkflow: Sendable {
         public var declined: Bool
 
         public init(step: Step, summary: String, counterpart: String, filingID: UUID? = nil, outcome: VerificationOutcome? = nil,
-                    sourceType: BenefitType? = nil, sourceStatus: BenefitStatus? = nil, advice: ConsultationAdvice? = nil, basis: [String] = [],
-                    declined: Bool = false) {
+                    sourceType: BenefitType? = nil, sourceStatus: BenefitStatus? = nil, sourceAnswer: String? = nil, advice: ConsultationAdvice? = nil,
+                    basis: [String] = [], declined: Bool = false) {
             self.step = step
             self.summary = summary
             self.counterpart = counterpart
             self.filingID = filingID
             self.outcome = outcome
-            (self.sourceType, self.sourceStatus, self.advice) = (sourceType, sourceStatus, advice)
+            (self.sourceType, self.sourceStatus, self.sourceAnswer, self.advice) = (sourceType, sourceStatus, sourceAnswer, advice)
             self.basis = basis
             self.declined = declined
         }
@@ -370,8 +372,8 @@ public struct CaseWorkflow: Sendable {
             } else if input.sourceType != nil || input.sourceStatus != nil {
                 problems.append(FieldError(path: input.sourceType != nil ? "sourceType" : "sourceStatus", message: "only a contradicted filing states the source's type and status"))
             }
-        } else if input.filingID != nil || input.outcome != nil {
-            problems.append(FieldError(path: input.filingID != nil ? "filingId" : "outcome", message: "only a benefit verification names a filing"))
+        } else if input.filingID != nil || input.outcome != nil || input.sourceAnswer != nil {
+            problems.append(FieldError(path: input.filingID != nil || input.outcome == nil ? "filingId" : "outcome", message: "only a benefit verification names a filing"))
         }
         if input.step == .oplaConsultation, input.advice == nil {
             problems.append(FieldError(path: "advice", message: "an OPLA consultation says what OPLA advised: no-legal-limitation or legal-limitation"))
@@ -422,6 +424,7 @@ public struct CaseWorkflow: Sendable {
                 }
                 try await VersionClaim.advance(BenefitFilingRecord.schema, id: filingID, from: filing.version, on: database)
                 filing.verificationOutcome = input.outcome?.rawValue
+                filing.verificationAnswer = input.sourceAnswer
                 if input.outcome == .contradicted, let type = input.sourceType, let status = input.sourceStatus {
                     (filing.type, filing.status) = (type.spelling, status.spelling)
                 }

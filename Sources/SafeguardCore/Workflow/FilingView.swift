@@ -16,6 +16,8 @@ public struct FilingView: Codable, Sendable {
     public var verifiedAt: Date?
     /// What the last verification found (`VerificationOutcome`); `not-found` counts for nothing.
     public var verificationOutcome: String?
+    /// The source's answer a verification at the source rests on, as received.
+    public var verificationAnswer: String?
     public var version: Int
 
     public init(_ filing: BenefitFilingRecord, shown: Bool) throws {
@@ -28,6 +30,6 @@ public struct FilingView: Codable, Sendable {
         }
         (type, role, status, receiptNumber, filedOn) = (filing.type, filing.role, filing.status, filing.receiptNumber, filing.filedOn)
         (verified, verificationSource, verifiedAt) = (filing.isVerified, filing.verificationSource, filing.verifiedAt)
-        verificationOutcome = filing.verificationOutcome
+        (verificationOutcome, verificationAnswer) = (filing.verificationOutcome, filing.verificationAnswer)
     }
 }

@@ -17,6 +17,29 @@ struct EncounterController: RouteCollection {
         encounters.post(":encounterID", "steps", use: recordStep)
         encounters.get(":encounterID", "steps", use: steps)
         encounters.post(":encounterID", "enforcement-action", use: recordEnforcementAction)
+        stating.post(":encounterID", "filings", ":filingID", "verification", use: verifyAtSource)
+    }
+
+    /// A claimed filing verified at its source (USCIS's Case Status API): 201 with the benefit
+    /// verification recorded; 502 when the source gave no answer, or one Safeguard does not
+    /// recognise (the filing stays unverified); 503 when no source is configured.
+    func verifyAtSource(request: Request) async throws -> Response {
+        try request.requireNoBody()
+        let (workflow, source) = (request.application.safeguard.workflow, request.application.safeguard.filingSource)
+        let verification: CaseWorkflow.SourceVerification
+        do {
+            verification = try await workflow.verifyAtSource(filing: request.uuidParameter("filingID"), on: request.uuidParameter("encounterID"),
+                                                             through: source, by: request.reader, on: request.db)
+        } catch let failure as FilingSourceFailure {
+            throw Abort(failure.isNotConfigured ? .serviceUnavailable : .badGateway,
+                        reason: failure.isNotConfigured ? failure.description : "the source did not answer (\(failure)): the filing stays unverified")
+        }
+        switch verification {
+        case .recorded(let record):
+            return try Response.json(try await workflow.view(of: record, to: request.reader, on: request.db), status: .created)
+        case .unrecognised(let formType, let statusText):
+            throw Abort(.badGateway, reason: "the source answered \(formType), '\(statusText)', which Safeguard does not recognise: the filing stays unverified")
+        }
     }
 
     /// Opens an encounter in the actor's office and decides it at once.

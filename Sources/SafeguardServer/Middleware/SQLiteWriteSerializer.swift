@@ -14,7 +14,8 @@ import Vapor
 /// chain and takes a turn only for each audit append (`Request.appendAudit`); an encounter opened
 /// (`POST /api/v1/encounters`) takes one only for its transaction, which reads again what it
 /// writes on (`CaseWorkflow.openEncounter`), shared with the encounters opened at the same
-/// moment. Either takes one for a refusal it records. The routes that never write nor refuse skip turns:
+/// moment; a filing verified at its source (`POST …/filings/{id}/verification`) only for the
+/// step it records, not while the source answers. Each takes one for a refusal it records. The routes that never write nor refuse skip turns:
 /// `/health` and `/metrics` read, the contract's `/api/v1/decisions` stores nothing and needs no
 /// sign-in, the stylesheet and the OpenAPI document are constants.
 struct SQLiteWriteSerializer: AsyncMiddleware {
@@ -35,7 +36,14 @@ struct SQLiteWriteSerializer: AsyncMiddleware {
     static func takesOwnTurns(_ request: Request) -> Bool {
         guard request.headers[.cookie].isEmpty else { return false }
         return [.GET, .HEAD].contains(request.method) && request.url.path.hasPrefix("/api/")
-            || request.method == .POST && request.url.path == "/api/v1/encounters"
+            || request.method == .POST && (request.url.path == "/api/v1/encounters" || isVerificationAtSource(request.url.path))
+    }
+
+    /// `POST /api/v1/encounters/{id}/filings/{id}/verification`: it waits for the filing-status
+    /// source without a turn, and takes one for the step it records (`CaseWorkflow.verifyAtSource`).
+    private static func isVerificationAtSource(_ path: String) -> Bool {
+        let parts = path.split(separator: "/")
+        return parts.count == 7 && parts[..<3] == ["api", "v1", "encounters"] && parts[4] == "filings" && parts[6] == "verification"
     }
 
     /// The turns that each of a request's writes takes, for a request that holds none.

@@ -1,0 +1,67 @@
+import FluentKit
+import Foundation
+import PolicyEngine
+
+/// Verifying a claimed filing at its source (USCIS's Case Status API): the source's answer, not an
+/// officer's word, says whether the filing is on record as claimed.
+extension CaseWorkflow {
+    /// What a verification at the source came to.
+    public enum SourceVerification: Sendable {
+        /// The benefit verification recorded, with its outcome (`VerificationOutcome`).
+        case recorded(StepRecord)
+        /// An answer Safeguard does not recognise (a related form, a status text not known): no
+        /// outcome, the filing still unverified, the source's words to be shown.
+        case unrecognised(formType: String, statusText: String)
+    }
+
+    /// Asks `source` for the filing's receipt number and records the benefit verification its
+    /// answer makes (`recordStep`, which decides the encounter again): on record as claimed →
+    /// confirmed; with another form or status → contradicted, as the source gives it (a status
+    /// never shows a final denial); no such receipt → not found. The answer is kept on the filing.
+    /// Only a user entitled to verify may make the source answer, and the asking is recorded. A
+    /// reader that holds no write turn takes one for the step only, not while the source answers.
+    /// Without a source, `FilingSourceFailure.notConfigured`, once the reader's checks have passed.
+    /// Continued Presence (granted by ICE) and VAWA cancellation (by an immigration court) are
+    /// not in USCIS's records: they are verified by hand.
+    public func verifyAtSource(filing filingID: UUID, on encounterID: UUID, through source: (any FilingStatusSource)?,
+                               by reader: Reader, on database: any Database) async throws -> SourceVerification {
+        let actor = reader.actor
+        guard reader.disclosure.entitled, Entitlements.roles(for: .benefitVerification).contains(actor.role) else {
+            throw WorkflowError.forbidden("a benefit verification is recorded by an officer or supervisor stating the purpose that entitles them (law enforcement)")
+        }
+        let encounter = try await encounter(encounterID, for: actor, on: database)
+        guard let filing = try await BenefitFilingRecord.find(filingID, on: database), filing.$person.id == encounter.$person.id else {
+            throw WorkflowError.invalid([FieldError(path: "filingId", message: "no filing \(filingID) of this encounter's person")])
+        }
+        guard let claimedType = BenefitType(spelling: filing.type), let claimedRole = BenefitRole(spelling: filing.role),
+              let claimedStatus = BenefitStatus(spelling: filing.status) else {
+            throw WorkflowError.conflict("filing \(filingID) holds a type, role or status not in the contract's vocabulary")
+        }
+        guard claimedType != .continuedPresence else {
+            throw WorkflowError.conflict("Continued Presence is granted by ICE and is not in USCIS's records: verify it by hand")
+        }
+        guard let receipt = filing.receiptNumber, ReceiptNumber.isValid(receipt) else {
+            throw WorkflowError.conflict("filing \(filingID) has no receipt number the source can look up (three capital letters and ten digits)")
+        }
+        guard let source else { throw FilingSourceFailure.notConfigured }
+        try await reader.record([("filing/\(filingID)", encounter.$person.id, true)], in: audit, on: database)
+        let input: StepInput
+        switch try await source.status(of: receipt) {
+        case .notFound(let raw):
+            input = StepInput(step: .benefitVerification, summary: "\(source.name): no such receipt number", counterpart: source.name,
+                              filingID: filingID, outcome: .notFound, sourceAnswer: raw)
+        case .found(let answer):
+            guard let type = answer.benefit, let status = answer.status else {
+                return .unrecognised(formType: answer.formType, statusText: answer.statusText)
+            }
+            let asClaimed = type == claimedType && (answer.role ?? claimedRole) == claimedRole && status == claimedStatus
+            input = StepInput(step: .benefitVerification, summary: "\(source.name): \(answer.formType), \(answer.statusText)", counterpart: source.name,
+                              filingID: filingID, outcome: asClaimed ? .confirmed : .contradicted,
+                              sourceType: asClaimed ? nil : type, sourceStatus: asClaimed ? nil : status, sourceAnswer: answer.raw)
+        }
+        // The source was asked without the write turn (it may take seconds); the step takes one.
+        let recording: @Sendable () async throws -> StepRecord = { try await recordStep(input, on: encounterID, by: actor, purpose: reader.purpose, on: database) }
+        guard let turns = reader.turns else { return .recorded(try await recording()) }
+        return .recorded(try await turns.run(recording))
+    }
+}

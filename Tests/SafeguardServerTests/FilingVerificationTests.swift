@@ -1,0 +1,100 @@
+import Foundation
+import SafeguardCore
+@testable import SafeguardServer
+import Testing
+
+/// A claimed filing verified at its source over real HTTP (the stand-in for USCIS's Case Status
+/// API): the answer, not an officer's word, makes the filing known, not found or contradicted,
+/// and the encounter is decided again.
+@Suite struct FilingVerificationTests {
+    private static let received = "EAC2390000001", unknown = "EAC9999999999"
+
+    /// A service whose filing-status source is a simulator listening for the duration of `body`.
+    private static func withService(_ change: (inout USCISCaseStatusClient.Settings) -> Void = { _ in },
+                                    _ body: (TestService, CaseStatusSimulator) async throws -> Void) async throws {
+        let simulator = try CaseStatusSimulator()
+        var settings = USCISCaseStatusClient.Settings(baseURL: try await simulator.start(), clientID: simulator.clientID, clientSecret: simulator.clientSecret)
+        change(&settings)
+        do {
+            try await TestService.with(filingSource: settings) { try await body($0, simulator) }
+        } catch {
+            try await simulator.stop()
+            throw error
+        }
+        try await simulator.stop()
+    }
+
+    /// A person with a claimed filing and an arrest encounter on them; the ids.
+    private static func claim(_ service: TestService, type: String = "U", receipt: String) async throws -> (person: String, filing: String, encounter: String) {
+        let person = try await service.createPerson()
+        let filing = try await service.send(.POST, "/api/v1/people/\(person)/filings", as: "officer@NYC",
+                                            json: #"{"type": "\#(type)", "role": "principal", "status": "pending", "receiptNumber": "\#(receipt)"}"#)
+        #expect(filing.status == .created, "\(filing.text)")
+        let encounter = try await service.openEncounter(person, asOf: service.app.safeguard.workflow.calendar.today.description).decode(EncounterView.self)
+        return (person, try filing.decode(FilingView.self).id.uuidString, encounter.id.uuidString)
+    }
+
+    private static func verify(_ service: TestService, _ ids: (person: String, filing: String, encounter: String),
+                               as user: String = "officer@NYC", headers: [(String, String)] = TestService.lawEnforcement) async throws -> Reply {
+        try await service.send(.POST, "/api/v1/encounters/\(ids.encounter)/filings/\(ids.filing)/verification", as: user, headers: headers)
+    }
+
+    private static func filing(_ service: TestService, _ ids: (person: String, filing: String, encounter: String)) async throws -> FilingView {
+        let filings = try await service.send(.GET, "/api/v1/people/\(ids.person)/filings", as: "officer@NYC", headers: TestService.lawEnforcement)
+        return try #require(try filings.decode([FilingView].self).first { $0.id.uuidString == ids.filing })
+    }
+
+    @Test func aUClaimVerifiedFromTheSourceIsKnownAndTheEncounterDecidedAgain() async throws {
+        try await Self.withService { service, _ in
+            let ids = try await Self.claim(service, receipt: Self.received)
+            let before = try await service.send(.GET, "/api/v1/encounters/\(ids.encounter)", as: "officer@NYC", headers: TestService.lawEnforcement)
+            #expect(before.text.contains("benefit-verification"), "an unverified claim owes a verification")
+            let verified = try await Self.verify(service, ids)
+            #expect(verified.status == .created, "\(verified.text)")
+            let step = try verified.decode(StepView.self)
+            #expect(step.outcome == "confirmed" && step.counterpart == "USCIS Case Status" && step.summary.contains("I-918, Case Was Received"))
+            let filing = try await Self.filing(service, ids)
+            #expect(filing.verified == true && filing.verificationSource == "USCIS Case Status" && filing.status == "pending")
+            #expect(filing.verificationAnswer?.contains("Petition for U Nonimmigrant Status") == true, "the answer it rests on is kept")
+            let after = try await service.send(.GET, "/api/v1/encounters/\(ids.encounter)", as: "officer@NYC", headers: TestService.lawEnforcement)
+            #expect(!after.text.contains(#""requiredSteps":["benefit-verification""#) && after.text != before.text, "decided again: \(after.text.prefix(300))")
+            #expect(try await Self.verify(service, ids).status == .conflict, "a claim is answered once")
+        }
+    }
+
+    @Test func aReceiptNotFoundOrAnotherFormEndsAsTheSourceSays() async throws {
+        try await Self.withService { service, _ in
+            let missing = try await Self.claim(service, receipt: Self.unknown)
+            #expect(try await Self.verify(service, missing).decode(StepView.self).outcome == "not-found")
+            #expect(try await Self.filing(service, missing).verified == false)
+
+            let vawa = try await Self.claim(service, type: "VAWA", receipt: Self.received)
+            #expect(try await Self.verify(service, vawa).decode(StepView.self).outcome == "contradicted")
+            let filing = try await Self.filing(service, vawa)
+            #expect((filing.type, filing.status, filing.verified) == ("U", "pending", true), "known as the source gives it")
+        }
+    }
+
+    @Test func onlyAnEntitledUserMakesTheSourceAnswer() async throws {
+        try await Self.withService { service, simulator in
+            let ids = try await Self.claim(service, receipt: Self.received)
+            #expect(try await Self.verify(service, ids, headers: []).status == .forbidden, "no purpose stated")
+            #expect(try await Self.verify(service, ids, as: "auditor@NYC").status == .forbidden)
+            #expect(try await Self.verify(service, ids, as: "officer@LAX").status == .notFound, "another office's encounter")
+            #expect(simulator.calls == (token: 0, status: 0), "the source was not asked")
+        }
+    }
+
+    @Test func noAnswerLeavesTheFilingUnverified() async throws {
+        try await Self.withService({ $0.maximumRetries = 0 }) { service, _ in
+            let ids = try await Self.claim(service, receipt: CaseStatusSimulator.malformedReceipt)
+            let reply = try await Self.verify(service, ids)
+            #expect(reply.status == .badGateway && !reply.text.contains(CaseStatusSimulator.malformedReceipt), "\(reply.text)")
+            #expect(try await Self.filing(service, ids).verified == false)
+        }
+        try await TestService.with { service in
+            let ids = try await Self.claim(service, receipt: Self.received)
+            #expect(try await Self.verify(service, ids).status == .serviceUnavailable, "no source configured")
+        }
+    }
+}
