@@ -12,6 +12,8 @@ import Vapor
 @Suite struct ConfidentialityTests {
     static let receipt = "Canary-receipt-01", statement = "canary-statement", summary = "Canary verification summary"
     static let justification = "Canary justification for expedited adjudication"
+    /// The answer a filing-status source gave, kept on the filing it verified.
+    static let sourceAnswer = "Canary source answer"
     /// What a step found and with whom: a deconfliction's outcome, the agency contacted, and the
     /// system a verification checked.
     static let steps = ["Canary deconfliction summary", "Canary agency contact", "Canary-CLAIMS"]
@@ -37,6 +39,8 @@ import Vapor
         #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: """
         {"step": "benefit-verification", "summary": "\(summary)", "counterpart": "\(steps[2])", "filingId": "\(filingID)", "outcome": "confirmed"}
         """, headers: purpose).status == .created)
+        // As a verification at the source keeps it (`CaseWorkflow.verifyAtSource`).
+        try await CaseRecords.sqlDatabase(service.app.db).raw("UPDATE benefit_filings SET verification_answer = \(bind: sourceAnswer) WHERE id = \(bind: UUID(uuidString: filingID)!)").run()
         #expect(try await service.send(.POST, "/api/v1/encounters/\(encounter)/steps", as: "officer@NYC", json: """
         {"step": "law-enforcement-deconfliction", "summary": "\(steps[0])", "counterpart": "\(steps[1])"}
         """, headers: purpose).status == .created)
@@ -100,12 +104,13 @@ import Vapor
                         seen += try await service.send(.POST, "/api/v1/encounters/\(encounter)/decisions", as: "\(role.rawValue)@NYC", headers: headers).text
                         seen += try await service.send(.POST, "/api/v1/encounters/\(encounter)/enforcement-action", as: "\(role.rawValue)@NYC", headers: headers).text
                     }
-                    let leaked = ([Self.receipt, Self.statement, Self.summary, Self.justification, "protection-order"] + Self.steps + Self.revealing
+                    let leaked = ([Self.receipt, Self.statement, Self.summary, Self.justification, Self.sourceAnswer, "protection-order"] + Self.steps + Self.revealing
                                   + Self.hotline).filter { seen.contains($0) }
                     if entitled {
                         // The test can fail: an entitled user does see every canary, the hotline's
                         // to the hotline specialist alone.
-                        #expect(leaked.contains(Self.receipt) && leaked.contains(Self.summary) && leaked.contains(Self.statement), "\(role) \(String(describing: purpose))")
+                        #expect(leaked.contains(Self.receipt) && leaked.contains(Self.summary) && leaked.contains(Self.statement) && leaked.contains(Self.sourceAnswer),
+                                "\(role) \(String(describing: purpose))")
                         #expect(Self.steps.allSatisfy(leaked.contains), "\(role) sees what the steps found")
                         #expect(Self.hotline.allSatisfy(leaked.contains) == (role == .hotlineSpecialist), "\(role)")
                         entitledSaw += 1
