@@ -10,7 +10,7 @@ struct Safeguard: AsyncParsableCommand {
         discussion: "Exit codes: 0 decided, 2 bad input (a case, a policy file, an unreadable file), 1 internal error.",
         subcommands: [
             DemoCommand.self, EvaluateCommand.self, DiffCommand.self, BatchCommand.self, GenerateCommand.self,
-            PoliciesCommand.self, ServeCommand.self, MigrateCommand.self, UsersCommand.self, PeopleCommand.self, ReevaluateCommand.self, PopulateCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self,
+            PoliciesCommand.self, ServeCommand.self, MigrateCommand.self, UsersCommand.self, PeopleCommand.self, FilingsCommand.self, ReevaluateCommand.self, PopulateCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self,
             DeliverCommand.self, MeasureCommand.self,
         ]
     )

@@ -11,12 +11,12 @@ import Testing
 
     /// A service whose filing-status source is a simulator listening for the duration of `body`.
     private static func withService(_ change: (inout USCISCaseStatusClient.Settings) -> Void = { _ in },
-                                    _ body: (TestService, CaseStatusSimulator) async throws -> Void) async throws {
+                                    _ body: (TestService, CaseStatusSimulator, USCISCaseStatusClient.Settings) async throws -> Void) async throws {
         let simulator = try CaseStatusSimulator()
         var settings = USCISCaseStatusClient.Settings(baseURL: try await simulator.start(), clientID: simulator.clientID, clientSecret: simulator.clientSecret)
         change(&settings)
         do {
-            try await TestService.with(filingSource: settings) { try await body($0, simulator) }
+            try await TestService.with(filingSource: settings) { try await body($0, simulator, settings) }
         } catch {
             try await simulator.stop()
             throw error
@@ -25,12 +25,12 @@ import Testing
     }
 
     /// A person with a claimed filing and an arrest encounter on them; the ids.
-    private static func claim(_ service: TestService, type: String = "U", receipt: String) async throws -> (person: String, filing: String, encounter: String) {
+    private static func claim(_ service: TestService, type: String = "U", receipt: String, extra: String = "") async throws -> (person: String, filing: String, encounter: String) {
         let person = try await service.createPerson()
         let filing = try await service.send(.POST, "/api/v1/people/\(person)/filings", as: "officer@NYC",
                                             json: #"{"type": "\#(type)", "role": "principal", "status": "pending", "receiptNumber": "\#(receipt)"}"#)
         #expect(filing.status == .created, "\(filing.text)")
-        let encounter = try await service.openEncounter(person, asOf: service.app.safeguard.workflow.calendar.today.description).decode(EncounterView.self)
+        let encounter = try await service.openEncounter(person, asOf: service.app.safeguard.workflow.calendar.today.description, extra: extra).decode(EncounterView.self)
         return (person, try filing.decode(FilingView.self).id.uuidString, encounter.id.uuidString)
     }
 
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func aUClaimVerifiedFromTheSourceIsKnownAndTheEncounterDecidedAgain() async throws {
-        try await Self.withService { service, _ in
+        try await Self.withService { service, _, _ in
             let ids = try await Self.claim(service, receipt: Self.received)
             let before = try await service.send(.GET, "/api/v1/encounters/\(ids.encounter)", as: "officer@NYC", headers: TestService.lawEnforcement)
             #expect(before.text.contains("benefit-verification"), "an unverified claim owes a verification")
@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func aReceiptNotFoundOrAnotherFormEndsAsTheSourceSays() async throws {
-        try await Self.withService { service, _ in
+        try await Self.withService { service, _, _ in
             let missing = try await Self.claim(service, receipt: Self.unknown)
             #expect(try await Self.verify(service, missing).decode(StepView.self).outcome == "not-found")
             #expect(try await Self.filing(service, missing).verified == false)
@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func onlyAnEntitledUserMakesTheSourceAnswer() async throws {
-        try await Self.withService { service, simulator in
+        try await Self.withService { service, simulator, _ in
             let ids = try await Self.claim(service, receipt: Self.received)
             #expect(try await Self.verify(service, ids, headers: []).status == .forbidden, "no purpose stated")
             #expect(try await Self.verify(service, ids, as: "auditor@NYC").status == .forbidden)
@@ -85,8 +85,37 @@ import Testing
         }
     }
 
+    @Test func filingsRefreshTurnsAnApprovalIntoAChangedDecision() async throws {
+        try await Self.withService { service, simulator, settings in
+            // Expediting a pending filing is in the agency's interest: an approved one has nothing to expedite.
+            let ids = try await Self.claim(service, receipt: Self.received, extra: #", "expediteInAgencyInterest": true"#)
+            #expect(try await Self.verify(service, ids).status == .created)
+            func decision() async throws -> String {
+                let encounter = try await service.send(.GET, "/api/v1/encounters/\(ids.encounter)", as: "officer@NYC", headers: TestService.lawEnforcement)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = .sortedKeys
+                return String(decoding: try encoder.encode(try #require(try encounter.decode(EncounterView.self).decision).decision), as: UTF8.self)
+            }
+            let pending = try await decision()
+            #expect(pending.contains("expedited-adjudication-request"))
+            let command = ["filings", "refresh", "--user", "supervisor-nyc", "--older-than-days", "0"]
+            let unconfigured = try await service.runCommand(command)
+            #expect(unconfigured.status == 2 && unconfigured.standardError.contains("no filing-status source is configured"), "\(unconfigured.standardError)")
+
+            simulator.answer(Self.received, formType: "I-918", statusText: "Case Was Approved")
+            let source = ["SAFEGUARD_USCIS_URL": settings.baseURL.absoluteString, "SAFEGUARD_USCIS_CLIENT_ID": settings.clientID,
+                          "SAFEGUARD_USCIS_CLIENT_SECRET": settings.clientSecret]
+            let refreshed = try await service.runCommand(command, environment: source)
+            #expect(refreshed.status == 0 && refreshed.standardOutput.contains("1 known filings: 1 changed"), "\(refreshed.standardOutput) \(refreshed.standardError)")
+            #expect(try await Self.filing(service, ids).status == "approved")
+            let approved = try await decision()
+            #expect(approved != pending && !approved.contains("expedited-adjudication-request"), "decided again on the approval: \(approved.prefix(400))")
+            #expect(!refreshed.standardOutput.contains(Self.received) && !refreshed.standardError.contains(Self.received))
+        }
+    }
+
     @Test func noAnswerLeavesTheFilingUnverified() async throws {
-        try await Self.withService({ $0.maximumRetries = 0 }) { service, _ in
+        try await Self.withService({ $0.maximumRetries = 0 }) { service, _, _ in
             let ids = try await Self.claim(service, receipt: CaseStatusSimulator.malformedReceipt)
             let reply = try await Self.verify(service, ids)
             #expect(reply.status == .badGateway && !reply.text.contains(CaseStatusSimulator.malformedReceipt), "\(reply.text)")

@@ -26,6 +26,8 @@ public final class CaseStatusSimulator: Sendable {
         var retryAfter = 1
         var tokenCalls = 0
         var statusCalls = 0
+        /// Answers given in place of the samples' (`answer(_:formType:statusText:)`).
+        var replaced: [String: Data] = [:]
     }
 
     public let clientID: String
@@ -101,6 +103,14 @@ public final class CaseStatusSimulator: Sendable {
         }
     }
 
+    /// From now on, answers for `receipt` with the form and status given, in the samples' shape
+    /// (a case decided since it was last asked about).
+    public func answer(_ receipt: String, formType: String, statusText: String) {
+        let body = #"{"case_status": {"receiptNumber": "\#(receipt)", "formType": "\#(formType)", "current_case_status_text_en": "\#(statusText)", "#
+            + #""current_case_status_desc_en": "Simulated: \#(statusText).", "hist_case_status": []}, "message": "Query was successful"}"#
+        state.withLockedValue { $0.replaced[receipt] = Data(body.utf8) }
+    }
+
     /// What to answer a request: nil for none at all.
     fileprivate func answer(_ head: HTTPRequestHead, body: String) -> (HTTPResponseStatus, [(String, String)], Data)? {
         let path = head.uri.split(separator: "?").first.map(String.init) ?? head.uri
@@ -124,23 +134,23 @@ public final class CaseStatusSimulator: Sendable {
         guard head.method == .GET, path.hasPrefix("/case-status/") else { return (.notFound, [], Data(#"{"message": "no such endpoint"}"#.utf8)) }
         let receipt = String(path.dropFirst("/case-status/".count))
         let now = clock.now
-        let refusal = state.withLockedValue { state -> (HTTPResponseStatus, [(String, String)], Data)? in
+        let (refusal, replaced) = state.withLockedValue { state -> ((HTTPResponseStatus, [(String, String)], Data)?, Data?) in
             state.statusCalls += 1
             let token = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst(7)) : ""
             guard let expires = state.tokens[token], expires > now else {
-                return (.unauthorized, [], Data(#"{"message": "Invalid access token"}"#.utf8))
+                return ((.unauthorized, [], Data(#"{"message": "Invalid access token"}"#.utf8)), nil)
             }
             guard state.throttled == 0 else {
                 state.throttled -= 1
-                return (.tooManyRequests, [("Retry-After", "\(state.retryAfter)")], Data(#"{"message": "Rate limit exceeded"}"#.utf8))
+                return ((.tooManyRequests, [("Retry-After", "\(state.retryAfter)")], Data(#"{"message": "Rate limit exceeded"}"#.utf8)), nil)
             }
-            return nil
+            return (nil, state.replaced[receipt])
         }
         if let refusal { return refusal }
         switch receipt {
         case Self.silentReceipt: return nil
         case Self.malformedReceipt: return (.ok, [], Data(#"{"case_status": {"receiptNumber": 7"#.utf8))
-        default: return answers[receipt].map { (.ok, [], $0) } ?? (.notFound, [], notFound)
+        default: return (replaced ?? answers[receipt]).map { (.ok, [], $0) } ?? (.notFound, [], notFound)
         }
     }
 
