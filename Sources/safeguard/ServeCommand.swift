@@ -1,5 +1,6 @@
 import ArgumentParser
 import PolicyEngine
+import SafeguardRuntime
 import SafeguardServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -8,6 +9,9 @@ struct ServeCommand: AsyncParsableCommand {
     var host: String?
     @Option(help: "Port to listen on (default 8080, or SAFEGUARD_PORT).")
     var port: String?
+    @Flag(name: .customLong("uscis-simulator"),
+          help: "Verify filings at a simulator of USCIS's Case Status API (sample answers, not real case data); refused beside SAFEGUARD_USCIS_URL.")
+    var uscisSimulator = false
     @OptionGroup var databaseOptions: DatabaseOptions
     @OptionGroup var policyOptions: PolicyOptions
 
@@ -19,9 +23,11 @@ struct ServeCommand: AsyncParsableCommand {
             } catch {
                 throw BadInput(error.problems)
             }
-            try await SafeguardService.serve(settings: settings, ruleSet: try policyOptions.load())
+            try await SafeguardService.serve(settings: settings, ruleSet: try policyOptions.load(), simulatingUSCIS: uscisSimulator)
         } catch let error as BadInput {
             throw error.exit()
+        } catch let error as SettingsError {
+            throw BadInput(error.problems).exit()
         }
     }
 }

@@ -291,6 +291,14 @@ import Testing
         #expect(result.standardError.contains("database: the folder of '/nonexistent/x.sqlite' does not exist"))
     }
 
+    @Test func serveDoesNotMixTheSimulatorWithTheRealCaseStatusAPI() async throws {
+        let result = try await CommandLineRunner.run(["serve", "--uscis-simulator", "--port", "18081"], environment: [
+            "SAFEGUARD_USCIS_URL": "https://api-int.uscis.gov", "SAFEGUARD_USCIS_CLIENT_ID": "id", "SAFEGUARD_USCIS_CLIENT_SECRET": "secret",
+        ])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("--uscis-simulator: SAFEGUARD_USCIS_URL names a real Case Status API"), "\(result.standardError)")
+    }
+
     @Test func policiesListShowAndTimeline() async throws {
         let list = try await CommandLineRunner.run(["policies", "list"])
         #expect(list.status == 0)

@@ -55,7 +55,7 @@ import Testing
             guard case .found(let t) = try await client.status(of: Self.approved) else { Issue.record("not found"); return }
             #expect((t.benefit, t.role, t.status) == (.t, .principal, .approved))
             guard case .found(let vawa) = try await client.status(of: Self.denied) else { Issue.record("not found"); return }
-            #expect((vawa.benefit, vawa.role, vawa.status) == (.vawa, .principal, .denied), "an I-360 is VAWA by its description; denied, never denied-final")
+            #expect((vawa.benefit, vawa.role, vawa.status) == (.vawa, nil, .denied), "an I-360 is VAWA by its description, its role untold; denied, never denied-final")
             guard case .notFound(let raw) = try await client.status(of: Self.unknown) else { Issue.record("found"); return }
             #expect(raw.contains("invalid or not found"))
             #expect(simulator.calls == (token: 1, status: 4), "one token for every call")

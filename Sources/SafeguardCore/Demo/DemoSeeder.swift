@@ -92,7 +92,7 @@ public struct DemoSeeder: Sendable {
                 let ordinal = index + offset
                 let filing = BenefitFilingRecord(
                     personID: try person.requireID(), type: BenefitType.allCases[(index * 2 + offset) % 5], role: BenefitRole.allCases[ordinal % 2],
-                    status: BenefitStatus.allCases[(index / 5 + offset * 2) % 5], receiptNumber: String(format: "EAC%010d", 2_290_000_000 + ordinal),
+                    status: BenefitStatus.allCases[(index / 5 + offset * 2) % 5], receiptNumber: "EAC\(2_290_000_000 + ordinal)",
                     filedOn: "20\(10 + ordinal % 15)-0\(1 + ordinal % 9)-15"
                 )
                 try await filing.create(on: database)

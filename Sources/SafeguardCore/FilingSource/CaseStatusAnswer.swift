@@ -39,15 +39,16 @@ enum CaseStatusAnswer {
     }
 
     /// The benefit a form asks for, and the role when the form tells. An I-360 is a VAWA
-    /// self-petition or a petition for SIJ: only its description says which.
+    /// self-petition or a petition for SIJ: only its description says which, and it does not tell
+    /// a principal from the children it includes.
     static func benefit(ofForm formType: String, described description: String) -> (BenefitType?, BenefitRole?) {
         switch formType.uppercased().replacingOccurrences(of: " ", with: "") {
         case "I-914": (.t, .principal)
         case "I-914A", "I-914SUPPLEMENTA": (.t, .derivative)
         case "I-918": (.u, .principal)
         case "I-918A", "I-918SUPPLEMENTA": (.u, .derivative)
-        case "I-360" where description.localizedCaseInsensitiveContains("Violence Against Women Act"): (.vawa, .principal)
-        case "I-360" where description.localizedCaseInsensitiveContains("Special Immigrant Juvenile"): (.sij, .principal)
+        case "I-360" where description.localizedCaseInsensitiveContains("Violence Against Women Act"): (.vawa, nil)
+        case "I-360" where description.localizedCaseInsensitiveContains("Special Immigrant Juvenile"): (.sij, nil)
         default: (nil, nil)
         }
     }

@@ -21,6 +21,8 @@ public final class USCISCaseStatusClient: FilingStatusSource {
         public var maximumRetries = 3
         /// The API's rate limit (5 a second).
         public var callsPerSecond = 5
+        /// How the source is named in the record of a verification (`FilingStatusSource.name`).
+        public var name = "USCIS Case Status"
 
         public init(baseURL: URL, clientID: String, clientSecret: String) {
             self.baseURL = baseURL
@@ -34,7 +36,7 @@ public final class USCISCaseStatusClient: FilingStatusSource {
         let expires: Date
     }
 
-    public let name: String
+    public var name: String { settings.name }
     let settings: Settings
     private let client: HTTPClient
     private let clock: any WallClock
@@ -44,9 +46,8 @@ public final class USCISCaseStatusClient: FilingStatusSource {
     /// A token is fetched again this long before it expires, so that none expires on the way.
     private static let tokenMargin: TimeInterval = 30
 
-    public init(settings: Settings, name: String = "USCIS Case Status", client: HTTPClient = .shared, clock: any WallClock = SystemClock()) {
+    public init(settings: Settings, client: HTTPClient = .shared, clock: any WallClock = SystemClock()) {
         self.settings = settings
-        self.name = name
         self.client = client
         self.clock = clock
     }

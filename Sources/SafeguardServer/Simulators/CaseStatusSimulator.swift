@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import PolicyEngine
 import SafeguardCore
 
 /// A stand-in for USCIS's Case Status API that speaks its protocol over HTTP: tokens by client
@@ -16,6 +17,8 @@ public final class CaseStatusSimulator: Sendable {
     public static let malformedReceipt = "SIM0000000001"
     /// A receipt number never answered.
     public static let silentReceipt = "SIM0000000002"
+    /// How a source that asks it is named wherever its answers show.
+    public static let sourceName = "USCIS Case Status simulator (not real case data)"
 
     private struct State {
         /// Tokens issued, with when each expires.
@@ -103,12 +106,41 @@ public final class CaseStatusSimulator: Sendable {
         }
     }
 
-    /// From now on, answers for `receipt` with the form and status given, in the samples' shape
-    /// (a case decided since it was last asked about).
-    public func answer(_ receipt: String, formType: String, statusText: String) {
-        let body = #"{"case_status": {"receiptNumber": "\#(receipt)", "formType": "\#(formType)", "current_case_status_text_en": "\#(statusText)", "#
-            + #""current_case_status_desc_en": "Simulated: \#(statusText).", "hist_case_status": []}, "message": "Query was successful"}"#
-        state.withLockedValue { $0.replaced[receipt] = Data(body.utf8) }
+    /// From now on, answers for `receipt` with the form, status and description given, in the
+    /// samples' shape (a case decided since it was last asked about, a demonstration's filing).
+    public func answer(_ receipt: String, formType: String, statusText: String, description: String = "Simulated.") {
+        let status: [String: Any] = ["receiptNumber": receipt, "formType": formType, "current_case_status_text_en": statusText,
+                                     "current_case_status_desc_en": description, "hist_case_status": [[String: String]]()]
+        guard let body = try? JSONSerialization.data(withJSONObject: ["case_status": status, "message": "Query was successful"]) else { return }
+        state.withLockedValue { $0.replaced[receipt] = body }
+    }
+
+    /// Answers for a filing as it is claimed (a demonstration's): the form of its benefit and role,
+    /// the status text of its status. Continued Presence, not in the API, and a filing without a
+    /// receipt number are left out.
+    public func knowAsClaimed(_ filing: BenefitFilingRecord) {
+        guard let receipt = filing.receiptNumber, let type = BenefitType(spelling: filing.type), type != .continuedPresence,
+              let status = BenefitStatus(spelling: filing.status) else { return }
+        let derivative = filing.role == BenefitRole.derivative.spelling
+        let (form, description) = switch type {
+        case .t: (derivative ? "I-914 Supplement A" : "I-914", "Application for T Nonimmigrant Status (simulated).")
+        case .u: (derivative ? "I-918 Supplement A" : "I-918", "Petition for U Nonimmigrant Status (simulated).")
+        case .vawa: ("I-360", "Self-petition under the Violence Against Women Act (simulated).")
+        case .sij, .continuedPresence: ("I-360", "Petition for Special Immigrant Juvenile classification (simulated).")
+        }
+        let text = switch status {
+        case .pending: "Case Was Received"
+        case .approved: "Case Was Approved"
+        case .denied, .deniedFinal, .revoked: "Case Was Denied"
+        }
+        answer(receipt, formType: form, statusText: text, description: description)
+    }
+
+    /// Settings for a client of this simulator listening at `url`, named as simulated.
+    public func clientSettings(at url: URL) -> USCISCaseStatusClient.Settings {
+        var settings = USCISCaseStatusClient.Settings(baseURL: url, clientID: clientID, clientSecret: clientSecret)
+        settings.name = Self.sourceName
+        return settings
     }
 
     /// What to answer a request: nil for none at all.
