@@ -24,6 +24,10 @@ public struct RuntimeSettings: Sendable, Equatable {
     public var auditQueueBound: TimeInterval { max(5, auditIntegrationInterval * 8) }
     /// USCIS's Case Status API, where filings are verified at the source; nil when not configured.
     public var filingSource: USCISCaseStatusClient.Settings?
+    /// Whether `serve` asks the source again, once a day, about known filings verified more than
+    /// `filingRefreshAge` seconds ago (30 days).
+    public var refreshesFilings = true
+    public var filingRefreshAge: TimeInterval = 30 * 86_400
     /// The notification gateways and the workers' timing.
     public var delivery = DeliverySettings(gateways: [:])
     /// Delivery workers this server runs (none unless a gateway is configured).

@@ -42,7 +42,7 @@ public enum SafeguardRuntime {
             registrations: RegistrationBook(audit: audit, clock: clock),
             voiceConfirmation: VoiceConfirmation(audit: audit, throttle: PINThrottle(clock: clock)),
             intake: HotlineIntake(audit: audit), delivery: settings.delivery,
-            filingSource: settings.filingSource.map { USCISCaseStatusClient(settings: $0, clock: clock) }
+            filingSource: settings.filingSource.map { USCISCaseStatusClient(settings: $0, clock: clock) }, filingRefreshAge: settings.filingRefreshAge
         )
     }
 

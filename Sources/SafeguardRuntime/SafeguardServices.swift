@@ -22,6 +22,8 @@ public struct SafeguardServices: Sendable {
     public let delivery: DeliverySettings
     /// Where filings are verified at the source (USCIS's Case Status API); nil when none is configured.
     public let filingSource: (any FilingStatusSource)?
+    /// How long ago a known filing was verified before `serve` asks the source about it again.
+    public let filingRefreshAge: TimeInterval
     public var audit: AuditChain { workflow.audit }
 }
 

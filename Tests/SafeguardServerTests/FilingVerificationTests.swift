@@ -10,13 +10,13 @@ import Testing
     private static let received = "EAC2390000001", unknown = "EAC9999999999"
 
     /// A service whose filing-status source is a simulator listening for the duration of `body`.
-    private static func withService(_ change: (inout USCISCaseStatusClient.Settings) -> Void = { _ in },
+    private static func withService(refreshesFilings: Bool = false, _ change: (inout USCISCaseStatusClient.Settings) -> Void = { _ in },
                                     _ body: (TestService, CaseStatusSimulator, USCISCaseStatusClient.Settings) async throws -> Void) async throws {
         let simulator = try CaseStatusSimulator()
         var settings = USCISCaseStatusClient.Settings(baseURL: try await simulator.start(), clientID: simulator.clientID, clientSecret: simulator.clientSecret)
         change(&settings)
         do {
-            try await TestService.with(filingSource: settings) { try await body($0, simulator, settings) }
+            try await TestService.with(filingSource: settings, refreshesFilings: refreshesFilings) { try await body($0, simulator, settings) }
         } catch {
             try await simulator.stop()
             throw error
@@ -111,6 +111,23 @@ import Testing
             let approved = try await decision()
             #expect(approved != pending && !approved.contains("expedited-adjudication-request"), "decided again on the approval: \(approved.prefix(400))")
             #expect(!refreshed.standardOutput.contains(Self.received) && !refreshed.standardError.contains(Self.received))
+        }
+    }
+
+    /// `serve` asks again once a day about the known filings verified more than 30 days ago.
+    @Test func aServerAsksAgainAboutFilingsVerifiedLongAgo() async throws {
+        try await Self.withService(refreshesFilings: true) { service, simulator, _ in
+            let ids = try await Self.claim(service, receipt: Self.received)
+            #expect(try await Self.verify(service, ids).status == .created)
+            simulator.answer(Self.received, formType: "I-918", statusText: "Case Was Approved")
+            // The server asked at boot, before the verification, and sleeps a day on the clock.
+            service.clock.advance(by: .seconds(31 * 86_400))
+            var waited = 0
+            while try await Self.filing(service, ids).status != "approved", waited < 2_000 {
+                try await Task.sleep(for: .milliseconds(5))
+                waited += 1
+            }
+            #expect(try await Self.filing(service, ids).status == "approved", "asked again a month on")
         }
     }
 

@@ -40,7 +40,7 @@ struct TestService {
     ///   whose millions of library lines would cost more than its work asks for less than trace.
     static func with(seedUsers: Bool = true, auditSigningInterval: Duration = .seconds(300), sessionTimeouts: SessionTimeouts = SessionTimeouts(),
                      refreshesDecisions: Bool = false, refusalsPerMinute: Int = RuntimeSettings(databasePath: "").refusalsPerMinute,
-                     filingSource: USCISCaseStatusClient.Settings? = nil, logLevel: Logger.Level = .trace, addRoutes: @escaping @Sendable (Application) -> Void = { _ in },
+                     filingSource: USCISCaseStatusClient.Settings? = nil, refreshesFilings: Bool = false, logLevel: Logger.Level = .trace, addRoutes: @escaping @Sendable (Application) -> Void = { _ in },
                      _ body: (TestService) async throws -> Void) async throws {
         _ = LogCapture.shared
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-service-\(UUID().uuidString)")
@@ -60,6 +60,7 @@ struct TestService {
         settings.refreshesDecisions = refreshesDecisions
         settings.refusalsPerMinute = refusalsPerMinute
         settings.runtime.filingSource = filingSource
+        settings.refreshesFilings = refreshesFilings
         do {
             try await run(settings: settings, seedUsers: seedUsers, logLevel: logLevel, addRoutes: addRoutes, body)
         } catch {

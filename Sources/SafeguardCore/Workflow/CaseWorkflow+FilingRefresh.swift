@@ -27,8 +27,10 @@ extension CaseWorkflow {
     /// recognised, changes nothing: a verified filing is not taken away by a lookup that failed.
     /// Continued Presence is not in the source and is left alone. Each change is recorded in the
     /// audit chain under `actor`.
+    /// On SQLite inside `serve`, each filing's change takes a turn of `turns`; the source is asked
+    /// outside them.
     public func refreshKnownFilings(verifiedBefore cutoff: Date, limit: Int, through source: any FilingStatusSource, by actor: Actor,
-                                    on database: any Database) async throws -> FilingRefresh {
+                                    on database: any Database, turns: (any WriteTurns)? = nil) async throws -> FilingRefresh {
         let open = try await Encounter.query(on: database).filter(\.$status == Encounter.open).all(\.$person.$id)
         guard !open.isEmpty else { return FilingRefresh() }
         let filings = try await BenefitFilingRecord.query(on: database)
@@ -42,8 +44,11 @@ extension CaseWorkflow {
                 refresh.unsettled += 1
                 continue
             }
-            let changed = try await database.transaction { database in
-                try await renew(filing.requireID(), as: type, status, answer: answer.raw, from: source.name, by: actor, on: database)
+            let id = try filing.requireID()
+            let changed = try await turns.run {
+                try await database.transaction { database in
+                    try await renew(id, as: type, status, answer: answer.raw, from: source.name, by: actor, on: database)
+                }
             }
             if changed { refresh.changed += 1 } else { refresh.unchanged += 1 }
         }

@@ -60,8 +60,6 @@ extension CaseWorkflow {
                               sourceType: asClaimed ? nil : type, sourceStatus: asClaimed ? nil : status, sourceAnswer: answer.raw)
         }
         // The source was asked without the write turn (it may take seconds); the step takes one.
-        let recording: @Sendable () async throws -> StepRecord = { try await recordStep(input, on: encounterID, by: actor, purpose: reader.purpose, on: database) }
-        guard let turns = reader.turns else { return .recorded(try await recording()) }
-        return .recorded(try await turns.run(recording))
+        return .recorded(try await reader.turns.run { try await recordStep(input, on: encounterID, by: actor, purpose: reader.purpose, on: database) })
     }
 }

@@ -63,6 +63,7 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     app.lifecycle.use(AuditHeadSigning(interval: settings.auditSigningInterval))
     app.lifecycle.use(AuditIntegration(interval: settings.auditIntegrationInterval))
     if settings.refreshesDecisions { app.lifecycle.use(DecisionRefreshing()) }
+    if settings.refreshesFilings { app.lifecycle.use(FilingRefreshing()) }
     if settings.deliveryWorkers > 0 {
         app.lifecycle.use(DeliveryWorkers(count: settings.deliveryWorkers, settings: settings.delivery, factory: metrics.factory))
     }
