@@ -117,10 +117,11 @@ public struct RuntimeSettings: Sendable, Equatable {
         }
         let uscis = ["SAFEGUARD_USCIS_URL", "SAFEGUARD_USCIS_CLIENT_ID", "SAFEGUARD_USCIS_CLIENT_SECRET"].map { environment[$0].flatMap { $0.isEmpty ? nil : $0 } }
         if let text = uscis[0], let id = uscis[1], let secret = uscis[2] {
-            if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
+            // The secret and receipt numbers travel in it: in the clear only on this machine.
+            if let url = URL(string: text), let host = url.host, url.scheme == "https" || (url.scheme == "http" && ["127.0.0.1", "localhost", "::1"].contains(host)) {
                 settings.filingSource = USCISCaseStatusClient.Settings(baseURL: url, clientID: id, clientSecret: secret)
             } else {
-                problems.append("SAFEGUARD_USCIS_URL: '\(text)' is not an http(s) URL")
+                problems.append("SAFEGUARD_USCIS_URL: '\(text)' is not an https URL (http only to this machine)")
             }
         } else if uscis.contains(where: { $0 != nil }) {
             problems.append("SAFEGUARD_USCIS_URL, SAFEGUARD_USCIS_CLIENT_ID and SAFEGUARD_USCIS_CLIENT_SECRET go together: all three or none")

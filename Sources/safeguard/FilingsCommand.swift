@@ -14,11 +14,12 @@ struct FilingsCommand: AsyncParsableCommand {
             discussion: """
             The source is USCIS's Case Status API (SAFEGUARD_USCIS_URL, SAFEGUARD_USCIS_CLIENT_ID, SAFEGUARD_USCIS_CLIENT_SECRET), \
             asked within its rate limit. A filing the source no longer knows, or answers for in words not recognised, is left \
-            as it was and counted as unsettled, for a person to look at.
+            as it was and counted as unsettled, for a person to look at; a failure of the source stops the run (exit 1). \
+            Run it where no server runs on the same SQLite file, or let `serve` do it (once a day).
             """
         )
         @Option(help: "Refresh the filings verified more than this many days ago.") var olderThanDays = 30
-        @Option(help: "At most this many filings, oldest first.") var limit = 1000
+        @Option(help: "At most this many filings, oldest first (the sandbox allows 1,000 calls a day).") var limit = 200
         @Option(help: "The user the changes are recorded under (an admin or supervisor).") var user: String
         @OptionGroup var databaseOptions: DatabaseOptions
         @OptionGroup var policyOptions: PolicyOptions
@@ -38,6 +39,10 @@ struct FilingsCommand: AsyncParsableCommand {
             }
             print("asked the source about \(refresh.asked) known filings: \(refresh.changed) changed (their encounters decided again), "
                   + "\(refresh.unchanged) as they were, \(refresh.unsettled) unsettled (left as they were)")
+            if let stoppedBy = refresh.stoppedBy {
+                printError("stopped: \(stoppedBy)")
+                throw ExitCode.failure
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import PolicyEngine
-import SafeguardCore
+@testable import SafeguardCore
 import SafeguardServer
 import Testing
 
@@ -111,6 +111,39 @@ import Testing
             clock.advance(by: .seconds(1))
             _ = try await sixth.value
             #expect(simulator.calls.status == 5)
+        }
+    }
+
+    /// Not found takes a claim away: only USCIS's own answer for an unknown receipt says it.
+    @Test func onlyTheSourcesOwnAnswerSaysNotFound() async throws {
+        try await Self.withClient { client, simulator, _ in
+            simulator.answer(Self.unknown, status: 404, body: #"{"fault": {"faultstring": "Unable to identify proxy for host"}}"#)
+            #expect(await Self.failure { try await client.status(of: Self.unknown) }?.description.contains("not its answer for an unknown receipt") == true)
+            simulator.answer(Self.approved, status: 200, body: #"""
+            {"case_status": {"receiptNumber": "\#(Self.received)", "formType": "I-918", "current_case_status_text_en": "Case Was Approved"}, "message": "ok"}
+            """#)
+            #expect(await Self.failure { try await client.status(of: Self.approved) }?.description.contains("without the status of the receipt number asked") == true)
+        }
+    }
+
+    @Test func aRetryAfterIsReadAsSecondsOrADateAndALongOneFailsAtOnce() async throws {
+        let now = Date(timeIntervalSince1970: 1_764_900_000)
+        #expect(USCISCaseStatusClient.seconds(retryAfter: "3", now: now) == 3)
+        #expect(USCISCaseStatusClient.seconds(retryAfter: "-5", now: now) == 0)
+        #expect(USCISCaseStatusClient.seconds(retryAfter: "nan", now: now) == nil, "not a number of seconds: the client's own backoff")
+        let format = DateFormatter()
+        (format.locale, format.timeZone, format.dateFormat) = (Locale(identifier: "en_US_POSIX"), TimeZone(identifier: "GMT"), "EEE, dd MMM yyyy HH:mm:ss zzz")
+        #expect(USCISCaseStatusClient.seconds(retryAfter: format.string(from: now.addingTimeInterval(120)), now: now) == 120)
+        try await Self.withClient { client, simulator, clock in
+            simulator.throttle(next: 1, retryAfter: 86_400)
+            #expect(await Self.failure { try await client.status(of: Self.received) }?.description.contains("asks to wait 86400 s") == true, "its daily limit")
+            simulator.answer(Self.approved, status: 429, body: "{}", headers: [("Retry-After", "nan")])
+            let spent = Task { await Self.failure { try await client.status(of: Self.approved) } }
+            for wait in [0.5, 1, 2] {
+                try await Self.untilSleeping(clock)
+                clock.advance(by: .seconds(wait))
+            }
+            #expect(await spent.value?.description.contains("answered 429, 3 retries spent") == true, "backed off on its own, without a crash")
         }
     }
 

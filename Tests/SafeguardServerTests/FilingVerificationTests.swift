@@ -85,6 +85,22 @@ import Testing
         }
     }
 
+    /// What the step would refuse is refused before the source is asked: its answers are counted.
+    @Test func aClaimAlreadyAnsweredOrAFinalDenialDoesNotAskTheSource() async throws {
+        try await Self.withService { service, simulator, _ in
+            let ids = try await Self.claim(service, receipt: Self.received)
+            #expect(try await Self.verify(service, ids).status == .created)
+            let asked = simulator.calls.status
+            #expect(try await Self.verify(service, ids).status == .conflict, "answered already")
+            let final = try await service.send(.POST, "/api/v1/people/\(ids.person)/filings", as: "officer@NYC",
+                                               json: #"{"type": "U", "role": "principal", "status": "denied-final", "receiptNumber": "\#(Self.unknown)"}"#)
+            let finalID = try final.decode(FilingView.self).id.uuidString
+            let refused = try await Self.verify(service, (ids.person, finalID, ids.encounter))
+            #expect(refused.status == .conflict && refused.text.contains("verify it by hand"), "\(refused.text)")
+            #expect(simulator.calls.status == asked, "the source was not asked again")
+        }
+    }
+
     @Test func filingsRefreshTurnsAnApprovalIntoAChangedDecision() async throws {
         try await Self.withService { service, simulator, settings in
             // Expediting a pending filing is in the agency's interest: an approved one has nothing to expedite.
@@ -101,6 +117,9 @@ import Testing
             let command = ["filings", "refresh", "--user", "supervisor-nyc", "--older-than-days", "0"]
             let unconfigured = try await service.runCommand(command)
             #expect(unconfigured.status == 2 && unconfigured.standardError.contains("no filing-status source is configured"), "\(unconfigured.standardError)")
+            let refused = try await service.runCommand(command, environment: ["SAFEGUARD_USCIS_URL": settings.baseURL.absoluteString,
+                                                                              "SAFEGUARD_USCIS_CLIENT_ID": settings.clientID, "SAFEGUARD_USCIS_CLIENT_SECRET": "wrong"])
+            #expect(refused.status == 1 && refused.standardError.contains("stopped: the token endpoint answered 401"), "\(refused.standardError)")
 
             simulator.answer(Self.received, formType: "I-918", statusText: "Case Was Approved")
             let source = ["SAFEGUARD_USCIS_URL": settings.baseURL.absoluteString, "SAFEGUARD_USCIS_CLIENT_ID": settings.clientID,

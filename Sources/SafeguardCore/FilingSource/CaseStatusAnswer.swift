@@ -16,8 +16,11 @@ enum CaseStatusAnswer {
         return (token.access_token, TimeInterval(token.expires_in))
     }
 
-    /// `GET /case-status/{receiptNumber}`, answered 200 (a case status) or 404 (none).
-    static func lookup(from body: Data, found: Bool) throws(FilingSourceFailure) -> FilingLookup {
+    /// `GET /case-status/{receiptNumber}`, answered 200 with the case status of that receipt
+    /// number, or 404 with `case_status: null` and a message: no such receipt. Any other body (a
+    /// gateway's own 404, a status of another receipt) is no answer, never a receipt not found:
+    /// not found takes a claim away.
+    static func lookup(of receiptNumber: String, from body: Data, found: Bool) throws(FilingSourceFailure) -> FilingLookup {
         struct Answer: Decodable {
             struct CaseStatus: Decodable {
                 let receiptNumber: String
@@ -26,12 +29,27 @@ enum CaseStatusAnswer {
                 let current_case_status_desc_en: String?
             }
             let case_status: CaseStatus?
+            let message: String?
         }
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: body) else {
+        struct Keys: Decodable {
+            let keys: Set<String>
+            init(from decoder: any Decoder) throws {
+                keys = Set(try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue))
+            }
+        }
+        guard let answer = try? JSONDecoder().decode(Answer.self, from: body), let keys = try? JSONDecoder().decode(Keys.self, from: body) else {
             throw FilingSourceFailure("the case-status endpoint answered a body that is not a case status")
         }
         let raw = String(decoding: body, as: UTF8.self)
-        guard found, let status = answer.case_status else { return .notFound(raw: raw) }
+        guard found else {
+            guard keys.keys.contains("case_status"), answer.case_status == nil, answer.message != nil else {
+                throw FilingSourceFailure("the case-status endpoint answered 404 with a body that is not its answer for an unknown receipt")
+            }
+            return .notFound(raw: raw)
+        }
+        guard let status = answer.case_status, status.receiptNumber == receiptNumber else {
+            throw FilingSourceFailure("the case-status endpoint answered 200 without the status of the receipt number asked")
+        }
         let (benefit, role) = benefit(ofForm: status.formType, described: status.current_case_status_desc_en ?? "")
         return .found(FilingStatus(receiptNumber: status.receiptNumber, formType: status.formType, benefit: benefit, role: role,
                                    status: Self.status(ofText: status.current_case_status_text_en),
@@ -63,4 +81,12 @@ enum CaseStatusAnswer {
         default: nil
         }
     }
+}
+
+/// Any key of a JSON object, to see which keys a body has.
+private struct AnyKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }

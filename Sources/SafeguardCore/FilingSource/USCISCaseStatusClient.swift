@@ -62,7 +62,7 @@ public final class USCISCaseStatusClient: FilingStatusSource {
                                                          retries: &retries)
             switch status {
             case 200, 404:
-                return try CaseStatusAnswer.lookup(from: body, found: status == 200)
+                return try CaseStatusAnswer.lookup(of: receiptNumber, from: body, found: status == 200)
             case 401 where !refreshed:
                 // The token expired early or was revoked: fetch one more, once.
                 token.withLock { if $0?.value == bearer { $0 = nil } }
@@ -122,15 +122,31 @@ public final class USCISCaseStatusClient: FilingStatusSource {
         }
     }
 
-    /// Waits before a retry: as long as a 429's `Retry-After` says, or 0.5 s doubled with each
-    /// retry; throws once the retries are spent.
+    /// Waits before a retry: as long as a 429's `Retry-After` says (seconds or an HTTP date), or
+    /// 0.5 s doubled with each retry; throws once the retries are spent, or at once when the
+    /// source asks for a wait longer than `longestWait` (its daily limit reached).
     private func backOff(after status: UInt?, headers: HTTPHeaders, retries: inout Int) async throws {
         guard retries < settings.maximumRetries else {
             throw FilingSourceFailure(status.map { "\(name) answered \($0), \(retries) retries spent" } ?? "no answer from \(name)")
         }
         retries += 1
-        let asked = headers.first(name: "Retry-After").flatMap(TimeInterval.init).map { min(max($0, 0), 60) }
+        let asked = headers.first(name: "Retry-After").flatMap { Self.seconds(retryAfter: $0, now: clock.now) }
+        if let asked, asked > Self.longestWait {
+            throw FilingSourceFailure("\(name) asks to wait \(Int(asked)) s before it answers again (its rate limit reached)")
+        }
         try await clock.sleep(for: .seconds(asked ?? 0.5 * pow(2, Double(retries - 1))))
+    }
+
+    /// The longest wait a retry waits out; a longer one fails the call.
+    static let longestWait: TimeInterval = 60
+
+    /// A `Retry-After` in seconds from `now`: a number of seconds or an HTTP date (RFC 9110); nil
+    /// for anything else, a wait not finite included.
+    static func seconds(retryAfter text: String, now: Date) -> TimeInterval? {
+        if let seconds = Int(text.trimmingCharacters(in: .whitespaces)) { return TimeInterval(max(seconds, 0)) }
+        let format = DateFormatter()
+        (format.locale, format.timeZone, format.dateFormat) = (Locale(identifier: "en_US_POSIX"), TimeZone(identifier: "GMT"), "EEE, dd MMM yyyy HH:mm:ss zzz")
+        return format.date(from: text).map { max($0.timeIntervalSince(now), 0) }
     }
 
     /// Waits until a call may be made within the rate limit, and books it.

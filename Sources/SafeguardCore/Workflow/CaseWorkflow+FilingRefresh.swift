@@ -1,6 +1,8 @@
 import FluentKit
+import FluentSQL
 import Foundation
 import PolicyEngine
+import SQLKit
 
 /// Keeping known filings current: a filing verified once may have been approved or denied since.
 extension CaseWorkflow {
@@ -12,39 +14,57 @@ extension CaseWorkflow {
         public var changed = 0
         /// Filings as they were (their answer and time renewed).
         public var unchanged = 0
-        /// Filings the source no longer knows, or answered in words not recognised, or did not
-        /// answer for: left as they were, for a person to look at.
+        /// Filings the source no longer knows, or answered for in words not recognised: left as
+        /// they were, for a person to look at.
         public var unsettled = 0
+        /// Why the run stopped before its end: the source failed (unreachable, its limit reached,
+        /// the credentials refused), which is no filing's doing.
+        public var stoppedBy: String?
 
         public init() {}
     }
 
     /// Asks `source` again for the known filings of people with an open encounter, verified
     /// before `cutoff` (oldest first, at most `limit`), and stores what changed: the source's
-    /// type and status (never a final denial, which no status shows), its answer and the time;
-    /// the person's open encounters are decided again (a denial ends what a pending filing
-    /// owed; an approval changes it). A receipt the source no longer knows, or an answer not
-    /// recognised, changes nothing: a verified filing is not taken away by a lookup that failed.
-    /// Continued Presence is not in the source and is left alone. Each change is recorded in the
-    /// audit chain under `actor`.
-    /// On SQLite inside `serve`, each filing's change takes a turn of `turns`; the source is asked
-    /// outside them.
+    /// type and status (contradicted when its form differs), its answer, who and when; the
+    /// person's open encounters are decided again (a denial ends what a pending filing owed; an
+    /// approval changes it). A receipt the source no longer knows, or an answer not recognised,
+    /// changes nothing: a verified filing is not taken away by a lookup. Continued Presence, and
+    /// a final denial or a revocation (which no status shows), are left alone. Each lookup and
+    /// each change is recorded in the audit chain under `actor`. A failure of the source stops
+    /// the run (`FilingRefresh.stoppedBy`). On SQLite inside `serve`, each filing's writes take a
+    /// turn of `turns`; the source is asked outside them.
     public func refreshKnownFilings(verifiedBefore cutoff: Date, limit: Int, through source: any FilingStatusSource, by actor: Actor,
                                     on database: any Database, turns: (any WriteTurns)? = nil) async throws -> FilingRefresh {
-        let open = try await Encounter.query(on: database).filter(\.$status == Encounter.open).all(\.$person.$id)
-        guard !open.isEmpty else { return FilingRefresh() }
-        let filings = try await BenefitFilingRecord.query(on: database)
-            .filter(\.$verifiedAt < cutoff).filter(\.$receiptNumber != nil).filter(\.$type != BenefitType.continuedPresence.spelling)
-            .filter(\.$person.$id ~~ Set(open)).sort(\.$verifiedAt).limit(limit).all()
+        let sql = try CaseRecords.sqlDatabase(database)
+        // People with an open encounter by a subquery: their ids could be more than a statement binds.
+        let rows = try await sql.select().column("id").column("person_id").column("receipt_number").from(BenefitFilingRecord.schema)
+            .where("verified_at", .lessThan, cutoff).where("receipt_number", .isNot, SQLLiteral.null)
+            .where("type", .notEqual, BenefitType.continuedPresence.spelling)
+            .where("status", .notIn, [BenefitStatus.deniedFinal.spelling, BenefitStatus.revoked.spelling])
+            .where(SQLRaw("EXISTS (SELECT 1 FROM \(Encounter.schema) e WHERE e.person_id = \(BenefitFilingRecord.schema).person_id AND e.status = '\(Encounter.open)')"))
+            .orderBy("verified_at").limit(limit).all()
         var refresh = FilingRefresh()
-        for filing in filings {
-            guard let receipt = filing.receiptNumber, ReceiptNumber.isValid(receipt) else { continue }
-            refresh.asked += 1
-            guard case .found(let answer)? = try? await source.status(of: receipt), let type = answer.benefit, let status = answer.status else {
+        for row in rows {
+            let (id, person, receipt) = (try row.decode(column: "id", as: UUID.self), try row.decode(column: "person_id", as: UUID.self),
+                                         try row.decode(column: "receipt_number", as: String.self))
+            guard ReceiptNumber.isValid(receipt) else {
                 refresh.unsettled += 1
                 continue
             }
-            let id = try filing.requireID()
+            refresh.asked += 1
+            try await audit.append([AuditEntry(actor, .read, "filing/\(id)", purpose: nil, subject: person)], taking: turns, on: database)
+            let lookup: FilingLookup
+            do {
+                lookup = try await source.status(of: receipt)
+            } catch let failure as FilingSourceFailure {
+                refresh.stoppedBy = failure.description
+                return refresh
+            }
+            guard case .found(let answer) = lookup, let type = answer.benefit, let status = answer.status else {
+                refresh.unsettled += 1
+                continue
+            }
             let changed = try await turns.run {
                 try await database.transaction { database in
                     try await renew(id, as: type, status, answer: answer.raw, from: source.name, by: actor, on: database)
@@ -61,8 +81,9 @@ extension CaseWorkflow {
         guard let filing = try await BenefitFilingRecord.find(filingID, on: database), filing.isVerified else { return false }
         let changed = (filing.type, filing.status) != (type.spelling, status.spelling)
         try await VersionClaim.advance(BenefitFilingRecord.schema, id: filingID, from: filing.version, on: database)
+        if filing.type != type.spelling { filing.verificationOutcome = VerificationOutcome.contradicted.rawValue }
         (filing.type, filing.status, filing.verificationAnswer) = (type.spelling, status.spelling, answer)
-        (filing.verificationSource, filing.verifiedAt, filing.version) = (source, clock.now, filing.version + 1)
+        (filing.verificationSource, filing.verifiedBy, filing.verifiedAt, filing.version) = (source, actor.userID, clock.now, filing.version + 1)
         try await filing.update(on: database)
         // The encounters before the audit head, as every writer of an encounter takes them.
         if changed { try await filingsChanged(of: filing.$person.id, by: actor, on: database) }

@@ -29,16 +29,23 @@ extension CaseWorkflow {
         guard reader.disclosure.entitled, Entitlements.roles(for: .benefitVerification).contains(actor.role) else {
             throw WorkflowError.forbidden("a benefit verification is recorded by an officer or supervisor stating the purpose that entitles them (law enforcement)")
         }
+        // What `recordStep` would refuse is refused before the source is asked: its answers are counted.
         let encounter = try await encounter(encounterID, for: actor, on: database)
+        guard encounter.status == Encounter.open else { throw WorkflowError.conflict("the enforcement action of encounter \(encounterID) is already recorded") }
         guard let filing = try await BenefitFilingRecord.find(filingID, on: database), filing.$person.id == encounter.$person.id else {
             throw WorkflowError.invalid([FieldError(path: "filingId", message: "no filing \(filingID) of this encounter's person")])
         }
+        try Self.requireUnanswered(filing, filingID)
         guard let claimedType = BenefitType(spelling: filing.type), let claimedRole = BenefitRole(spelling: filing.role),
               let claimedStatus = BenefitStatus(spelling: filing.status) else {
             throw WorkflowError.conflict("filing \(filingID) holds a type, role or status not in the contract's vocabulary")
         }
         guard claimedType != .continuedPresence else {
             throw WorkflowError.conflict("Continued Presence is granted by ICE and is not in USCIS's records: verify it by hand")
+        }
+        // A status text shows a denial, never that it is final (appeals are not seen there), nor a revocation.
+        guard ![.deniedFinal, .revoked].contains(claimedStatus) else {
+            throw WorkflowError.conflict("a final denial or a revocation is not in the case status USCIS publishes: verify it by hand, from the decision or the court's record")
         }
         guard let receipt = filing.receiptNumber, ReceiptNumber.isValid(receipt) else {
             throw WorkflowError.conflict("filing \(filingID) has no receipt number the source can look up (three capital letters and ten digits)")

@@ -44,6 +44,14 @@ public struct CaseWorkflow: Sendable {
         try await Self.reached(PlainModelReads.find(Encounter.self, id, on: database), id, by: actor)
     }
 
+    /// A verification answers a claim: a filing already known, or already answered, is not undone
+    /// by another officer's check (that would drop a protected filing).
+    static func requireUnanswered(_ filing: BenefitFilingRecord, _ filingID: UUID) throws {
+        guard !filing.isVerified, filing.verificationOutcome == nil else {
+            throw WorkflowError.conflict("filing \(filingID) was already verified (\(filing.verificationOutcome ?? VerificationOutcome.confirmed.rawValue)); a verification answers an unanswered claim")
+        }
+    }
+
     /// The encounter read, when there is one and the actor reaches it; not found otherwise.
     static func reached(_ encounter: Encounter?, _ id: UUID, by actor: Actor) throws -> Encounter {
         guard let encounter, actor.reaches(office: encounter.office) else { throw WorkflowError.notFound("encounter \(id)") }
@@ -410,11 +418,7 @@ public struct CaseWorkflow: Sendable {
                 guard let filing = try await BenefitFilingRecord.find(filingID, on: database), filing.$person.id == encounter.$person.id else {
                     throw WorkflowError.invalid([FieldError(path: "filingId", message: "no filing \(filingID) of this encounter's person")])
                 }
-                // A verification answers a claim: a filing already known, or already answered, is
-                // not undone by another officer's check (that would drop a protected filing).
-                guard !filing.isVerified, filing.verificationOutcome == nil else {
-                    throw WorkflowError.conflict("filing \(filingID) was already verified (\(filing.verificationOutcome ?? VerificationOutcome.confirmed.rawValue)); a verification answers an unanswered claim")
-                }
+                try Self.requireUnanswered(filing, filingID)
                 // Another office, on an encounter of its own, confirms a claim but does not take one
                 // away: not-found and contradicted, which can end the person's protection in every
                 // office's encounters, are the keeping office's to record.

@@ -24,6 +24,7 @@ final class FilingRefreshing: LifecycleHandler, @unchecked Sendable {
                     if refresh.asked > 0 {
                         logger.notice("known filings asked about again: \(refresh.changed) changed, \(refresh.unchanged) as they were, \(refresh.unsettled) unsettled")
                     }
+                    if let stoppedBy = refresh.stoppedBy { logger.error("asking again about known filings stopped: \(stoppedBy)") }
                     try await clock.sleep(for: .seconds(86_400))
                 } catch is CancellationError {
                     return

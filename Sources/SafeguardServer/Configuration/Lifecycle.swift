@@ -7,15 +7,14 @@ import Vapor
 
 /// Running Safeguard's service (the commands open the database through `SafeguardRuntime`).
 public enum SafeguardService {
-    /// Serves HTTP until the process is asked to stop (SIGINT, SIGTERM).
-    /// Serves until stopped; with `simulatingUSCIS`, filings are verified at a `CaseStatusSimulator`
+    /// Serves HTTP until the process is asked to stop (SIGINT, SIGTERM); with `simulatingUSCIS`, filings are verified at a `CaseStatusSimulator`
     /// started beside the server (refused when the real API is configured: the two are never mixed).
     public static func serve(settings: ServerSettings, ruleSet: RuleSet, simulatingUSCIS: Bool = false) async throws {
         guard simulatingUSCIS else { return try await serve(settings: settings, ruleSet: ruleSet, simulator: nil) }
         guard settings.filingSource == nil else {
             throw SettingsError(problems: ["--uscis-simulator: SAFEGUARD_USCIS_URL names a real Case Status API; the simulator is not used beside it"])
         }
-        try await serve(settings: settings, ruleSet: ruleSet, simulator: try CaseStatusSimulator())
+        try await serve(settings: settings, ruleSet: ruleSet, simulator: try CaseStatusSimulator(unknownReceipts: .unavailable))
     }
 
     /// Serves until stopped, verifying filings at `simulator` when given.
@@ -51,7 +50,7 @@ public enum SafeguardService {
     public static func demo(settings: ServerSettings, ruleSet: RuleSet, people: Int = 40, serve: Bool,
                             report: @Sendable (DemoSeeder.Summary, String) -> Void) async throws {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: settings.databasePath + suffix) }
-        let simulator = try CaseStatusSimulator()
+        let simulator = try CaseStatusSimulator(unknownReceipts: .unavailable)
         let (summary, token) = try await SafeguardRuntime.withDatabase(settings: settings.runtime, ruleSet: ruleSet, hasher: BcryptHasher()) { database, services in
             let users = services.users
             let seeder = DemoSeeder(workflow: services.workflow, users: users)

@@ -38,7 +38,7 @@ struct EncounterController: RouteCollection {
         case .recorded(let record):
             return try Response.json(try await workflow.view(of: record, to: request.reader, on: request.db), status: .created)
         case .unrecognised(let formType, let statusText):
-            throw Abort(.badGateway, reason: "the source answered \(formType), '\(statusText)', which Safeguard does not recognise: the filing stays unverified")
+            throw Abort(.badGateway, reason: "the source answered \(formType.prefix(40)), '\(statusText.prefix(200))', which Safeguard does not recognise: the filing stays unverified")
         }
     }
 

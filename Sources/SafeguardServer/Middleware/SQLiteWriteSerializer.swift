@@ -34,9 +34,11 @@ struct SQLiteWriteSerializer: AsyncMiddleware {
 
     /// Whether the request takes turns of its own, for each of its writes.
     static func takesOwnTurns(_ request: Request) -> Bool {
+        // A bearer-only route: a cookie sent along must not hold every writer while the source answers.
+        if request.method == .POST, isVerificationAtSource(request.url.path) { return true }
         guard request.headers[.cookie].isEmpty else { return false }
         return [.GET, .HEAD].contains(request.method) && request.url.path.hasPrefix("/api/")
-            || request.method == .POST && (request.url.path == "/api/v1/encounters" || isVerificationAtSource(request.url.path))
+            || request.method == .POST && request.url.path == "/api/v1/encounters"
     }
 
     /// `POST /api/v1/encounters/{id}/filings/{id}/verification`: it waits for the filing-status

@@ -29,12 +29,22 @@ public final class CaseStatusSimulator: Sendable {
         var retryAfter = 1
         var tokenCalls = 0
         var statusCalls = 0
-        /// Answers given in place of the samples' (`answer(_:formType:statusText:)`).
-        var replaced: [String: Data] = [:]
+        /// Answers given in place of the samples' (`answer(_:formType:statusText:description:)`, `answer(_:status:body:headers:)`).
+        var replaced: [String: (HTTPResponseStatus, [(String, String)], Data)] = [:]
+    }
+
+    /// What it answers for a receipt number it was not told about.
+    public enum UnknownReceipts: Sendable {
+        /// 404, as USCIS answers a receipt number it has not issued: for tests of that answer.
+        case notFound
+        /// 503: beside a database of real filings (`serve --uscis-simulator`), an answer made up
+        /// for a receipt the simulator does not know must not take a claim away.
+        case unavailable
     }
 
     public let clientID: String
     public let clientSecret: String
+    let unknownReceipts: UnknownReceipts
     let tokenLifetime: Int
     private let clock: any WallClock
     /// The sample answers by receipt number, and the answer for none.
@@ -43,9 +53,10 @@ public final class CaseStatusSimulator: Sendable {
     private let state = NIOLockedValueBox(State())
     private let channel = NIOLockedValueBox<(any Channel)?>(nil)
 
-    public init(clientID: String = "simulator", clientSecret: String = "simulator-secret", tokenLifetime: Int = 1799,
-                clock: any WallClock = SystemClock()) throws {
+    public init(clientID: String = "simulator", clientSecret: String = "simulator-secret", unknownReceipts: UnknownReceipts = .notFound,
+                tokenLifetime: Int = 1799, clock: any WallClock = SystemClock()) throws {
         self.clientID = clientID
+        self.unknownReceipts = unknownReceipts
         self.clientSecret = clientSecret
         self.tokenLifetime = tokenLifetime
         self.clock = clock
@@ -67,9 +78,6 @@ public final class CaseStatusSimulator: Sendable {
         self.answers = answers
         self.notFound = notFound
     }
-
-    /// The receipt numbers it knows.
-    public var receipts: [String] { answers.keys.sorted() }
 
     /// How many token and case-status calls it was asked.
     public var calls: (token: Int, status: Int) { state.withLockedValue { ($0.tokenCalls, $0.statusCalls) } }
@@ -112,7 +120,12 @@ public final class CaseStatusSimulator: Sendable {
         let status: [String: Any] = ["receiptNumber": receipt, "formType": formType, "current_case_status_text_en": statusText,
                                      "current_case_status_desc_en": description, "hist_case_status": [[String: String]]()]
         guard let body = try? JSONSerialization.data(withJSONObject: ["case_status": status, "message": "Query was successful"]) else { return }
-        state.withLockedValue { $0.replaced[receipt] = body }
+        state.withLockedValue { $0.replaced[receipt] = (.ok, [], body) }
+    }
+
+    /// From now on, answers for `receipt` exactly so: a broken or hostile upstream's answer.
+    public func answer(_ receipt: String, status: Int, body: String, headers: [(String, String)] = []) {
+        state.withLockedValue { $0.replaced[receipt] = (HTTPResponseStatus(statusCode: status), headers, Data(body.utf8)) }
     }
 
     /// Answers for a filing as it is claimed (a demonstration's): the form of its benefit and role,
@@ -126,7 +139,7 @@ public final class CaseStatusSimulator: Sendable {
         case .t: (derivative ? "I-914 Supplement A" : "I-914", "Application for T Nonimmigrant Status (simulated).")
         case .u: (derivative ? "I-918 Supplement A" : "I-918", "Petition for U Nonimmigrant Status (simulated).")
         case .vawa: ("I-360", "Self-petition under the Violence Against Women Act (simulated).")
-        case .sij, .continuedPresence: ("I-360", "Petition for Special Immigrant Juvenile classification (simulated).")
+        case .sij, .continuedPresence: ("I-360", "Petition for Special Immigrant Juvenile classification (simulated).")  // CP left out above
         }
         let text = switch status {
         case .pending: "Case Was Received"
@@ -144,7 +157,7 @@ public final class CaseStatusSimulator: Sendable {
     }
 
     /// What to answer a request: nil for none at all.
-    fileprivate func answer(_ head: HTTPRequestHead, body: String) -> (HTTPResponseStatus, [(String, String)], Data)? {
+    fileprivate func response(to head: HTTPRequestHead, body: String) -> (HTTPResponseStatus, [(String, String)], Data)? {
         let path = head.uri.split(separator: "?").first.map(String.init) ?? head.uri
         let authorization = head.headers.first(name: "Authorization") ?? ""
         if head.method == .POST, path == "/oauth/accesstoken" {
@@ -166,7 +179,7 @@ public final class CaseStatusSimulator: Sendable {
         guard head.method == .GET, path.hasPrefix("/case-status/") else { return (.notFound, [], Data(#"{"message": "no such endpoint"}"#.utf8)) }
         let receipt = String(path.dropFirst("/case-status/".count))
         let now = clock.now
-        let (refusal, replaced) = state.withLockedValue { state -> ((HTTPResponseStatus, [(String, String)], Data)?, Data?) in
+        let (refusal, replaced) = state.withLockedValue { state -> ((HTTPResponseStatus, [(String, String)], Data)?, (HTTPResponseStatus, [(String, String)], Data)?) in
             state.statusCalls += 1
             let token = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst(7)) : ""
             guard let expires = state.tokens[token], expires > now else {
@@ -182,7 +195,10 @@ public final class CaseStatusSimulator: Sendable {
         switch receipt {
         case Self.silentReceipt: return nil
         case Self.malformedReceipt: return (.ok, [], Data(#"{"case_status": {"receiptNumber": 7"#.utf8))
-        default: return (replaced ?? answers[receipt]).map { (.ok, [], $0) } ?? (.notFound, [], notFound)
+        default:
+            if let replaced { return replaced }
+            if let known = answers[receipt] { return (.ok, [], known) }
+            return unknownReceipts == .notFound ? (.notFound, [], notFound) : (.serviceUnavailable, [], Data(#"{"message": "simulated: receipt not known"}"#.utf8))
         }
     }
 
@@ -205,7 +221,7 @@ public final class CaseStatusSimulator: Sendable {
             case .body(var part):
                 body.writeBuffer(&part)
             case .end:
-                guard let head, let (status, headers, answer) = simulator.answer(head, body: String(buffer: body)) else { return }
+                guard let head, let (status, headers, answer) = simulator.response(to: head, body: String(buffer: body)) else { return }
                 var responseHeaders = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(answer.count)")] + headers)
                 if !head.isKeepAlive { responseHeaders.add(name: "Connection", value: "close") }
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: responseHeaders))), promise: nil)
