@@ -148,10 +148,12 @@ import Testing
     }
 
     @Test func failuresAreSaidWithoutTheReceiptNumber() async throws {
-        try await Self.withClient({ $0.timeout = 0.3; $0.maximumRetries = 0 }) { client, _, _ in
+        try await Self.withClient({ $0.timeout = 0.3; $0.maximumRetries = 0 }) { client, simulator, _ in
             #expect(await Self.failure { try await client.status(of: CaseStatusSimulator.silentReceipt) }?.description.contains("no answer") == true)
             #expect(await Self.failure { try await client.status(of: CaseStatusSimulator.malformedReceipt) }?.description.contains("not a case status") == true)
             #expect(await Self.failure { try await client.status(of: "eac2390000001") }?.description.contains("not a receipt number") == true)
+            simulator.answer(Self.approved, status: 200, body: "{\"message\": \"" + String(repeating: "x", count: 300_000) + "\"}")
+            #expect(await Self.failure { try await client.status(of: Self.approved) }?.description.contains("more than 256 KiB") == true)
         }
         try await Self.withClient(secret: "wrong") { client, simulator, _ in
             #expect(await Self.failure { try await client.status(of: Self.received) }?.description.contains("token endpoint answered 401") == true)

@@ -133,6 +133,32 @@ import Testing
         }
     }
 
+    /// A refresh asks about the longest unasked first: an answer it cannot settle does not hold
+    /// the other filings back.
+    @Test func anAnswerThatCannotBeSettledDoesNotHoldTheOthersBack() async throws {
+        try await Self.withService { service, simulator, settings in
+            // Both opened first: opening an encounter sets the test's clock to noon of its day.
+            let unsettled = try await Self.claim(service, receipt: Self.received)
+            let approvedT = try await Self.claim(service, type: "T", receipt: "VSC2290000002")
+            #expect(try await Self.verify(service, unsettled).status == .created)
+            let step = try await Self.verify(service, approvedT)
+            #expect(try step.decode(StepView.self).outcome == "contradicted", "claimed pending, approved at the source")
+            simulator.answer(Self.received, formType: "I-918", statusText: "Card Was Mailed To Me")
+            simulator.answer("VSC2290000002", formType: "I-914", statusText: "Case Was Denied")
+            let (workflow, database) = (service.app.safeguard.workflow, service.app.db)
+            let actor = try #require(try await service.app.safeguard.users.user(named: "supervisor-nyc", on: database).actor)
+            let cutoff = service.clock.now.addingTimeInterval(5)
+            service.clock.advance(by: .seconds(10))
+            let source = USCISCaseStatusClient(settings: settings, clock: service.clock)
+            let first = try await workflow.refreshKnownFilings(verifiedBefore: cutoff, limit: 1, through: source, by: actor, on: database)
+            #expect((first.asked, first.unsettled) == (1, 1), "the oldest, answered in words not recognised: \(first)")
+            let second = try await workflow.refreshKnownFilings(verifiedBefore: cutoff, limit: 1, through: source, by: actor, on: database)
+            #expect((second.asked, second.changed) == (1, 1), "then the next: \(second)")
+            let (denied, unchanged) = (try await Self.filing(service, approvedT).status, try await Self.filing(service, unsettled).status)
+            #expect(denied == "denied" && unchanged == "pending")
+        }
+    }
+
     /// `serve` asks again once a day about the known filings verified more than 30 days ago.
     @Test func aServerAsksAgainAboutFilingsVerifiedLongAgo() async throws {
         try await Self.withService(refreshesFilings: true) { service, simulator, _ in

@@ -8,8 +8,8 @@ import Synchronization
 /// credentials (`POST /oauth/accesstoken`), kept until shortly before it expires and fetched again
 /// once when the API refuses it; then `GET /case-status/{receiptNumber}`. Calls are paced within
 /// the API's rate limit; an answer of 429 waits for its `Retry-After`, a 5xx or no answer backs
-/// off, up to `maximumRetries`; every call has a deadline. Nothing it throws or logs names a
-/// receipt number (§ 1367 data: a receipt number finds the filing).
+/// off, up to `maximumRetries`; each call's answer, head and body, has a deadline. Nothing it
+/// throws or logs names a receipt number (§ 1367 data: a receipt number finds the filing).
 public final class USCISCaseStatusClient: FilingStatusSource {
     public struct Settings: Sendable, Equatable {
         public var baseURL: URL
@@ -46,7 +46,13 @@ public final class USCISCaseStatusClient: FilingStatusSource {
     /// A token is fetched again this long before it expires, so that none expires on the way.
     private static let tokenMargin: TimeInterval = 30
 
-    public init(settings: Settings, client: HTTPClient = .shared, clock: any WallClock = SystemClock()) {
+    /// The HTTP client of every source client unless told otherwise: it follows no redirect (an
+    /// answer from elsewhere is no answer) and lets a read stall 15 s at most. It lives as long as
+    /// the process, as `HTTPClient.shared` does.
+    public static let defaultHTTPClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(
+        redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(15))))
+
+    public init(settings: Settings, client: HTTPClient = USCISCaseStatusClient.defaultHTTPClient, clock: any WallClock = SystemClock()) {
         self.settings = settings
         self.client = client
         self.clock = clock
@@ -109,9 +115,14 @@ public final class USCISCaseStatusClient: FilingStatusSource {
             for (name, value) in headers { request.headers.add(name: name, value: value) }
             if let body { request.body = .bytes(ByteBuffer(string: body)) }
             do {
-                let response = try await client.execute(request, timeout: .milliseconds(Int64(settings.timeout * 1000)))
-                let answer = try await response.body.collect(upTo: 256 * 1024)
-                return (response.status.code, response.headers, Data(answer.readableBytesView))
+                // One deadline for the answer whole: the client's own ends once the head has come.
+                return try await Self.within(settings.timeout) { [client, request, timeout = settings.timeout] in
+                    let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+                    let answer = try await response.body.collect(upTo: Self.largestAnswer)
+                    return (response.status.code, response.headers, Data(answer.readableBytesView))
+                }
+            } catch is NIOTooManyBytesError {
+                throw FilingSourceFailure("\(name) answered more than \(Self.largestAnswer / 1024) KiB: not a case status")
             } catch {
                 // The client's errors may carry the request's URL, which holds the receipt number.
                 guard retries < settings.maximumRetries else {
@@ -119,6 +130,25 @@ public final class USCISCaseStatusClient: FilingStatusSource {
                 }
                 try await backOff(after: nil, headers: [:], retries: &retries)
             }
+        }
+    }
+
+    /// The largest answer read.
+    static let largestAnswer = 256 * 1024
+
+    private struct DeadlinePassed: Error {}
+
+    /// The result of `work`, or `DeadlinePassed` once `seconds` have passed (real time: a network's).
+    private static func within<Result: Sendable>(_ seconds: TimeInterval, _ work: @escaping @Sendable () async throws -> Result) async throws -> Result {
+        try await withThrowingTaskGroup(of: Result.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                throw DeadlinePassed()
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw DeadlinePassed() }
+            return first
         }
     }
 

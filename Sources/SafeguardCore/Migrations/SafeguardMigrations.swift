@@ -32,5 +32,6 @@ public enum SafeguardMigrations {
         AddStepFactsDigest(),
         CreateAuditQueue(),
         AddVerificationAnswer(),
+        AddSourceAskedAt(),
     ]
 }

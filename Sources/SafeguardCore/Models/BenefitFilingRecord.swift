@@ -25,13 +25,15 @@ public final class BenefitFilingRecord: Model, @unchecked Sendable {
     /// The source's answer the last verification rests on, as received, when it was made at the
     /// source (`CaseWorkflow.verifyAtSource`); nil for one recorded by hand.
     @OptionalField(key: "verification_answer") public var verificationAnswer: String?
+    /// When a source was last asked about the filing, whatever it answered (`refreshKnownFilings`).
+    @OptionalField(key: "source_asked_at") public var sourceAskedAt: Date?
     @Field(key: "version") public var version: Int
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     /// Listed here, so that FluentKit need not find them by reflection for every row it reads.
     public var properties: [any AnyProperty] {
         [
             $id, $person, $type, $role, $status, $receiptNumber, $filedOn, $decidedOn, $verificationSource, $verifiedBy, $verifiedAt,
-            $verificationOutcome, $verificationAnswer, $version, $createdAt
+            $verificationOutcome, $verificationAnswer, $sourceAskedAt, $version, $createdAt
         ]
     }
 

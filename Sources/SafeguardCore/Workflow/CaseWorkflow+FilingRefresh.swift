@@ -24,8 +24,8 @@ extension CaseWorkflow {
         public init() {}
     }
 
-    /// Asks `source` again for the known filings of people with an open encounter, verified
-    /// before `cutoff` (oldest first, at most `limit`), and stores what changed: the source's
+    /// Asks `source` again for the known filings of people with an open encounter, verified or
+    /// last asked about before `cutoff` (the longest unasked first, at most `limit`), and stores what changed: the source's
     /// type and status (contradicted when its form differs), its answer, who and when; the
     /// person's open encounters are decided again (a denial ends what a pending filing owed; an
     /// approval changes it). A receipt the source no longer knows, or an answer not recognised,
@@ -38,12 +38,13 @@ extension CaseWorkflow {
                                     on database: any Database, turns: (any WriteTurns)? = nil) async throws -> FilingRefresh {
         let sql = try CaseRecords.sqlDatabase(database)
         // People with an open encounter by a subquery: their ids could be more than a statement binds.
+        let lastAsked = SQLFunction("COALESCE", args: SQLIdentifier("source_asked_at"), SQLIdentifier("verified_at"))
         let rows = try await sql.select().column("id").column("person_id").column("receipt_number").from(BenefitFilingRecord.schema)
-            .where("verified_at", .lessThan, cutoff).where("receipt_number", .isNot, SQLLiteral.null)
+            .where("verified_at", .isNot, SQLLiteral.null).where(lastAsked, .lessThan, SQLBind(cutoff)).where("receipt_number", .isNot, SQLLiteral.null)
             .where("type", .notEqual, BenefitType.continuedPresence.spelling)
             .where("status", .notIn, [BenefitStatus.deniedFinal.spelling, BenefitStatus.revoked.spelling])
             .where(SQLRaw("EXISTS (SELECT 1 FROM \(Encounter.schema) e WHERE e.person_id = \(BenefitFilingRecord.schema).person_id AND e.status = '\(Encounter.open)')"))
-            .orderBy("verified_at").limit(limit).all()
+            .orderBy(lastAsked).limit(limit).all()
         var refresh = FilingRefresh()
         for row in rows {
             let (id, person, receipt) = (try row.decode(column: "id", as: UUID.self), try row.decode(column: "person_id", as: UUID.self),
@@ -62,6 +63,8 @@ extension CaseWorkflow {
                 return refresh
             }
             guard case .found(let answer) = lookup, let type = answer.benefit, let status = answer.status else {
+                let now = clock.now
+                try await turns.run { try await sql.update(BenefitFilingRecord.schema).set("source_asked_at", to: now).where("id", .equal, id).run() }
                 refresh.unsettled += 1
                 continue
             }
@@ -83,7 +86,8 @@ extension CaseWorkflow {
         try await VersionClaim.advance(BenefitFilingRecord.schema, id: filingID, from: filing.version, on: database)
         if filing.type != type.spelling { filing.verificationOutcome = VerificationOutcome.contradicted.rawValue }
         (filing.type, filing.status, filing.verificationAnswer) = (type.spelling, status.spelling, answer)
-        (filing.verificationSource, filing.verifiedBy, filing.verifiedAt, filing.version) = (source, actor.userID, clock.now, filing.version + 1)
+        let now = clock.now
+        (filing.verificationSource, filing.verifiedBy, filing.verifiedAt, filing.sourceAskedAt, filing.version) = (source, actor.userID, now, now, filing.version + 1)
         try await filing.update(on: database)
         // The encounters before the audit head, as every writer of an encounter takes them.
         if changed { try await filingsChanged(of: filing.$person.id, by: actor, on: database) }
