@@ -107,6 +107,17 @@ import Vapor
         }
     }
 
+    /// A case states at most 50 filings (the contract's schema): a person's facts stay one.
+    @Test func aPersonHoldsAtMostFiftyFilings() async throws {
+        try await TestService.with { service in
+            let person = try await service.createPerson()
+            for _ in 0..<CaseDecoder.maximumBenefits { _ = try await service.addFiling(person) }
+            let refused = try await service.send(.POST, "/api/v1/people/\(person)/filings", as: "officer@NYC",
+                                                 json: #"{"type": "T", "role": "principal", "status": "pending"}"#)
+            #expect(refused.status == .conflict && refused.text.contains("at most 50 filings"), "\(refused.text)")
+        }
+    }
+
     @Test func aDisabledUsersTokenStopsWorking() async throws {
         try await TestService.with { service in
             #expect(try await service.send(.GET, "/api/v1/people", as: "auditor@NYC").status == .ok)

@@ -138,6 +138,10 @@ public struct PersonBook: Sendable {
             guard reach.readsFilings else {
                 throw WorkflowError.forbidden("a filing of a person kept by \(person.office) is added by another office only while an encounter of its own on the person is open")
             }
+            // A case states at most so many (the contract's schema): the person's facts must stay one.
+            guard try await BenefitFilingRecord.query(on: database).filter(\.$person.$id == filing.$person.id).count() < CaseDecoder.maximumBenefits else {
+                throw WorkflowError.conflict("a person holds at most \(CaseDecoder.maximumBenefits) filings, the most a case states")
+            }
             try await filing.create(on: database)
             // The encounters before the audit head, as every writer of an encounter takes them.
             try await workflow.filingsChanged(of: filing.$person.id, by: actor, on: database)
