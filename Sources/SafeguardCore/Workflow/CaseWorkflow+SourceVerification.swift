@@ -18,11 +18,12 @@ extension CaseWorkflow {
     /// answer makes (`recordStep`, which decides the encounter again): on record as claimed →
     /// confirmed; with another form or status → contradicted, as the source gives it (a status
     /// never shows a final denial); no such receipt → not found. The answer is kept on the filing.
-    /// Only a user entitled to verify may make the source answer, and the asking is recorded. A
-    /// reader that holds no write turn takes one for the step only, not while the source answers.
-    /// Without a source, `FilingSourceFailure.notConfigured`, once the reader's checks have passed.
-    /// Continued Presence (granted by ICE) and VAWA cancellation (by an immigration court) are
-    /// not in USCIS's records: they are verified by hand.
+    /// What the step would refuse for this reader, encounter or claim is refused before the source
+    /// is asked (its answers are counted), and the asking is recorded. A reader that holds no
+    /// write turn takes one for the step only, not while the source answers. Without a source,
+    /// `FilingSourceFailure.notConfigured`, once the reader's checks have passed. Continued
+    /// Presence (granted by ICE), and the finality of a denial or a revocation, are not in USCIS's
+    /// case status: they are verified by hand.
     public func verifyAtSource(filing filingID: UUID, on encounterID: UUID, through source: (any FilingStatusSource)?,
                                by reader: Reader, on database: any Database) async throws -> SourceVerification {
         let actor = reader.actor
