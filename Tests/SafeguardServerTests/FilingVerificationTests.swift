@@ -188,4 +188,52 @@ import Testing
             #expect(try await Self.verify(service, ids).status == .serviceUnavailable, "no source configured")
         }
     }
+
+    @Test func anOfficerVerifiesWithUSCISFromTheEncounterPage() async throws {
+        try await Self.withService { service, _, _ in
+            let ids = try await Self.claim(service, receipt: Self.received)
+            let presence = try await service.send(.POST, "/api/v1/people/\(ids.person)/filings", as: "officer@NYC",
+                                                  json: #"{"type": "CP", "role": "principal", "status": "approved", "receiptNumber": "\#(Self.unknown)"}"#)
+            let presenceID = try presence.decode(FilingView.self).id.uuidString
+            var officer = PageBrowser(service: service)
+            _ = try await officer.signIn("officer-nyc", purpose: "law-enforcement")
+            let page = try await officer.get("/encounters/\(ids.encounter)")
+            let form = try #require(page.text.range(of: #"(?s)<h3>Ask USCIS Case Status</h3>.*?</form>"#, options: .regularExpression).map { String(page.text[$0]) })
+            #expect(form.contains(#"<option value="\#(ids.filing.uppercased())">"#) && form.contains("Verify with USCIS"))
+            #expect(!form.contains(presenceID.uppercased()), "Continued Presence is not in USCIS's records: verified by hand only")
+            #expect(page.text.contains(#"<option value="\#(presenceID.uppercased())">"#), "and offered to the form for a check by hand")
+
+            let asked = try await officer.post("/encounters/\(ids.encounter)/verification-at-source", form: ["filing": ids.filing])
+            #expect(asked.status == .seeOther && asked.headers.first(name: .location) == "/encounters/\(ids.encounter)", "\(asked.text)")
+            let after = try await officer.get("/encounters/\(ids.encounter)")
+            #expect(after.text.contains("Asked USCIS Case Status: the filing is on record as claimed and now counts as known."))
+            #expect(after.text.contains("verified in the source&#39;s records</span> (answered by USCIS Case Status)"), "which way it was verified")
+            #expect(!after.text.contains("<h3>Ask USCIS Case Status</h3>"), "no claim left that the source can answer")
+            #expect(try await Self.filing(service, ids).verificationOutcome == "confirmed")
+            let again = try await officer.post("/encounters/\(ids.encounter)/verification-at-source", form: ["filing": ids.filing])
+            #expect(again.status == .seeOther)
+            #expect(try await officer.get("/encounters/\(ids.encounter)").text.contains("was already verified"), "a claim is answered once")
+
+            // A user not entitled to filings is refused before the source is asked, with the error page.
+            var analyst = PageBrowser(service: service)
+            _ = try await analyst.signIn("analyst-nyc")
+            _ = try await analyst.get("/encounters/\(ids.encounter)")
+            let refused = try await analyst.post("/encounters/\(ids.encounter)/verification-at-source", form: ["filing": presenceID])
+            #expect(refused.status == .forbidden)
+        }
+    }
+
+    @Test func noAnswerOnThePageSaysSoAndLeadsBackToTheEncounter() async throws {
+        try await Self.withService({ $0.maximumRetries = 0 }) { service, _, _ in
+            let ids = try await Self.claim(service, receipt: CaseStatusSimulator.malformedReceipt)
+            var officer = PageBrowser(service: service)
+            _ = try await officer.signIn("officer-nyc", purpose: "law-enforcement")
+            _ = try await officer.get("/encounters/\(ids.encounter)")
+            let reply = try await officer.post("/encounters/\(ids.encounter)/verification-at-source", form: ["filing": ids.filing])
+            #expect(reply.status == .badGateway && reply.text.contains("<h1>No answer to record</h1>") && reply.text.contains("the filing stays unverified"))
+            #expect(reply.text.contains(#"<a class="button" href="/encounters/\#(ids.encounter)">Back to the encounter</a>"#), "\(reply.text)")
+            #expect(!reply.text.contains(CaseStatusSimulator.malformedReceipt))
+            #expect(try await Self.filing(service, ids).verified == false)
+        }
+    }
 }

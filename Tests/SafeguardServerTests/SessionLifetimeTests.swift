@@ -23,6 +23,32 @@ import Vapor
         }
     }
 
+    /// A request that takes write turns of its own (a filing verified at its source, so that no
+    /// writer waits while the source answers) writes a session sent along back in a turn too: on
+    /// SQLite, a write beside the turn's holder would break the holder's transaction.
+    @Test func aSessionIsWrittenInATurnWhenItsRequestHoldsNone() async throws {
+        try await TestService.with { service in
+            guard let turns = service.app.safeguard.writeTurns else { return }  // PostgreSQL: no turns to wait for
+            let request = Request(application: service.app, on: service.app.eventLoopGroup.next())
+            request.storage[SQLiteWriteSerializer.OwedTurnsKey.self] = turns
+            let driver = service.app.sessions.driver
+            let written = Written()
+            let data = SessionData(initialData: ["seen-at": "1"])
+            let writing = try await turns.run {
+                let writing = Task {
+                    let id = try await driver.createSession(data, for: request).get()
+                    await written.mark()
+                    return id
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(await !written.done, "the session was written while another writer held the turn")
+                return writing
+            }
+            let id = try await writing.value
+            #expect(try await driver.readSession(id, for: request).get()?["seen-at"] == "1")
+        }
+    }
+
     @Test func anIdleSessionEnds() async throws {
         try await TestService.with(sessionTimeouts: SessionTimeouts(idle: 30 * 60, lifetime: 8 * 3600)) { service in
             var browser = PageBrowser(service: service)
@@ -138,4 +164,11 @@ extension SessionLifetimeTests {
         }
         return counts
     }
+}
+
+/// Whether work started in the background has ended.
+private actor Written {
+    private(set) var done = false
+
+    func mark() { done = true }
 }

@@ -181,7 +181,8 @@ with socket.socket() as probe:
     port = probe.getsockname()[1]
 base = f"http://127.0.0.1:{port}"
 environment = dict(os.environ, SAFEGUARD_GATEWAY_SMS=f"http://127.0.0.1:{gateway.server_address[1]}/sms", SAFEGUARD_DELIVERY_WORKERS="1")
-server = subprocess.Popen([SAFEGUARD, "serve", "--port", str(port), "--database", database], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+# Filings verified at the simulator of USCIS's Case Status API, which knows the samples' receipt numbers.
+server = subprocess.Popen([SAFEGUARD, "serve", "--port", str(port), "--database", database, "--uscis-simulator"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                           env=environment)
 drivers = []
 try:
@@ -236,10 +237,10 @@ try:
     follow(officer, By.CSS_SELECTOR, "form[action='/people'] button")
     check("Added Ana Doe." in officer.find_element(By.CSS_SELECTOR, ".banner-success").text, "the person is added")
     officer.find_element(By.CSS_SELECTOR, "#type option[value='U']").click()
-    officer.find_element(By.ID, "receiptNumber").send_keys("EAC2290012345")
+    officer.find_element(By.ID, "receiptNumber").send_keys("EAC2390000001")
     follow(officer, By.CSS_SELECTOR, "form[action$='/filings'] button")
     visit(officer, "person", "a person's page")
-    check("U visa (principal), pending, receipt EAC2290012345" in officer.page_source and "claimed, not verified" in officer.page_source,
+    check("U visa (principal), pending, receipt EAC2390000001" in officer.page_source and "claimed, not verified" in officer.page_source,
           "the claimed filing is added")
     check("Guatemala" in officer.page_source, "the country is named, not coded")
     follow(officer, By.LINK_TEXT, "Open an encounter on this person")
@@ -272,13 +273,15 @@ try:
     check("Ana Doe" in officer.find_element(By.TAG_NAME, "h1").text and "A123456780" in officer.page_source, "the page says who the person is")
     visit(officer, "encounter-verification-owed", "the encounter page")
 
-    officer.find_element(By.ID, "verify-confirmed").click()
-    officer.find_element(By.ID, "verify-counterpart").send_keys("USCIS CLAIMS 3")
-    officer.find_element(By.ID, "verify-summary").send_keys("Receipt EAC2290012345 on record, pending.")
-    follow(officer, By.CSS_SELECTOR, "section[aria-labelledby='record-verification'] button")
-    check("Consult OPLA" in officer.find_element(By.CSS_SELECTOR, ".task-list").text and "USCIS CLAIMS 3" in officer.page_source
-          and "Recorded: Verify the claimed filing." in officer.find_element(By.CSS_SELECTOR, ".banner-success").text,
-          "the verification is recorded, with a banner; the OPLA consultation is owed")
+    simulator = "USCIS Case Status simulator (not real case data)"
+    check(f"Ask {simulator}" in officer.page_source and officer.find_elements(By.ID, "verify-counterpart"),
+          "the filing may be verified with USCIS, labelled as the simulator, or by hand")
+    follow(officer, By.CSS_SELECTOR, "form[action$='/verification-at-source'] button")
+    check("Consult OPLA" in officer.find_element(By.CSS_SELECTOR, ".task-list").text
+          and f"verified in the source's records (answered by {simulator})" in officer.find_element(By.CSS_SELECTOR, ".summary-list").text
+          and f"Asked {simulator}: the filing is on record as claimed" in officer.find_element(By.CSS_SELECTOR, ".banner-success").text,
+          "USCIS's answer is recorded as the verification, the simulator named, with a banner; the OPLA consultation is owed")
+    visit(officer, "encounter-verified-at-source", "the encounter page after the verification with USCIS")
 
     # Analysis of another day stores nothing: the same case under Directive 11005.3, without
     # exceptional circumstances, would be refrain.

@@ -37,19 +37,10 @@ extension CaseWorkflow {
             throw WorkflowError.invalid([FieldError(path: "filingId", message: "no filing \(filingID) of this encounter's person")])
         }
         try Self.requireUnanswered(filing, filingID)
+        if let reason = Self.whySourceCannotAnswer(filing) { throw WorkflowError.conflict(reason) }
         guard let claimedType = BenefitType(spelling: filing.type), let claimedRole = BenefitRole(spelling: filing.role),
-              let claimedStatus = BenefitStatus(spelling: filing.status) else {
-            throw WorkflowError.conflict("filing \(filingID) holds a type, role or status not in the contract's vocabulary")
-        }
-        guard claimedType != .continuedPresence else {
-            throw WorkflowError.conflict("Continued Presence is granted by ICE and is not in USCIS's records: verify it by hand")
-        }
-        // A status text shows a denial, never that it is final (appeals are not seen there), nor a revocation.
-        guard ![.deniedFinal, .revoked].contains(claimedStatus) else {
-            throw WorkflowError.conflict("a final denial or a revocation is not in the case status USCIS publishes: verify it by hand, from the decision or the court's record")
-        }
-        guard let receipt = filing.receiptNumber, ReceiptNumber.isValid(receipt) else {
-            throw WorkflowError.conflict("filing \(filingID) has no receipt number the source can look up (three capital letters and ten digits)")
+              let claimedStatus = BenefitStatus(spelling: filing.status), let receipt = filing.receiptNumber else {
+            preconditionFailure("whySourceCannotAnswer lets through only filings in the vocabulary, with a receipt number")
         }
         guard let source else { throw FilingSourceFailure.notConfigured }
         try await reader.record([("filing/\(filingID)", encounter.$person.id, true)], in: audit, on: database)
@@ -69,5 +60,25 @@ extension CaseWorkflow {
         }
         // The source was asked without the write turn (it may take seconds); the step takes one.
         return .recorded(try await reader.turns.run { try await recordStep(input, on: encounterID, by: actor, purpose: reader.purpose, on: database) })
+    }
+
+    /// Whether the source can answer for the filing (the pages offer only these).
+    public static func mayAskSource(_ filing: BenefitFilingRecord) -> Bool { whySourceCannotAnswer(filing) == nil }
+
+    /// Why the source cannot answer for the filing, or nil when it can.
+    static func whySourceCannotAnswer(_ filing: BenefitFilingRecord) -> String? {
+        guard let type = BenefitType(spelling: filing.type), BenefitRole(spelling: filing.role) != nil,
+              let status = BenefitStatus(spelling: filing.status) else {
+            return "the filing holds a type, role or status not in the contract's vocabulary"
+        }
+        guard type != .continuedPresence else { return "Continued Presence is granted by ICE and is not in USCIS's records: verify it by hand" }
+        // A status text shows a denial, never that it is final (appeals are not seen there), nor a revocation.
+        guard ![.deniedFinal, .revoked].contains(status) else {
+            return "a final denial or a revocation is not in the case status USCIS publishes: verify it by hand, from the decision or the court's record"
+        }
+        guard let receipt = filing.receiptNumber, ReceiptNumber.isValid(receipt) else {
+            return "the filing has no receipt number the source can look up (three capital letters and ten digits)"
+        }
+        return nil
     }
 }

@@ -36,8 +36,8 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     app.safeguard = try SafeguardRuntime.compose(settings: settings.runtime, ruleSet: ruleSet, hasher: hasher, clock: clock, metrics: metrics.factory,
                                                  databases: app.databases, migrations: app.migrations)
     // Page sessions live in the database (`_fluent_sessions`, a migration of the core's), so
-    // that every server process shares them.
-    app.sessions.use(.fluent)
+    // that every server process shares them; written in turn (`TurnTakingSessions`).
+    app.sessions.use { app in TurnTakingSessions(stored: app.fluent.sessions.driver()) }
     app.sessions.configuration = SessionsConfiguration(cookieName: SessionController.cookieName) { id in
         // Vapor sets none of these by default.
         HTTPCookies.Value(string: id.string, maxAge: Int(settings.sessionTimeouts.lifetime), path: "/",

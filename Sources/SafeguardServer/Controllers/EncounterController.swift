@@ -25,18 +25,25 @@ struct EncounterController: RouteCollection {
     /// recognise (the filing stays unverified); 503 when no source is configured.
     func verifyAtSource(request: Request) async throws -> Response {
         try request.requireNoBody()
+        let record = try await Self.verifyAtSource(filing: request.uuidParameter("filingID"), on: request.uuidParameter("encounterID"), request: request)
+        return try Response.json(try await request.application.safeguard.workflow.view(of: record, to: request.reader, on: request.db), status: .created)
+    }
+
+    /// The benefit verification the source's answer makes, for the API and the encounter page:
+    /// a source that gave no answer, or one Safeguard does not recognise, is a bad gateway (the
+    /// filing stays unverified, the source's words said); no source configured, unavailable.
+    static func verifyAtSource(filing filingID: UUID, on encounterID: UUID, request: Request) async throws -> StepRecord {
         let (workflow, source) = (request.application.safeguard.workflow, request.application.safeguard.filingSource)
         let verification: CaseWorkflow.SourceVerification
         do {
-            verification = try await workflow.verifyAtSource(filing: request.uuidParameter("filingID"), on: request.uuidParameter("encounterID"),
-                                                             through: source, by: request.reader, on: request.db)
+            verification = try await workflow.verifyAtSource(filing: filingID, on: encounterID, through: source, by: request.reader, on: request.db)
         } catch let failure as FilingSourceFailure {
             throw Abort(failure.isNotConfigured ? .serviceUnavailable : .badGateway,
                         reason: failure.isNotConfigured ? failure.description : "the source did not answer (\(failure)): the filing stays unverified")
         }
         switch verification {
         case .recorded(let record):
-            return try Response.json(try await workflow.view(of: record, to: request.reader, on: request.db), status: .created)
+            return record
         case .unrecognised(let formType, let statusText):
             throw Abort(.badGateway, reason: "the source answered \(formType.prefix(40)), '\(statusText.prefix(200))', which Safeguard does not recognise: the filing stays unverified")
         }

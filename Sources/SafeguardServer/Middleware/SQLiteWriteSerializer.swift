@@ -14,8 +14,10 @@ import Vapor
 /// chain and takes a turn only for each audit append (`Request.appendAudit`); an encounter opened
 /// (`POST /api/v1/encounters`) takes one only for its transaction, which reads again what it
 /// writes on (`CaseWorkflow.openEncounter`), shared with the encounters opened at the same
-/// moment; a filing verified at its source (`POST …/filings/{id}/verification`) only for the
-/// step it records, not while the source answers. Each takes one for a refusal it records. The routes that never write nor refuse skip turns:
+/// moment. A filing verified at its source (`POST …/filings/{id}/verification`, and the page's
+/// `POST /encounters/{id}/verification-at-source`) takes one only for the step it records, not
+/// while the source answers, cookie or not: a session is written back in a turn of its own
+/// (`TurnTakingSessions`). Each takes one for a refusal it records. The routes that never write nor refuse skip turns:
 /// `/health` and `/metrics` read, the contract's `/api/v1/decisions` stores nothing and needs no
 /// sign-in, the stylesheet and the OpenAPI document are constants.
 struct SQLiteWriteSerializer: AsyncMiddleware {
@@ -34,18 +36,20 @@ struct SQLiteWriteSerializer: AsyncMiddleware {
 
     /// Whether the request takes turns of its own, for each of its writes.
     static func takesOwnTurns(_ request: Request) -> Bool {
-        // A bearer-only route: a cookie sent along must not hold every writer while the source answers.
+        // No writer waits while the source answers, whoever asks.
         if request.method == .POST, isVerificationAtSource(request.url.path) { return true }
         guard request.headers[.cookie].isEmpty else { return false }
         return [.GET, .HEAD].contains(request.method) && request.url.path.hasPrefix("/api/")
             || request.method == .POST && request.url.path == "/api/v1/encounters"
     }
 
-    /// `POST /api/v1/encounters/{id}/filings/{id}/verification`: it waits for the filing-status
-    /// source without a turn, and takes one for the step it records (`CaseWorkflow.verifyAtSource`).
+    /// `POST /api/v1/encounters/{id}/filings/{id}/verification` or `/encounters/{id}/verification-at-source`:
+    /// it waits for the filing-status source without a turn, and takes one for the step it records
+    /// (`CaseWorkflow.verifyAtSource`).
     private static func isVerificationAtSource(_ path: String) -> Bool {
         let parts = path.split(separator: "/")
         return parts.count == 7 && parts[..<3] == ["api", "v1", "encounters"] && parts[4] == "filings" && parts[6] == "verification"
+            || parts.count == 3 && parts[0] == "encounters" && parts[2] == "verification-at-source"
     }
 
     /// The turns that each of a request's writes takes, for a request that holds none.

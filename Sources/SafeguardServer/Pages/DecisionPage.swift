@@ -12,11 +12,20 @@ struct DecisionPage: Encodable {
         var label: String
     }
 
-    /// The benefit-verification form: the person's unanswered claims to choose from, or the
-    /// marker when filings are withheld from this user.
+    /// The benefit-verification forms: the person's unanswered claims to choose from, or the
+    /// marker when filings are withheld from this user; and, when a filing-status source is
+    /// configured, the form that asks it.
     struct Verification: Encodable {
         var filings: [FilingChoice]
         var withheld: String?
+        var source: SourceForm?
+    }
+
+    /// "Verify with USCIS": the source by its name (which says when it is a simulator) and the
+    /// claims it can answer (`CaseWorkflow.mayAskSource`).
+    struct SourceForm: Encodable {
+        var name: String
+        var filings: [FilingChoice]
     }
 
     /// A filing on file ("U visa (principal), pending, receipt …"), and where it stands.
@@ -25,6 +34,8 @@ struct DecisionPage: Encodable {
         /// Verified in the source's records, a bare claim, or answered otherwise.
         var standing: String
         var verified: Bool
+        /// Which way it was verified: answered by the source, or checked by hand in a named system.
+        var way: String?
     }
 
     /// A piece of information the case rests on, and whether § 1367(a)(1) sets it aside.

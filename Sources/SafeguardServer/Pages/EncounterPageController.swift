@@ -21,6 +21,7 @@ struct EncounterPageController: RouteCollection {
         acting.post(":encounterID", "facts", use: changeFacts)
         let recording = pages.access(.roles(Set(Step.allCases.flatMap(Entitlements.roles(for:))), "the forms that record steps", reach: .ownOffice)).grouped("encounters")
         recording.post(":encounterID", "steps", use: recordStep)
+        recording.post(":encounterID", "verification-at-source", use: verifyAtSource)
     }
 
     /// The form, with what a refused submission kept and why it was refused.
@@ -83,9 +84,10 @@ struct EncounterPageController: RouteCollection {
         // Offered whenever a claim waits for an answer, owed now or not.
         if records(.benefitVerification) {
             page.verification = filings.map { filings in
-                DecisionPage.Verification(filings: filings.filter { !$0.isVerified && $0.verificationOutcome == nil }.compactMap { filing in
-                    filing.id.map { DecisionPage.FilingChoice(id: $0.uuidString, label: Self.words(of: filing)) }
-                }, withheld: nil)
+                let unanswered = filings.filter { !$0.isVerified && $0.verificationOutcome == nil }
+                return DecisionPage.Verification(filings: unanswered.compactMap(Self.choice), withheld: nil, source: services.filingSource.map { source in
+                    DecisionPage.SourceForm(name: source.name, filings: unanswered.filter(CaseWorkflow.mayAskSource).compactMap(Self.choice))
+                })
             } ?? DecisionPage.Verification(filings: [], withheld: Disclosure.marker)
             if page.verification?.withheld == nil, page.verification?.filings.isEmpty == true { page.verification = nil }
         }
@@ -120,7 +122,8 @@ struct EncounterPageController: RouteCollection {
         return summary
     }
 
-    /// A filing on file and where it stands.
+    /// A filing on file, where it stands, and which way it was verified: the source's own answer
+    /// (its name says when it is a simulator), or by hand in the system the officer named.
     static func line(of filing: BenefitFilingRecord) -> DecisionPage.FilingLine {
         let standing = switch VerificationOutcome(rawValue: filing.verificationOutcome ?? "") {
         case .notFound: "not on record: the claim counts for nothing further"
@@ -128,7 +131,12 @@ struct EncounterPageController: RouteCollection {
         case .confirmed: "verified in the source's records"
         case nil: filing.isVerified ? "verified in the source's records" : "claimed, not verified"
         }
-        return DecisionPage.FilingLine(filing: words(of: filing), standing: standing, verified: filing.isVerified)
+        let way = filing.verificationSource.map { source in filing.verificationAnswer == nil ? "checked by hand in \(source)" : "answered by \(source)" }
+        return DecisionPage.FilingLine(filing: words(of: filing), standing: standing, verified: filing.isVerified, way: way)
+    }
+
+    static func choice(_ filing: BenefitFilingRecord) -> DecisionPage.FilingChoice? {
+        filing.id.map { DecisionPage.FilingChoice(id: $0.uuidString, label: words(of: filing)) }
     }
 
     /// "U visa (principal), pending, receipt EAC…".
@@ -187,6 +195,37 @@ struct EncounterPageController: RouteCollection {
             return try Flash.redirect(request, to: page, .success, done)
         } catch let error as WorkflowError {
             return try Self.refused(error, request: request, page: page)
+        }
+    }
+
+    /// "Verify with USCIS": the chosen claim asked of the filing-status source, its answer recorded
+    /// as the benefit verification. The message names the source and the outcome, never the form
+    /// or status the source gave (it sits in the session until shown): the page shows those to whom
+    /// they are shown. No answer, or one not recognised, is an error page with the source's words
+    /// and the way back.
+    func verifyAtSource(request: Request) async throws -> Response {
+        struct Form: Content {
+            var filing: String
+        }
+        let form = try request.content.decode(Form.self)
+        guard let filingID = UUID(uuidString: form.filing) else {
+            throw ProblemError.invalid([FieldError(path: "filing", message: "'\(form.filing.prefix(40))' is not a filing")])
+        }
+        let id = try request.uuidParameter("encounterID")
+        let page = "/encounters/\(id)"
+        do {
+            let record = try await EncounterController.verifyAtSource(filing: filingID, on: id, request: request)
+            let outcome = switch VerificationOutcome(rawValue: record.outcome ?? "") {
+            case .confirmed: "the filing is on record as claimed and now counts as known"
+            case .contradicted: "the records say otherwise than the claim; the filing is recorded as they say"
+            case .notFound, nil: "no such receipt number: the claim counts for nothing further"
+            }
+            return try Flash.redirect(request, to: page, .success, "Asked \(record.counterpart): \(outcome). The encounter is decided again.")
+        } catch let error as WorkflowError {
+            return try Self.refused(error, request: request, page: page)
+        } catch let error as any AbortError where error.status == .badGateway {
+            let problem = ProblemDetails(status: .badGateway, slug: "bad-gateway", detail: "\(error.reason). Try again later, or record a check made by hand")
+            return try await ErrorPage.response(for: problem, request: request, onward: .init(title: "Back to the encounter", path: page))
         }
     }
 

@@ -18,7 +18,8 @@ struct ErrorPage: Encodable {
         return !path.hasPrefix("/api/") && !serviceRoutes.contains(path)
     }
 
-    static func response(for problem: ProblemDetails, request: Request) async throws -> Response {
+    /// The page of the problem; `onward` where the way on is not the home page.
+    static func response(for problem: ProblemDetails, request: Request, onward: Navigation.Link? = nil) async throws -> Response {
         let status = HTTPResponseStatus(statusCode: problem.status)
         let signedIn = (try? request.actor) != nil
         let heading = switch status {
@@ -27,6 +28,7 @@ struct ErrorPage: Encodable {
         case .methodNotAllowed: "That cannot be done from this address"
         case .tooManyRequests: "Too many attempts"
         case .unauthorized: "Sign in first"
+        case .badGateway: "No answer to record"
         default: status.code >= 500 ? "Something went wrong" : "That could not be done"
         }
         let text = switch status {
@@ -36,7 +38,7 @@ struct ErrorPage: Encodable {
         default: problem.detail.sentenceCased + (problem.detail.hasSuffix(".") ? "" : ".")
         }
         let page = ErrorPage(frame: .init(heading, request: request), heading: heading, text: text,
-                             onward: signedIn ? .init(title: "Go to your home page", path: "/") : .init(title: "Sign in", path: "/login"))
+                             onward: signedIn ? onward ?? .init(title: "Go to your home page", path: "/") : .init(title: "Sign in", path: "/login"))
         let response = try await request.view.render("error", page).encodeResponse(for: request)
         response.status = status
         return response
