@@ -116,6 +116,7 @@ extension WorkflowError {
         case .gateRefused(let refusal): ["refused at the gate: \(refusal.disposition.spelling)"]
         case .sourceProhibited(let items): ["\(SourceProhibition.citation): the basis rests only on excluded items: \(items.joined(separator: ", "))"]
         case .throttled(let wait): ["too many failed attempts; try again in \(Int(wait.rounded(.up))) s"]
+        case .tooOften(let reason, let wait): ["\(reason); try again in \(Int(wait.rounded(.up))) s"]
         }
     }
 }

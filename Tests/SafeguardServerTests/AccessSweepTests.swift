@@ -141,6 +141,8 @@ import Vapor
         "POST /encounters/:encounterID/steps": ["step": "law-enforcement-deconfliction", "summary": "checked", "counterpart": "NYPD"],
         "POST /encounters/:encounterID/facts": ["version": "1", "facts[]": "detained"],
         "POST /people/:personID/filings": ["type": "T", "role": "principal", "status": "pending"],
+        // The encounter is looked at before the filing: any filing will do.
+        "POST /encounters/:encounterID/verification-at-source": ["filing": UUID().uuidString],
     ]
 
     static func path(of route: Route, _ records: [String: String]) throws -> String {

@@ -1,5 +1,5 @@
 import Foundation
-import SafeguardCore
+@testable import SafeguardCore
 @testable import SafeguardServer
 import Testing
 
@@ -103,6 +103,9 @@ import Testing
 
     @Test func filingsRefreshTurnsAnApprovalIntoAChangedDecision() async throws {
         try await Self.withService { service, simulator, settings in
+            // The command asks about filings verified before the real time: verified yesterday at noon
+            // (an encounter is opened for its clock's day), whatever the time of day.
+            service.clock.advance(by: .seconds(-86_400))
             // Expediting a pending filing is in the agency's interest: an approved one has nothing to expedite.
             let ids = try await Self.claim(service, receipt: Self.received, extra: #", "expediteInAgencyInterest": true"#)
             #expect(try await Self.verify(service, ids).status == .created)
@@ -235,5 +238,39 @@ import Testing
             #expect(!reply.text.contains(CaseStatusSimulator.malformedReceipt))
             #expect(try await Self.filing(service, ids).verified == false)
         }
+    }
+
+    @Test func theSourceIsNotAskedAgainAtOnceAboutOneFiling() async throws {
+        try await Self.withService({ $0.maximumRetries = 0 }) { service, simulator, _ in
+            let ids = try await Self.claim(service, receipt: CaseStatusSimulator.malformedReceipt)
+            #expect(try await Self.verify(service, ids).status == .badGateway)
+            let asked = simulator.calls.status
+            let again = try await Self.verify(service, ids)
+            #expect(again.status == .tooManyRequests && again.headers.first(name: .retryAfter) == "60", "\(again.status) \(again.headers)")
+            #expect(again.text.contains("the source was asked about this filing 0 s ago"), "\(again.text)")
+            #expect(simulator.calls.status == asked, "the source was not asked again")
+            service.clock.advance(by: .seconds(60))
+            #expect(try await Self.verify(service, ids).status == .badGateway, "a minute later it is asked again")
+            #expect(simulator.calls.status == asked + 1)
+        }
+    }
+
+    @Test func aUserAsksTheSourceAtMostThirtyTimesAnHour() throws {
+        let clock = TestClock()
+        let allowance = SourceAskAllowance(clock: clock)
+        let (officer, another) = (UUID(), UUID())
+        for _ in 0..<30 {
+            try allowance.take(filing: UUID(), by: officer)
+            clock.advance(by: .seconds(60))
+        }
+        do {
+            try allowance.take(filing: UUID(), by: officer)
+            Issue.record("a 31st ask in the hour was taken")
+        } catch WorkflowError.tooOften(let reason, let wait) {
+            #expect(reason.contains("30 asks of the source in an hour") && abs(wait - 1800) < 0.001, "the first ask ages out after the hour: \(wait)")
+        }
+        try allowance.take(filing: UUID(), by: another)
+        clock.advance(by: .seconds(1800))
+        try allowance.take(filing: UUID(), by: officer)
     }
 }

@@ -21,7 +21,8 @@ extension CaseWorkflow {
     /// What the step would refuse for this reader, encounter or claim is refused before the source
     /// is asked (its answers are counted), and the asking is recorded. A reader that holds no
     /// write turn takes one for the step only, not while the source answers. Without a source,
-    /// `FilingSourceFailure.notConfigured`, once the reader's checks have passed. Continued
+    /// `FilingSourceFailure.notConfigured`, once the reader's checks have passed; asked too often,
+    /// `WorkflowError.tooOften` (`SourceAskAllowance`). Continued
     /// Presence (granted by ICE), and the finality of a denial or a revocation, are not in USCIS's
     /// case status: they are verified by hand.
     public func verifyAtSource(filing filingID: UUID, on encounterID: UUID, through source: (any FilingStatusSource)?,
@@ -43,6 +44,7 @@ extension CaseWorkflow {
             preconditionFailure("whySourceCannotAnswer lets through only filings in the vocabulary, with a receipt number")
         }
         guard let source else { throw FilingSourceFailure.notConfigured }
+        try sourceAsks.take(filing: filingID, by: actor.userID)
         try await reader.record([("filing/\(filingID)", encounter.$person.id, true)], in: audit, on: database)
         let input: StepInput
         switch try await source.status(of: receipt) {

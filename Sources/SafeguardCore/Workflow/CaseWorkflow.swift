@@ -20,6 +20,9 @@ public struct CaseWorkflow: Sendable {
     let batchedEncounterReads = ReadBatch<UUID, EncounterRead>()
     let batchedStepReads = ReadBatch<UUID, (Encounter, [StepRecord])>()
 
+    /// How often people may ask the filing-status source (`verifyAtSource`).
+    public let sourceAsks: SourceAskAllowance
+
     public var clock: any WallClock { calendar.clock }
 
     public init(ruleSet: RuleSet, audit: AuditChain, calendar: CaseCalendar = CaseCalendar(), metrics: WorkflowMetrics = WorkflowMetrics()) {
@@ -27,6 +30,7 @@ public struct CaseWorkflow: Sendable {
         self.audit = audit
         self.calendar = calendar
         self.metrics = metrics
+        sourceAsks = SourceAskAllowance(clock: calendar.clock)
     }
 
     /// This workflow on another clock, its audit chain too: the demo seeds its history by moving

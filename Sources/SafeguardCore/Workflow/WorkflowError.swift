@@ -19,6 +19,8 @@ public enum WorkflowError: Error, Sendable, Equatable {
     case sourceProhibited([String])
     /// Too many failed attempts: the caller may try again after this many seconds.
     case throttled(retryAfter: TimeInterval)
+    /// Asked too often (`SourceAskAllowance`), for the reason given: again after this many seconds.
+    case tooOften(String, retryAfter: TimeInterval)
 }
 
 /// What stands between an encounter and its enforcement action.

@@ -14,7 +14,10 @@ struct ProblemMiddleware: AsyncMiddleware {
         } catch {
             var problem = Self.problem(for: error, request: request)
             var retryAfter: TimeInterval?
-            if case WorkflowError.throttled(let wait) = error { retryAfter = wait }
+            switch error {
+            case WorkflowError.throttled(let wait), WorkflowError.tooOften(_, let wait): retryAfter = wait
+            default: break
+            }
             if Self.isDenial(error) {
                 do {
                     let (audit, database, entry) = (request.application.safeguard.audit, request.db, try await Self.denial(of: request))
@@ -132,6 +135,8 @@ struct ProblemMiddleware: AsyncMiddleware {
             return problem
         case .throttled(let wait):
             return ProblemDetails(status: .tooManyRequests, slug: "too-many-attempts", detail: "too many failed attempts; try again in \(Int(wait.rounded(.up))) s")
+        case .tooOften(let reason, let wait):
+            return ProblemDetails(status: .tooManyRequests, slug: "too-often", detail: "\(reason); try again in \(Int(wait.rounded(.up))) s")
         }
     }
 

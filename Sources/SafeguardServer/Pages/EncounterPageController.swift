@@ -266,6 +266,7 @@ struct EncounterPageController: RouteCollection {
         case .staleVersion: text = "The encounter changed while the form was open: nothing was changed; look again and retry."
         case .gateRefused(let refusal): text = refusal.plainExplanation
         case .sourceProhibited: text = "Not recorded: what this rests on is only information that 8 U.S.C. § 1367(a)(1) sets aside."
+        case .tooOften(let reason, let wait): text = "\(reason.sentenceCased). Try again in \(Int(wait.rounded(.up))) s."
         case .notFound, .forbidden, .throttled: throw error
         }
         return try Flash.redirect(request, to: page, .problem, text)
