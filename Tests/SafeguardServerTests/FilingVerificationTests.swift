@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func aReceiptNotFoundOrAnotherFormEndsAsTheSourceSays() async throws {
-        try await Self.withService { service, _, _ in
+        try await Self.withService { service, simulator, _ in
             let missing = try await Self.claim(service, receipt: Self.unknown)
             #expect(try await Self.verify(service, missing).decode(StepView.self).outcome == "not-found")
             #expect(try await Self.filing(service, missing).verified == false)
@@ -72,6 +72,14 @@ import Testing
             #expect(try await Self.verify(service, vawa).decode(StepView.self).outcome == "contradicted")
             let filing = try await Self.filing(service, vawa)
             #expect((filing.type, filing.status, filing.verified) == ("U", "pending", true), "known as the source gives it")
+
+            // Claimed as the principal's petition, on record as a derivative's (the form says which).
+            let derivative = "EAC2390000077"
+            simulator.answer(derivative, formType: "I-918A", statusText: "Case Was Received")
+            let principal = try await Self.claim(service, receipt: derivative)
+            #expect(try await Self.verify(service, principal).decode(StepView.self).outcome == "contradicted")
+            let asRecorded = try await Self.filing(service, principal)
+            #expect((asRecorded.type, asRecorded.role, asRecorded.status) == ("U", "derivative", "pending"), "the role as the source gives it")
         }
     }
 

@@ -70,7 +70,7 @@ extension CaseWorkflow {
             }
             let changed = try await turns.run {
                 try await database.transaction { database in
-                    try await renew(id, as: type, status, answer: answer.raw, from: source.name, by: actor, on: database)
+                    try await renew(id, as: type, answer.role, status, answer: answer.raw, from: source.name, by: actor, on: database)
                 }
             }
             if changed { refresh.changed += 1 } else { refresh.unchanged += 1 }
@@ -78,14 +78,16 @@ extension CaseWorkflow {
         return refresh
     }
 
-    /// Stores a known filing's renewed answer; whether its type or status changed.
-    private func renew(_ filingID: UUID, as type: BenefitType, _ status: BenefitStatus, answer: String, from source: String, by actor: Actor,
-                       on database: any Database) async throws -> Bool {
+    /// Stores a known filing's renewed answer; whether its type, role or status changed.
+    private func renew(_ filingID: UUID, as type: BenefitType, _ role: BenefitRole?, _ status: BenefitStatus, answer: String, from source: String,
+                       by actor: Actor, on database: any Database) async throws -> Bool {
         guard let filing = try await BenefitFilingRecord.find(filingID, on: database), filing.isVerified else { return false }
-        let changed = (filing.type, filing.status) != (type.spelling, status.spelling)
+        // The role as the source tells it (by the form), or as it stood.
+        let role = role?.spelling ?? filing.role
+        let changed = (filing.type, filing.role, filing.status) != (type.spelling, role, status.spelling)
         try await VersionClaim.advance(BenefitFilingRecord.schema, id: filingID, from: filing.version, on: database)
-        if filing.type != type.spelling { filing.verificationOutcome = VerificationOutcome.contradicted.rawValue }
-        (filing.type, filing.status, filing.verificationAnswer) = (type.spelling, status.spelling, answer)
+        if (filing.type, filing.role) != (type.spelling, role) { filing.verificationOutcome = VerificationOutcome.contradicted.rawValue }
+        (filing.type, filing.role, filing.status, filing.verificationAnswer) = (type.spelling, role, status.spelling, answer)
         let now = clock.now
         (filing.verificationSource, filing.verifiedBy, filing.verifiedAt, filing.sourceAskedAt, filing.version) = (source, actor.userID, now, now, filing.version + 1)
         try await filing.update(on: database)

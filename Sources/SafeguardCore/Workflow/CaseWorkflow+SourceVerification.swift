@@ -58,7 +58,8 @@ extension CaseWorkflow {
             let asClaimed = type == claimedType && (answer.role ?? claimedRole) == claimedRole && status == claimedStatus
             input = StepInput(step: .benefitVerification, summary: "\(source.name): \(answer.formType), \(answer.statusText)", counterpart: source.name,
                               filingID: filingID, outcome: asClaimed ? .confirmed : .contradicted,
-                              sourceType: asClaimed ? nil : type, sourceStatus: asClaimed ? nil : status, sourceAnswer: answer.raw)
+                              sourceType: asClaimed ? nil : type, sourceStatus: asClaimed ? nil : status, sourceRole: asClaimed ? nil : answer.role,
+                              sourceAnswer: answer.raw)
         }
         // The source was asked without the write turn (it may take seconds); the step takes one.
         return .recorded(try await reader.turns.run { try await recordStep(input, on: encounterID, by: actor, purpose: reader.purpose, on: database) })

@@ -322,11 +322,13 @@ public struct CaseWorkflow: Sendable {
         public var summary: String
         public var counterpart: String
         /// For a benefit verification: the filing checked, what the source's records say of it, and
-        /// for `contradicted` the type and status they give.
+        /// for `contradicted` the type and status they give, and the role where they tell it (the
+        /// form of a derivative differs from the principal's).
         public var filingID: UUID?
         public var outcome: VerificationOutcome?
         public var sourceType: BenefitType?
         public var sourceStatus: BenefitStatus?
+        public var sourceRole: BenefitRole?
         /// For a benefit verification made at a filing-status source: its answer, as received.
         public var sourceAnswer: String?
         /// For an OPLA consultation: whether OPLA found a legal limitation (`summary` says which).
@@ -337,14 +339,14 @@ public struct CaseWorkflow: Sendable {
         public var declined: Bool
 
         public init(step: Step, summary: String, counterpart: String, filingID: UUID? = nil, outcome: VerificationOutcome? = nil,
-                    sourceType: BenefitType? = nil, sourceStatus: BenefitStatus? = nil, sourceAnswer: String? = nil, advice: ConsultationAdvice? = nil,
-                    basis: [String] = [], declined: Bool = false) {
+                    sourceType: BenefitType? = nil, sourceStatus: BenefitStatus? = nil, sourceRole: BenefitRole? = nil, sourceAnswer: String? = nil,
+                    advice: ConsultationAdvice? = nil, basis: [String] = [], declined: Bool = false) {
             self.step = step
             self.summary = summary
             self.counterpart = counterpart
             self.filingID = filingID
             self.outcome = outcome
-            (self.sourceType, self.sourceStatus, self.sourceAnswer, self.advice) = (sourceType, sourceStatus, sourceAnswer, advice)
+            (self.sourceType, self.sourceStatus, self.sourceRole, self.sourceAnswer, self.advice) = (sourceType, sourceStatus, sourceRole, sourceAnswer, advice)
             self.basis = basis
             self.declined = declined
         }
@@ -381,8 +383,9 @@ public struct CaseWorkflow: Sendable {
                 if input.sourceStatus == .deniedFinal {
                     problems.append(FieldError(path: "sourceStatus", message: "a status alone does not show a final denial: an appeal is not seen there"))
                 }
-            } else if input.sourceType != nil || input.sourceStatus != nil {
-                problems.append(FieldError(path: input.sourceType != nil ? "sourceType" : "sourceStatus", message: "only a contradicted filing states the source's type and status"))
+            } else if input.sourceType != nil || input.sourceStatus != nil || input.sourceRole != nil {
+                let path = input.sourceType != nil ? "sourceType" : input.sourceStatus != nil ? "sourceStatus" : "sourceRole"
+                problems.append(FieldError(path: path, message: "only a contradicted filing states the source's type, status and role"))
             }
         } else if input.filingID != nil || input.outcome != nil || input.sourceAnswer != nil {
             problems.append(FieldError(path: input.filingID != nil || input.outcome == nil ? "filingId" : "outcome", message: "only a benefit verification names a filing"))
@@ -435,6 +438,7 @@ public struct CaseWorkflow: Sendable {
                 filing.verificationAnswer = input.sourceAnswer
                 if input.outcome == .contradicted, let type = input.sourceType, let status = input.sourceStatus {
                     (filing.type, filing.status) = (type.spelling, status.spelling)
+                    if let role = input.sourceRole { filing.role = role.spelling }
                 }
                 if input.outcome != .notFound {
                     (filing.verificationSource, filing.verifiedBy, filing.verifiedAt) = (input.counterpart, actor.userID, clock.now)
