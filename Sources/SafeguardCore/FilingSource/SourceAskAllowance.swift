@@ -7,7 +7,8 @@ import Synchronization
 /// (no answer, or one not recognised) is not asked about again for a minute, whoever clicks; and a
 /// user asks at most 30 times an hour (an officer verifies a few claims a day; more is someone
 /// looking through USCIS's records with Safeguard's credentials). Refreshing known filings is not
-/// counted here: it runs once a day, within its own limit.
+/// counted here: it runs once a day, within its own limit. Each server process keeps its own
+/// count, from its start: two processes allow twice as much.
 public final class SourceAskAllowance: Sendable {
     public struct Limits: Sendable {
         public var sameFilingInterval: TimeInterval = 60
@@ -35,11 +36,14 @@ public final class SourceAskAllowance: Sendable {
         let now = clock.now
         let refusal: WorkflowError? = state.withLock { state in
             // Only what can still refuse is kept: the memory is bounded by the asks of the last hour.
-            state.filingAskedAt = state.filingAskedAt.filter { now.timeIntervalSince($0.value) < limits.sameFilingInterval }
-            var asks = (state.userAsks[user] ?? []).filter { now.timeIntervalSince($0) < 3600 }
+            // An ask stamped after now (the clock was set back) counts for nothing.
+            func recent(_ date: Date, within interval: TimeInterval) -> Bool { date <= now && now.timeIntervalSince(date) < interval }
+            state.filingAskedAt = state.filingAskedAt.filter { recent($0.value, within: limits.sameFilingInterval) }
+            var asks = (state.userAsks[user] ?? []).filter { recent($0, within: 3600) }
             defer { state.userAsks[user] = asks.isEmpty ? nil : asks }
             if let asked = state.filingAskedAt[filing] {
-                return .tooOften("the source was asked about this filing \(Int(now.timeIntervalSince(asked))) s ago",
+                // Not who asked, nor exactly when: another office may have.
+                return .tooOften("the source was asked about this filing less than \(Int(limits.sameFilingInterval)) s ago",
                                  retryAfter: limits.sameFilingInterval - now.timeIntervalSince(asked))
             }
             if asks.count >= limits.asksPerUserPerHour, let oldest = asks.first {

@@ -61,6 +61,11 @@ extension CaseWorkflow {
                               sourceType: asClaimed ? nil : type, sourceStatus: asClaimed ? nil : status, sourceRole: asClaimed ? nil : answer.role,
                               sourceAnswer: answer.raw)
         }
+        // Another office confirms a claim but does not take one away (`recordStep`): told so
+        // plainly, not refused as if it had reached too far (it may read this filing).
+        if input.outcome != .confirmed, let person = try await Person.find(encounter.$person.id, on: database), !actor.reaches(office: person.office) {
+            throw WorkflowError.conflict("the source does not confirm the claim as stated; only the office that keeps the person's record (\(person.office)) records that")
+        }
         // The source was asked without the write turn (it may take seconds); the step takes one.
         return .recorded(try await reader.turns.run { try await recordStep(input, on: encounterID, by: actor, purpose: reader.purpose, on: database) })
     }

@@ -71,11 +71,11 @@ struct ProblemMiddleware: AsyncMiddleware {
 
     /// Whether the error refuses the user something, which the audit chain records: no sign-in or
     /// entitlement, the source prohibition, a record not found (another office's, to its users,
-    /// is one). (The gate records its own refusals: the core's `recordEnforcementAction`, for the
+    /// is one), too many attempts or asks. (The gate records its own refusals: the core's `recordEnforcementAction`, for the
     /// API and the pages alike.)
     static func isDenial(_ error: any Error) -> Bool {
         switch error {
-        case WorkflowError.forbidden, WorkflowError.sourceProhibited, WorkflowError.notFound, WorkflowError.throttled: true
+        case WorkflowError.forbidden, WorkflowError.sourceProhibited, WorkflowError.notFound, WorkflowError.throttled, WorkflowError.tooOften: true
         case let error as any AbortError: [.unauthorized, .forbidden].contains(error.status)
         default: false
         }

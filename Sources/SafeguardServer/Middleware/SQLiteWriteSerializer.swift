@@ -8,26 +8,27 @@ import Vapor
 /// see a stale version or a conflict). PostgreSQL needs none of this: row locks order its writers.
 ///
 /// A request that may change records holds one turn from start to end, so that what it read
-/// still holds when it writes. Two kinds of API request (without a session cookie, whose
-/// session would be written back) take turns of their own instead, so that reading, deciding and
-/// encoding run in parallel: a read (`GET` or `HEAD` under `/api/`) changes nothing but the audit
+/// still holds when it writes. Three kinds of request take turns of their own instead, for each
+/// write, so that reading, deciding and encoding run in parallel. Two are API requests without a
+/// session cookie: a read (`GET` or `HEAD` under `/api/`) changes nothing but the audit
 /// chain and takes a turn only for each audit append (`Request.appendAudit`); an encounter opened
 /// (`POST /api/v1/encounters`) takes one only for its transaction, which reads again what it
 /// writes on (`CaseWorkflow.openEncounter`), shared with the encounters opened at the same
-/// moment. A filing verified at its source (`POST …/filings/{id}/verification`, and the page's
+/// moment. The third: a filing verified at its source (`POST …/filings/{id}/verification`, and the page's
 /// `POST /encounters/{id}/verification-at-source`) takes one only for the step it records, not
 /// while the source answers, cookie or not: a session is written back in a turn of its own
-/// (`TurnTakingSessions`). Each takes one for a refusal it records. The routes that never write nor refuse skip turns:
-/// `/health` and `/metrics` read, the contract's `/api/v1/decisions` stores nothing and needs no
-/// sign-in, the stylesheet and the OpenAPI document are constants.
+/// (`TurnTakingSessions`). Each takes one for a refusal it records. The routes that write no
+/// record hold no turn: `/health` and `/metrics` read, the contract's `/api/v1/decisions` stores
+/// nothing and needs no sign-in, the stylesheet and the OpenAPI document are constants; they too
+/// take one for a session sent along, or a refusal.
 struct SQLiteWriteSerializer: AsyncMiddleware {
     /// Shared with everything else in the process that writes (`AuditHeadSigning`).
     let turns: any WriteTurns
     static let writeFree: Set<String> = ["/health", "/metrics", "/api/v1/decisions", "/styles.css", "/openapi.json"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard !Self.writeFree.contains(request.url.path) else { return try await next.respond(to: request) }
-        guard !Self.takesOwnTurns(request) else {
+        guard !Self.writeFree.contains(request.url.path), !Self.takesOwnTurns(request) else {
+            // Even a route that writes no record writes a session cookie sent along back, or a refusal.
             request.storage[OwedTurnsKey.self] = turns
             return try await next.respond(to: request)
         }

@@ -221,6 +221,9 @@ struct EncounterPageController: RouteCollection {
             case .notFound, nil: "no such receipt number: the claim counts for nothing further"
             }
             return try Flash.redirect(request, to: page, .success, "Asked \(record.counterpart): \(outcome). The encounter is decided again.")
+        } catch WorkflowError.conflict {
+            // Its reasons name the filing's kind or standing, which the session table is not to hold.
+            return try Flash.redirect(request, to: page, .problem, "Not recorded: this filing cannot be verified with USCIS from here now. Look at the page again, or record a check made by hand.")
         } catch let error as WorkflowError {
             return try Self.refused(error, request: request, page: page)
         } catch let error as any AbortError where error.status == .badGateway {
@@ -266,8 +269,7 @@ struct EncounterPageController: RouteCollection {
         case .staleVersion: text = "The encounter changed while the form was open: nothing was changed; look again and retry."
         case .gateRefused(let refusal): text = refusal.plainExplanation
         case .sourceProhibited: text = "Not recorded: what this rests on is only information that 8 U.S.C. § 1367(a)(1) sets aside."
-        case .tooOften(let reason, let wait): text = "\(reason.sentenceCased). Try again in \(Int(wait.rounded(.up))) s."
-        case .notFound, .forbidden, .throttled: throw error
+        case .notFound, .forbidden, .throttled, .tooOften: throw error
         }
         return try Flash.redirect(request, to: page, .problem, text)
     }
