@@ -42,12 +42,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "HostileInputs", dependencies: ["PolicyEngine"], swiftSettings: swiftSettings),
-        // The policy documents this build carries: one YAML file per document in Policies/documents.
+        // The policy documents this build carries: one YAML file per document in Policies/documents,
+        // and their rule tests in Policies/tests.
         .target(
             name: "BundledPolicies",
             path: "Policies",
-            exclude: ["tests"],
-            resources: [.copy("documents")],
+            resources: [.copy("documents"), .copy("tests")],
             swiftSettings: swiftSettings
         ),
         // The case workflow, roles and the gate; persistence through FluentKit only.

@@ -6,4 +6,9 @@ public enum BundledPolicies {
     public static var directory: URL {
         Bundle.module.resourceURL!.appendingPathComponent("documents", isDirectory: true)
     }
+
+    /// The folder holding the documents' rule tests, one `ID.test.yaml` per document (`RuleTests`).
+    public static var tests: URL {
+        Bundle.module.resourceURL!.appendingPathComponent("tests", isDirectory: true)
+    }
 }

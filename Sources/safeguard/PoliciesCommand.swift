@@ -1,21 +1,23 @@
 import ArgumentParser
+import BundledPolicies
 import Foundation
 import PolicyEngine
 
 struct PoliciesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policies",
-        abstract: "List, show, check and verify the policy files.",
-        subcommands: [List.self, Show.self, Timeline.self, Check.self, Verify.self]
+        abstract: "List, show, check, test and verify the policy files; draft a new one.",
+        subcommands: [List.self, Show.self, Timeline.self, Check.self, Test.self, Verify.self, New.self]
     )
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The policy documents, their periods and rule counts.")
         @OptionGroup var policyOptions: PolicyOptions
+        @OptionGroup var draftOptions: DraftOptions
 
         func run() throws {
             try reportingBadInput {
-                let ruleSet = try policyOptions.load()
+                let ruleSet = try policyOptions.load(drafts: draftOptions.directory)
                 for document in ruleSet.documents {
                     print("\(document.id.padding(toLength: 28, withPad: " ", startingAt: 0)) \(document.periodDescription.padding(toLength: 32, withPad: " ", startingAt: 0)) \(document.rules.count) rules  \(document.title)")
                 }
@@ -29,10 +31,11 @@ struct PoliciesCommand: ParsableCommand {
         @Argument(help: "The document's id, e.g. ice-directive-11005.3.")
         var id: String
         @OptionGroup var policyOptions: PolicyOptions
+        @OptionGroup var draftOptions: DraftOptions
 
         func run() throws {
             try reportingBadInput {
-                let ruleSet = try policyOptions.load()
+                let ruleSet = try policyOptions.load(drafts: draftOptions.directory)
                 guard let document = ruleSet.document(id: id) else {
                     throw BadInput("no policy '\(id)'; known: \(ruleSet.documents.map(\.id).joined(separator: ", "))")
                 }
@@ -73,10 +76,11 @@ struct PoliciesCommand: ParsableCommand {
     struct Timeline: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Which documents are in force over time.")
         @OptionGroup var policyOptions: PolicyOptions
+        @OptionGroup var draftOptions: DraftOptions
 
         func run() throws {
             try reportingBadInput {
-                let ruleSet = try policyOptions.load()
+                let ruleSet = try policyOptions.load(drafts: draftOptions.directory)
                 for stretch in ruleSet.stretches {
                     let from = stretch.firstDay.map(\.description) ?? "…"
                     let through = stretch.lastDay.map(\.description) ?? "…"
@@ -91,14 +95,16 @@ struct PoliciesCommand: ParsableCommand {
     }
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Load a folder of policy files and report every problem.")
-        @Argument(help: "The folder to check.", completion: .directory)
-        var directory: String
+        static let configuration = CommandConfiguration(abstract: "Load a folder of policy files (the built-in ones by default), with drafts added, and report every problem.")
+        @Argument(help: "The folder to check (default: the built-in policies).", completion: .directory)
+        var directory: String?
+        @OptionGroup var draftOptions: DraftOptions
 
         func run() throws {
             try reportingBadInput {
-                let ruleSet = try PolicyOptions(policies: directory).load()
-                print("\(directory): \(ruleSet.documents.count) documents, \(ruleSet.rules.count) rules, \(ruleSet.documents.flatMap(\.invariants).count) invariants, \(ruleSet.definitions.count) definitions, all conditions type-check")
+                let ruleSet = try PolicyOptions.load(from: directory.map { URL(fileURLWithPath: $0) } ?? BundledPolicies.directory, drafts: draftOptions.directory)
+                let checked = [directory ?? "the built-in policies", draftOptions.drafts.map { "the drafts in \($0)" }].compactMap { $0 }.joined(separator: " with ")
+                print("\(checked): \(ruleSet.documents.count) documents, \(ruleSet.rules.count) rules, \(ruleSet.documents.flatMap(\.invariants).count) invariants, \(ruleSet.definitions.count) definitions, all conditions type-check")
                 print("rule set \(ruleSet.digest)")
             }
         }
@@ -113,6 +119,7 @@ struct PoliciesCommand: ParsableCommand {
         @Option(help: "The folder of held source texts the quotes are checked against.", completion: .directory)
         var seeds: String = "../shared/seeds"
         @OptionGroup var policyOptions: PolicyOptions
+        @OptionGroup var draftOptions: DraftOptions
 
         func validate() throws {
             guard sampleEvery >= 1 else { throw ValidationError("--sample-every must be at least 1") }
@@ -120,7 +127,7 @@ struct PoliciesCommand: ParsableCommand {
 
         func run() throws {
             try reportingBadInput {
-                let verifier = PolicyVerifier(ruleSet: try policyOptions.load())
+                let verifier = PolicyVerifier(ruleSet: try policyOptions.load(drafts: draftOptions.directory))
                 let quotes = verifier.checkQuotes(seedsDirectory: URL(fileURLWithPath: seeds))
                 let started = Date()
                 let report = verifier.run(sampleEvery: sampleEvery)
@@ -134,12 +141,5 @@ struct PoliciesCommand: ParsableCommand {
                 guard problems.isEmpty else { throw BadInput(problems) }
             }
         }
-    }
-}
-
-extension PolicyOptions {
-    init(policies: String) {
-        self.init()
-        self.policies = policies
     }
 }

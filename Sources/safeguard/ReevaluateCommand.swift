@@ -11,7 +11,9 @@ struct ReevaluateCommand: AsyncParsableCommand {
         abstract: "Re-apply the policies to every open encounter as of today, store the new decisions, and report what changed and why.",
         discussion: """
         Runs in batches, each committed with its progress; --resume continues an interrupted run. \
-        --dry-run stores nothing and may decide on another day (--as-of), for analysis.
+        --dry-run stores nothing and may decide on another day (--as-of), for analysis; with \
+        --drafts it decides every open encounter twice, with the policies in force and with the \
+        drafts added, and --out lists the encounters that would change (JSON Lines).
         """
     )
 
@@ -20,15 +22,23 @@ struct ReevaluateCommand: AsyncParsableCommand {
     @Option(help: "Encounters per batch (one transaction each).") var batchSize = 1000
     @Flag(help: "Continue the newest unfinished run instead of starting a new one.") var resume = false
     @Option(help: "The user the new decisions are recorded under (an admin or supervisor).") var user: String
+    @Option(help: "With --drafts: write the encounters that would change to this file, one JSON object a line (id, office, month, disposition before and after, the parts that change).")
+    var out: String?
     @OptionGroup var databaseOptions: DatabaseOptions
     @OptionGroup var policyOptions: PolicyOptions
+    @OptionGroup var draftOptions: DraftOptions
 
     func run() async throws {
         // A stored decision of an open encounter is the one in force today; other days are analysis.
         if asOf != nil && !dryRun { throw BadInput("--as-of: deciding on another day than today stores nothing: add --dry-run").exit() }
         if resume && dryRun { throw BadInput("--dry-run: a dry run starts no run to resume").exit() }
+        if draftOptions.drafts != nil && !dryRun { throw BadInput("--drafts: drafts are tried, never stored: add --dry-run").exit() }
+        if out != nil && draftOptions.drafts == nil { throw BadInput("--out: lists what drafts would change: add --drafts").exit() }
         let date = try asOf.map { try parseDate($0, option: "--as-of") }
         let (batchSize, resume, username) = (batchSize, resume, user)
+        if let drafts = draftOptions.directory {
+            return try await tryDrafts(drafts, asOf: date)
+        }
         if dryRun {
             let started = Date()
             let preview = try await databaseOptions.withDatabases(policyOptions) { database, _, services in

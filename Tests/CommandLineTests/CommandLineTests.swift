@@ -249,6 +249,71 @@ import Testing
         #expect(try await CommandLineRunner.run(["reevaluate", "--resume", "--user", "admin-nyc", "--database", database]).status == 2)
     }
 
+    /// A policy analyst's way with a new policy: drafted, filled in, checked and tested, then
+    /// tried on the stored population as of a day it would be in force, nothing stored.
+    @Test func aDraftIsWrittenCheckedTestedAndTriedOnTheStoredPopulation() async throws {
+        let drafts = folder.appendingPathComponent("drafts")
+        let id = DraftFixture.id
+        let new = try await CommandLineRunner.run(["policies", "new", id, "--from", "\(DraftFixture.firstDay)", "--rescinds", "ice-interim-guidance-2025",
+                                                   "--title", "Victim-centered approach (restored)", "--drafts", drafts.path])
+        #expect(new.status == 0, "\(new.standardError)")
+        #expect(try await CommandLineRunner.run(["policies", "new", id, "--from", "2027-03-01", "--drafts", drafts.path]).standardError.contains("already exists"))
+        let unknown = try await CommandLineRunner.run(["policies", "new", "other-2027", "--from", "2027-03-01", "--supersedes", "ice-directive-9", "--drafts", drafts.path])
+        #expect(unknown.status == 2 && unknown.standardError.contains("no document ice-directive-9"))
+        #expect(try await CommandLineRunner.run(["policies", "test", "--drafts", drafts.path]).status == 0, "the skeleton loads and its cases hold")
+        try DraftFixture.fill(drafts)
+        let check = try await CommandLineRunner.run(["policies", "check", "--drafts", drafts.path])
+        #expect(check.status == 0 && check.standardOutput.contains("7 documents"), "\(check.standardOutput)\(check.standardError)")
+        let tested = try await CommandLineRunner.run(["policies", "test", "--drafts", drafts.path])
+        #expect(tested.status == 0 && tested.standardOutput.contains("every rule of the drafts is tested both ways"), "\(tested.standardOutput)\(tested.standardError)")
+
+        // A rule without a case each way, and a draft in the place of a policy in force, are refused where they are.
+        let policyFile = drafts.appendingPathComponent("\(id).yaml")
+        let filled = try String(contentsOf: policyFile, encoding: .utf8)
+        let ruleEnd = "will refrain from taking civil immigration enforcement actions\n    source: primary\n"
+        try Data(filled.replacingOccurrences(of: ruleEnd, with: ruleEnd + """
+              - id: \(id)/deconflict
+                description: Deconflict with law enforcement first.
+                when: lawEnforcementInterest
+                effects:
+                  steps: [law-enforcement-deconfliction]
+                citation:
+                  document: Victim-centered approach (restored) (draft)
+                  passage: Section 3
+                  quote: coordinate and deconflict with law enforcement
+                source: primary
+
+            """).utf8).write(to: policyFile)
+        let untested = try await CommandLineRunner.run(["policies", "test", "--drafts", drafts.path])
+        #expect(untested.status == 2 && untested.standardError.contains("\(policyFile.path):"), "\(untested.standardError)\(untested.standardOutput)")
+        #expect(untested.standardError.contains("\(id)/deconflict: no case where it fires") && untested.standardError.contains("no case where it must not fire"),
+                "\(untested.standardError)")
+        try Data(filled.utf8).write(to: policyFile)
+        let shadow = folder.appendingPathComponent("shadow")
+        try FileManager.default.createDirectory(at: shadow, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Fixtures.policySources.appendingPathComponent("usc-8-1367.yaml"), to: shadow.appendingPathComponent("usc-8-1367.yaml"))
+        let replacing = try await CommandLineRunner.run(["policies", "check", "--drafts", shadow.path])
+        #expect(replacing.status == 2 && replacing.standardError.contains("\(shadow.path)/usc-8-1367.yaml:1:1: a draft has the name of a policy file in force"))
+
+        let database = folder.appendingPathComponent("drafted.sqlite").path
+        #expect(try await CommandLineRunner.run(["demo", "--no-serve", "--database", database]).status == 0)
+        let stored = try await CommandLineRunner.run(["reevaluate", "--drafts", drafts.path, "--user", "admin-nyc", "--database", database])
+        #expect(stored.status == 2 && stored.standardError.contains("--drafts: drafts are tried, never stored: add --dry-run"))
+        let listing = folder.appendingPathComponent("changed.jsonl")
+        let tried = try await CommandLineRunner.run(["reevaluate", "--dry-run", "--drafts", drafts.path, "--as-of", "\(DraftFixture.firstDay)",
+                                                     "--out", listing.path, "--user", "admin-nyc", "--batch-size", "7", "--database", database])
+        #expect(tried.status == 0, "\(tried.standardError)")
+        let reported = try #require(tried.standardOutput.firstMatch(of: /; (\d+) outcomes would change; nothing stored/).flatMap { Int($0.1) })
+        let lines = try String(contentsOf: listing, encoding: .utf8).split(separator: "\n")
+        #expect(reported > 0 && lines.count == reported)
+        #expect(tried.standardOutput.contains("+\(DraftFixture.refrainRule)") && tried.standardOutput.contains("→ refrain"), "\(tried.standardOutput)")
+        let change = try JSONDecoder().decode(DraftImpact.Change.self, from: Data(lines[0].utf8))
+        #expect(change.before != change.after || !change.changed.isEmpty)
+        #expect(!lines.contains { $0.contains("ice-") || $0.contains("stay") }, "no rule, step or option in the list: they can tell a filing")
+        let officer = try await CommandLineRunner.run(["reevaluate", "--dry-run", "--drafts", drafts.path, "--user", "officer-nyc", "--database", database])
+        #expect(officer.status == 2)
+    }
+
     @Test func backupThenRestoreThroughTheCommandLine() async throws {
         let database = folder.appendingPathComponent("demo.sqlite").path
         #expect(try await CommandLineRunner.run(["demo", "--no-serve", "--database", database]).status == 0)

@@ -45,12 +45,13 @@ public struct RuleSet: Sendable {
         .blank(slots: slotCount)
     }
 
-    /// The policy files of a folder: every `*.yaml` file, in file-name order.
+    /// The policy files of a folder: every `*.yaml` file but the rule tests (`*.test.yaml`,
+    /// `RuleTests`), in file-name order.
     public static func policyFiles(in directory: URL) throws(PolicyLoadError) -> [(name: String, bytes: [UInt8])] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-                .filter { $0.hasSuffix(".yaml") }
+                .filter { $0.hasSuffix(".yaml") && !$0.hasSuffix(RuleTests.fileSuffix) }
                 .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         } catch {
             throw PolicyLoadError([PolicyProblem(
@@ -78,16 +79,32 @@ public struct RuleSet: Sendable {
         return files
     }
 
-    /// Loads every policy file of a folder.
-    /// Problems name each file by its path.
-    public static func load(from directory: URL) throws(PolicyLoadError) -> RuleSet {
-        do {
-            return try load(files: policyFiles(in: directory))
+    /// Loads every policy file of a folder, and of a folder of drafts when given: a draft is one
+    /// more document (it may supersede or rescind one of the folder's, as a new policy would), never
+    /// a file of the folder changed. Problems name each file by its path.
+    public static func load(from directory: URL, drafts: URL? = nil) throws(PolicyLoadError) -> RuleSet {
+        var folders: [String: URL] = [:]
+        do throws(PolicyLoadError) {
+            let files = try policyFiles(in: directory)
+            for file in files { folders[file.name] = directory }
+            var drafted: [(name: String, bytes: [UInt8])] = []
+            if let drafts {
+                drafted = try policyFiles(in: drafts)
+                let replacing = drafted.filter { folders[$0.name] != nil }
+                guard replacing.isEmpty else {
+                    throw PolicyLoadError(replacing.map { file in
+                        PolicyProblem(location: SourceLocation(file: drafts.appendingPathComponent(file.name).path, line: 1, column: 1),
+                                      message: "a draft has the name of a policy file in force: a new document has an id of its own, and supersedes or rescinds the old one")
+                    })
+                }
+                for file in drafted { folders[file.name] = drafts }
+            }
+            return try load(files: files + drafted)
         } catch {
             throw PolicyLoadError(error.problems.map { problem in
                 var located = problem
                 if !problem.location.file.hasPrefix("/") {
-                    located.location.file = directory.appendingPathComponent(problem.location.file).path
+                    located.location.file = (folders[problem.location.file] ?? directory).appendingPathComponent(problem.location.file).path
                 }
                 return located
             })

@@ -157,7 +157,7 @@ public struct Reevaluator: Sendable {
         let ruleSet = workflow.ruleSet
         let scope = ruleSet.makeScope()
         var written = DecisionRows(computedAt: workflow.clock.now)
-        for (id, person, var facts) in batch.cases {
+        for (id, person, _, var facts) in batch.cases {
             facts.asOf = asOf
             let decision = ruleSet.evaluate(facts, in: scope)
             workflow.metrics.decided(decision.disposition)

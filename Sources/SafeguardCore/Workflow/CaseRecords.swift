@@ -13,7 +13,7 @@ public enum CaseRecords {
         "immediate_victim_or_witness", "pending_criminal_case", "crime_reported", "wishes_to_report", "detained", "outside_united_states",
         "law_enforcement_interest", "exceptional_circumstances", "aggravating_factors", "expedite_in_agency_interest", "convicted_237a2",
     ]
-    static let encounterColumns = ["id", "person_id", "action", "as_of", "victim_indicia", "facts_version"] + flagColumns
+    static let encounterColumns = ["id", "person_id", "office", "action", "as_of", "victim_indicia", "facts_version"] + flagColumns
 
     /// The case of each encounter given, by encounter id: the encounters as the caller read (or
     /// just wrote) them, the rest of their records read here.
@@ -22,7 +22,7 @@ public enum CaseRecords {
             let id = try encounter.requireID()
             var facts = try baseFacts(id: id, asOf: encounter.asOf, action: encounter.action, victimIndicia: encounter.victimIndicia)
             for fact in EncounterFact.allCases { facts[keyPath: fact.caseKeyPath] = encounter[keyPath: fact.keyPath] }
-            return EncounterCase(id: id, person: encounter.$person.id, facts: facts, factsVersion: encounter.factsVersion)
+            return EncounterCase(id: id, person: encounter.$person.id, office: encounter.office, facts: facts, factsVersion: encounter.factsVersion)
         }
         return Dictionary(try await completed(cases, on: sqlDatabase(database)).map { ($0.id, $0.facts) }, uniquingKeysWith: { first, _ in first })
     }
@@ -48,13 +48,14 @@ public enum CaseRecords {
         return sql
     }
 
-    /// An encounter's case, and the person it is about.
-    typealias OpenCase = (id: UUID, person: UUID, facts: CaseFacts)
+    /// An encounter's case, the person it is about and the office that opened it.
+    typealias OpenCase = (id: UUID, person: UUID, office: String, facts: CaseFacts)
 
     /// An encounter's own facts, before its person's filings, its evidence and its steps are added.
     private struct EncounterCase {
         let id: UUID
         let person: UUID
+        let office: String
         var facts: CaseFacts
         let factsVersion: Int
     }
@@ -78,7 +79,7 @@ public enum CaseRecords {
             (facts.subject.wishesToReport, facts.subject.detained, facts.subject.outsideUnitedStates) = (flags[3], flags[4], flags[5])
             (facts.lawEnforcementInterest, facts.exceptionalCircumstances, facts.aggravatingFactors) = (flags[6], flags[7], flags[8])
             (facts.expediteInAgencyInterest, facts.convicted237a2) = (flags[9], flags[10])
-            return EncounterCase(id: id, person: try row.decode(column: "person_id", as: UUID.self), facts: facts,
+            return EncounterCase(id: id, person: try row.decode(column: "person_id", as: UUID.self), office: try row.decode(column: "office", as: String.self), facts: facts,
                                  factsVersion: try row.decode(column: "facts_version", as: Int.self))
         }
         return try await completed(cases, on: sql)
@@ -141,7 +142,7 @@ public enum CaseRecords {
             // In label order, compared as Swift compares (a database's collation may differ).
             facts.information = (information[encounter.id] ?? []).sorted { $0.id < $1.id }
             facts.stepsCompleted = steps[encounter.id] ?? EnumSet()
-            return (encounter.id, encounter.person, facts)
+            return (encounter.id, encounter.person, encounter.office, facts)
         }
     }
 }

@@ -45,6 +45,11 @@ public enum Entitlements {
     /// The roles that may read aggregate figures.
     public static let statisticsRoles: Set<Role> = [.analyst, .auditor, .admin, .supervisor]
 
+    /// The roles that may list the open encounters a draft policy would change (their ids, with
+    /// the dispositions): supervisors and admins, who read case records and answer for the
+    /// population. The others of `statisticsRoles` see the same change in aggregate.
+    public static let changedEncountersRoles: Set<Role> = [.supervisor, .admin]
+
     /// The roles that scrape the service's metrics: not the custody feed's integration account,
     /// which could watch the delivery counters move after its own event and learn who registered.
     public static let metricsRoles: Set<Role> = [.admin]

@@ -1,0 +1,109 @@
+import FluentKit
+import Foundation
+import PolicyEngine
+
+/// What draft policies would change in the open encounters on a day, with nothing stored but the
+/// audit record of the asking: every open encounter decided twice as of that day, with the
+/// policies in force (before) and with the drafts added (after), read in batches through the
+/// pipeline `reevaluate` reads through (`CaseRecords`).
+public struct DraftImpact: Sendable, Equatable {
+    /// An open encounter whose outcome the drafts change: what a list of them may show to the
+    /// roles that read case records. The dispositions and the names of the parts that changed;
+    /// never the steps, options or rules themselves, which can tell that a person holds a
+    /// protected filing (8 U.S.C. § 1367).
+    public struct Change: Sendable, Equatable, Codable {
+        public var encounterId: UUID
+        public var office: String
+        /// The month the encounter was opened for (YYYY-MM).
+        public var month: String
+        public var before: String
+        public var after: String
+        /// Which of disposition, requiredSteps, duties, options, discretionaryFactors and
+        /// excludedInformation differ.
+        public var changed: [String]
+    }
+
+    /// Open encounters decided, and how many of them changed.
+    public struct Count: Sendable, Equatable, Codable {
+        public var encounters = 0
+        public var changed = 0
+    }
+
+    public var asOf: CalendarDate
+    public var total = Count()
+    /// Dispositions before → after, and the rules behind each change.
+    public var diff = PopulationDiff()
+    public var byOffice: [String: Count] = [:]
+    public var byMonth: [String: Count] = [:]
+
+    public init(asOf: CalendarDate) {
+        self.asOf = asOf
+    }
+
+    /// The parts of two decisions' outcomes that differ, by name.
+    static func changedParts(_ before: Decision, _ after: Decision) -> [String] {
+        var parts: [String] = []
+        if before.disposition != after.disposition { parts.append("disposition") }
+        if before.requiredSteps != after.requiredSteps { parts.append("requiredSteps") }
+        if before.duties != after.duties { parts.append("duties") }
+        if before.options != after.options { parts.append("options") }
+        if Set(before.discretionaryFactors) != Set(after.discretionaryFactors) { parts.append("discretionaryFactors") }
+        if Set(before.excludedInformation) != Set(after.excludedInformation) { parts.append("excludedInformation") }
+        return parts
+    }
+
+    mutating func count(_ change: Change?, office: String, month: String) {
+        let changed = change == nil ? 0 : 1
+        total.encounters += 1
+        total.changed += changed
+        byOffice[office, default: Count()].encounters += 1
+        byOffice[office, default: Count()].changed += changed
+        byMonth[month, default: Count()].encounters += 1
+        byMonth[month, default: Count()].changed += changed
+    }
+}
+
+extension Reevaluator {
+    /// What adding `drafts` (the policies in force with the drafts added, `RuleSet.load(from:drafts:)`)
+    /// would change as of `asOf`, in aggregate (`Entitlements.statisticsRoles`); with `changed`,
+    /// called with each changed encounter in id order, a list (`Entitlements.changedEncountersRoles`).
+    /// The asking is recorded in the audit chain, a list as an export.
+    public func impact(of drafts: RuleSet, asOf: CalendarDate, by actor: Actor, on database: any Database,
+                       changed: ((DraftImpact.Change) throws -> Void)? = nil) async throws -> DraftImpact {
+        let allowed = changed == nil ? Entitlements.statisticsRoles : Entitlements.changedEncountersRoles
+        guard allowed.contains(actor.role) else {
+            throw WorkflowError.forbidden(changed == nil ? "what a draft would change is shown to analysts, auditors, supervisors and admins"
+                                                         : "the encounters a draft would change are listed to supervisors and admins")
+        }
+        let object = "open-encounters/as-of/\(asOf)/with-drafts/\(drafts.digest.prefix(16))"
+        try await workflow.audit.append(AuditEntry(actor, changed == nil ? .read : .export, object), on: database)
+        let current = workflow.ruleSet
+        let (currentScope, draftScope) = (current.makeScope(), drafts.makeScope())
+        var impact = DraftImpact(asOf: asOf)
+        var cursor: UUID?
+        while true {
+            let cases = try await CaseRecords.openCases(after: cursor, limit: batchSize, on: database)
+            guard let last = cases.last else { break }
+            for (id, _, office, var facts) in cases {
+                let month = String(facts.asOf.description.prefix(7))
+                facts.asOf = asOf
+                let before = current.evaluate(facts, in: currentScope)
+                let after = drafts.evaluate(facts, in: draftScope)
+                let parts = DraftImpact.changedParts(before, after)
+                guard !parts.isEmpty else {
+                    impact.diff.add(from: before.disposition.spelling, to: after.disposition.spelling, oldRules: [], newRules: [])
+                    impact.count(nil, office: office, month: month)
+                    continue
+                }
+                impact.diff.add(from: before.disposition.spelling, to: after.disposition.spelling,
+                                oldRules: before.ruleIDs(in: current), newRules: after.ruleIDs(in: drafts))
+                let change = DraftImpact.Change(encounterId: id, office: office, month: month, before: before.disposition.spelling,
+                                                after: after.disposition.spelling, changed: parts)
+                impact.count(change, office: office, month: month)
+                try changed?(change)
+            }
+            cursor = last.id
+        }
+        return impact
+    }
+}

@@ -1,0 +1,89 @@
+import Fluent
+import Foundation
+import PolicyEngine
+@testable import SafeguardCore
+import SafeguardPasswords
+@testable import SafeguardServer
+import SafeguardTestSupport
+import SQLKit
+import Testing
+
+/// A draft policy tried on the stored population before it takes effect: every open encounter
+/// decided with the policies in force and with the draft added, nothing stored but the audit
+/// record of the asking (on SQLite and, with SAFEGUARD_TEST_POSTGRES_URL, PostgreSQL).
+@Suite struct DraftImpactTests {
+    @Test func aDraftRestoringTheRefrainChangesExactlyWhatTheEngineSaysAndStoresNothing() async throws {
+        try await TestService.with(seedUsers: false) { service in
+            let (workflow, database, users) = (service.app.safeguard.workflow, service.app.db, service.app.safeguard.users)
+            _ = try await DemoSeeder(workflow: workflow, users: users).seed(password: { GeneratedSecret.password() }, on: database)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drafts-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try DraftFixture.write(to: folder)
+            let withDraft = try RuleSet.load(from: Fixtures.policySources, drafts: folder)
+            let tests = try RuleTests.load(from: [folder])
+            #expect(tests.failures(against: withDraft).isEmpty && withDraft.rules.filter { $0.policyID == DraftFixture.id }.allSatisfy { tests.untested($0).isEmpty })
+
+            // What the per-case engine says of each open encounter, the way the gate reads it.
+            let day = DraftFixture.firstDay
+            var expected: [UUID: (String, String)] = [:]
+            let open = try await Encounter.query(on: database).filter(\.$status == Encounter.open).all()
+            for encounter in open {
+                var facts = try await workflow.facts(for: encounter, on: database)
+                facts.asOf = day
+                let (before, after) = (workflow.ruleSet.evaluate(facts), withDraft.evaluate(facts))
+                if !DraftImpact.changedParts(before, after).isEmpty {
+                    expected[try encounter.requireID()] = (before.disposition.spelling, after.disposition.spelling)
+                }
+            }
+            #expect(!expected.isEmpty && expected.values.contains { $0.1 == "refrain" }, "the demo holds encounters the refrain changes")
+
+            let admin = try #require(try await users.user(named: "admin-nyc", on: database).actor)
+            let stored = try await Self.storedRecords(service)
+            let audited = try await service.count("audit_records")
+            let listed = Listed()
+            let reevaluator = Reevaluator(workflow: workflow, batchSize: 7)
+            let impact = try await reevaluator.impact(of: withDraft, asOf: day, by: admin, on: database) { listed.changes.append($0) }
+            #expect(impact.total == .init(encounters: open.count, changed: expected.count))
+            #expect(listed.changes.count == expected.count)
+            for change in listed.changes {
+                let wanted = expected[change.encounterId]
+                #expect(wanted.map { ($0.0, $0.1) == (change.before, change.after) } == true, "\(change)")
+            }
+            #expect(impact.byOffice.values.map(\.changed).reduce(0, +) == expected.count && impact.byMonth.values.map(\.encounters).reduce(0, +) == open.count)
+            #expect(impact.diff.rules["+\(DraftFixture.refrainRule)"] == expected.values.filter { $0.1 == "refrain" }.count)
+            #expect(try await Self.storedRecords(service) == stored, "every table but the audit records is as it was")
+            #expect(try await service.count("audit_records") == audited + 1, "the asking, recorded")
+
+            // The day before the draft takes effect nothing changes; figures in aggregate for an
+            // analyst, the list only for supervisors and admins.
+            let analyst = try #require(try await users.user(named: "analyst-nyc", on: database).actor)
+            #expect(try await reevaluator.impact(of: withDraft, asOf: day.previousDay, by: analyst, on: database).total.changed == 0)
+            await #expect(throws: WorkflowError.self) { try await reevaluator.impact(of: withDraft, asOf: day, by: analyst, on: database) { _ in } }
+            let officer = try #require(try await users.user(named: "officer-nyc", on: database).actor)
+            await #expect(throws: WorkflowError.self) { try await reevaluator.impact(of: withDraft, asOf: day, by: officer, on: database) }
+        }
+    }
+
+    /// Every table's rows but the audit chain's, as comparable text: counts, and the versions and
+    /// links that a write would move.
+    static func storedRecords(_ service: TestService) async throws -> [String] {
+        let sql = service.app.db as! any SQLDatabase
+        var figures: [String] = []
+        for table in ["people", "benefit_filings", "encounters", "step_records", "evidence", "decisions", "follow_ups", "hotline_calls", "registrations",
+                      "registration_channels", "notifications", "custody_events", "users", "api_tokens", "reevaluation_runs", "gateway_health"] {
+            figures.append("\(table) \(try await service.count(table))")
+        }
+        for row in try await sql.raw("SELECT id, version, facts_version, status FROM encounters ORDER BY id").all() {
+            figures.append("encounter \(try row.decode(column: "id", as: UUID.self)) \(try row.decode(column: "version", as: Int.self)) \(try row.decode(column: "status", as: String.self))")
+        }
+        for row in try await sql.raw("SELECT id, superseded_by FROM decisions ORDER BY id").all() {
+            figures.append("decision \(try row.decode(column: "id", as: UUID.self)) \(String(describing: try row.decode(column: "superseded_by", as: UUID?.self)))")
+        }
+        return figures
+    }
+}
+
+/// The changed encounters a run lists, in order.
+private final class Listed: @unchecked Sendable {
+    var changes: [DraftImpact.Change] = []
+}
