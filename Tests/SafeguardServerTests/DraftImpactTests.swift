@@ -64,6 +64,67 @@ import Testing
         }
     }
 
+    /// The page shows the figures the core computes, small groups left out; supervisors and admins
+    /// download the list, analysts may not; a draft with a mistake comes back with it at its place.
+    @Test func analystsTryADraftFromThePage() async throws {
+        try await TestService.with(seedUsers: false) { service in
+            let (workflow, database, users) = (service.app.safeguard.workflow, service.app.db, service.app.safeguard.users)
+            let seeded = try await DemoSeeder(workflow: workflow, users: users).seed(password: { "correct horse battery" }, on: database)
+            #expect(seeded.encounters > 0)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drafts-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try DraftFixture.write(to: folder)
+            let name = "\(DraftFixture.id).yaml"
+            let draft = try [UInt8](Data(contentsOf: folder.appendingPathComponent(name)))
+            let withDraft = try RuleSet.load(from: Fixtures.policySources, drafts: folder)
+            let admin = try #require(try await users.user(named: "admin-nyc", on: database).actor)
+            let impact = try await Reevaluator(workflow: workflow).impact(of: withDraft, asOf: DraftFixture.firstDay, by: admin, on: database)
+            let figures = impact.figures
+            #expect(!figures.offices.isEmpty, "the demo has an office with five or more encounters the draft changes")
+
+            var analyst = PageBrowser(service: service)
+            _ = try await analyst.signIn("analyst-nyc")
+            let form = try await analyst.get("/policies/drafts")
+            #expect(form.status == .ok && form.text.contains(#"enctype="multipart/form-data""#) && !form.text.contains(#"value="list""#))
+            let fields = [("asOf", "\(DraftFixture.firstDay)"), ("format", "page")]
+            let shown = try await analyst.post("/policies/drafts", fields: fields, files: [("files[]", name, draft)])
+            #expect(shown.status == .ok, "\(shown.text.prefix(600))")
+            for cell in figures.offices {
+                #expect(shown.text.contains(#"<td data-label="Office">\#(cell.group["office"]!)</td><td data-label="Would change">\#(cell.count)</td>"#))
+            }
+            for cell in figures.months { #expect(shown.text.contains(#"<td data-label="Month">\#(cell.group["month"]!)</td><td data-label="Would change">\#(cell.count)</td>"#)) }
+            #expect(shown.text.contains("Now applies: Absent exceptional circumstances"))
+            #expect(shown.text.contains("<svg") == !figures.months.isEmpty, "a chart of the months shown, none without")
+            let rows = shown.text.components(separatedBy: "<tr><td").count - 1
+            #expect(rows == figures.transitions.count + figures.rules.count + figures.offices.count + figures.months.count, "only the figures shown in aggregate")
+            #expect(try await analyst.post("/policies/drafts", fields: [("asOf", "\(DraftFixture.firstDay)"), ("format", "list")],
+                                           files: [("files[]", name, draft)]).status == .forbidden, "the list is not an analyst's")
+
+            let broken = try await analyst.post("/policies/drafts", fields: fields,
+                                                files: [("files[]", name, Array(String(decoding: draft, as: UTF8.self).replacingOccurrences(of: "hasKnownLiveFiling &&", with: "hasKnownLiveFilings &&").utf8))])
+            #expect(broken.status == .unprocessableEntity && broken.text.contains("There is a problem") && broken.text.contains("\(name):"), "\(broken.text.prefix(800))")
+            let shadow = try await analyst.post("/policies/drafts", fields: fields, files: [("files[]", "usc-8-1367.yaml", draft)])
+            #expect(shadow.status == .unprocessableEntity && shadow.text.contains("a draft has the name of a policy file in force"))
+
+            var supervisor = PageBrowser(service: service)
+            _ = try await supervisor.signIn("supervisor-nyc", purpose: "law-enforcement")
+            _ = try await supervisor.get("/policies/drafts")
+            let list = try await supervisor.post("/policies/drafts", fields: [("asOf", "\(DraftFixture.firstDay)"), ("format", "list")], files: [("files[]", name, draft)])
+            #expect(list.status == .ok && list.headers.first(name: .contentDisposition)?.contains("attachment") == true)
+            let changes = try list.text.split(separator: "\n").map { try JSONDecoder().decode(DraftImpact.Change.self, from: Data($0.utf8)) }
+            #expect(changes.count == impact.total.changed)
+            #expect(!changes.isEmpty && changes.allSatisfy { !$0.changed.isEmpty })
+        }
+    }
+
+    @Test func theChartDrawsABarForEachMonthShown() throws {
+        let months = [("2026-11", 5), ("2026-12", 20)].map { DraftImpactPageController.DraftPage.Line(label: $0.0, count: $0.1) }
+        let svg = try #require(DraftImpactChart.svg(months))
+        #expect(svg.components(separatedBy: "<rect ").count == 3 && svg.contains("<title>2026-12: 20</title>") && svg.contains(#"role="img""#))
+        #expect(svg.contains(#"height="200.0""#) && svg.contains(#"height="50.0""#), "bars to scale: \(svg)")
+        #expect(DraftImpactChart.svg([]) == nil)
+    }
+
     /// Every table's rows but the audit chain's, as comparable text: counts, and the versions and
     /// links that a write would move.
     static func storedRecords(_ service: TestService) async throws -> [String] {

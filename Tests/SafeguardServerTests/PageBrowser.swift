@@ -31,6 +31,24 @@ struct PageBrowser {
         return reply
     }
 
+    /// Posts a form with files (`multipart/form-data`), as a browser sends a file input.
+    mutating func post(_ path: String, fields form: [(String, String)], files: [(field: String, name: String, bytes: [UInt8])]) async throws -> Reply {
+        let boundary = "----safeguard-test-\(UUID().uuidString)"
+        var body: [UInt8] = []
+        func part(_ disposition: String, _ contents: [UInt8], type: String? = nil) {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; \(disposition)\r\n".utf8)
+            if let type { body += Array("Content-Type: \(type)\r\n".utf8) }
+            body += Array("\r\n".utf8) + contents + Array("\r\n".utf8)
+        }
+        for (name, value) in form + (csrf.map { [("csrf", $0)] } ?? []) { part("name=\"\(name)\"", Array(value.utf8)) }
+        for file in files { part("name=\"\(file.field)\"; filename=\"\(file.name)\"", file.bytes, type: "application/yaml") }
+        body += Array("--\(boundary)--\r\n".utf8)
+        let reply = try await service.send(.POST, path, bytes: body, headers: cookie.map { [("Cookie", $0)] } ?? [],
+                                           contentType: "multipart/form-data; boundary=\(boundary)")
+        keep(reply)
+        return reply
+    }
+
     private static func encode(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
     }

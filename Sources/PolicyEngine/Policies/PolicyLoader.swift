@@ -55,7 +55,7 @@ struct PolicyLoader {
         guard problems.isEmpty else { throw PolicyLoadError(problems.sorted { ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column) }) }
         documents.sort { ($0.inForceFrom?.ordinal ?? 0, $0.id) < ($1.inForceFrom?.ordinal ?? 0, $1.id) }
         return RuleSet(
-            documents: documents, definitions: definitions, digest: RuleSet.digest(of: files),
+            documents: documents, definitions: definitions, files: files, digest: RuleSet.digest(of: files),
             fieldUsage: usage, slotCount: slots.count
         )
     }

@@ -12,6 +12,9 @@ public struct RuleSet: Sendable {
     public let rules: [Rule]
     /// Shared definitions, by name.
     public let definitions: [String: Definition]
+    /// The policy files it was loaded from, by name: a draft is tried against them
+    /// (`load(files:drafts:)`).
+    public let files: [(name: String, bytes: [UInt8])]
     /// SHA-256 over the policy files, as `docs/policy-format.md` describes.
     public let digest: String
     /// The case facts that some condition reads.
@@ -23,9 +26,11 @@ public struct RuleSet: Sendable {
     let slotCount: Int
     private let ruleIndex: [String: Int]
 
-    init(documents: [PolicyDocument], definitions: [String: Definition], digest: String, fieldUsage: FieldUsage, slotCount: Int) {
+    init(documents: [PolicyDocument], definitions: [String: Definition], files: [(name: String, bytes: [UInt8])], digest: String,
+         fieldUsage: FieldUsage, slotCount: Int) {
         self.documents = documents
         self.definitions = definitions
+        self.files = files
         self.digest = digest
         self.fieldUsage = fieldUsage
         self.slotCount = slotCount
@@ -87,19 +92,13 @@ public struct RuleSet: Sendable {
         do throws(PolicyLoadError) {
             let files = try policyFiles(in: directory)
             for file in files { folders[file.name] = directory }
-            var drafted: [(name: String, bytes: [UInt8])] = []
-            if let drafts {
-                drafted = try policyFiles(in: drafts)
-                let replacing = drafted.filter { folders[$0.name] != nil }
-                guard replacing.isEmpty else {
-                    throw PolicyLoadError(replacing.map { file in
-                        PolicyProblem(location: SourceLocation(file: drafts.appendingPathComponent(file.name).path, line: 1, column: 1),
-                                      message: "a draft has the name of a policy file in force: a new document has an id of its own, and supersedes or rescinds the old one")
-                    })
-                }
-                for file in drafted { folders[file.name] = drafts }
-            }
-            return try load(files: files + drafted)
+            guard let drafts else { return try load(files: files) }
+            let drafted = try policyFiles(in: drafts)
+            // Named by the draft's path, not the file in force it would replace.
+            let replacing = drafted.filter { folders[$0.name] != nil }
+            guard replacing.isEmpty else { throw PolicyLoadError(replacing.map { draftReplacing(drafts.appendingPathComponent($0.name).path) }) }
+            for file in drafted { folders[file.name] = drafts }
+            return try load(files: files, drafts: drafted)
         } catch {
             throw PolicyLoadError(error.problems.map { problem in
                 var located = problem
@@ -109,6 +108,20 @@ public struct RuleSet: Sendable {
                 return located
             })
         }
+    }
+
+    /// Loads policy files with drafts added, all given as names and contents (names are reported
+    /// in errors): a draft that has the name of one of the files is refused.
+    public static func load(files: [(name: String, bytes: [UInt8])], drafts: [(name: String, bytes: [UInt8])]) throws(PolicyLoadError) -> RuleSet {
+        let names = Set(files.map(\.name))
+        let replacing = drafts.filter { names.contains($0.name) }
+        guard replacing.isEmpty else { throw PolicyLoadError(replacing.map { draftReplacing($0.name) }) }
+        return try load(files: files + drafts)
+    }
+
+    private static func draftReplacing(_ file: String) -> PolicyProblem {
+        PolicyProblem(location: SourceLocation(file: file, line: 1, column: 1),
+                      message: "a draft has the name of a policy file in force: a new document has an id of its own, and supersedes or rescinds the old one")
     }
 
     /// Loads policy files given as names and contents (names are reported in errors).

@@ -40,6 +40,25 @@ public struct DraftImpact: Sendable, Equatable {
         self.asOf = asOf
     }
 
+    /// What may be shown of the impact in aggregate, each a table of its own with small groups
+    /// left out as the statistics leave them out (`CaseStatistics.suppressed`): the dispositions
+    /// before → after, the rules behind the changes, and the encounters that would change by
+    /// office and by month.
+    public struct Figures: Sendable, Equatable {
+        public var transitions: [CaseStatistics.Cell]
+        public var rules: [CaseStatistics.Cell]
+        public var offices: [CaseStatistics.Cell]
+        public var months: [CaseStatistics.Cell]
+    }
+
+    public var figures: Figures {
+        func table(_ key: String, _ counts: [String: Int]) -> [CaseStatistics.Cell] {
+            CaseStatistics.suppressed(counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { CaseStatistics.Cell(group: [key: $0.key], count: $0.value) })
+        }
+        return Figures(transitions: table("transition", diff.transitions), rules: table("rule", diff.rules),
+                       offices: table("office", byOffice.mapValues(\.changed)), months: table("month", byMonth.mapValues(\.changed)))
+    }
+
     /// The parts of two decisions' outcomes that differ, by name.
     static func changedParts(_ before: Decision, _ after: Decision) -> [String] {
         var parts: [String] = []
@@ -67,8 +86,9 @@ extension Reevaluator {
     /// What adding `drafts` (the policies in force with the drafts added, `RuleSet.load(from:drafts:)`)
     /// would change as of `asOf`, in aggregate (`Entitlements.statisticsRoles`); with `changed`,
     /// called with each changed encounter in id order, a list (`Entitlements.changedEncountersRoles`).
-    /// The asking is recorded in the audit chain, a list as an export.
-    public func impact(of drafts: RuleSet, asOf: CalendarDate, by actor: Actor, on database: any Database,
+    /// The asking is recorded in the audit chain, a list as an export, in a write turn of its own
+    /// when `turns` are given (a page on SQLite holds none while it reads the whole population).
+    public func impact(of drafts: RuleSet, asOf: CalendarDate, by actor: Actor, turns: (any WriteTurns)? = nil, on database: any Database,
                        changed: ((DraftImpact.Change) throws -> Void)? = nil) async throws -> DraftImpact {
         let allowed = changed == nil ? Entitlements.statisticsRoles : Entitlements.changedEncountersRoles
         guard allowed.contains(actor.role) else {
@@ -76,7 +96,7 @@ extension Reevaluator {
                                                          : "the encounters a draft would change are listed to supervisors and admins")
         }
         let object = "open-encounters/as-of/\(asOf)/with-drafts/\(drafts.digest.prefix(16))"
-        try await workflow.audit.append(AuditEntry(actor, changed == nil ? .read : .export, object), on: database)
+        try await workflow.audit.append([AuditEntry(actor, changed == nil ? .read : .export, object)], taking: turns, on: database)
         let current = workflow.ruleSet
         let (currentScope, draftScope) = (current.makeScope(), drafts.makeScope())
         var impact = DraftImpact(asOf: asOf)

@@ -90,6 +90,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AuditPageController())
     try app.register(collection: PolicyPageController())
     try app.register(collection: DashboardPageController())
+    try app.register(collection: DraftImpactPageController())
     try app.register(collection: HotlinePageController())
     let authenticated = api.grouped(BearerAuthenticator())
     try authenticated.register(collection: PersonController())

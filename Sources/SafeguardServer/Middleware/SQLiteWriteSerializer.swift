@@ -8,19 +8,21 @@ import Vapor
 /// see a stale version or a conflict). PostgreSQL needs none of this: row locks order its writers.
 ///
 /// A request that may change records holds one turn from start to end, so that what it read
-/// still holds when it writes. Three kinds of request take turns of their own instead, for each
+/// still holds when it writes. Four kinds of request take turns of their own instead, for each
 /// write, so that reading, deciding and encoding run in parallel. Two are API requests without a
 /// session cookie: a read (`GET` or `HEAD` under `/api/`) changes nothing but the audit
 /// chain and takes a turn only for each audit append (`Request.appendAudit`); an encounter opened
 /// (`POST /api/v1/encounters`) takes one only for its transaction, which reads again what it
 /// writes on (`CaseWorkflow.openEncounter`), shared with the encounters opened at the same
-/// moment. The third: a filing verified at its source (`POST …/filings/{id}/verification`, and the page's
-/// `POST /encounters/{id}/verification-at-source`) takes one only for the step it records, not
-/// while the source answers, cookie or not: a session is written back in a turn of its own
-/// (`TurnTakingSessions`). Each takes one for a refusal it records. The routes that write no
-/// record hold no turn: `/health` and `/metrics` read, the contract's `/api/v1/decisions` stores
-/// nothing and needs no sign-in, the stylesheet and the OpenAPI document are constants; they too
-/// take one for a session sent along, or a refusal.
+/// moment. The third: a filing verified at its source (`POST …/filings/{id}/verification`, and
+/// the page's `POST /encounters/{id}/verification-at-source`) takes one only for the step it
+/// records, not while the source answers, cookie or not: a session is written back in a turn of
+/// its own (`TurnTakingSessions`). The fourth: a draft policy tried on the open encounters
+/// (`POST /policies/drafts`) reads them all and writes only the audit record of the asking, in a
+/// turn of its own. Each takes one for a refusal it records. The routes that write no record hold
+/// no turn: `/health` and `/metrics` read, the contract's `/api/v1/decisions` stores nothing and
+/// needs no sign-in, the stylesheet and the OpenAPI document are constants; they too take one for
+/// a session sent along, or a refusal.
 struct SQLiteWriteSerializer: AsyncMiddleware {
     /// Shared with everything else in the process that writes (`AuditHeadSigning`).
     let turns: any WriteTurns
@@ -37,8 +39,8 @@ struct SQLiteWriteSerializer: AsyncMiddleware {
 
     /// Whether the request takes turns of its own, for each of its writes.
     static func takesOwnTurns(_ request: Request) -> Bool {
-        // No writer waits while the source answers, whoever asks.
-        if request.method == .POST, isVerificationAtSource(request.url.path) { return true }
+        // No writer waits while the source answers, or while a draft is tried on the whole population.
+        if request.method == .POST, isVerificationAtSource(request.url.path) || request.url.path == "/policies/drafts" { return true }
         guard request.headers[.cookie].isEmpty else { return false }
         return [.GET, .HEAD].contains(request.method) && request.url.path.hasPrefix("/api/")
             || request.method == .POST && request.url.path == "/api/v1/encounters"

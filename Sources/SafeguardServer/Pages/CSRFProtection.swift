@@ -20,6 +20,11 @@ struct CSRFProtection: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.method == .POST else { return try await next.respond(to: request) }
+        // The route collects its body after this middleware: a form larger than the first chunk
+        // that arrived (a file, a long text) is collected here, within the same limit.
+        if request.body.data == nil {
+            _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+        }
         struct Form: Decodable { var csrf: String? }
         let sent = (try? request.content.decode(Form.self))?.csrf
         guard request.hasSession, let expected = request.session.data[Self.sessionKey], let sent, Self.constantTimeEqual(sent, expected) else {

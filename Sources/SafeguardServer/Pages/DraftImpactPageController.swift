@@ -1,0 +1,133 @@
+import PolicyEngine
+import SafeguardCore
+import Vapor
+
+/// `/policies/drafts`: a draft policy tried on the stored population before it takes effect, for
+/// analysts and policy staff. The draft's files are uploaded (nothing of them is kept); every open
+/// encounter is decided with the policies in force and with the draft added, as of a chosen day
+/// (`Reevaluator.impact`). The page shows aggregates only, small groups left out
+/// (`DraftImpact.figures`); supervisors and admins may also download the encounters that would
+/// change. Nothing is stored but the audit record of the asking.
+struct DraftImpactPageController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let drafts = routes.grouped(CSRFProtection(), PageAuthenticator())
+            .access(.roles(Entitlements.statisticsRoles, "what a draft policy would change", reach: .noRecord)).grouped("policies", "drafts")
+        drafts.get(use: form)
+        drafts.post(use: tryDraft)
+    }
+
+    struct DraftPage: Encodable {
+        struct Line: Encodable {
+            var label: String
+            var count: Int
+        }
+
+        var frame: PageController.Frame
+        var asOf: String
+        var mayList: Bool
+        var problems: [String] = []
+        var result: String?
+        var transitions: [Line] = []
+        var rules: [Line] = []
+        var offices: [Line] = []
+        var months: [Line] = []
+        var chart: String?
+    }
+
+    struct Upload: Content {
+        var files: [File]?
+        var asOf: String?
+        /// "list": the encounters that would change, as JSON Lines, instead of the page.
+        var format: String?
+    }
+
+    /// At most this many files of a draft folder, each at most this large.
+    static let (maximumFiles, maximumFileSize) = (20, 256 * 1024)
+
+    func form(request: Request) async throws -> View {
+        try await request.view.render("drafts", page(request))
+    }
+
+    func page(_ request: Request) throws -> DraftPage {
+        let actor = try request.actor
+        return DraftPage(frame: .init("Try a draft policy", request: request), asOf: request.application.safeguard.workflow.calendar.today.description,
+                         mayList: Entitlements.changedEncountersRoles.contains(actor.role))
+    }
+
+    func tryDraft(request: Request) async throws -> Response {
+        let upload = try request.content.decode(Upload.self)
+        var page = try page(request)
+        page.asOf = upload.asOf ?? page.asOf
+        let (drafts, problems) = Self.draftFiles(upload.files ?? [])
+        let asOf = CalendarDate(page.asOf)
+        page.problems = problems + (asOf == nil ? ["The day: '\(page.asOf.prefix(20))' is not a date (YYYY-MM-DD)."] : [])
+        let services = request.application.safeguard
+        guard page.problems.isEmpty, let asOf else { return try await render(page, status: .unprocessableEntity, request) }
+        let withDrafts: RuleSet
+        do {
+            withDrafts = try RuleSet.load(files: services.ruleSet.files, drafts: drafts)
+        } catch {
+            page.problems = error.problems.map(\.description)
+            return try await render(page, status: .unprocessableEntity, request)
+        }
+        let (reevaluator, actor) = (Reevaluator(workflow: services.workflow), try request.actor)
+        if upload.format == "list" {
+            var lines = ""
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            _ = try await reevaluator.impact(of: withDrafts, asOf: asOf, by: actor, turns: request.owedWriteTurns, on: request.db) { change in
+                lines += String(decoding: try encoder.encode(change), as: UTF8.self) + "\n"
+            }
+            let response = Response(status: .ok, body: .init(string: lines))
+            response.headers.contentType = HTTPMediaType(type: "application", subType: "jsonl", parameters: ["charset": "utf-8"])
+            response.headers.contentDisposition = .init(.attachment, filename: "changed-encounters-\(asOf).jsonl")
+            return response
+        }
+        let impact = try await reevaluator.impact(of: withDrafts, asOf: asOf, by: actor, turns: request.owedWriteTurns, on: request.db)
+        let figures = impact.figures
+        page.result = "Decided \(impact.total.encounters) open encounters as of \(asOf) twice, with the policies in force and with the draft (\(drafts.map(\.name).joined(separator: ", ")))."
+        page.transitions = figures.transitions.map { DraftPage.Line(label: Self.words(transition: $0.group["transition"] ?? ""), count: $0.count) }
+        page.rules = figures.rules.map { cell in
+            let key = cell.group["rule"] ?? ""
+            let rule = withDrafts.rule(id: String(key.dropFirst())) ?? services.ruleSet.rule(id: String(key.dropFirst()))
+            return DraftPage.Line(label: (key.hasPrefix("+") ? "Now applies: " : "No longer applies: ") + (rule?.description ?? key), count: cell.count)
+        }
+        page.offices = figures.offices.map { DraftPage.Line(label: $0.group["office"] ?? "", count: $0.count) }
+        page.months = figures.months.map { DraftPage.Line(label: $0.group["month"] ?? "", count: $0.count) }
+        page.chart = DraftImpactChart.svg(page.months)
+        return try await render(page, status: .ok, request)
+    }
+
+    private func render(_ page: DraftPage, status: HTTPResponseStatus, _ request: Request) async throws -> Response {
+        let response = try await request.view.render("drafts", page).encodeResponse(for: request)
+        response.status = status
+        return response
+    }
+
+    /// The uploaded policy files (`*.yaml`, not rule tests), and what is wrong with the upload.
+    static func draftFiles(_ files: [File]) -> ([(name: String, bytes: [UInt8])], [String]) {
+        var drafts: [(name: String, bytes: [UInt8])] = []
+        var problems: [String] = []
+        let chosen = files.filter { !$0.filename.isEmpty }
+        if chosen.isEmpty { problems.append("The draft: choose its policy files (ID.yaml).") }
+        if chosen.count > maximumFiles { problems.append("The draft: at most \(maximumFiles) files.") }
+        for file in chosen.prefix(maximumFiles) {
+            let name = file.filename
+            guard name.range(of: #"^[a-z0-9][a-z0-9.-]{0,79}\.yaml$"#, options: .regularExpression) != nil else {
+                problems.append("\(name.prefix(80)): a policy file is named after its id, as victim-centered-2027.yaml.")
+                continue
+            }
+            if name.hasSuffix(RuleTests.fileSuffix) { continue }  // its rule tests run with `policies test`
+            guard file.data.readableBytes <= maximumFileSize else {
+                problems.append("\(name): larger than \(maximumFileSize / 1024) KiB.")
+                continue
+            }
+            drafts.append((name, Array(file.data.readableBytesView)))
+        }
+        return (drafts, problems)
+    }
+
+    static func words(transition: String) -> String {
+        transition.components(separatedBy: " → ").map { Disposition(spelling: $0)?.label ?? $0 }.joined(separator: " → ")
+    }
+}
