@@ -10,7 +10,9 @@ extension ReevaluateCommand {
         let withDrafts = try policyOptions.load(drafts: drafts)
         let listing = out.map { URL(fileURLWithPath: $0) }
         let partial = listing.map { $0.deletingLastPathComponent().appendingPathComponent(".\($0.lastPathComponent).\(UUID().uuidString).partial") }
-        if let partial { FileManager.default.createFile(atPath: partial.path, contents: nil) }
+        if let partial, !FileManager.default.createFile(atPath: partial.path, contents: nil) {
+            throw BadInput("--out: \(partial.deletingLastPathComponent().path): cannot write a file there").exit()
+        }
         let file = try partial.map { try FileHandle(forWritingTo: $0) }
         defer {
             try? file?.close()

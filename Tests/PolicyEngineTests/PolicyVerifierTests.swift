@@ -56,6 +56,32 @@ import Testing
         #expect(report.violations.contains { $0.invariant == invariant }, "\(Set(report.violations.map(\.invariant)))")
     }
 
+    /// A draft brings its own invariants, checked on the days it would be in force: this one
+    /// says a known pending U petitioner is never simply proceeded against, and the draft, which
+    /// restores the refrain but forgot the approval of exceptional circumstances, breaks it; the
+    /// counterexample is a case.
+    @Test func aDraftsOwnInvariantFindsWhatItsRulesForgot() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("draft-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try DraftFixture.write(to: folder)
+        let file = folder.appendingPathComponent("\(DraftFixture.id).yaml")
+        let invariant = "\(DraftFixture.id)/known-u-never-simply-proceeds"
+        try Data(try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "invariants: []\n", with: """
+            invariants:
+              - id: \(invariant)
+                description: A known pending U petitioner is never simply proceeded against.
+                when: subject.benefits.exists(f, f.type == 'U' && f.verified && f.status == 'pending')
+                expect: decision.disposition != 'proceed'
+
+            """).utf8).write(to: file)
+        let verifier = PolicyVerifier(ruleSet: try RuleSet.load(from: Fixtures.policySources, drafts: folder))
+        #expect(verifier.dates.contains(DraftFixture.firstDay) && verifier.dates.contains(DraftFixture.firstDay.previousDay))
+        let report = verifier.run(sampleEvery: 97)
+        let broken = try #require(report.violations.first { $0.invariant == invariant })
+        #expect(broken.facts.exceptionalCircumstances && broken.facts.asOf >= DraftFixture.firstDay, "\(broken)")
+        #expect(broken.description.contains(#""exceptionalCircumstances":true"#), "printed as a case to paste")
+    }
+
     /// An invariant whose premise never holds tests nothing, and the report says so.
     @Test func aVacuousInvariantIsReported() throws {
         let folder = try Fixtures.policyCopy(
