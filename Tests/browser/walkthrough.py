@@ -327,6 +327,36 @@ try:
     check(f"<title>{today[:7]}, ICE interim guidance of 30 January 2025, May go ahead: 7</title>" in analyst.page_source,
           "the chart shows this month under the 2025 guidance")
     check("A123456780" not in analyst.page_source, "the analyst sees no person")
+    # A draft policy, started by `policies new` and given a rule, tried on the open encounters from the page.
+    drafts = os.path.join(folder, "drafts")
+    subprocess.run([SAFEGUARD, "policies", "new", "victim-centered-2027", "--from", "2027-03-01", "--rescinds", "ice-interim-guidance-2025",
+                    "--drafts", drafts], capture_output=True, check=True)
+    draft = os.path.join(drafts, "victim-centered-2027.yaml")
+    with open(draft) as file:
+        text = file.read()
+    with open(draft, "w") as file:
+        file.write(text.replace("rules: []\n", """rules:
+  - id: victim-centered-2027/refrain-known-beneficiary
+    description: Absent exceptional circumstances, no civil enforcement action against a known beneficiary or known applicant.
+    when: hasKnownLiveFiling && !exceptionalCircumstances
+    effects:
+      disposition: refrain
+    citation:
+      document: Victim-centered approach (draft)
+      passage: Section 2
+      quote: absent exceptional circumstances ICE will refrain
+    source: primary
+""", 1))
+    follow(analyst, By.LINK_TEXT, "Try a draft policy on the open encounters")
+    visit(analyst, "drafts", "the form that tries a draft policy")
+    analyst.find_element(By.ID, "files").send_keys(draft)
+    analyst.execute_script("document.getElementById('asOf').value = '2027-03-01'")
+    follow(analyst, By.CSS_SELECTOR, "form[action='/policies/drafts'] button[value='page']")
+    check("What would change" in analyst.page_source and "open encounters as of 2027-03-01 twice" in analyst.find_element(By.ID, "impact").find_element(By.XPATH, "..").text,
+          "the draft is tried on the open encounters, in aggregate")
+    check(not analyst.find_elements(By.CSS_SELECTOR, "button[value='list']") and "A123456780" not in analyst.page_source,
+          "an analyst sees figures, never the encounters")
+    visit(analyst, "drafts-impact", "what a draft policy would change")
 
     auditor = signed_in("auditor-nyc", "")
     auditor.get(page)
