@@ -26,7 +26,8 @@ struct PolicyOptions: ParsableArguments {
 }
 
 /// `--drafts DIR`: draft policy files added to the policies in force, for analysis (`policies`,
-/// `evaluate`, `reevaluate --dry-run`); never taken by `serve`, whose decisions are stored.
+/// `reevaluate --dry-run`); never taken by `serve`, whose decisions are stored (it offers drafts
+/// to try with `--offer-drafts`).
 struct DraftOptions: ParsableArguments {
     @Option(name: .long, help: "A folder of draft policy files added to the policies (a draft may supersede or rescind one of them), with their rule tests (ID.test.yaml).",
             completion: .directory)

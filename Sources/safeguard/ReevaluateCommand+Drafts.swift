@@ -10,7 +10,12 @@ extension ReevaluateCommand {
         let withDrafts = try policyOptions.load(drafts: drafts)
         let listing = out.map { URL(fileURLWithPath: $0) }
         let partial = listing.map { $0.deletingLastPathComponent().appendingPathComponent(".\($0.lastPathComponent).\(UUID().uuidString).partial") }
-        if let partial, !FileManager.default.createFile(atPath: partial.path, contents: nil) {
+        var isFolder: ObjCBool = false
+        if let listing, FileManager.default.fileExists(atPath: listing.path, isDirectory: &isFolder), isFolder.boolValue {
+            throw BadInput("--out: \(listing.path) is a folder; name a file").exit()
+        }
+        // Encounter ids: readable by the one who asked for them only.
+        if let partial, !FileManager.default.createFile(atPath: partial.path, contents: nil, attributes: [.posixPermissions: 0o600]) {
             throw BadInput("--out: \(partial.deletingLastPathComponent().path): cannot write a file there").exit()
         }
         let file = try partial.map { try FileHandle(forWritingTo: $0) }

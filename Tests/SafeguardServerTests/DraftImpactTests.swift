@@ -26,14 +26,18 @@ import Testing
             // What the per-case engine says of each open encounter, the way the gate reads it.
             let day = DraftFixture.firstDay
             var expected: [UUID: (String, String)] = [:]
+            // Listed: a change in what a decision shows to everyone, of an office the lister reaches.
+            var listable: Set<UUID> = []
             let open = try await Encounter.query(on: database).filter(\.$status == Encounter.open).all()
             for encounter in open {
                 var facts = try await workflow.facts(for: encounter, on: database)
                 facts.asOf = day
                 let (before, after) = (workflow.ruleSet.evaluate(facts), withDraft.evaluate(facts))
-                if !DraftImpact.changedParts(before, after).isEmpty {
+                let parts = DraftImpact.changedParts(before, after)
+                if !parts.isEmpty {
                     expected[try encounter.requireID()] = (before.disposition.spelling, after.disposition.spelling)
                 }
+                if parts.contains("disposition") || parts.contains("requiredSteps") { listable.insert(try encounter.requireID()) }
             }
             #expect(!expected.isEmpty && expected.values.contains { $0.1 == "refrain" }, "the demo holds encounters the refrain changes")
 
@@ -44,7 +48,8 @@ import Testing
             let reevaluator = Reevaluator(workflow: workflow, batchSize: 7)
             let impact = try await reevaluator.impact(of: withDraft, asOf: day, by: admin, on: database) { listed.changes.append($0) }
             #expect(impact.total == .init(encounters: open.count, changed: expected.count))
-            #expect(listed.changes.count == expected.count)
+            #expect(Set(listed.changes.map(\.encounterId)) == listable && listed.changes.count == listable.count, "an admin reaches every office")
+            #expect(listed.changes.allSatisfy { !$0.changed.isEmpty && Set($0.changed).isSubset(of: ["disposition", "requiredSteps"]) })
             for change in listed.changes {
                 let wanted = expected[change.encounterId]
                 #expect(wanted.map { ($0.0, $0.1) == (change.before, change.after) } == true, "\(change)")
@@ -67,13 +72,13 @@ import Testing
     /// The page shows the figures the core computes, small groups left out; supervisors and admins
     /// download the list, analysts may not; a draft with a mistake comes back with it at its place.
     @Test func analystsTryADraftFromThePage() async throws {
-        try await TestService.with(seedUsers: false) { service in
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drafts-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try DraftFixture.write(to: folder)
+        try await TestService.with(seedUsers: false, offeredDrafts: [folder]) { service in
             let (workflow, database, users) = (service.app.safeguard.workflow, service.app.db, service.app.safeguard.users)
             let seeded = try await DemoSeeder(workflow: workflow, users: users).seed(password: { "correct horse battery" }, on: database)
             #expect(seeded.encounters > 0)
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drafts-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: folder) }
-            try DraftFixture.write(to: folder)
             let name = "\(DraftFixture.id).yaml"
             let draft = try [UInt8](Data(contentsOf: folder.appendingPathComponent(name)))
             let withDraft = try RuleSet.load(from: Fixtures.policySources, drafts: folder)
@@ -87,7 +92,10 @@ import Testing
             let form = try await analyst.get("/policies/drafts")
             #expect(form.status == .ok && form.text.contains(#"enctype="multipart/form-data""#) && !form.text.contains(#"value="list""#))
             let fields = [("asOf", "\(DraftFixture.firstDay)"), ("format", "page")]
-            let shown = try await analyst.post("/policies/drafts", fields: fields, files: [("files[]", name, draft)])
+            // The draft reads filings: uploaded, it is not an analyst's to try; offered by the service, it is.
+            let uploaded = try await analyst.post("/policies/drafts", fields: fields, files: [("files[]", name, draft)])
+            #expect(uploaded.status == .forbidden && uploaded.text.contains("\(DraftFixture.refrainRule) read filings"), "\(uploaded.text.prefix(800))")
+            let shown = try await analyst.post("/policies/drafts", fields: fields + [("offered", "0")], files: [])
             #expect(shown.status == .ok, "\(shown.text.prefix(600))")
             for cell in figures.offices {
                 #expect(shown.text.contains(#"<td data-label="Office">\#(cell.group["office"]!)</td><td data-label="Would change">\#(cell.count)</td>"#))
@@ -100,20 +108,27 @@ import Testing
             #expect(try await analyst.post("/policies/drafts", fields: [("asOf", "\(DraftFixture.firstDay)"), ("format", "list")],
                                            files: [("files[]", name, draft)]).status == .forbidden, "the list is not an analyst's")
 
+            var supervisor = PageBrowser(service: service)
+            _ = try await supervisor.signIn("supervisor-nyc", purpose: "law-enforcement")
+            _ = try await supervisor.get("/policies/drafts")
+            #expect(try await supervisor.post("/policies/drafts", fields: fields, files: [("files[]", name, draft)]).text.contains("What would change"),
+                    "a supervisor stating the purpose tries an upload that reads filings")
             let broken = try await analyst.post("/policies/drafts", fields: fields,
                                                 files: [("files[]", name, Array(String(decoding: draft, as: UTF8.self).replacingOccurrences(of: "hasKnownLiveFiling &&", with: "hasKnownLiveFilings &&").utf8))])
             #expect(broken.status == .unprocessableEntity && broken.text.contains("There is a problem") && broken.text.contains("\(name):"), "\(broken.text.prefix(800))")
             let shadow = try await analyst.post("/policies/drafts", fields: fields, files: [("files[]", "usc-8-1367.yaml", draft)])
             #expect(shadow.status == .unprocessableEntity && shadow.text.contains("a draft has the name of a policy file in force"))
 
-            var supervisor = PageBrowser(service: service)
-            _ = try await supervisor.signIn("supervisor-nyc", purpose: "law-enforcement")
-            _ = try await supervisor.get("/policies/drafts")
-            let list = try await supervisor.post("/policies/drafts", fields: [("asOf", "\(DraftFixture.firstDay)"), ("format", "list")], files: [("files[]", name, draft)])
+            // The draft the server was started with, chosen instead of uploaded.
+            let offered = try await supervisor.get("/policies/drafts")
+            #expect(offered.text.contains(#"<option value="0">\#(folder.lastPathComponent)</option>"#))
+            let list = try await supervisor.post("/policies/drafts", fields: [("asOf", "\(DraftFixture.firstDay)"), ("format", "list"), ("offered", "0")], files: [])
             #expect(list.status == .ok && list.headers.first(name: .contentDisposition)?.contains("attachment") == true)
             let changes = try list.text.split(separator: "\n").map { try JSONDecoder().decode(DraftImpact.Change.self, from: Data($0.utf8)) }
-            #expect(changes.count == impact.total.changed)
-            #expect(!changes.isEmpty && changes.allSatisfy { !$0.changed.isEmpty })
+            let supervisorActor = try #require(try await users.user(named: "supervisor-nyc", on: database).actor)
+            let theirs = Listed()
+            _ = try await Reevaluator(workflow: workflow).impact(of: withDraft, asOf: DraftFixture.firstDay, by: supervisorActor, on: database) { theirs.changes.append($0) }
+            #expect(changes == theirs.changes && !changes.isEmpty && changes.allSatisfy { $0.office == "NYC" }, "their own office's encounters only")
         }
     }
 

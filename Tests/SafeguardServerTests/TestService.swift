@@ -40,7 +40,8 @@ struct TestService {
     ///   whose millions of library lines would cost more than its work asks for less than trace.
     static func with(seedUsers: Bool = true, auditSigningInterval: Duration = .seconds(300), sessionTimeouts: SessionTimeouts = SessionTimeouts(),
                      refreshesDecisions: Bool = false, refusalsPerMinute: Int = RuntimeSettings(databasePath: "").refusalsPerMinute,
-                     filingSource: USCISCaseStatusClient.Settings? = nil, refreshesFilings: Bool = false, logLevel: Logger.Level = .trace, addRoutes: @escaping @Sendable (Application) -> Void = { _ in },
+                     filingSource: USCISCaseStatusClient.Settings? = nil, refreshesFilings: Bool = false, offeredDrafts: [URL] = [], logLevel: Logger.Level = .trace,
+                     addRoutes: @escaping @Sendable (Application) -> Void = { _ in },
                      _ body: (TestService) async throws -> Void) async throws {
         _ = LogCapture.shared
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safeguard-service-\(UUID().uuidString)")
@@ -61,6 +62,7 @@ struct TestService {
         settings.refusalsPerMinute = refusalsPerMinute
         settings.runtime.filingSource = filingSource
         settings.refreshesFilings = refreshesFilings
+        settings.offeredDrafts = offeredDrafts
         do {
             try await run(settings: settings, seedUsers: seedUsers, logLevel: logLevel, addRoutes: addRoutes, body)
         } catch {

@@ -181,8 +181,29 @@ with socket.socket() as probe:
     port = probe.getsockname()[1]
 base = f"http://127.0.0.1:{port}"
 environment = dict(os.environ, SAFEGUARD_GATEWAY_SMS=f"http://127.0.0.1:{gateway.server_address[1]}/sms", SAFEGUARD_DELIVERY_WORKERS="1")
+# A draft policy, started by `policies new` and given a rule, that the server offers to try on the open encounters.
+drafts = os.path.join(folder, "drafts")
+subprocess.run([SAFEGUARD, "policies", "new", "victim-centered-2027", "--from", "2027-03-01", "--rescinds", "ice-interim-guidance-2025",
+                "--drafts", drafts], capture_output=True, check=True)
+draft = os.path.join(drafts, "victim-centered-2027.yaml")
+with open(draft) as file:
+    text = file.read()
+with open(draft, "w") as file:
+    file.write(text.replace("rules: []\n", """rules:
+  - id: victim-centered-2027/refrain-known-beneficiary
+    description: Absent exceptional circumstances, no civil enforcement action against a known beneficiary or known applicant.
+    when: hasKnownLiveFiling && !exceptionalCircumstances
+    effects:
+      disposition: refrain
+    citation:
+      document: Victim-centered approach (draft)
+      passage: Section 2
+      quote: absent exceptional circumstances ICE will refrain
+    source: primary
+""", 1))
 # Filings verified at the simulator of USCIS's Case Status API, which knows the samples' receipt numbers.
-server = subprocess.Popen([SAFEGUARD, "serve", "--port", str(port), "--database", database, "--uscis-simulator"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+server = subprocess.Popen([SAFEGUARD, "serve", "--port", str(port), "--database", database, "--uscis-simulator", "--offer-drafts", drafts],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                           env=environment)
 drivers = []
 try:
@@ -327,29 +348,10 @@ try:
     check(f"<title>{today[:7]}, ICE interim guidance of 30 January 2025, May go ahead: 7</title>" in analyst.page_source,
           "the chart shows this month under the 2025 guidance")
     check("A123456780" not in analyst.page_source, "the analyst sees no person")
-    # A draft policy, started by `policies new` and given a rule, tried on the open encounters from the page.
-    drafts = os.path.join(folder, "drafts")
-    subprocess.run([SAFEGUARD, "policies", "new", "victim-centered-2027", "--from", "2027-03-01", "--rescinds", "ice-interim-guidance-2025",
-                    "--drafts", drafts], capture_output=True, check=True)
-    draft = os.path.join(drafts, "victim-centered-2027.yaml")
-    with open(draft) as file:
-        text = file.read()
-    with open(draft, "w") as file:
-        file.write(text.replace("rules: []\n", """rules:
-  - id: victim-centered-2027/refrain-known-beneficiary
-    description: Absent exceptional circumstances, no civil enforcement action against a known beneficiary or known applicant.
-    when: hasKnownLiveFiling && !exceptionalCircumstances
-    effects:
-      disposition: refrain
-    citation:
-      document: Victim-centered approach (draft)
-      passage: Section 2
-      quote: absent exceptional circumstances ICE will refrain
-    source: primary
-""", 1))
     follow(analyst, By.LINK_TEXT, "Try a draft policy on the open encounters")
     visit(analyst, "drafts", "the form that tries a draft policy")
-    analyst.find_element(By.ID, "files").send_keys(draft)
+    # It reads filings: an analyst tries it as the service offers it, not from an upload.
+    analyst.find_element(By.CSS_SELECTOR, "#offered option[value='0']").click()
     analyst.execute_script("document.getElementById('asOf').value = '2027-03-01'")
     follow(analyst, By.CSS_SELECTOR, "form[action='/policies/drafts'] button[value='page']")
     check("What would change" in analyst.page_source and "open encounters as of 2027-03-01 twice" in analyst.find_element(By.ID, "impact").find_element(By.XPATH, "..").text,

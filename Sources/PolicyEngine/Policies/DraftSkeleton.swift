@@ -3,8 +3,9 @@
 /// in force and the day before. Values are written as YAML double-quoted strings where a person
 /// typed them (the title).
 public enum DraftSkeleton {
-    public static func policy(id: String, title: String, from firstDay: CalendarDate, supersedes: [String], rescinds: [String]) -> String {
-        """
+    public static func policy(id: String, title typed: String, from firstDay: CalendarDate, supersedes: [String], rescinds: [String]) -> String {
+        let title = oneLine(typed)
+        return """
         kind: policy
         id: \(id)
         name: \(quoted(title)) # what pages call it
@@ -61,9 +62,19 @@ public enum DraftSkeleton {
         """
     }
 
-    /// A YAML double-quoted scalar: backslashes and quotes escaped, control characters dropped.
+    /// A YAML double-quoted scalar: backslashes and quotes escaped.
     static func quoted(_ text: String) -> String {
-        let kept = text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }
-        return "\"" + String(String.UnicodeScalarView(kept)).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
+
+    /// The text without control characters or line breaks of any kind, which could end a comment.
+    static func oneLine(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { scalar in
+            !scalar.properties.generalCategory.isControlOrSeparatorOfLines
+        }))
+    }
+}
+
+private extension Unicode.GeneralCategory {
+    var isControlOrSeparatorOfLines: Bool { [.control, .format, .lineSeparator, .paragraphSeparator].contains(self) }
 }

@@ -7,10 +7,10 @@ import PolicyEngine
 /// policies in force (before) and with the drafts added (after), read in batches through the
 /// pipeline `reevaluate` reads through (`CaseRecords`).
 public struct DraftImpact: Sendable, Equatable {
-    /// An open encounter whose outcome the drafts change: what a list of them may show to the
-    /// roles that read case records. The dispositions and the names of the parts that changed;
-    /// never the steps, options or rules themselves, which can tell that a person holds a
-    /// protected filing (8 U.S.C. § 1367).
+    /// An open encounter whose outcome the drafts change in what a decision shows to everyone
+    /// (`ProtectedData`): its disposition or the steps it owes. The dispositions and which of
+    /// the two changed; never the steps, options, duties or rules themselves, and no encounter
+    /// whose change lies only in the parts withheld for 8 U.S.C. § 1367 (its listing would tell).
     public struct Change: Sendable, Equatable, Codable {
         public var encounterId: UUID
         public var office: String
@@ -18,8 +18,7 @@ public struct DraftImpact: Sendable, Equatable {
         public var month: String
         public var before: String
         public var after: String
-        /// Which of disposition, requiredSteps, duties, options, discretionaryFactors and
-        /// excludedInformation differ.
+        /// Which of disposition and requiredSteps differ.
         public var changed: [String]
     }
 
@@ -59,6 +58,23 @@ public struct DraftImpact: Sendable, Equatable {
                        offices: table("office", byOffice.mapValues(\.changed)), months: table("month", byMonth.mapValues(\.changed)))
     }
 
+    /// Whether `reader` may try drafts whose documents are `draftIDs`: one whose rules read
+    /// protected facts (`ProtectedData.reveals`) only when entitled to them, or when the service
+    /// offers it (`offered`: reviewed by whoever started the service with it). A condition
+    /// written to fit one encounter would otherwise make even suppressed figures tell of it.
+    public static func requireTriable(_ drafts: RuleSet, draftIDs: Set<String>, by reader: Reader, offered: Bool) throws {
+        guard !offered, !reader.disclosure.entitled else { return }
+        let reading = drafts.rules.filter { draftIDs.contains($0.policyID) && ProtectedData.reveals($0) }.map(\.id)
+        guard reading.isEmpty else {
+            throw WorkflowError.forbidden("the draft's rules \(reading.joined(separator: ", ")) read filings, signs of victimisation or evidence, "
+                                          + "protected by 8 U.S.C. § 1367: such a draft is tried by a supervisor stating the law-enforcement purpose, "
+                                          + "or offered by the service (serve --offer-drafts)")
+        }
+    }
+
+    /// The parts of a decision shown to everyone (`ProtectedData`), which a list may name.
+    static let shownParts: Set<String> = ["disposition", "requiredSteps"]
+
     /// The parts of two decisions' outcomes that differ, by name.
     static func changedParts(_ before: Decision, _ after: Decision) -> [String] {
         var parts: [String] = []
@@ -85,7 +101,8 @@ public struct DraftImpact: Sendable, Equatable {
 extension Reevaluator {
     /// What adding `drafts` (the policies in force with the drafts added, `RuleSet.load(from:drafts:)`)
     /// would change as of `asOf`, in aggregate (`Entitlements.statisticsRoles`); with `changed`,
-    /// called with each changed encounter in id order, a list (`Entitlements.changedEncountersRoles`).
+    /// called with each encounter of an office the actor reaches whose disposition or steps owed
+    /// change, in id order, a list (`Entitlements.changedEncountersRoles`).
     /// The asking is recorded in the audit chain, a list as an export, in a write turn of its own
     /// when `turns` are given (a page on SQLite holds none while it reads the whole population).
     public func impact(of drafts: RuleSet, asOf: CalendarDate, by actor: Actor, turns: (any WriteTurns)? = nil, on database: any Database,
@@ -95,7 +112,8 @@ extension Reevaluator {
             throw WorkflowError.forbidden(changed == nil ? "what a draft would change is shown to analysts, auditors, supervisors and admins"
                                                          : "the encounters a draft would change are listed to supervisors and admins")
         }
-        let object = "open-encounters/as-of/\(asOf)/with-drafts/\(drafts.digest.prefix(16))"
+        // The whole digest: the drafts tried can be told later from the files kept.
+        let object = "open-encounters/as-of/\(asOf)/with-drafts/\(drafts.digest)"
         try await workflow.audit.append([AuditEntry(actor, changed == nil ? .read : .export, object)], taking: turns, on: database)
         let current = workflow.ruleSet
         let (currentScope, draftScope) = (current.makeScope(), drafts.makeScope())
@@ -118,11 +136,13 @@ extension Reevaluator {
                 impact.diff.add(from: before.disposition.spelling, to: after.disposition.spelling,
                                 oldRules: before.ruleIDs(in: current), newRules: after.ruleIDs(in: drafts))
                 let change = DraftImpact.Change(encounterId: id, office: office, month: month, before: before.disposition.spelling,
-                                                after: after.disposition.spelling, changed: parts)
+                                                after: after.disposition.spelling, changed: parts.filter(DraftImpact.shownParts.contains))
                 impact.count(change, office: office, month: month)
-                try changed?(change)
+                if !change.changed.isEmpty, actor.reaches(office: office) { try changed?(change) }
             }
             cursor = last.id
+            // A page that is left, or a command stopped, stops deciding.
+            try Task.checkCancellation()
         }
         return impact
     }

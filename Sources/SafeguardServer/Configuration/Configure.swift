@@ -10,6 +10,8 @@ import Vapor
 extension Application {
     private struct ServicesKey: StorageKey { typealias Value = SafeguardServices }
     private struct MetricsKey: StorageKey { typealias Value = ServiceMetrics }
+    private struct OfferedDraftsKey: StorageKey { typealias Value = [URL] }
+    private struct DraftTrialsKey: StorageKey { typealias Value = DraftTrials }
 
     /// The core's services, composed by `SafeguardRuntime`.
     var safeguard: SafeguardServices {
@@ -22,6 +24,18 @@ extension Application {
         get { storage[MetricsKey.self]! }
         set { storage[MetricsKey.self] = newValue }
     }
+
+    /// The draft being tried on the population, one at a time (`DraftImpactPageController`).
+    var draftTrials: DraftTrials {
+        get { storage[DraftTrialsKey.self]! }
+        set { storage[DraftTrialsKey.self] = newValue }
+    }
+
+    /// The folders of draft policies `/policies/drafts` offers (`ServerSettings.offeredDrafts`).
+    var offeredDrafts: [URL] {
+        get { storage[OfferedDraftsKey.self] ?? [] }
+        set { storage[OfferedDraftsKey.self] = newValue }
+    }
 }
 
 /// Sets the application up: the core's services and the database from `SafeguardRuntime` (the
@@ -33,6 +47,8 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: settings.maximumBodySize)
     let metrics = ServiceMetrics()
     app.serviceMetrics = metrics
+    app.offeredDrafts = settings.offeredDrafts
+    app.draftTrials = DraftTrials()
     app.safeguard = try SafeguardRuntime.compose(settings: settings.runtime, ruleSet: ruleSet, hasher: hasher, clock: clock, metrics: metrics.factory,
                                                  databases: app.databases, migrations: app.migrations)
     // Page sessions live in the database (`_fluent_sessions`, a migration of the core's), so

@@ -9,6 +9,9 @@ public struct ServerSettings: Sendable, Equatable {
     public var port: Int
     /// The largest request body accepted.
     public var maximumBodySize: Int
+    /// Folders of draft policy files that `/policies/drafts` offers to try (`serve --offer-drafts`):
+    /// tried on the open encounters, never in force.
+    public var offeredDrafts: [URL] = []
     public var runtime: RuntimeSettings
 
     public init(host: String, port: Int, maximumBodySize: Int = 1 << 20, runtime: RuntimeSettings) {

@@ -40,7 +40,7 @@ struct SQLiteWriteSerializer: AsyncMiddleware {
     /// Whether the request takes turns of its own, for each of its writes.
     static func takesOwnTurns(_ request: Request) -> Bool {
         // No writer waits while the source answers, or while a draft is tried on the whole population.
-        if request.method == .POST, isVerificationAtSource(request.url.path) || request.url.path == "/policies/drafts" { return true }
+        if request.method == .POST, isVerificationAtSource(request.url.path) || request.url.path.split(separator: "/") == ["policies", "drafts"] { return true }
         guard request.headers[.cookie].isEmpty else { return false }
         return [.GET, .HEAD].contains(request.method) && request.url.path.hasPrefix("/api/")
             || request.method == .POST && request.url.path == "/api/v1/encounters"

@@ -20,8 +20,12 @@ struct CSRFProtection: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.method == .POST else { return try await next.respond(to: request) }
+        guard request.hasSession, request.session.data[Self.sessionKey] != nil else {
+            throw Abort(.forbidden, reason: "the form has no valid CSRF token; reload the page and send it again")
+        }
         // The route collects its body after this middleware: a form larger than the first chunk
-        // that arrived (a file, a long text) is collected here, within the same limit.
+        // that arrived (a file, a long text) is collected here, within the same limit, once a
+        // session that could hold a token is known.
         if request.body.data == nil {
             _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
         }

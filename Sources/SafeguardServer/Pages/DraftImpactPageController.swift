@@ -3,7 +3,8 @@ import SafeguardCore
 import Vapor
 
 /// `/policies/drafts`: a draft policy tried on the stored population before it takes effect, for
-/// analysts and policy staff. The draft's files are uploaded (nothing of them is kept); every open
+/// analysts and policy staff. The draft's files are uploaded (nothing of them is kept), or one of
+/// the folders the server offers is chosen (`serve --offer-drafts`); every open
 /// encounter is decided with the policies in force and with the draft added, as of a chosen day
 /// (`Reevaluator.impact`). The page shows aggregates only, small groups left out
 /// (`DraftImpact.figures`); supervisors and admins may also download the encounters that would
@@ -25,6 +26,8 @@ struct DraftImpactPageController: RouteCollection {
         var frame: PageController.Frame
         var asOf: String
         var mayList: Bool
+        /// The drafts the server offers, by folder name.
+        var offered: [FormChoice]
         var problems: [String] = []
         var result: String?
         var transitions: [Line] = []
@@ -36,6 +39,8 @@ struct DraftImpactPageController: RouteCollection {
 
     struct Upload: Content {
         var files: [File]?
+        /// The index of an offered draft, chosen instead of files.
+        var offered: String?
         var asOf: String?
         /// "list": the encounters that would change, as JSON Lines, instead of the page.
         var format: String?
@@ -50,15 +55,16 @@ struct DraftImpactPageController: RouteCollection {
 
     func page(_ request: Request) throws -> DraftPage {
         let actor = try request.actor
+        let offered = request.application.offeredDrafts.enumerated().map { FormChoice(value: String($0.offset), label: $0.element.lastPathComponent, selected: false) }
         return DraftPage(frame: .init("Try a draft policy", request: request), asOf: request.application.safeguard.workflow.calendar.today.description,
-                         mayList: Entitlements.changedEncountersRoles.contains(actor.role))
+                         mayList: Entitlements.changedEncountersRoles.contains(actor.role), offered: offered)
     }
 
     func tryDraft(request: Request) async throws -> Response {
         let upload = try request.content.decode(Upload.self)
         var page = try page(request)
         page.asOf = upload.asOf ?? page.asOf
-        let (drafts, problems) = Self.draftFiles(upload.files ?? [])
+        let (drafts, problems) = Self.draftFiles(upload, offered: request.application.offeredDrafts)
         let asOf = CalendarDate(page.asOf)
         page.problems = problems + (asOf == nil ? ["The day: '\(page.asOf.prefix(20))' is not a date (YYYY-MM-DD)."] : [])
         let services = request.application.safeguard
@@ -70,6 +76,14 @@ struct DraftImpactPageController: RouteCollection {
             page.problems = error.problems.map(\.description)
             return try await render(page, status: .unprocessableEntity, request)
         }
+        let names = Set(drafts.map(\.name))
+        try DraftImpact.requireTriable(withDrafts, draftIDs: Set(withDrafts.documents.filter { names.contains($0.fileName) }.map(\.id)), by: request.reader,
+                                       offered: upload.offered.map { !$0.isEmpty } ?? false)
+        // One draft at a time: each decides the whole population twice.
+        guard request.application.draftTrials.begin() else {
+            throw Abort(.serviceUnavailable, reason: "another draft is being tried; try again in a moment")
+        }
+        defer { request.application.draftTrials.end() }
         let (reevaluator, actor) = (Reevaluator(workflow: services.workflow), try request.actor)
         if upload.format == "list" {
             var lines = ""
@@ -104,12 +118,21 @@ struct DraftImpactPageController: RouteCollection {
         return response
     }
 
-    /// The uploaded policy files (`*.yaml`, not rule tests), and what is wrong with the upload.
-    static func draftFiles(_ files: [File]) -> ([(name: String, bytes: [UInt8])], [String]) {
+    /// The policy files of the offered draft chosen, or those uploaded (`*.yaml`, not rule tests),
+    /// and what is wrong with the choice.
+    static func draftFiles(_ upload: Upload, offered: [URL]) -> ([(name: String, bytes: [UInt8])], [String]) {
+        if let choice = upload.offered, !choice.isEmpty {
+            guard let index = Int(choice), offered.indices.contains(index) else { return ([], ["The draft: choose one of those offered."]) }
+            do {
+                return (try RuleSet.policyFiles(in: offered[index]), [])
+            } catch {
+                return ([], error.problems.map(\.description))
+            }
+        }
         var drafts: [(name: String, bytes: [UInt8])] = []
         var problems: [String] = []
-        let chosen = files.filter { !$0.filename.isEmpty }
-        if chosen.isEmpty { problems.append("The draft: choose its policy files (ID.yaml).") }
+        let chosen = (upload.files ?? []).filter { !$0.filename.isEmpty }
+        if chosen.isEmpty { problems.append("The draft: choose its policy files (ID.yaml)\(offered.isEmpty ? "" : ", or one of those offered").") }
         if chosen.count > maximumFiles { problems.append("The draft: at most \(maximumFiles) files.") }
         for file in chosen.prefix(maximumFiles) {
             let name = file.filename
