@@ -132,6 +132,19 @@ import Testing
         }
     }
 
+    /// Forty definitions, each using the one before twice, would expand to 2^40 uses: refused
+    /// once the condition passes the budget, in well under a second.
+    @Test func definitionsThatDoubleAtEachStepAreRefused() {
+        let chain = (1...40).map { "  d\($0): {expression: d\($0 - 1) || d\($0 - 1)}" }.joined(separator: "\n")
+        let text = "kind: terms\ntitle: Doubling\ndefinitions:\n  d0: {expression: subject.detained}\n\(chain)\n"
+        do {
+            _ = try RuleSet.load(files: [("doubling.yaml", Array(text.utf8)), policy(when: "d40")])
+            Issue.record("a doubling chain of definitions loaded")
+        } catch {
+            #expect(error.problems.contains { $0.message.contains("expands to more than 10000 uses of definitions") }, "\(error.problems.prefix(2))")
+        }
+    }
+
     /// The parser and everything that recurses over its trees would exhaust the stack on these;
     /// they are refused with the place and the reason instead.
     @Test(arguments: [

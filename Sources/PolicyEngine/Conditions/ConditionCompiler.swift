@@ -10,6 +10,8 @@ struct ConditionCompiler {
     var expanding: [String] = []
     /// True for an invariant's expectation, the one place that reads `decision`.
     var readsDecision = false
+    /// Shared with the compilers of the definitions it expands.
+    var budget = ExpansionBudget()
 
     init(definitions: [String: Definition], parameters: [String: Parameter], slots: SlotCounter, usage: FieldUsage) {
         self.definitions = definitions
@@ -244,8 +246,10 @@ struct ConditionCompiler {
                 message: "'\(definition.name)' takes \(definition.parameters.count) argument(s), given \(arguments.count)"
             )
         }
+        try budget.spend(at: offset)
         var inner = ConditionCompiler(definitions: definitions, parameters: definition.fileParameters, slots: slots, usage: usage)
         inner.expanding = expanding + [definition.name]
+        inner.budget = budget
         for (argument, parameter) in zip(arguments, definition.parameters) {
             let value = try compile(argument, hint: parameter.type)
             guard value.type == parameter.type else {
