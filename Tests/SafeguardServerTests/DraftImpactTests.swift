@@ -54,7 +54,7 @@ import Testing
                 let wanted = expected[change.encounterId]
                 #expect(wanted.map { ($0.0, $0.1) == (change.before, change.after) } == true, "\(change)")
             }
-            #expect(impact.byOffice.values.map(\.changed).reduce(0, +) == expected.count && impact.byMonth.values.map(\.encounters).reduce(0, +) == open.count)
+            #expect(impact.byOffice.values.map(\.changed).reduce(0, +) == expected.count && impact.byMonthAndOffice.values.map(\.encounters).reduce(0, +) == open.count)
             #expect(impact.diff.rules["+\(DraftFixture.refrainRule)"] == expected.values.filter { $0.1 == "refrain" }.count)
             #expect(try await Self.storedRecords(service) == stored, "every table but the audit records is as it was")
             #expect(try await service.count("audit_records") == audited + 1, "the asking, recorded")
@@ -85,7 +85,7 @@ import Testing
             let admin = try #require(try await users.user(named: "admin-nyc", on: database).actor)
             let impact = try await Reevaluator(workflow: workflow).impact(of: withDraft, asOf: DraftFixture.firstDay, by: admin, on: database)
             let figures = impact.figures
-            #expect(!figures.offices.isEmpty, "the demo has an office with five or more encounters the draft changes")
+            #expect(!figures.monthsAndOffices.isEmpty, "the demo has a month and office with five or more encounters the draft changes")
 
             var analyst = PageBrowser(service: service)
             _ = try await analyst.signIn("analyst-nyc")
@@ -97,16 +97,15 @@ import Testing
             #expect(uploaded.status == .forbidden && uploaded.text.contains("\(DraftFixture.refrainRule) read filings"), "\(uploaded.text.prefix(800))")
             let shown = try await analyst.post("/policies/drafts", fields: fields + [("offered", "0")], files: [])
             #expect(shown.status == .ok, "\(shown.text.prefix(600))")
-            for cell in figures.offices {
-                #expect(shown.text.contains(#"<td data-label="Office">\#(cell.group["office"]!)</td><td data-label="Would change">\#(cell.count)</td>"#))
+            for cell in figures.monthsAndOffices {
+                #expect(shown.text.contains(#"<td data-label="Month">\#(cell.group["month"]!)</td><td data-label="Office">\#(cell.group["office"]!)</td><td data-label="Would change">\#(cell.count)</td>"#))
             }
-            for cell in figures.months { #expect(shown.text.contains(#"<td data-label="Month">\#(cell.group["month"]!)</td><td data-label="Would change">\#(cell.count)</td>"#)) }
             #expect(shown.text.contains("Now applies: Absent exceptional circumstances"))
-            #expect(shown.text.contains("<svg") == !figures.months.isEmpty, "a chart of the months shown, none without")
+            #expect(shown.text.contains("<svg") == !figures.monthsAndOffices.isEmpty, "a chart of the groups shown, none without")
             let rows = shown.text.components(separatedBy: "<tr><td").count - 1
-            #expect(rows == figures.transitions.count + figures.rules.count + figures.offices.count + figures.months.count, "only the figures shown in aggregate")
-            #expect(try await analyst.post("/policies/drafts", fields: [("asOf", "\(DraftFixture.firstDay)"), ("format", "list")],
-                                           files: [("files[]", name, draft)]).status == .forbidden, "the list is not an analyst's")
+            #expect(rows == figures.transitions.count + figures.rules.count + figures.monthsAndOffices.count, "only the figures shown in aggregate")
+            let listed = try await analyst.post("/policies/drafts", fields: [("asOf", "\(DraftFixture.firstDay)"), ("format", "list"), ("offered", "0")], files: [])
+            #expect(listed.status == .forbidden && listed.text.contains("listed to supervisors and admins"), "the list is not an analyst's")
 
             var supervisor = PageBrowser(service: service)
             _ = try await supervisor.signIn("supervisor-nyc", purpose: "law-enforcement")
@@ -132,11 +131,12 @@ import Testing
         }
     }
 
-    @Test func theChartDrawsABarForEachMonthShown() throws {
-        let months = [("2026-11", 5), ("2026-12", 20)].map { DraftImpactPageController.DraftPage.Line(label: $0.0, count: $0.1) }
-        let svg = try #require(DraftImpactChart.svg(months))
-        #expect(svg.components(separatedBy: "<rect ").count == 3 && svg.contains("<title>2026-12: 20</title>") && svg.contains(#"role="img""#))
-        #expect(svg.contains(#"height="200.0""#) && svg.contains(#"height="50.0""#), "bars to scale: \(svg)")
+    @Test func theChartStacksEachMonthsOfficesToScale() throws {
+        let cells = [("2026-11", "LAX", 5), ("2026-12", "LAX", 5), ("2026-12", "NYC", 15)].map { DraftImpactPageController.MonthAndOffice(month: $0.0, office: $0.1, count: $0.2) }
+        let svg = try #require(DraftImpactChart.svg(cells))
+        #expect(svg.components(separatedBy: "<rect ").count == 1 + 3 + 2, "a segment each, and a legend key per office")
+        #expect(svg.contains("<title>2026-12, NYC: 15</title>") && svg.contains(#"role="img""#) && svg.contains(">20</text>"), "the month's total above its bar")
+        #expect(svg.contains(#"height="150.0""#) && svg.contains(#"height="50.0""#), "segments to scale: \(svg)")
         #expect(DraftImpactChart.svg([]) == nil)
     }
 

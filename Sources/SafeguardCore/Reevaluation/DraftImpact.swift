@@ -33,7 +33,13 @@ public struct DraftImpact: Sendable, Equatable {
     /// Dispositions before → after, and the rules behind each change.
     public var diff = PopulationDiff()
     public var byOffice: [String: Count] = [:]
-    public var byMonth: [String: Count] = [:]
+    /// By the month the encounter was opened for (YYYY-MM) and office.
+    public var byMonthAndOffice: [MonthAndOffice: Count] = [:]
+
+    public struct MonthAndOffice: Hashable, Sendable {
+        public var month: String
+        public var office: String
+    }
 
     public init(asOf: CalendarDate) {
         self.asOf = asOf
@@ -42,20 +48,22 @@ public struct DraftImpact: Sendable, Equatable {
     /// What may be shown of the impact in aggregate, each a table of its own with small groups
     /// left out as the statistics leave them out (`CaseStatistics.suppressed`): the dispositions
     /// before → after, the rules behind the changes, and the encounters that would change by
-    /// office and by month.
+    /// month and office (one table: totals by office or by month beside it would give away what
+    /// it leaves out).
     public struct Figures: Sendable, Equatable {
         public var transitions: [CaseStatistics.Cell]
         public var rules: [CaseStatistics.Cell]
-        public var offices: [CaseStatistics.Cell]
-        public var months: [CaseStatistics.Cell]
+        /// Grouped by `month` and `office`, in month and office order.
+        public var monthsAndOffices: [CaseStatistics.Cell]
     }
 
     public var figures: Figures {
         func table(_ key: String, _ counts: [String: Int]) -> [CaseStatistics.Cell] {
             CaseStatistics.suppressed(counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { CaseStatistics.Cell(group: [key: $0.key], count: $0.value) })
         }
+        let changed = byMonthAndOffice.filter { $0.value.changed > 0 }.sorted { ($0.key.month, $0.key.office) < ($1.key.month, $1.key.office) }
         return Figures(transitions: table("transition", diff.transitions), rules: table("rule", diff.rules),
-                       offices: table("office", byOffice.mapValues(\.changed)), months: table("month", byMonth.mapValues(\.changed)))
+                       monthsAndOffices: CaseStatistics.suppressed(changed.map { CaseStatistics.Cell(group: ["month": $0.key.month, "office": $0.key.office], count: $0.value.changed) }))
     }
 
     /// Whether `reader` may try drafts whose documents are `draftIDs`: one whose rules read
@@ -93,8 +101,8 @@ public struct DraftImpact: Sendable, Equatable {
         total.changed += changed
         byOffice[office, default: Count()].encounters += 1
         byOffice[office, default: Count()].changed += changed
-        byMonth[month, default: Count()].encounters += 1
-        byMonth[month, default: Count()].changed += changed
+        byMonthAndOffice[MonthAndOffice(month: month, office: office), default: Count()].encounters += 1
+        byMonthAndOffice[MonthAndOffice(month: month, office: office), default: Count()].changed += changed
     }
 }
 

@@ -32,9 +32,15 @@ struct DraftImpactPageController: RouteCollection {
         var result: String?
         var transitions: [Line] = []
         var rules: [Line] = []
-        var offices: [Line] = []
-        var months: [Line] = []
+        var monthsAndOffices: [MonthAndOffice] = []
         var chart: String?
+    }
+
+    /// How many encounters opened for a month in an office would change.
+    struct MonthAndOffice: Encodable, Equatable {
+        var month: String
+        var office: String
+        var count: Int
     }
 
     struct Upload: Content {
@@ -106,9 +112,8 @@ struct DraftImpactPageController: RouteCollection {
             let rule = withDrafts.rule(id: String(key.dropFirst())) ?? services.ruleSet.rule(id: String(key.dropFirst()))
             return DraftPage.Line(label: (key.hasPrefix("+") ? "Now applies: " : "No longer applies: ") + (rule?.description ?? key), count: cell.count)
         }
-        page.offices = figures.offices.map { DraftPage.Line(label: $0.group["office"] ?? "", count: $0.count) }
-        page.months = figures.months.map { DraftPage.Line(label: $0.group["month"] ?? "", count: $0.count) }
-        page.chart = DraftImpactChart.svg(page.months)
+        page.monthsAndOffices = figures.monthsAndOffices.map { MonthAndOffice(month: $0.group["month"] ?? "", office: $0.group["office"] ?? "", count: $0.count) }
+        page.chart = DraftImpactChart.svg(page.monthsAndOffices)
         return try await render(page, status: .ok, request)
     }
 
