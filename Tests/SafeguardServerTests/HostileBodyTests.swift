@@ -55,4 +55,29 @@ import Vapor
         guard let roles = rule.roles else { return nil }
         return [.officer, .hotlineSpecialist, .integration, .supervisor, .auditor].first(where: roles.contains)
     }
+
+    /// MultipartKit's parser stops the process on a byte of 128 or more in a part's header name:
+    /// such a body never reaches it, at the one route that takes files; every other route refuses
+    /// multipart outright; a body as a browser sends it still passes.
+    @Test func aMultipartBodyThatWouldStopTheParserIsRefusedWhereverItIsSent() async throws {
+        try await TestService.with { service in
+            var analyst = PageBrowser(service: service)
+            _ = try await analyst.signIn("analyst-nyc")
+            _ = try await analyst.get("/policies/drafts")
+            let cookie = try #require(analyst.cookie)
+            let boundary = "b0undary"
+            let crashing = Array("--\(boundary)\r\n".utf8) + [0xC3, 0x96] + Array("--\(boundary)--\r\n".utf8)
+            let refused = try await service.send(.POST, "/policies/drafts", bytes: crashing, headers: [("Cookie", cookie)],
+                                                 contentType: "multipart/form-data; boundary=\(boundary)")
+            #expect(refused.status == .badRequest, "\(refused.text.prefix(300))")
+            #expect(try await service.send(.GET, "/health").status == .ok, "the server still answers")
+            let elsewhere = try await service.send(.POST, "/people", bytes: crashing, headers: [("Cookie", cookie)],
+                                                   contentType: "multipart/form-data; boundary=\(boundary)")
+            #expect(elsewhere.status == .unsupportedMediaType)
+            #expect(try await service.send(.GET, "/health").status == .ok)
+            let browserLike = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"asOf\"\r\n\r\n2027-03-01 é\r\n--\(boundary)--\r\n".utf8)
+            #expect(MultipartScreen.partHeadersAreASCII(browserLike, boundary: boundary), "a value may hold anything")
+            #expect(!MultipartScreen.partHeadersAreASCII(crashing, boundary: boundary))
+        }
+    }
 }

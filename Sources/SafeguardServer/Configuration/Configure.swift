@@ -66,6 +66,9 @@ public func configure(_ app: Application, settings: ServerSettings, ruleSet: Rul
     if let turns = app.safeguard.writeTurns { app.middleware.use(SQLiteWriteSerializer(turns: turns)) }
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(app.sessions.middleware)
+    // Before anything decodes a body (the sessions read only a cookie; an error page needs them):
+    // MultipartKit must never see what would crash it.
+    app.middleware.use(MultipartScreen())
     app.middleware.use(AccessControl())
     app.views.use(.leaf)
     // The templates sit in the bundle under the build folder (`.build/…`): Leaf's default limits
