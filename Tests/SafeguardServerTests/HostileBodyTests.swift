@@ -75,9 +75,15 @@ import Vapor
                                                    contentType: "multipart/form-data; boundary=\(boundary)")
             #expect(elsewhere.status == .unsupportedMediaType)
             #expect(try await service.send(.GET, "/health").status == .ok)
-            let browserLike = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"asOf\"\r\n\r\n2027-03-01 é\r\n--\(boundary)--\r\n".utf8)
-            #expect(MultipartScreen.partHeadersAreASCII(browserLike, boundary: boundary), "a value may hold anything")
-            #expect(!MultipartScreen.partHeadersAreASCII(crashing, boundary: boundary))
+            let browserLike = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"ásOf\"\r\n\r\n2027-03-01 é\r\n--\(boundary)--\r\n".utf8)
+            #expect(MultipartScreen.headerNamesAreASCII(browserLike, boundary: boundary), "a header's value and a part's content may hold anything")
+            #expect(!MultipartScreen.headerNamesAreASCII(crashing, boundary: boundary))
+            let inASecondHeader = Array("--\(boundary)\r\nContent-Type: text/plain\r\nX-Ö: 1\r\n\r\nx\r\n--\(boundary)--\r\n".utf8)
+            #expect(!MultipartScreen.headerNamesAreASCII(inASecondHeader, boundary: boundary))
+            let refusedAgain = try await service.send(.POST, "/policies/drafts", bytes: inASecondHeader, headers: [("Cookie", cookie)],
+                                                      contentType: "multipart/form-data; boundary=\(boundary)")
+            #expect(refusedAgain.status == .badRequest)
+            #expect(try await service.send(.GET, "/health").status == .ok)
         }
     }
 }
