@@ -51,21 +51,18 @@ extension ReevaluateCommand {
         if let listing { print("\nthe \(impact.total.changed) encounters that would change: \(listing.path)") }
     }
 
-    /// The changed encounters as JSON Lines, buffered.
+    /// The changed encounters as JSON Lines (`DraftImpact.ChangeLines`), buffered into the file.
     final class ChangeLines: @unchecked Sendable {
         private let file: FileHandle?
         private var buffer = Data()
-        private let encoder: JSONEncoder
+        private let lines = DraftImpact.ChangeLines()
 
         init(file: FileHandle?) {
             self.file = file
-            encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         }
 
         func write(_ change: DraftImpact.Change) throws {
-            buffer.append(try encoder.encode(change))
-            buffer.append(0x0A)
+            buffer.append(try lines.line(change))
             if buffer.count > 1 << 20 { try flush() }
         }
 

@@ -22,6 +22,20 @@ public struct DraftImpact: Sendable, Equatable {
         public var changed: [String]
     }
 
+    /// Changes as JSON Lines, as the command line and the page write their lists: one object a
+    /// line, keys sorted.
+    public struct ChangeLines {
+        private let encoder = JSONEncoder()
+
+        public init() {
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        }
+
+        public func line(_ change: Change) throws -> Data {
+            try encoder.encode(change) + Data([0x0A])
+        }
+    }
+
     /// Open encounters decided, and how many of them changed.
     public struct Count: Sendable, Equatable, Codable {
         public var encounters = 0

@@ -14,16 +14,11 @@ struct DashboardPageController: RouteCollection {
     }
 
     struct DashboardPage: Encodable {
-        struct Line: Encodable {
-            var label: String
-            var count: Int
-        }
-
         var frame: PageController.Frame
         var chart: DecisionChart
         var reevaluation: String?
-        var transitions: [Line]
-        var rules: [Line]
+        var transitions: [PopulationDiffLine]
+        var rules: [PopulationDiffLine]
         var stepsOwed: [StepsOwed]
     }
 
@@ -43,15 +38,10 @@ struct DashboardPageController: RouteCollection {
             let diff = try PopulationDiff(json: run.diff)
             page.reevaluation = "Re-evaluation of \(run.processed) open encounters\(run.asOf.map { " as of \($0)" } ?? ""): \(run.changed) outcomes changed"
             let ruleSet = request.application.safeguard.ruleSet
-            func words(_ transition: String) -> String {
-                transition.components(separatedBy: " → ").map { Disposition(spelling: $0)?.label ?? ($0 == "none" ? "No decision" : $0) }.joined(separator: " → ")
-            }
-            func words(rule key: String) -> String {
-                let id = String(key.dropFirst())
-                return (key.hasPrefix("+") ? "Now applies: " : "No longer applies: ") + (ruleSet.rule(id: id)?.description ?? id)
-            }
-            page.transitions = diff.transitions.filter { $0.value >= CaseStatistics.smallestCount }.sorted { $0.value > $1.value }.map { .init(label: words($0.key), count: $0.value) }
-            page.rules = diff.rules.filter { $0.value >= CaseStatistics.smallestCount }.sorted { $0.value > $1.value }.map { .init(label: words(rule: $0.key), count: $0.value) }
+            page.transitions = diff.transitions.filter { $0.value >= CaseStatistics.smallestCount }.sorted { $0.value > $1.value }
+                .map { PopulationDiffLine.transition($0.key, count: $0.value) }
+            page.rules = diff.rules.filter { $0.value >= CaseStatistics.smallestCount }.sorted { $0.value > $1.value }
+                .map { PopulationDiffLine.rule($0.key, count: $0.value, in: ruleSet) }
         }
         return try await request.view.render("dashboard", page)
     }

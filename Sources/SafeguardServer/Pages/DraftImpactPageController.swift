@@ -18,11 +18,6 @@ struct DraftImpactPageController: RouteCollection {
     }
 
     struct DraftPage: Encodable {
-        struct Line: Encodable {
-            var label: String
-            var count: Int
-        }
-
         var frame: PageController.Frame
         var asOf: String
         var mayList: Bool
@@ -30,8 +25,8 @@ struct DraftImpactPageController: RouteCollection {
         var offered: [FormChoice]
         var problems: [String] = []
         var result: String?
-        var transitions: [Line] = []
-        var rules: [Line] = []
+        var transitions: [PopulationDiffLine] = []
+        var rules: [PopulationDiffLine] = []
         var monthsAndOffices: [MonthAndOffice] = []
         var chart: String?
     }
@@ -92,13 +87,12 @@ struct DraftImpactPageController: RouteCollection {
         defer { request.application.draftTrials.end() }
         let (reevaluator, actor) = (Reevaluator(workflow: services.workflow), try request.actor)
         if upload.format == "list" {
-            var lines = ""
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var lines = Data()
+            let encoder = DraftImpact.ChangeLines()
             _ = try await reevaluator.impact(of: withDrafts, asOf: asOf, by: actor, turns: request.owedWriteTurns, on: request.db) { change in
-                lines += String(decoding: try encoder.encode(change), as: UTF8.self) + "\n"
+                lines.append(try encoder.line(change))
             }
-            let response = Response(status: .ok, body: .init(string: lines))
+            let response = Response(status: .ok, body: .init(data: lines))
             response.headers.contentType = HTTPMediaType(type: "application", subType: "jsonl", parameters: ["charset": "utf-8"])
             response.headers.contentDisposition = .init(.attachment, filename: "changed-encounters-\(asOf).jsonl")
             return response
@@ -106,12 +100,8 @@ struct DraftImpactPageController: RouteCollection {
         let impact = try await reevaluator.impact(of: withDrafts, asOf: asOf, by: actor, turns: request.owedWriteTurns, on: request.db)
         let figures = impact.figures
         page.result = "Decided \(impact.total.encounters) open encounters as of \(asOf) twice, with the policies in force and with the draft (\(drafts.map(\.name).joined(separator: ", ")))."
-        page.transitions = figures.transitions.map { DraftPage.Line(label: Self.words(transition: $0.group["transition"] ?? ""), count: $0.count) }
-        page.rules = figures.rules.map { cell in
-            let key = cell.group["rule"] ?? ""
-            let rule = withDrafts.rule(id: String(key.dropFirst())) ?? services.ruleSet.rule(id: String(key.dropFirst()))
-            return DraftPage.Line(label: (key.hasPrefix("+") ? "Now applies: " : "No longer applies: ") + (rule?.description ?? key), count: cell.count)
-        }
+        page.transitions = figures.transitions.map { PopulationDiffLine.transition($0.group["transition"] ?? "", count: $0.count) }
+        page.rules = figures.rules.map { PopulationDiffLine.rule($0.group["rule"] ?? "", count: $0.count, in: withDrafts, services.ruleSet) }
         page.monthsAndOffices = figures.monthsAndOffices.map { MonthAndOffice(month: $0.group["month"] ?? "", office: $0.group["office"] ?? "", count: $0.count) }
         page.chart = DraftImpactChart.svg(page.monthsAndOffices)
         return try await render(page, status: .ok, request)
@@ -153,9 +143,5 @@ struct DraftImpactPageController: RouteCollection {
             drafts.append((name, Array(file.data.readableBytesView)))
         }
         return (drafts, problems)
-    }
-
-    static func words(transition: String) -> String {
-        transition.components(separatedBy: " → ").map { Disposition(spelling: $0)?.label ?? $0 }.joined(separator: " → ")
     }
 }
